@@ -1,0 +1,74 @@
+"""fundtrack: income, costs and grants of care centres against the structural funding target."""
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from fundtrack.config import load_config
+from fundtrack.extensions import babel, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _select_locale() -> str | None:
+    from flask import current_app
+    from flask_login import current_user
+
+    if current_user and current_user.is_authenticated and current_user.locale:
+        return current_user.locale
+    return request.accept_languages.best_match(current_app.config["FUNDTRACK_LANGUAGES"])
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
+    # SQLite ignores foreign keys unless asked, per connection.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build an application: defaults, then the environment, then `config`."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=os.environ.get("FUNDTRACK_INSTANCE", str(ROOT / "instance")),
+    )
+    app.config.update(load_config(app.instance_path, config))
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from fundtrack import models  # noqa: F401  (registers every table)
+    from fundtrack.audit import listeners as audit_listeners
+    from fundtrack.centres import locks
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    csrf.init_app(app)
+    # Flask-Admin translates through Flask-Babel: Babel must be up before the admin.
+    babel.init_app(app, locale_selector=_select_locale)
+    audit_listeners.install()
+    locks.install()
+
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from fundtrack.auth.views import bp as auth_bp
+
+    app.register_blueprint(auth_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from fundtrack.cli import register
+
+    register(app)

@@ -1,0 +1,51 @@
+"""Who may see and change which rows: the one place every screen, API call and PDF asks."""
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from fundtrack.auth.models import User
+from fundtrack.centres.models import Centre
+
+
+class NotAllowed(PermissionError):
+    """The user's role or centre does not allow this change."""
+
+
+def centre_column(model):
+    """The column that ties a model's rows to a centre, or None for network-wide data."""
+    if model is Centre:
+        return Centre.id
+    return getattr(model, "centre_id", None)
+
+
+def scoped(stmt: Select, model, user: User) -> Select:
+    """Narrow a query on `model` to the rows `user` may see."""
+    if user.sees_all_centres:
+        return stmt
+    column = centre_column(model)
+    if column is None:
+        return stmt
+    return stmt.where(column == user.centre_id)
+
+
+def visible(model, user: User) -> Select:
+    """All rows of `model` the user may see, as a select statement to refine further."""
+    return scoped(select(model), model, user)
+
+
+def get_visible(session: Session, model, row_id, user: User):
+    """One row by id, or None when it does not exist or belongs to another centre.
+
+    Callers answer both cases alike (404), so nobody learns what another centre holds.
+    """
+    return session.scalars(visible(model, user).where(model.id == row_id)).one_or_none()
+
+
+def require_manage(user: User, centre_id: int | None) -> None:
+    if not user.can_manage(centre_id):
+        raise NotAllowed(f"{user.email} may not change centre {centre_id}'s records")
+
+
+def require_network_manager(user: User) -> None:
+    if not user.can_manage_network:
+        raise NotAllowed(f"{user.email} may not change the network's settings")

@@ -1,0 +1,83 @@
+"""`flask users ...`: create and list accounts. Passwords never come from argv."""
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from fundtrack.audit.actor import acting_as
+from fundtrack.auth.models import Role, User
+from fundtrack.centres.models import Centre
+from fundtrack.extensions import db
+
+
+class AccountError(ValueError):
+    """The account cannot be created as asked."""
+
+
+def create_user(
+    session, email: str, role: Role, password: str, centre_code: str | None = None, name=""
+) -> User:
+    """Create an account; a treasurer must name a centre, the other roles must not."""
+    email = email.strip().lower()
+    if session.scalars(select(User).where(User.email == email)).first():
+        raise AccountError(f"email: {email} already has an account")
+    centre = None
+    if role == Role.TREASURER:
+        if not centre_code:
+            raise AccountError("centre: a treasurer needs --centre CODE")
+        centre = session.scalars(select(Centre).where(Centre.code == centre_code)).first()
+        if centre is None:
+            raise AccountError(f"centre: no centre with code {centre_code!r}")
+    elif centre_code:
+        raise AccountError(f"centre: only treasurers belong to a centre, not {role.value}")
+    user = User(email=email, role=role, centre=centre, name=name)
+    user.set_password(password)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\n")
+
+
+@click.group()
+def users() -> None:
+    """Manage user accounts."""
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--centre", "centre_code", help="Centre code (treasurers only).")
+@click.option("--name", default="", help="Full name.")
+@with_appcontext
+def create_command(email: str, role: str, centre_code: str | None, name: str) -> None:
+    """Create an account; the password is asked for, or read from stdin when piped."""
+    password = _read_password()
+    try:
+        with acting_as("cli: users create"):
+            user = create_user(db.session, email, Role(role), password, centre_code, name)
+            db.session.commit()
+    except (AccountError, ValueError) as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    click.echo(f"created {user.email} ({user.role.value})")
+
+
+@users.command("list")
+@with_appcontext
+def list_command() -> None:
+    """List accounts with their role and centre."""
+    rows = db.session.execute(
+        select(User.email, User.role, Centre.code, User.active)
+        .outerjoin(Centre, User.centre_id == Centre.id)
+        .order_by(User.email)
+    )
+    for email, role, centre_code, active in rows:
+        state = "" if active else "  (inactive)"
+        click.echo(f"{email:40} {role.value:10} {centre_code or '-':10}{state}")

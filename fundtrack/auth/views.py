@@ -1,0 +1,71 @@
+"""Sign in, sign out, and the home page that shows what a role can do."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from fundtrack.auth.forms import LoginForm
+from fundtrack.auth.models import User
+from fundtrack.extensions import db, login_manager
+
+bp = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+def _safe_next(target: str | None) -> str:
+    # Only local paths: an open redirect after login is a phishing gift.
+    if target and not urlsplit(target).netloc and target.startswith("/"):
+        return target
+    return url_for("auth.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalars(
+            select(User).where(User.email == form.email.data.strip().lower())
+        ).one_or_none()
+        if user is None or not user.active or not user.check_password(form.password.data):
+            flash("Unknown e-mail address or wrong password.", "error")
+            return render_template("auth/login.html", form=form), 401
+        login_user(user, remember=form.remember.data)
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/")
+@login_required
+def home():
+    return render_template("auth/home.html", links=home_links(current_user))
+
+
+def home_links(user: User) -> list[tuple[str, str]]:
+    """The screens this user's role opens, as (label, endpoint) pairs that exist."""
+    from flask import current_app
+
+    wanted = []
+    if user.sees_all_centres:
+        wanted.append(("National funding dashboard", "share.dashboard"))
+    if user.centre_id:
+        wanted.append(("My centre's funding mix", "share.my_centre"))
+    wanted.append(("API tokens", "api_tokens.index"))
+    if user.can_manage_network or user.role == "auditor":
+        wanted.append(("Admin screens", "admin.index"))
+    rules = current_app.url_map._rules_by_endpoint
+    return [(label, endpoint) for label, endpoint in wanted if endpoint in rules]

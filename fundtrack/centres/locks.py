@@ -1,0 +1,90 @@
+"""Closed fiscal years: every income and cost line in them is frozen.
+
+The guard runs before each flush, so the admin screens, the API, imports and the CLI
+all meet the same refusal without each remembering to ask.
+"""
+
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+
+from fundtrack.centres.models import Centre, FiscalYearLock, Network
+
+
+class YearLocked(ValueError):
+    """A change touches a fiscal year that the national office has closed."""
+
+    def __init__(self, year: int):
+        super().__init__(f"fiscal year {year} is closed; its lines can no longer change")
+        self.year = year
+
+
+def locked_years(session: Session) -> set[int]:
+    return set(session.scalars(select(FiscalYearLock.year)))
+
+
+def current_network(session: Session) -> Network:
+    network = session.get(Network, 1)
+    if network is None:
+        raise LookupError("the network is not set up yet: run `flask --app fundtrack demo`")
+    return network
+
+
+def _years_touched(obj, network: Network) -> set[int]:
+    """Fiscal years an income or cost line sits in now and sat in before the change."""
+    from fundtrack.costs.models import CostLine
+    from fundtrack.income.models import IncomeLine
+
+    state = inspect(obj)
+    years = set()
+    if isinstance(obj, IncomeLine):
+        history = state.attrs.booking_date.history
+        for day in (*history.deleted, *history.unchanged, *history.added):
+            if day is not None:
+                years.add(network.fiscal_year_of(day))
+    elif isinstance(obj, CostLine):
+        history = state.attrs.year.history
+        years.update(y for y in (*history.deleted, *history.unchanged, *history.added) if y)
+    return years
+
+
+def _before_flush(session: Session, _context, _instances) -> None:
+    from fundtrack.costs.models import CostLine
+    from fundtrack.income.models import IncomeLine
+
+    changed = [
+        obj
+        for obj in (*session.new, *session.dirty, *session.deleted)
+        if isinstance(obj, IncomeLine | CostLine)
+    ]
+    if not changed:
+        return
+    with session.no_autoflush:
+        network = current_network(session)
+        closed = locked_years(session) | {
+            lock.year for lock in session.new if isinstance(lock, FiscalYearLock)
+        }
+        for obj in changed:
+            if obj not in session.deleted:
+                _check_centre_currency(session, obj)
+            if isinstance(obj, IncomeLine) and obj.booking_date is not None:
+                obj.fiscal_year = network.fiscal_year_of(obj.booking_date)
+            for year in _years_touched(obj, network):
+                if year in closed:
+                    raise YearLocked(year)
+
+
+def _check_centre_currency(session: Session, line) -> None:
+    # Sums per centre only mean something in one currency.
+    centre = line.centre
+    if centre is None and line.centre_id is not None:
+        centre = session.get(Centre, line.centre_id)
+    if centre is not None and line.currency != centre.currency:
+        raise ValueError(
+            f"currency: {line.currency} differs from centre {centre.code}'s currency "
+            f"{centre.currency}"
+        )
+
+
+def install() -> None:
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)

@@ -1,0 +1,96 @@
+"""The network, its regions and centres, and the fiscal years it has closed."""
+
+from datetime import date, datetime
+from fractions import Fraction
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from fundtrack.extensions import db
+from fundtrack.money import check_currency
+
+
+class Network(db.Model):
+    """The one network this database serves (a single row)."""
+
+    __tablename__ = "network"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint("length(currency) = 3", name="currency_code"),
+        CheckConstraint(
+            "target_numerator > 0 AND target_numerator <= target_denominator",
+            name="target_fraction",
+        ),
+        CheckConstraint("fiscal_year_start_month BETWEEN 1 AND 12", name="fiscal_month"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    name: Mapped[str] = mapped_column(String(200))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    locale: Mapped[str] = mapped_column(String(16), default="nl_NL")
+    # The target is a fraction so that two-thirds stays exact in every gap.
+    target_numerator: Mapped[int] = mapped_column(default=2)
+    target_denominator: Mapped[int] = mapped_column(default=3)
+    fiscal_year_start_month: Mapped[int] = mapped_column(default=1)
+
+    @validates("currency")
+    def _check_currency(self, _key, value):
+        return check_currency(value)
+
+    @property
+    def structural_target(self) -> Fraction:
+        return Fraction(self.target_numerator, self.target_denominator)
+
+    def fiscal_year_of(self, day: date) -> int:
+        """The fiscal year a date falls in, named after the calendar year it starts in."""
+        return day.year if day.month >= self.fiscal_year_start_month else day.year - 1
+
+
+class Region(db.Model):
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+    centres: Mapped[list["Centre"]] = relationship(back_populates="region")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Centre(db.Model):
+    __tablename__ = "centres"
+    __table_args__ = (
+        CheckConstraint("length(currency) = 3", name="currency_code"),
+        CheckConstraint("length(code) > 0", name="code_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    municipality: Mapped[str] = mapped_column(String(200))
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    region: Mapped[Region] = relationship(back_populates="centres")
+
+    @validates("currency")
+    def _check_currency(self, _key, value):
+        return check_currency(value)
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class FiscalYearLock(db.Model):
+    """A closed fiscal year: its income and cost lines can no longer change."""
+
+    __tablename__ = "fiscal_year_locks"
+    __table_args__ = (UniqueConstraint("year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    locked_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    locked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -1,0 +1,56 @@
+"""Costs per centre and year: the budget and the actual figures, by cost category."""
+
+import enum
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from fundtrack.centres.models import Centre
+from fundtrack.enums import enum_column
+from fundtrack.extensions import db
+from fundtrack.money import check_currency
+
+
+class CostKind(enum.StrEnum):
+    BUDGET = "budget"
+    ACTUAL = "actual"
+
+
+class CostCategory(enum.StrEnum):
+    STAFF = "staff"
+    HOUSING = "housing"
+    ACTIVITIES = "activities"
+    VOLUNTEERS = "volunteers"
+    COMMUNICATION = "communication"
+    ADMINISTRATION = "administration"
+    OTHER = "other"
+
+
+class CostLine(db.Model):
+    __tablename__ = "cost_lines"
+    __table_args__ = (
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        CheckConstraint("year BETWEEN 1900 AND 2999", name="year_range"),
+        CheckConstraint("length(currency) = 3", name="currency_code"),
+        Index("ix_cost_lines_year_centre_kind", "year", "centre_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    year: Mapped[int]
+    kind: Mapped[CostKind] = mapped_column(enum_column(CostKind, "cost_kind"))
+    category: Mapped[CostCategory] = mapped_column(enum_column(CostCategory, "cost_category"))
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    # Spending charged to an earmarked fund lowers that fund's balance.
+    earmarked_fund_id: Mapped[int | None] = mapped_column(
+        ForeignKey("earmarked_funds.id"), index=True
+    )
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    centre: Mapped[Centre] = relationship()
+
+    @validates("currency")
+    def _check_currency(self, _key, value):
+        return check_currency(value)

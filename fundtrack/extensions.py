@@ -1,0 +1,36 @@
+"""Extensions created once here and initialised in the application factory."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy import DateTime, MetaData, Numeric
+from sqlalchemy.orm import DeclarativeBase, registry
+
+# Stable constraint names keep Alembic's autogenerate and SQLite batch migrations honest.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    # SQLAlchemy 2.1 wants the map on the registry, not as a class attribute.
+    registry = registry(
+        type_annotation_map={Decimal: Numeric(14, 2), datetime: DateTime(timezone=True)},
+        metadata=MetaData(naming_convention=NAMING_CONVENTION),
+    )
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()

@@ -1,0 +1,229 @@
+"""Funders, funding agreements, donors, earmarked funds and the income lines themselves."""
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from schwifty import IBAN
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from fundtrack.centres.models import Centre
+from fundtrack.enums import enum_column
+from fundtrack.extensions import db
+from fundtrack.money import check_currency
+
+
+class FunderType(enum.StrEnum):
+    MUNICIPALITY = "municipality"
+    PROVINCE = "province"
+    NATIONAL_GOVERNMENT = "national_government"
+    HEALTH_INSURER = "health_insurer"
+    CARE_PARTNER = "care_partner"
+    AFFILIATED_NONPROFIT = "affiliated_nonprofit"
+    FOUNDATION = "foundation"
+    LOTTERY = "lottery"
+    COMPANY = "company"
+    INDIVIDUAL = "individual"
+    OTHER = "other"
+
+
+class IncomeCategory(enum.StrEnum):
+    """The RJ 650 income categories of a Dutch fundraising organisation."""
+
+    INDIVIDUALS = "individuals"
+    COMPANIES = "companies"
+    LOTTERY = "lottery_organisations"
+    GOVERNMENT = "government_subsidies"
+    AFFILIATED_NONPROFITS = "affiliated_nonprofits"
+    OTHER_NONPROFITS = "other_nonprofits"
+    INSURERS_AND_CARE = "insurers_and_care"
+    OTHER = "other"
+
+
+class IncomeSource(enum.StrEnum):
+    MANUAL = "manual"
+    IMPORT = "import"
+    API = "api"
+
+
+class DonorKind(enum.StrEnum):
+    PERSON = "person"
+    ORGANISATION = "organisation"
+
+
+class Funder(db.Model):
+    __tablename__ = "funders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    type: Mapped[FunderType] = mapped_column(enum_column(FunderType, "funder_type"), index=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StructuralRule(db.Model):
+    """The national office's rule: is agreed income from this funder type structural?"""
+
+    __tablename__ = "structural_rules"
+
+    funder_type: Mapped[FunderType] = mapped_column(
+        enum_column(FunderType, "rule_funder_type"), primary_key=True
+    )
+    structural_by_default: Mapped[bool]
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+
+class FundingAgreement(db.Model):
+    """What a funder agreed to pay a centre, and whether that counts as structural."""
+
+    __tablename__ = "funding_agreements"
+    __table_args__ = (
+        CheckConstraint("annual_amount > 0", name="annual_amount_positive"),
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
+        CheckConstraint("length(currency) = 3", name="currency_code"),
+        CheckConstraint(
+            "structural_override IS NULL"
+            " OR (override_reason IS NOT NULL AND length(override_reason) > 0)",
+            name="override_has_reason",
+        ),
+        Index("ix_funding_agreements_centre_dates", "centre_id", "start_date", "end_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    funder_id: Mapped[int] = mapped_column(ForeignKey("funders.id"), index=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]  # None: open-ended
+    recurring: Mapped[bool] = mapped_column(default=False)
+    annual_amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    # None follows the funder type's rule; True/False is the national office's override.
+    structural_override: Mapped[bool | None]
+    override_reason: Mapped[str | None] = mapped_column(String(500))
+
+    funder: Mapped[Funder] = relationship()
+    centre: Mapped[Centre] = relationship()
+
+    @validates("currency")
+    def _check_currency(self, _key, value):
+        return check_currency(value)
+
+    @property
+    def multi_year(self) -> bool:
+        return self.end_date is None or (self.end_date - self.start_date).days > 366
+
+    def __str__(self) -> str:
+        return f"{self.funder.name if self.funder else '?'}: {self.title or self.start_date}"
+
+
+class Donor(db.Model):
+    """A person or organisation giving to one centre; personal data under the GDPR."""
+
+    __tablename__ = "donors"
+    __table_args__ = (CheckConstraint("length(name) > 0", name="name_not_empty"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    kind: Mapped[DonorKind] = mapped_column(enum_column(DonorKind, "donor_kind"))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    address: Mapped[str | None] = mapped_column(String(300))
+    postcode: Mapped[str | None] = mapped_column(String(20))
+    city: Mapped[str | None] = mapped_column(String(100))
+    iban: Mapped[str | None] = mapped_column(String(34))
+    consent_contact: Mapped[bool] = mapped_column(default=False)
+    consent_newsletter: Mapped[bool] = mapped_column(default=False)
+    consent_recorded_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    centre: Mapped[Centre] = relationship()
+
+    @validates("iban")
+    def _check_iban(self, _key, value):
+        if value in (None, ""):
+            return None
+        try:
+            return IBAN(value).compact
+        except ValueError as error:
+            raise ValueError(f"iban: {error}") from None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EarmarkedFund(db.Model):
+    """Restricted money of a centre that may only be spent on its purpose."""
+
+    __tablename__ = "earmarked_funds"
+    __table_args__ = (UniqueConstraint("centre_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    end_date: Mapped[date | None]
+
+    centre: Mapped[Centre] = relationship()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IncomeLine(db.Model):
+    """One amount received by a centre. Structural or not follows from its agreement."""
+
+    __tablename__ = "income_lines"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("length(currency) = 3", name="currency_code"),
+        CheckConstraint("funder_id IS NULL OR donor_id IS NULL", name="funder_or_donor"),
+        UniqueConstraint("centre_id", "external_id"),
+        Index("ix_income_lines_centre_year", "centre_id", "fiscal_year"),
+        Index("ix_income_lines_year_centre_category", "fiscal_year", "centre_id", "category"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    booking_date: Mapped[date]
+    # Derived from booking_date and the network's first fiscal month when the line is saved.
+    fiscal_year: Mapped[int]
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    category: Mapped[IncomeCategory] = mapped_column(enum_column(IncomeCategory, "income_category"))
+    funder_id: Mapped[int | None] = mapped_column(ForeignKey("funders.id"), index=True)
+    donor_id: Mapped[int | None] = mapped_column(ForeignKey("donors.id"), index=True)
+    agreement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("funding_agreements.id"), index=True
+    )
+    earmarked_fund_id: Mapped[int | None] = mapped_column(
+        ForeignKey("earmarked_funds.id"), index=True
+    )
+    reference: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[IncomeSource] = mapped_column(
+        enum_column(IncomeSource, "income_source"), default=IncomeSource.MANUAL
+    )
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    centre: Mapped[Centre] = relationship()
+    funder: Mapped[Funder | None] = relationship()
+    donor: Mapped[Donor | None] = relationship()
+    agreement: Mapped[FundingAgreement | None] = relationship()
+    earmarked_fund: Mapped[EarmarkedFund | None] = relationship()
+
+    @validates("currency")
+    def _check_currency(self, _key, value):
+        return check_currency(value)

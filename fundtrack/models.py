@@ -1,0 +1,42 @@
+"""Import every domain's models so that Alembic and the mapper registry see all tables."""
+
+from fundtrack.audit.models import AuditEvent
+from fundtrack.auth.models import ApiToken, Role, User
+from fundtrack.centres.models import Centre, FiscalYearLock, Network, Region
+from fundtrack.costs.models import CostCategory, CostKind, CostLine
+from fundtrack.income.models import (
+    Donor,
+    DonorKind,
+    EarmarkedFund,
+    Funder,
+    FunderType,
+    FundingAgreement,
+    IncomeCategory,
+    IncomeLine,
+    IncomeSource,
+    StructuralRule,
+)
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Centre",
+    "CostCategory",
+    "CostKind",
+    "CostLine",
+    "Donor",
+    "DonorKind",
+    "EarmarkedFund",
+    "FiscalYearLock",
+    "Funder",
+    "FunderType",
+    "FundingAgreement",
+    "IncomeCategory",
+    "IncomeLine",
+    "IncomeSource",
+    "Network",
+    "Region",
+    "Role",
+    "StructuralRule",
+    "User",
+]

@@ -1,0 +1,136 @@
+"""Fixtures: one migrated database per test run (per xdist worker), each test rolled back.
+
+Set TEST_DATABASE_URL (or DATABASE_URL) to a PostgreSQL URL to run the same tests there;
+a database named after it with the worker's suffix is created and dropped by the run.
+"""
+
+import os
+import tempfile
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from fundtrack import create_app
+from fundtrack.extensions import db
+from tests import factories
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _database_url(tmp_root: str) -> tuple[str, callable]:
+    """The URL the tests use, and how to drop that database afterwards."""
+    base = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if not base or base.startswith("sqlite"):
+        return f"sqlite:///{tmp_root}/fundtrack-{_worker()}.sqlite3", lambda: None
+    for prefix in ("postgres://", "postgresql://"):
+        if base.startswith(prefix):
+            base = "postgresql+psycopg://" + base[len(prefix) :]
+    url = make_url(base)
+    name = f"{url.database}_{_worker()}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(scope="session")
+def app():
+    with tempfile.TemporaryDirectory() as tmp_root:
+        url, drop = _database_url(tmp_root)
+        app = create_app(
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": url,
+                "WTF_CSRF_ENABLED": False,
+                "SECRET_KEY": "test-secret",
+                "SERVER_NAME": "fundtrack.test",
+            }
+        )
+        with app.app_context():
+            # The schema comes from the migrations, exactly as in production.
+            upgrade()
+        yield app
+        with app.app_context():
+            db.engine.dispose()
+        drop()
+
+
+@pytest.fixture(autouse=True)
+def session(request, app):
+    """A session inside a transaction that is rolled back after the test."""
+    if "no_db" in request.keywords:
+        yield None
+        return
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def network(session):
+    return factories.network(session)
+
+
+@pytest.fixture
+def login_as(client, session, network):
+    """Sign the test client in as a new user of `role` (treasurers need a centre)."""
+
+    def login(role: str, centre=None, **kwargs):
+        user = factories.user(session, role=role, centre=centre, **kwargs)
+        session.flush()
+        with client.session_transaction() as flask_session:
+            flask_session["_user_id"] = str(user.id)
+            flask_session["_fresh"] = True
+        return user
+
+    return login
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count the SQL statements run inside a `with count_queries() as counter:` block."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def before(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before)
+
+    return counting
