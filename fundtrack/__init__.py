@@ -24,12 +24,20 @@ def _select_locale() -> str | None:
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
-    # SQLite ignores foreign keys unless asked, per connection.
+def _sqlite_connect(dbapi_connection, _record) -> None:
     if type(dbapi_connection).__module__.startswith("sqlite3"):
+        # SQLite ignores foreign keys unless asked, per connection; and pysqlite's own
+        # transaction handling breaks savepoints, so SQLAlchemy emits BEGIN itself.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -59,6 +67,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _register_blueprints(app)
     _register_cli(app)
+    from fundtrack.admin import init_admin
+
+    init_admin(app)
     return app
 
 

@@ -9,6 +9,7 @@ import tempfile
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -69,7 +70,11 @@ def app():
 
 @pytest.fixture(autouse=True)
 def session(request, app):
-    """A session inside a transaction that is rolled back after the test."""
+    """A session inside one transaction that is rolled back after the test.
+
+    The application and the test share it, as a request thread would. Its commits only
+    release a savepoint, so nothing outlives the test.
+    """
     if "no_db" in request.keywords:
         yield None
         return
@@ -78,7 +83,11 @@ def session(request, app):
         transaction = connection.begin()
         original = db.session
         db.session = scoped_session(
-            sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+            sessionmaker(
+                bind=connection,
+                join_transaction_mode="create_savepoint",
+                expire_on_commit=False,
+            )
         )
         try:
             yield db.session
@@ -89,8 +98,20 @@ def session(request, app):
             connection.close()
 
 
+class CommittingClient(FlaskClient):
+    """A test client that first commits what the test set up, as a real user's data would be.
+
+    Without it the request's end (which closes the session) would discard the test's rows.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = CommittingClient
     return app.test_client()
 
 
@@ -105,7 +126,7 @@ def login_as(client, session, network):
 
     def login(role: str, centre=None, **kwargs):
         user = factories.user(session, role=role, centre=centre, **kwargs)
-        session.flush()
+        session.commit()
         with client.session_transaction() as flask_session:
             flask_session["_user_id"] = str(user.id)
             flask_session["_fresh"] = True

@@ -65,7 +65,6 @@ def home_links(user: User) -> list[tuple[str, str]]:
     if user.centre_id:
         wanted.append(("My centre's funding mix", "share.my_centre"))
     wanted.append(("API tokens", "api_tokens.index"))
-    if user.can_manage_network or user.role == "auditor":
-        wanted.append(("Admin screens", "admin.index"))
+    wanted.append(("Books and settings", "admin.index"))
     rules = current_app.url_map._rules_by_endpoint
     return [(label, endpoint) for label, endpoint in wanted if endpoint in rules]

@@ -1,0 +1,29 @@
+"""Flask-Admin screens, built per application (a module-level Admin breaks a second app)."""
+
+from flask import Flask
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+
+from fundtrack.admin import money_views, network_views
+from fundtrack.admin.base import SecureIndexView
+
+
+def init_admin(app: Flask) -> Admin:
+    admin = Admin(
+        app,
+        name="fundtrack",
+        index_view=SecureIndexView(url="/admin"),
+        theme=Bootstrap4Theme(base_template="admin/fundtrack_master.html"),
+    )
+    for view_class, model, name, category in money_views.VIEWS + network_views.VIEWS:
+        table = model.__tablename__
+        admin.add_view(
+            view_class(
+                model,
+                name=name,
+                category=category,
+                endpoint=f"admin_{table}",
+                url=table.replace("_", "-"),
+            )
+        )
+    return admin

@@ -1,0 +1,140 @@
+"""The base every admin screen inherits: signed-in access, centre scoping, clear errors.
+
+Row scoping needs all three of get_query, get_count_query and get_one: Flask-Admin's
+default get_one is session.get(model, id), which would let a treasurer open any row by id.
+"""
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import AdminIndexView, expose
+from flask_admin.contrib.sqla import ModelView
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func
+
+from fundtrack.auth.access import NotAllowed, centre_column, require_manage
+from fundtrack.auth.models import Role
+from fundtrack.centres.models import Centre
+from fundtrack.extensions import db
+
+
+class CsrfForm(FlaskForm):
+    """Admin forms carry Flask-WTF's token, the app's single CSRF mechanism."""
+
+
+def _signed_in() -> bool:
+    return current_user.is_authenticated and current_user.is_active
+
+
+class SecureIndexView(AdminIndexView):
+    def is_accessible(self) -> bool:
+        return _signed_in()
+
+    def inaccessible_callback(self, name, **kwargs):
+        return redirect(url_for("auth.login", next=request.path))
+
+    @expose("/")
+    def index(self):
+        return self.render("admin/fundtrack_index.html")
+
+
+class SecureModelView(ModelView):
+    """Signed-in users only; rows scoped to the user's centre; edits authorised per row."""
+
+    form_base_class = CsrfForm
+    page_size = 50
+    can_set_page_size = True
+    page_size_options = (20, 50, 100)
+    can_view_details = True
+    # Roles that may open this screen at all; network-wide screens narrow it.
+    roles: tuple[Role, ...] = (Role.ADMIN, Role.NATIONAL, Role.AUDITOR, Role.TREASURER)
+    # Roles that may change rows (further limited to the user's centre for treasurers).
+    writers: tuple[Role, ...] = (Role.ADMIN, Role.NATIONAL, Role.TREASURER)
+
+    def __init__(self, model, **kwargs):
+        super().__init__(model, db, **kwargs)
+
+    def is_accessible(self) -> bool:
+        return _signed_in() and current_user.role in self.roles
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.path))
+        abort(403)
+
+    @property
+    def _writes(self) -> bool:
+        return _signed_in() and current_user.role in self.writers
+
+    @property
+    def can_create(self) -> bool:
+        return self._writes
+
+    @property
+    def can_edit(self) -> bool:
+        return self._writes
+
+    @property
+    def can_delete(self) -> bool:
+        return self._writes
+
+    def _scope(self, query):
+        column = centre_column(self.model)
+        if column is None or current_user.sees_all_centres:
+            return query
+        return query.filter(column == current_user.centre_id)
+
+    def get_query(self):
+        return self._scope(super().get_query())
+
+    def get_count_query(self):
+        return self._scope(db.session.query(func.count("*")).select_from(self.model))
+
+    def get_one(self, id):
+        try:
+            row_id = int(id)
+        except (TypeError, ValueError):
+            return None
+        return self.get_query().filter(self.model.id == row_id).one_or_none()
+
+    def _authorise_row(self, model) -> None:
+        if not self._writes:
+            raise NotAllowed(f"{current_user.email} may not change {self.name}")
+        column = centre_column(self.model)
+        if column is None:
+            return
+        # Before the flush only the relationship knows the centre a new row was given.
+        centre = getattr(model, "centre", None) if column.key == "centre_id" else None
+        require_manage(current_user, centre.id if centre else getattr(model, column.key))
+
+    def on_model_change(self, form, model, is_created):
+        self._authorise_row(model)
+
+    def on_model_delete(self, model):
+        self._authorise_row(model)
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        # Refusals and validation errors are the user's to fix: say what, not a stack trace.
+        if isinstance(exc, NotAllowed | ValueError):
+            flash(str(exc), "error")
+            return True
+        return super().handle_view_exception(exc)
+
+
+def scoped_centres():
+    """Centres the current user may pick in a form."""
+    query = db.session.query(Centre).filter(Centre.active.is_(True)).order_by(Centre.code)
+    if not current_user.sees_all_centres:
+        query = query.filter(Centre.id == current_user.centre_id)
+    return query
+
+
+def scoped_rows(model):
+    """A query factory for pickers: rows of centres the current user may see."""
+
+    def factory():
+        query = db.session.query(model)
+        if not current_user.sees_all_centres:
+            query = query.filter(model.centre_id == current_user.centre_id)
+        return query
+
+    return factory

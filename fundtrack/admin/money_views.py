@@ -1,0 +1,187 @@
+"""Screens where treasurers keep their centre's books: income, costs, donors, funds, agreements."""
+
+from decimal import Decimal
+
+from flask_login import current_user
+from wtforms import DecimalField
+from wtforms.validators import DataRequired, InputRequired, NumberRange
+
+from fundtrack.admin.base import SecureModelView, scoped_centres, scoped_rows
+from fundtrack.auth.access import NotAllowed
+from fundtrack.centres.models import Centre
+from fundtrack.costs.models import CostLine
+from fundtrack.extensions import db
+from fundtrack.income.models import (
+    Donor,
+    EarmarkedFund,
+    Funder,
+    FundingAgreement,
+    IncomeLine,
+)
+
+
+def _money(minimum: str = "0.01") -> dict:
+    """Form arguments for a money field: two places, a lower bound, required."""
+    return {
+        "places": 2,
+        "validators": [InputRequired(), NumberRange(min=Decimal(minimum))],
+    }
+
+
+class CentreLineView(SecureModelView):
+    """Rows that belong to a centre and carry the centre's currency."""
+
+    column_filters = ["centre.code"]
+
+    def on_model_change(self, form, model, is_created):
+        centre = model.centre or db.session.get(Centre, model.centre_id)
+        if hasattr(model, "currency") and centre is not None:
+            # A line is always in its centre's currency; nobody should have to type it.
+            model.currency = centre.currency
+        super().on_model_change(form, model, is_created)
+
+
+class IncomeLineView(CentreLineView):
+    column_list = [
+        "booking_date",
+        "centre.code",
+        "category",
+        "amount",
+        "currency",
+        "funder",
+        "donor",
+        "agreement",
+        "earmarked_fund",
+        "reference",
+        "source",
+    ]
+    column_labels = {"centre.code": "Centre", "earmarked_fund": "Earmarked fund"}
+    column_default_sort = ("booking_date", True)
+    column_filters = ["centre.code", "fiscal_year", "category", "booking_date", "source"]
+    column_searchable_list = ["reference", "description", "external_id"]
+    column_select_related_list = [
+        IncomeLine.centre,
+        IncomeLine.funder,
+        IncomeLine.donor,
+        IncomeLine.agreement,
+        IncomeLine.earmarked_fund,
+    ]
+    form_columns = [
+        "centre",
+        "booking_date",
+        "amount",
+        "category",
+        "funder",
+        "donor",
+        "agreement",
+        "earmarked_fund",
+        "reference",
+        "description",
+        "external_id",
+    ]
+    form_overrides = {"amount": DecimalField}
+    form_args = {
+        "amount": _money(),
+        "centre": {"query_factory": scoped_centres, "validators": [DataRequired()]},
+        "donor": {"query_factory": scoped_rows(Donor)},
+        "agreement": {"query_factory": scoped_rows(FundingAgreement)},
+        "earmarked_fund": {"query_factory": scoped_rows(EarmarkedFund)},
+    }
+
+
+class CostLineView(CentreLineView):
+    column_list = ["year", "centre.code", "kind", "category", "amount", "currency", "description"]
+    column_labels = {"centre.code": "Centre"}
+    column_default_sort = ("year", True)
+    column_filters = ["centre.code", "year", "kind", "category"]
+    column_select_related_list = [CostLine.centre]
+    form_columns = ["centre", "year", "kind", "category", "amount", "description"]
+    form_overrides = {"amount": DecimalField}
+    form_args = {
+        "amount": _money(minimum="0.00"),
+        "centre": {"query_factory": scoped_centres, "validators": [DataRequired()]},
+    }
+
+
+class FundingAgreementView(CentreLineView):
+    column_list = [
+        "centre.code",
+        "funder",
+        "title",
+        "start_date",
+        "end_date",
+        "recurring",
+        "annual_amount",
+        "currency",
+        "structural_override",
+        "override_reason",
+    ]
+    column_labels = {"centre.code": "Centre", "structural_override": "Override"}
+    column_select_related_list = [FundingAgreement.centre, FundingAgreement.funder]
+    # Overriding the structural rule is the national office's call, made on the rules screen.
+    form_columns = [
+        "centre",
+        "funder",
+        "title",
+        "start_date",
+        "end_date",
+        "recurring",
+        "annual_amount",
+    ]
+    form_overrides = {"annual_amount": DecimalField}
+    form_args = {
+        "annual_amount": _money(),
+        "centre": {"query_factory": scoped_centres, "validators": [DataRequired()]},
+    }
+
+
+class DonorView(SecureModelView):
+    column_list = ["name", "kind", "centre.code", "city", "email", "consent_contact"]
+    column_labels = {"centre.code": "Centre"}
+    column_searchable_list = ["name", "email", "city"]
+    column_filters = ["centre.code", "kind", "consent_contact", "consent_newsletter"]
+    column_select_related_list = [Donor.centre]
+    form_excluded_columns = ["created_at"]
+    form_args = {"centre": {"query_factory": scoped_centres, "validators": [DataRequired()]}}
+
+
+class EarmarkedFundView(SecureModelView):
+    column_list = ["name", "centre.code", "purpose", "end_date"]
+    column_labels = {"centre.code": "Centre"}
+    column_select_related_list = [EarmarkedFund.centre]
+    form_args = {"centre": {"query_factory": scoped_centres, "validators": [DataRequired()]}}
+
+
+class FunderView(SecureModelView):
+    """Funders are shared by the network; a treasurer may add their municipality."""
+
+    column_list = ["name", "type"]
+    column_searchable_list = ["name"]
+    column_filters = ["type"]
+
+    @property
+    def can_edit(self) -> bool:
+        return current_user.is_authenticated and current_user.can_manage_network
+
+    @property
+    def can_delete(self) -> bool:
+        return self.can_edit
+
+    def on_model_change(self, form, model, is_created):
+        super().on_model_change(form, model, is_created)
+        if not is_created and not current_user.can_manage_network:
+            raise NotAllowed("only the national office changes a funder")
+
+    def on_model_delete(self, model):
+        if not current_user.can_manage_network:
+            raise NotAllowed("only the national office removes a funder")
+
+
+VIEWS = [
+    (IncomeLineView, IncomeLine, "Income", "Books"),
+    (CostLineView, CostLine, "Costs", "Books"),
+    (FundingAgreementView, FundingAgreement, "Agreements", "Books"),
+    (DonorView, Donor, "Donors", "Books"),
+    (EarmarkedFundView, EarmarkedFund, "Earmarked funds", "Books"),
+    (FunderView, Funder, "Funders", "Books"),
+]

@@ -1,0 +1,190 @@
+"""The admin screens: each role sees what it may, treasurers only their own centre."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from fundtrack.audit.models import AuditEvent
+from fundtrack.centres.models import FiscalYearLock
+from fundtrack.income.models import IncomeLine
+from tests import factories
+
+BOOK_SCREENS = ["income-lines", "cost-lines", "funding-agreements", "donors", "earmarked-funds"]
+NETWORK_SCREENS = ["network", "fiscal-year-locks", "audit-events"]
+
+
+@pytest.fixture
+def centres(session, network):
+    own = factories.centre(session, code="OWN", name="Inloophuis Eigen")
+    other = factories.centre(session, code="OTH", name="Inloophuis Ander")
+    factories.income(session, own, reference="own-gift")
+    factories.income(session, other, reference="their-gift")
+    return own, other
+
+
+def _count_lines(session):
+    return session.scalar(select(func.count(IncomeLine.id)))
+
+
+@pytest.mark.parametrize("screen", BOOK_SCREENS + ["funders", "centres", "regions"])
+def test_treasurer_opens_the_book_screens(client, login_as, centres, screen):
+    login_as("treasurer", centre=centres[0])
+    assert client.get(f"/admin/{screen}/").status_code == 200
+
+
+@pytest.mark.parametrize("screen", NETWORK_SCREENS[:2] + ["users"])
+def test_treasurer_is_refused_the_network_screens(client, login_as, centres, screen):
+    login_as("treasurer", centre=centres[0])
+    assert client.get(f"/admin/{screen}/").status_code == 403
+
+
+@pytest.mark.parametrize("role", ["admin", "national", "auditor"])
+@pytest.mark.parametrize("screen", BOOK_SCREENS + NETWORK_SCREENS)
+def test_network_roles_open_every_list(client, login_as, centres, role, screen):
+    login_as(role)
+    assert client.get(f"/admin/{screen}/").status_code == 200
+
+
+def test_admin_screens_need_a_login(client, centres):
+    response = client.get("/admin/income-lines/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_treasurer_lists_only_their_own_income(client, login_as, centres):
+    login_as("treasurer", centre=centres[0])
+    page = client.get("/admin/income-lines/").get_data(as_text=True)
+    assert "own-gift" in page and "their-gift" not in page
+
+
+def test_treasurer_cannot_open_or_change_another_centres_line_by_id(
+    client, session, login_as, centres
+):
+    login_as("treasurer", centre=centres[0])
+    theirs = factories.first(session, IncomeLine, reference="their-gift")
+    details = client.get(f"/admin/income-lines/details/?id={theirs.id}")
+    assert "their-gift" not in details.get_data(as_text=True)
+    client.post(
+        f"/admin/income-lines/edit/?id={theirs.id}",
+        data={
+            "centre": str(centres[0].id),
+            "booking_date": "2025-03-01",
+            "amount": "1.00",
+            "category": "individuals",
+            "reference": "stolen",
+        },
+    )
+    client.post("/admin/income-lines/delete/", data={"id": str(theirs.id)})
+    session.expire_all()
+    assert session.get(IncomeLine, theirs.id).reference == "their-gift"
+
+
+def test_a_malformed_id_is_a_missing_record_not_an_error(client, login_as, centres):
+    login_as("national")
+    response = client.get("/admin/income-lines/details/?id=abc")
+    assert response.status_code == 302
+
+
+def test_treasurer_cannot_book_income_for_another_centre(client, session, login_as, centres):
+    login_as("treasurer", centre=centres[0])
+    before = _count_lines(session)
+    client.post(
+        "/admin/income-lines/new/",
+        data={
+            "centre": str(centres[1].id),
+            "booking_date": "2025-05-01",
+            "amount": "50.00",
+            "category": "individuals",
+        },
+    )
+    assert _count_lines(session) == before
+
+
+def test_treasurer_books_income_in_the_centres_currency_and_it_is_audited(
+    client, session, login_as, centres
+):
+    user = login_as("treasurer", centre=centres[0])
+    response = client.post(
+        "/admin/income-lines/new/",
+        data={
+            "centre": str(centres[0].id),
+            "booking_date": "2025-05-01",
+            "amount": "50.25",
+            "category": "companies",
+            "reference": "sponsor-may",
+        },
+    )
+    assert response.status_code == 302
+    line = factories.first(session, IncomeLine, reference="sponsor-may")
+    assert (line.amount, line.currency, line.fiscal_year) == (Decimal("50.25"), "EUR", 2025)
+    event = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.entity == "income_lines", AuditEvent.entity_id == str(line.id)
+        )
+    ).one()
+    assert event.actor == user.email and event.action == "create"
+
+
+def test_a_zero_amount_is_refused_with_the_field_named(client, session, login_as, centres):
+    login_as("treasurer", centre=centres[0])
+    before = _count_lines(session)
+    page = client.post(
+        "/admin/income-lines/new/",
+        data={
+            "centre": str(centres[0].id),
+            "booking_date": "2025-05-01",
+            "amount": "0",
+            "category": "companies",
+        },
+    ).get_data(as_text=True)
+    assert _count_lines(session) == before
+    assert 'is-invalid" id="amount"' in page
+
+
+def test_booking_in_a_closed_year_is_refused_with_a_clear_message(
+    client, session, login_as, centres
+):
+    session.add(FiscalYearLock(year=2024))
+    session.flush()
+    login_as("treasurer", centre=centres[0])
+    before = _count_lines(session)
+    page = client.post(
+        "/admin/income-lines/new/",
+        data={
+            "centre": str(centres[0].id),
+            "booking_date": "2024-12-01",
+            "amount": "10.00",
+            "category": "individuals",
+        },
+    )
+    assert _count_lines(session) == before
+    assert "fiscal year 2024 is closed" in page.get_data(as_text=True)
+
+
+def test_auditor_cannot_create_rows(client, session, login_as, centres):
+    login_as("auditor")
+    before = _count_lines(session)
+    client.post(
+        "/admin/income-lines/new/",
+        data={
+            "centre": str(centres[0].id),
+            "booking_date": "2025-05-01",
+            "amount": "5.00",
+            "category": "individuals",
+        },
+    )
+    assert _count_lines(session) == before
+
+
+def test_national_office_closes_a_year_and_is_named_as_the_locker(
+    client, session, login_as, centres
+):
+    user = login_as("national")
+    response = client.post("/admin/fiscal-year-locks/new/", data={"year": "2023"})
+    assert response.status_code == 302
+    lock = factories.first(session, FiscalYearLock, year=2023)
+    assert lock.locked_by_id == user.id
+    with pytest.raises(ValueError, match="2023"):
+        factories.income(session, centres[0], booking_date=date(2023, 5, 1))
+    session.rollback()
