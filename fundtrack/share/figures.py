@@ -58,3 +58,11 @@ class FundingShare:
     regions: list[RegionFigures] = field(default_factory=list)
     centres: list[CentreFigures] = field(default_factory=list)
     centres_at_target: int = 0
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One year of a trend: the figures of the centre, region or network asked for."""
+
+    year: int
+    figures: Figures

@@ -1,0 +1,137 @@
+"""The rule that makes funding structural, once in SQL (for the sums) and once in words.
+
+An agreement is structural when the national office has overridden it (then that answer,
+with its reason); otherwise when its funder's type is structural by default AND the agreement
+is recurring or multi-year (open-ended, or running more than one year). An income line is
+structural exactly when it has an agreement that is structural.
+"""
+
+from datetime import date
+
+from sqlalchemy import Integer, Select, and_, case, false, literal_column, or_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement, coalesce
+
+from fundtrack.income.models import Funder, FundingAgreement, IncomeLine, StructuralRule
+
+# Same threshold as FundingAgreement.multi_year: more than a (leap) year between the dates.
+MULTI_YEAR_DAYS = 366
+
+
+class days_between(FunctionElement):
+    """Whole days from the second date to the first, in either database."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(days_between)
+def _days_between_postgresql(element, compiler, **kw):
+    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"({later} - {earlier})"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def structural_expression(agreement=FundingAgreement, rule=StructuralRule):
+    """A boolean SQL expression: is the (outer-joined) agreement structural?
+
+    False when there is no agreement. It holds no bound parameters, so it can be grouped by
+    or summed over (`sum(case((expr, amount)))`) on PostgreSQL and SQLite alike.
+    """
+    long_running = or_(
+        agreement.recurring,
+        agreement.end_date.is_(None),
+        days_between(agreement.end_date, agreement.start_date)
+        > literal_column(str(MULTI_YEAR_DAYS)),
+    )
+    return case(
+        (agreement.id.is_(None), false()),
+        (agreement.structural_override.is_not(None), agreement.structural_override),
+        else_=and_(coalesce(rule.structural_by_default, false()), long_running),
+    )
+
+
+def join_rule(stmt: Select, agreement=FundingAgreement) -> Select:
+    """Join the agreement's funder and the rule for its type (outer: a rule may be missing)."""
+    return stmt.outerjoin(Funder, Funder.id == agreement.funder_id).outerjoin(
+        StructuralRule, StructuralRule.funder_type == Funder.type
+    )
+
+
+def join_classification(stmt: Select) -> Select:
+    """Join an income-line query to what `structural_expression()` needs."""
+    stmt = stmt.outerjoin(FundingAgreement, FundingAgreement.id == IncomeLine.agreement_id)
+    return join_rule(stmt)
+
+
+def is_long_running(recurring: bool, start: date, end: date | None) -> bool:
+    """Recurring, open-ended or running more than one year: the Python twin of the SQL."""
+    return recurring or end is None or (end - start).days > MULTI_YEAR_DAYS
+
+
+def _funder_words(funder_type) -> str:
+    value = getattr(funder_type, "value", funder_type)
+    return str(value or "unknown funder").replace("_", " ")
+
+
+def explain(
+    *,
+    has_agreement: bool,
+    override: bool | None = None,
+    reason: str | None = None,
+    funder_type=None,
+    structural_by_default: bool | None = None,
+    recurring: bool = False,
+    start: date | None = None,
+    end: date | None = None,
+) -> str:
+    """Why income is structural or incidental, in a sentence starting with the verdict.
+
+    Works from plain values so that a page of traced lines needs no query per line.
+    """
+    if not has_agreement:
+        return "incidental: no funding agreement"
+    if override is not None:
+        verdict = "structural" if override else "incidental"
+        return f"{verdict}: override by the national office: {reason}"
+    who = _funder_words(funder_type)
+    if not structural_by_default:
+        return f"incidental: {who} income is not structural by default"
+    if recurring:
+        how = "the agreement is recurring"
+    elif end is None:
+        how = "the agreement is open-ended"
+    elif is_long_running(recurring, start, end):
+        how = f"the agreement runs more than one year ({start.isoformat()} to {end.isoformat()})"
+    else:
+        return (
+            f"incidental: {who} income is structural by default, but the agreement is "
+            f"one-off and runs one year or less ({start.isoformat()} to {end.isoformat()})"
+        )
+    return f"structural: {who} income is structural by default and {how}"
+
+
+def explain_agreement(session: Session, agreement: FundingAgreement) -> str:
+    """Why this agreement's income counts as structural or incidental (the current rule)."""
+    funder_type = agreement.funder.type if agreement.funder else None
+    rule = session.get(StructuralRule, funder_type) if funder_type else None
+    return explain(
+        has_agreement=True,
+        override=agreement.structural_override,
+        reason=agreement.override_reason,
+        funder_type=funder_type,
+        structural_by_default=rule.structural_by_default if rule else False,
+        recurring=agreement.recurring,
+        start=agreement.start_date,
+        end=agreement.end_date,
+    )
+
+
+def is_structural(explanation: str) -> bool:
+    return explanation.startswith("structural:")

@@ -1,0 +1,149 @@
+"""The few SQL statements behind every funding-share figure, and the calendar they need.
+
+Each function runs one statement whatever the number of centres or lines; callers loop only
+over the small aggregated rows (centres x years x categories).
+"""
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from sqlalchemy import Row, case, func, select, true
+from sqlalchemy.orm import Session
+
+from fundtrack.auth.access import visible
+from fundtrack.auth.models import User
+from fundtrack.centres.models import Centre, Network, Region
+from fundtrack.costs.models import CostLine
+from fundtrack.income.models import FundingAgreement, IncomeLine
+from fundtrack.share.classification import join_classification, join_rule, structural_expression
+
+
+def visible_centres(
+    session: Session, user: User, region_code: str | None = None, centre_code: str | None = None
+) -> list[Row]:
+    """The centres (with their region) the user may see, narrowed to a region or a centre.
+
+    Raises LookupError for a centre code that does not exist or that the user may not see
+    (both alike, so nobody learns what another centre holds), and for a region code that
+    names no region the user can see a centre of (a national user asking for an existing
+    region without centres gets an empty list).
+    """
+    stmt = (
+        visible(Centre, user)
+        .with_only_columns(
+            Centre.id,
+            Centre.code,
+            Centre.name,
+            Centre.active,
+            Region.id.label("region_id"),
+            Region.code.label("region_code"),
+            Region.name.label("region_name"),
+        )
+        .join(Region, Region.id == Centre.region_id)
+        .order_by(Region.code, Centre.code)
+    )
+    if region_code is not None:
+        stmt = stmt.where(Region.code == region_code)
+    if centre_code is not None:
+        stmt = stmt.where(Centre.code == centre_code)
+    rows = list(session.execute(stmt))
+    if rows:
+        return rows
+    if centre_code is not None:
+        raise LookupError(f"centre {centre_code}: not found")
+    if region_code is not None and not (
+        user.sees_all_centres
+        and session.scalar(select(Region.id).where(Region.code == region_code))
+    ):
+        raise LookupError(f"region {region_code}: not found")
+    return rows
+
+
+def _in_centres(column, centre_ids: Sequence[int] | None):
+    # None means every centre: no filter, so the planner reads the year's lines plainly.
+    return true() if centre_ids is None else column.in_(centre_ids)
+
+
+def income_totals(session: Session, centre_ids: Sequence[int] | None, year: int | None) -> list:
+    """Rows (centre_id, year, category, total, structural) summed per centre, year, category.
+
+    `structural` is the part of the total whose agreement is structural (None when no part),
+    classified by `structural_expression()` inside the same statement.
+    """
+    structural = structural_expression()
+    stmt = join_classification(
+        select(
+            IncomeLine.centre_id,
+            IncomeLine.fiscal_year,
+            IncomeLine.category,
+            func.sum(IncomeLine.amount).label("total"),
+            func.sum(case((structural, IncomeLine.amount))).label("structural"),
+        )
+    ).where(_in_centres(IncomeLine.centre_id, centre_ids))
+    if year is not None:
+        stmt = stmt.where(IncomeLine.fiscal_year == year)
+    stmt = stmt.group_by(IncomeLine.centre_id, IncomeLine.fiscal_year, IncomeLine.category)
+    return list(session.execute(stmt))
+
+
+def cost_totals(session: Session, centre_ids: Sequence[int] | None, year: int | None) -> list:
+    """Rows (centre_id, year, kind, total): the budget and the actual costs per centre and year."""
+    stmt = select(
+        CostLine.centre_id, CostLine.year, CostLine.kind, func.sum(CostLine.amount).label("total")
+    ).where(_in_centres(CostLine.centre_id, centre_ids))
+    if year is not None:
+        stmt = stmt.where(CostLine.year == year)
+    stmt = stmt.group_by(CostLine.centre_id, CostLine.year, CostLine.kind)
+    return list(session.execute(stmt))
+
+
+def structural_agreements(
+    session: Session,
+    centre_ids: Sequence[int] | None,
+    period_start: date | None = None,
+    period_end: date | None = None,
+) -> list:
+    """Rows (centre_id, start_date, end_date, annual_amount) of the structural agreements
+    overlapping [period_start, period_end) (all of them when no period is given)."""
+    stmt = join_rule(
+        select(
+            FundingAgreement.centre_id,
+            FundingAgreement.start_date,
+            FundingAgreement.end_date,
+            FundingAgreement.annual_amount,
+        )
+    ).where(structural_expression(), _in_centres(FundingAgreement.centre_id, centre_ids))
+    if period_end is not None:
+        stmt = stmt.where(FundingAgreement.start_date < period_end)
+    if period_start is not None:
+        stmt = stmt.where(
+            FundingAgreement.end_date.is_(None) | (FundingAgreement.end_date >= period_start)
+        )
+    return list(session.execute(stmt))
+
+
+def fiscal_year_bounds(network: Network, year: int) -> tuple[date, date]:
+    """First day of the fiscal year and the first day after it."""
+    month = network.fiscal_year_start_month
+    return date(year, month, 1), date(year + 1, month, 1)
+
+
+def _month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def months_covered(start: date, end: date | None, period_start: date, period_end: date) -> int:
+    """Whole calendar months of [period_start, period_end) that [start, end] covers entirely.
+
+    A treasurer counts on a month of subsidy only when the agreement runs the whole month:
+    an agreement ending 30 June covers January to June (6), one ending 15 July also 6,
+    one starting 15 March covers April onwards. Agreements on month boundaries, the usual
+    case, count exactly the months they run.
+    """
+    first = max(start, period_start)
+    last = min(end, period_end - timedelta(days=1)) if end else period_end - timedelta(days=1)
+    if first > last:
+        return 0
+    first_month = _month_index(first) + (0 if first.day == 1 else 1)
+    last_month = _month_index(last) - (0 if (last + timedelta(days=1)).day == 1 else 1)
+    return max(0, last_month - first_month + 1)

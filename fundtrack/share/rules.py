@@ -1,0 +1,83 @@
+"""The national office's classification rules: per funder type, and per agreement.
+
+Both operations check who acts and what is asked, change the rows and flush; the caller
+commits. The audit hook records who changed which rule, from what to what.
+"""
+
+from sqlalchemy.orm import Session
+
+from fundtrack.auth.access import require_network_manager
+from fundtrack.auth.models import User
+from fundtrack.income.models import FunderType, FundingAgreement, StructuralRule
+
+NOTE_MAX = 500
+
+
+def _funder_type(value) -> FunderType:
+    try:
+        return FunderType(value)
+    except ValueError:
+        known = ", ".join(t.value for t in FunderType)
+        raise ValueError(f"funder_type: {value!r} is not one of {known}") from None
+
+
+def _text(value, name: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"{name}: must be text")
+    value = value.strip()
+    if len(value) > NOTE_MAX:
+        raise ValueError(f"{name}: at most {NOTE_MAX} characters")
+    return value
+
+
+def set_structural_rule(
+    session: Session, user: User, funder_type, structural_by_default: bool, note: str = ""
+) -> StructuralRule:
+    """Say whether agreed income from this funder type is structural by default.
+
+    Only the national office and admins may; raises NotAllowed otherwise and ValueError
+    naming the field for a bad value. Flushes; the caller commits.
+    """
+    require_network_manager(user)
+    kind = _funder_type(funder_type)
+    if not isinstance(structural_by_default, bool):
+        raise ValueError("structural_by_default: must be true or false")
+    note = _text(note, "note")
+    rule = session.get(StructuralRule, kind)
+    if rule is None:
+        rule = StructuralRule(funder_type=kind)
+        session.add(rule)
+    rule.structural_by_default = structural_by_default
+    rule.note = note
+    session.flush()
+    return rule
+
+
+def override_agreement(
+    session: Session, user: User, agreement_id: int, structural: bool | None, reason: str = ""
+) -> FundingAgreement:
+    """Make one agreement structural (True) or incidental (False) whatever its funder's
+    rule, with a reason; None returns it to the rule and clears the reason.
+
+    Only the national office and admins may; raises NotAllowed otherwise, LookupError for
+    an unknown agreement and ValueError naming the field for a missing reason.
+    """
+    require_network_manager(user)
+    agreement = session.get(FundingAgreement, agreement_id)
+    if agreement is None:
+        raise LookupError(f"agreement {agreement_id}: not found")
+    if structural is not None and not isinstance(structural, bool):
+        raise ValueError("structural: must be true, false or empty (follow the rule)")
+    if structural is None:
+        agreement.structural_override = None
+        agreement.override_reason = None
+    else:
+        reason = _text(reason, "reason")
+        if not reason:
+            raise ValueError("reason: required when overriding the rule")
+        agreement.structural_override = structural
+        agreement.override_reason = reason
+    session.flush()
+    return agreement

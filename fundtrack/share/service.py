@@ -1,0 +1,274 @@
+"""The funding-share figures per centre, region and network: the one place they are computed.
+
+Screens, exports, the API and the PDFs call `funding_share` and `share_trend`; `trace` shows
+the lines behind a figure; the national office changes the rules through
+`set_structural_rule` and `override_agreement`.
+
+Rules kept here:
+- costs are the year's actual costs when the centre has any actual cost line that year,
+  else its budget ("none" when neither is recorded, then costs are 0);
+- share = structural income / costs, None when costs are 0 (never a division by zero);
+- gap = max(0, target x costs - structural income), exact in Decimal, rounded to cents
+  (half up) once at the end; a centre meets the target when share >= target exactly, and
+  never when it has no costs (there is nothing to measure);
+- roll-ups sum money first and divide after; their gap is the sum of their centres' gaps,
+  because one centre's surplus does not pay another's costs; their basis is "mixed" when
+  their centres' bases differ;
+- secured next year: the annual amount of each structural agreement running into the next
+  fiscal year times the whole months of that year it covers, over 12 (see `months_covered`).
+
+Amounts are Decimal quantized to cents; shares keep six decimals; rounding for display is
+the screens' job. Every call runs at most five statements whatever the number of centres
+or lines.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from sqlalchemy.orm import Session
+
+from fundtrack.auth.models import User
+from fundtrack.centres.locks import current_network
+from fundtrack.centres.models import Network
+from fundtrack.income.models import IncomeCategory
+from fundtrack.money import CENT
+from fundtrack.share.figures import (
+    CentreFigures,
+    Figures,
+    FundingShare,
+    RegionFigures,
+    TrendPoint,
+)
+from fundtrack.share.queries import (
+    cost_totals,
+    fiscal_year_bounds,
+    income_totals,
+    months_covered,
+    structural_agreements,
+    visible_centres,
+)
+from fundtrack.share.rules import override_agreement, set_structural_rule
+from fundtrack.share.trace import trace
+
+__all__ = [
+    "funding_share",
+    "override_agreement",
+    "set_structural_rule",
+    "share_trend",
+    "trace",
+]
+
+SHARE_PLACES = Decimal("0.000001")
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class _Book:
+    """What the aggregate rows say about one centre in one year."""
+
+    costs: dict[str, Decimal] = field(default_factory=dict)  # cost kind -> total
+    income: dict[str, Decimal] = field(default_factory=dict)  # category -> total
+    structural: Decimal = ZERO
+
+
+def _money(value) -> Decimal:
+    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _ratio(part: Decimal, whole: Decimal) -> Decimal | None:
+    return (part / whole).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP) if whole else None
+
+
+def _gap(costs: Decimal, structural: Decimal, target: Fraction) -> Decimal:
+    # costs x n / d - structural, exact until the one rounding to cents.
+    missing = (costs * target.numerator - structural * target.denominator) / target.denominator
+    return max(ZERO, missing.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def _meets(costs: Decimal, structural: Decimal, target: Fraction) -> bool:
+    return costs > 0 and structural * target.denominator >= costs * target.numerator
+
+
+def _by_category(amounts: dict[str, Decimal]) -> dict[str, Decimal]:
+    # Every category, in RJ 650 order, so tables and charts keep their columns.
+    return {c.value: _money(amounts.get(c.value)) for c in IncomeCategory}
+
+
+def _centre_figures(centre, book: _Book, secured: Decimal, target: Fraction) -> CentreFigures:
+    if "actual" in book.costs:
+        costs, basis = book.costs["actual"], "actual"
+    elif "budget" in book.costs:
+        costs, basis = book.costs["budget"], "budget"
+    else:
+        costs, basis = ZERO, "none"
+    costs, structural = _money(costs), _money(book.structural)
+    total = _money(sum(book.income.values(), ZERO))
+    return CentreFigures(
+        costs=costs,
+        costs_basis=basis,
+        structural_income=structural,
+        incidental_income=total - structural,
+        income_by_category=_by_category(book.income),
+        share=_ratio(structural, costs),
+        gap=_gap(costs, structural, target),
+        secured_next_year=secured,
+        secured_share=_ratio(secured, costs),
+        centre_id=centre.id,
+        code=centre.code,
+        name=centre.name,
+        region_code=centre.region_code,
+        meets_target=_meets(costs, structural, target),
+    )
+
+
+def _rolled_up(centres: list[CentreFigures]) -> dict:
+    """The Figures fields of a group of centres: money summed, then divided."""
+    costs = sum((c.costs for c in centres), ZERO)
+    structural = sum((c.structural_income for c in centres), ZERO)
+    secured = sum((c.secured_next_year for c in centres), ZERO)
+    bases = {c.costs_basis for c in centres}
+    return {
+        "costs": costs,
+        "costs_basis": bases.pop() if len(bases) == 1 else ("mixed" if bases else "none"),
+        "structural_income": structural,
+        "incidental_income": sum((c.incidental_income for c in centres), ZERO),
+        "income_by_category": {
+            category.value: sum((c.income_by_category[category.value] for c in centres), ZERO)
+            for category in IncomeCategory
+        },
+        "share": _ratio(structural, costs),
+        "gap": sum((c.gap for c in centres), ZERO),
+        "secured_next_year": secured,
+        "secured_share": _ratio(secured, costs),
+    }
+
+
+def _books(income_rows, cost_rows) -> dict[tuple[int, int], _Book]:
+    books: dict[tuple[int, int], _Book] = defaultdict(_Book)
+    for row in income_rows:
+        book = books[row.centre_id, row.fiscal_year]
+        category = getattr(row.category, "value", row.category)
+        book.income[category] = book.income.get(category, ZERO) + row.total
+        book.structural += row.structural or ZERO
+    for row in cost_rows:
+        kind = getattr(row.kind, "value", row.kind)
+        books[row.centre_id, row.year].costs[kind] = row.total
+    return books
+
+
+def _secured(network: Network, agreements, years) -> dict[tuple[int, int], Decimal]:
+    """Secured structural income for the year after each of `years`, per centre."""
+    twelfths: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for year in years:
+        start, end = fiscal_year_bounds(network, year + 1)
+        for row in agreements:
+            months = months_covered(row.start_date, row.end_date, start, end)
+            if months:
+                twelfths[row.centre_id, year] += row.annual_amount * months
+    return {key: _money(amount / 12) for key, amount in twelfths.items()}
+
+
+def _year_figures(network, centres, year, books, secured) -> FundingShare:
+    target = network.structural_target
+    figures = []
+    for centre in centres:
+        book = books.get((centre.id, year))
+        if book is None and not centre.active:
+            continue  # a closed centre drops out of the years it has no figures in
+        money = secured.get((centre.id, year), ZERO)
+        figures.append(_centre_figures(centre, book or _Book(), money, target))
+    regions = []
+    region_of = {centre.id: centre for centre in centres}
+    grouped: dict[str, list[CentreFigures]] = defaultdict(list)
+    for figure in figures:
+        grouped[figure.region_code].append(figure)
+    for code, members in grouped.items():
+        region = region_of[members[0].centre_id]
+        regions.append(
+            RegionFigures(
+                **_rolled_up(members),
+                region_id=region.region_id,
+                code=code,
+                name=region.region_name,
+                centres_total=len(members),
+                centres_at_target=sum(f.meets_target for f in members),
+            )
+        )
+    at_target = sum(f.meets_target for f in figures)
+    return FundingShare(
+        year=year,
+        target=target,
+        currency=network.currency,
+        network=Figures(**_rolled_up(figures)),
+        regions=regions,
+        centres=figures,
+        centres_at_target=at_target,
+    )
+
+
+def _scope_ids(user: User, centres, narrowed: bool) -> list[int] | None:
+    # None = every centre, so the statements need no IN list for the national office.
+    if user.sees_all_centres and not narrowed:
+        return None
+    return [centre.id for centre in centres]
+
+
+def funding_share(
+    session: Session,
+    user: User,
+    year: int,
+    region_code: str | None = None,
+    centre_code: str | None = None,
+) -> FundingShare:
+    """The figures of `year` for every centre the user may see, their regions and the total.
+
+    A treasurer gets only their own centre (and a "network" that is just that centre).
+    Raises LookupError when `centre_code` is unknown or not visible to the user, or when
+    `region_code` names no region the user can see (the API answers 404 to both).
+    Runs five statements: network, centres, income, costs, agreements.
+    """
+    network = current_network(session)
+    centres = visible_centres(session, user, region_code, centre_code)
+    ids = _scope_ids(user, centres, narrowed=bool(region_code or centre_code))
+    if not centres:
+        return _year_figures(network, centres, year, {}, {})
+    books = _books(income_totals(session, ids, year), cost_totals(session, ids, year))
+    start, end = fiscal_year_bounds(network, year + 1)
+    agreements = structural_agreements(session, ids, start, end)
+    return _year_figures(network, centres, year, books, _secured(network, agreements, [year]))
+
+
+def share_trend(
+    session: Session,
+    user: User,
+    centre_code: str | None = None,
+    region_code: str | None = None,
+) -> list[TrendPoint]:
+    """The figures of every year on record (with income or costs), oldest first.
+
+    For a centre (CentreFigures), else a region (RegionFigures), else the network (Figures)
+    as far as the user may see it. Raises LookupError like `funding_share`.
+    """
+    network = current_network(session)
+    centres = visible_centres(session, user, region_code, centre_code)
+    if not centres:
+        return []
+    ids = _scope_ids(user, centres, narrowed=bool(region_code or centre_code))
+    income_rows, cost_rows = income_totals(session, ids, None), cost_totals(session, ids, None)
+    books = _books(income_rows, cost_rows)
+    years = sorted({year for _centre, year in books})
+    secured = _secured(network, structural_agreements(session, ids), years)
+    points = []
+    for year in years:
+        result = _year_figures(network, centres, year, books, secured)
+        if centre_code is not None:
+            figures = result.centres[0] if result.centres else None
+        elif region_code is not None:
+            figures = result.regions[0] if result.regions else None
+        else:
+            figures = result.network
+        if figures is not None:
+            points.append(TrendPoint(year=year, figures=figures))
+    return points

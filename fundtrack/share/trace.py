@@ -1,0 +1,209 @@
+"""From a figure back to the lines behind it: income lines with their agreement, funder and
+the reason they count as structural or not, and the cost lines the costs were taken from."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, not_, select
+from sqlalchemy.orm import Session, aliased
+
+from fundtrack.auth.models import User
+from fundtrack.costs.models import CostLine
+from fundtrack.income.models import Funder, FundingAgreement, IncomeCategory, IncomeLine
+from fundtrack.income.models import StructuralRule as Rule
+from fundtrack.money import CENT
+from fundtrack.share.classification import explain, join_classification, structural_expression
+from fundtrack.share.queries import visible_centres
+
+PAGE_DEFAULT = 100
+PAGE_MAX = 500
+
+
+@dataclass(frozen=True)
+class TracedIncome:
+    id: int
+    booking_date: date
+    amount: Decimal
+    category: str
+    reference: str
+    description: str
+    funder: str | None  # the line's own funder, else the agreement's
+    agreement_id: int | None
+    agreement_title: str | None
+    structural: bool
+    explanation: str  # "structural: ..." or "incidental: ..."
+
+
+@dataclass(frozen=True)
+class TracedCost:
+    id: int
+    kind: str
+    category: str
+    amount: Decimal
+    description: str
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One page of the lines behind a centre's figures for a year.
+
+    The totals and counts cover every line matching the filters, not just this page, so
+    they equal the figure traced (income_total = structural_income when structural=True).
+    """
+
+    year: int
+    centre_code: str
+    centre_name: str
+    costs_basis: str
+    income_total: Decimal
+    income_count: int
+    costs_total: Decimal
+    costs_count: int
+    limit: int
+    offset: int
+    income_lines: list[TracedIncome] = field(default_factory=list)
+    cost_lines: list[TracedCost] = field(default_factory=list)
+
+
+def _page(limit: int, offset: int) -> tuple[int, int]:
+    if not isinstance(limit, int) or not 1 <= limit <= PAGE_MAX:
+        raise ValueError(f"limit: between 1 and {PAGE_MAX}")
+    if not isinstance(offset, int) or offset < 0:
+        raise ValueError("offset: 0 or more")
+    return limit, offset
+
+
+def _income_filter(centre_id: int, year: int, category, structural: bool | None) -> list:
+    conditions = [IncomeLine.centre_id == centre_id, IncomeLine.fiscal_year == year]
+    if category is not None:
+        try:
+            conditions.append(IncomeLine.category == IncomeCategory(category))
+        except ValueError:
+            raise ValueError(f"category: {category!r} is not an income category") from None
+    if structural is True:
+        conditions.append(structural_expression())
+    elif structural is False:
+        conditions.append(not_(structural_expression()))
+    return conditions
+
+
+def _traced_income(row) -> TracedIncome:
+    explanation = explain(
+        has_agreement=row.agreement_id is not None,
+        override=row.structural_override,
+        reason=row.override_reason,
+        funder_type=row.funder_type,
+        structural_by_default=row.structural_by_default,
+        recurring=row.recurring,
+        start=row.start_date,
+        end=row.end_date,
+    )
+    return TracedIncome(
+        id=row.id,
+        booking_date=row.booking_date,
+        amount=row.amount,
+        category=row.category.value,
+        reference=row.reference,
+        description=row.description,
+        funder=row.line_funder or row.agreement_funder,
+        agreement_id=row.agreement_id,
+        agreement_title=row.title,
+        structural=bool(row.structural),
+        explanation=explanation,
+    )
+
+
+def trace(
+    session: Session,
+    user: User,
+    year: int,
+    centre_code: str,
+    category: str | None = None,
+    structural: bool | None = None,
+    limit: int = PAGE_DEFAULT,
+    offset: int = 0,
+) -> Trace:
+    """The income and cost lines behind a centre's figures for `year`, a page at a time.
+
+    Narrow the income lines to one RJ 650 category and/or to structural (True) or incidental
+    (False) lines. The cost lines are those of the basis the figures used (actual, else
+    budget). Raises LookupError for a centre the user may not see, ValueError naming the
+    field for a bad filter. Five statements whatever the number of lines.
+    """
+    limit, offset = _page(limit, offset)
+    centre = visible_centres(session, user, centre_code=centre_code)[0]
+    conditions = _income_filter(centre.id, year, category, structural)
+
+    summary = join_classification(
+        select(func.count(IncomeLine.id), func.sum(IncomeLine.amount))
+    ).where(*conditions)
+    income_count, income_total = session.execute(summary).one()
+
+    line_funder = aliased(Funder)
+    page = (
+        join_classification(
+            select(
+                IncomeLine.id,
+                IncomeLine.booking_date,
+                IncomeLine.amount,
+                IncomeLine.category,
+                IncomeLine.reference,
+                IncomeLine.description,
+                IncomeLine.agreement_id,
+                line_funder.name.label("line_funder"),
+                Funder.name.label("agreement_funder"),
+                Funder.type.label("funder_type"),
+                FundingAgreement.title,
+                FundingAgreement.structural_override,
+                FundingAgreement.override_reason,
+                FundingAgreement.recurring,
+                FundingAgreement.start_date,
+                FundingAgreement.end_date,
+                Rule.structural_by_default,
+                structural_expression().label("structural"),
+            )
+        )
+        .outerjoin(line_funder, line_funder.id == IncomeLine.funder_id)
+        .where(*conditions)
+        .order_by(IncomeLine.booking_date, IncomeLine.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    income_lines = [_traced_income(row) for row in session.execute(page)]
+
+    kinds = select(CostLine.kind, func.count(CostLine.id), func.sum(CostLine.amount)).where(
+        CostLine.centre_id == centre.id, CostLine.year == year
+    )
+    by_kind = {
+        kind.value: (n, total) for kind, n, total in session.execute(kinds.group_by(CostLine.kind))
+    }
+    basis = next((k for k in ("actual", "budget") if k in by_kind), "none")
+    costs_count, costs_total = by_kind.get(basis, (0, None))
+    cost_lines = []
+    if basis != "none":
+        costs = (
+            select(CostLine)
+            .where(CostLine.centre_id == centre.id, CostLine.year == year, CostLine.kind == basis)
+            .order_by(CostLine.category, CostLine.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        cost_lines = [
+            TracedCost(c.id, c.kind.value, c.category.value, c.amount, c.description)
+            for c in session.scalars(costs)
+        ]
+    return Trace(
+        year=year,
+        centre_code=centre.code,
+        centre_name=centre.name,
+        costs_basis=basis,
+        income_total=Decimal(income_total or 0).quantize(CENT),
+        income_count=income_count,
+        costs_total=Decimal(costs_total or 0).quantize(CENT),
+        costs_count=costs_count,
+        limit=limit,
+        offset=offset,
+        income_lines=income_lines,
+        cost_lines=cost_lines,
+    )
