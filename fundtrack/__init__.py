@@ -77,6 +77,11 @@ def _register_blueprints(app: Flask) -> None:
     from fundtrack.auth.views import bp as auth_bp
 
     app.register_blueprint(auth_bp)
+    from fundtrack.api import init_api
+    from fundtrack.auth.token_views import bp as api_tokens_bp
+
+    app.register_blueprint(api_tokens_bp)
+    init_api(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -81,3 +81,24 @@ def list_command() -> None:
     for email, role, centre_code, active in rows:
         state = "" if active else "  (inactive)"
         click.echo(f"{email:40} {role.value:10} {centre_code or '-':10}{state}")
+
+
+@users.command("token")
+@click.argument("email")
+@click.option("--name", default="", help="What the token is for, e.g. the donation platform.")
+@with_appcontext
+def token_command(email: str, name: str) -> None:
+    """Print a new API token for the account; only its hash is stored, so keep it safe."""
+    from fundtrack.auth.tokens import issue_token
+
+    user = db.session.scalars(select(User).where(User.email == email.strip().lower())).first()
+    if user is None:
+        raise click.ClickException(f"no account with e-mail address {email}")
+    try:
+        with acting_as("cli: users token"):
+            _row, token = issue_token(db.session, user, name)
+            db.session.commit()
+    except ValueError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    click.echo(token)

@@ -1,0 +1,84 @@
+"""/api/v1/centres: the centres, addressed by code; treasurers see only their own."""
+
+import marshmallow as ma
+from flask.views import MethodView
+
+from fundtrack.api.auth import api_user
+from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved
+from fundtrack.api.schemas import Currency, Strict, Text
+from fundtrack.auth.access import visible
+from fundtrack.centres import operations
+from fundtrack.centres.models import Centre, Region
+from fundtrack.errors import NotFound
+from fundtrack.extensions import db
+
+blp = api_blueprint("centres", "/centres", "Centres, their region, municipality and currency.")
+
+
+class CentreIn(Strict):
+    code = Text(20, required=True)
+    name = Text(200, required=True)
+    region = Text(20, required=True, metadata={"description": "the region's code"})
+    municipality = Text(200, required=True)
+    currency = Currency(metadata={"description": "defaults to the network's currency"})
+    active = ma.fields.Boolean()
+
+
+class CentreSchema(CentreIn):
+    id = ma.fields.Integer(dump_only=True)
+    region = ma.fields.String(attribute="region.code")
+
+
+class CentreQuery(PageArgs):
+    region = Text(20, metadata={"description": "only centres in the region with this code"})
+    active = ma.fields.Boolean()
+
+
+def centre_by_code(code: str) -> Centre:
+    """The centre the caller may see, or NotFound (also for another centre's code)."""
+    stmt = visible(Centre, api_user()).where(Centre.code == code)
+    centre = db.session.scalars(stmt).one_or_none()
+    if centre is None:
+        raise NotFound("code", f"no centre with code {code!r}")
+    return centre
+
+
+@blp.route("")
+class Centres(MethodView):
+    @blp.arguments(CentreQuery, location="query")
+    @blp.response(200, page_of(CentreSchema))
+    def get(self, args):
+        """List the centres the caller may see."""
+        stmt = visible(Centre, api_user())
+        if args.get("region"):
+            stmt = stmt.join(Region).where(Region.code == args["region"])
+        if args.get("active") is not None:
+            stmt = stmt.where(Centre.active == args["active"])
+        return paginate(stmt, args, Centre.code, Centre.id)
+
+    @blp.arguments(CentreIn)
+    @blp.response(201, CentreSchema)
+    def post(self, values):
+        """Add a centre (national office and admins)."""
+        return saved(lambda: operations.create_centre(db.session, api_user(), values))
+
+
+@blp.route("/<code>")
+class CentreByCode(MethodView):
+    @blp.response(200, CentreSchema)
+    def get(self, code):
+        """One centre."""
+        return centre_by_code(code)
+
+    @blp.arguments(CentreIn(partial=True))
+    @blp.response(200, CentreSchema)
+    def patch(self, values, code):
+        """Change a centre's details (national office and admins)."""
+        centre = centre_by_code(code)
+        return saved(lambda: operations.update_centre(db.session, api_user(), centre, values))
+
+    @blp.response(204)
+    def delete(self, code):
+        """Delete a centre that holds nothing yet; otherwise set `active` to false."""
+        centre = centre_by_code(code)
+        saved(lambda: operations.delete_centre(db.session, api_user(), centre))

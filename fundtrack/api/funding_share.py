@@ -1,0 +1,97 @@
+"""/api/v1/funding-share: the structural funding share, from the same service the screens use."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import marshmallow as ma
+from flask.views import MethodView
+
+from fundtrack.api.auth import api_user
+from fundtrack.api.common import api_blueprint
+from fundtrack.api.schemas import Money, Text, Year
+from fundtrack.errors import NotFound
+from fundtrack.extensions import db
+from fundtrack.share.service import funding_share
+
+blp = api_blueprint(
+    "funding_share",
+    "/funding-share",
+    "Structural income against costs per centre, region and network, and the gap to target.",
+)
+RATIO_PLACES = Decimal("0.000001")
+
+
+class Ratio(ma.fields.String):
+    """A fraction as a decimal string with six places, such as "0.666667"."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return str(Decimal(value).quantize(RATIO_PLACES, rounding=ROUND_HALF_UP))
+
+
+class FiguresSchema(ma.Schema):
+    costs = Money(metadata={"description": "actual costs, or the budget (see costs_basis)"})
+    costs_basis = ma.fields.String(
+        validate=ma.validate.OneOf(["actual", "budget", "mixed", "none"])
+    )
+    structural_income = Money()
+    incidental_income = Money()
+    total_income = Money()
+    income_by_category = ma.fields.Dict(keys=ma.fields.String(), values=Money())
+    share = Ratio(allow_none=True, metadata={"description": "structural income / costs"})
+    gap = Money(metadata={"description": "max(0, target x costs - structural income)"})
+    secured_next_year = Money(
+        metadata={"description": "structural agreements running into next year, prorated"}
+    )
+    secured_share = Ratio(allow_none=True)
+
+
+class CentreFiguresSchema(FiguresSchema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    region = ma.fields.String(attribute="region_code")
+    meets_target = ma.fields.Boolean()
+
+
+class RegionFiguresSchema(FiguresSchema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    centres_total = ma.fields.Integer()
+    centres_at_target = ma.fields.Integer()
+
+
+class FundingShareSchema(ma.Schema):
+    year = ma.fields.Integer()
+    target = Ratio(metadata={"description": "the network's target as a decimal"})
+    target_fraction = ma.fields.Function(
+        lambda figures: f"{figures.target.numerator}/{figures.target.denominator}",
+        metadata={"description": 'the target exactly, such as "2/3"', "type": "string"},
+    )
+    currency = ma.fields.String()
+    network = ma.fields.Nested(FiguresSchema)
+    regions = ma.fields.List(ma.fields.Nested(RegionFiguresSchema))
+    centres = ma.fields.List(ma.fields.Nested(CentreFiguresSchema))
+    centres_at_target = ma.fields.Integer()
+
+
+class FundingShareQuery(ma.Schema):
+    year = Year(strict=False, required=True, metadata={"description": "fiscal year"})
+    region = Text(20, metadata={"description": "only this region (code)"})
+    centre = Text(20, metadata={"description": "only this centre (code)"})
+
+
+@blp.route("")
+class FundingShareView(MethodView):
+    @blp.arguments(FundingShareQuery, location="query")
+    @blp.response(200, FundingShareSchema)
+    def get(self, args):
+        """The year's figures for the network, each region and each centre the caller may see.
+
+        A treasurer sees their own centre only; an unknown (or another centre's) code is 404.
+        """
+        try:
+            return funding_share(
+                db.session, api_user(), args["year"], args.get("region"), args.get("centre")
+            )
+        except LookupError as error:
+            raise NotFound("centre" if args.get("centre") else "region", str(error)) from None

@@ -1,0 +1,71 @@
+"""/api/v1/funds: a centre's earmarked funds (money restricted to a purpose)."""
+
+import marshmallow as ma
+from flask.views import MethodView
+
+from fundtrack.api.auth import api_user
+from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved, visible_or_404
+from fundtrack.api.schemas import Strict, Text
+from fundtrack.auth.access import visible
+from fundtrack.centres.models import Centre
+from fundtrack.extensions import db
+from fundtrack.income import donors as operations
+from fundtrack.income.models import EarmarkedFund
+
+blp = api_blueprint("funds", "/funds", "Earmarked funds of a centre.")
+
+
+class FundIn(Strict):
+    centre = Text(20, required=True, metadata={"description": "the centre's code"})
+    name = Text(200, required=True)
+    purpose = Text(10_000)
+    end = ma.fields.Date(allow_none=True)
+
+
+class FundSchema(FundIn):
+    id = ma.fields.Integer(dump_only=True)
+    centre = ma.fields.String(attribute="centre.code")
+    end = ma.fields.Date(attribute="end_date", allow_none=True)
+
+
+class FundQuery(PageArgs):
+    centre = Text(20, metadata={"description": "the centre's code"})
+
+
+@blp.route("")
+class Funds(MethodView):
+    @blp.arguments(FundQuery, location="query")
+    @blp.response(200, page_of(FundSchema))
+    def get(self, args):
+        """List the funds the caller may see."""
+        stmt = visible(EarmarkedFund, api_user())
+        if args.get("centre"):
+            stmt = stmt.join(Centre).where(Centre.code == args["centre"])
+        return paginate(stmt, args, EarmarkedFund.name, EarmarkedFund.id)
+
+    @blp.arguments(FundIn)
+    @blp.response(201, FundSchema)
+    def post(self, values):
+        """Open an earmarked fund."""
+        return saved(lambda: operations.create_fund(db.session, api_user(), values))
+
+
+@blp.route("/<int:fund_id>")
+class FundById(MethodView):
+    @blp.response(200, FundSchema)
+    def get(self, fund_id):
+        """One fund."""
+        return visible_or_404(EarmarkedFund, fund_id, api_user(), "fund")
+
+    @blp.arguments(FundIn(partial=True))
+    @blp.response(200, FundSchema)
+    def patch(self, values, fund_id):
+        """Rename a fund or change its purpose or end."""
+        fund = visible_or_404(EarmarkedFund, fund_id, api_user(), "fund")
+        return saved(lambda: operations.update_fund(db.session, api_user(), fund, values))
+
+    @blp.response(204)
+    def delete(self, fund_id):
+        """Delete a fund no income or cost line is charged to."""
+        fund = visible_or_404(EarmarkedFund, fund_id, api_user(), "fund")
+        saved(lambda: operations.delete_fund(db.session, api_user(), fund))

@@ -1,0 +1,254 @@
+"""/api/v1/income: income lines; POST takes one line or a list booked all-or-nothing."""
+
+import marshmallow as ma
+from flask import jsonify, request
+from flask.views import MethodView
+from sqlalchemy import select
+
+from fundtrack.api.auth import api_user
+from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved, visible_or_404
+from fundtrack.api.schemas import Choice, Currency, Id, Money, Strict, Text, Year
+from fundtrack.auth.access import visible
+from fundtrack.centres.models import Centre
+from fundtrack.errors import ValidationError
+from fundtrack.extensions import db
+from fundtrack.income import operations
+from fundtrack.income.models import (
+    Funder,
+    FundingAgreement,
+    IncomeCategory,
+    IncomeLine,
+    IncomeSource,
+    StructuralRule,
+)
+from fundtrack.share.classification import (
+    explain,
+    is_structural,
+    join_classification,
+    structural_expression,
+)
+
+blp = api_blueprint("income", "/income", "Income lines of the centres.")
+
+
+class IncomeIn(Strict):
+    centre = Text(20, required=True, metadata={"description": "the centre's code"})
+    date = ma.fields.Date(required=True, metadata={"description": "booking date"})
+    amount = Money(required=True, metadata={"description": "more than 0"})
+    currency = Currency(metadata={"description": "must be the centre's; defaults to it"})
+    category = Choice(IncomeCategory, required=True)
+    funder = Id(allow_none=True, metadata={"description": "a funder, or a donor, not both"})
+    donor = Id(allow_none=True)
+    agreement = Id(allow_none=True, metadata={"description": "makes the line structural or not"})
+    fund = Id(allow_none=True, metadata={"description": "earmarked fund the money is for"})
+    reference = Text(200)
+    description = Text(10_000)
+    external_id = Text(
+        200,
+        allow_none=True,
+        metadata={"description": "your id for the line: unique per centre, so retries are safe"},
+    )
+
+
+class IncomeSchema(IncomeIn):
+    id = ma.fields.Integer(dump_only=True)
+    centre = ma.fields.String(attribute="centre.code")
+    date = ma.fields.Date(attribute="booking_date")
+    funder = ma.fields.Integer(attribute="funder_id", allow_none=True)
+    donor = ma.fields.Integer(attribute="donor_id", allow_none=True)
+    agreement = ma.fields.Integer(attribute="agreement_id", allow_none=True)
+    fund = ma.fields.Integer(attribute="earmarked_fund_id", allow_none=True)
+    fiscal_year = ma.fields.Integer(dump_only=True)
+    source = Choice(IncomeSource, dump_only=True)
+    structural = ma.fields.Boolean(dump_only=True)
+    structural_reason = ma.fields.String(dump_only=True)
+
+
+class IncomeBatchSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(IncomeSchema), required=True)
+
+
+class IncomeQuery(PageArgs):
+    centre = Text(20, metadata={"description": "the centre's code"})
+    year = Year(strict=False, metadata={"description": "fiscal year"})
+    category = Choice(IncomeCategory)
+    structural = ma.fields.Boolean()
+    date_from = ma.fields.Date(metadata={"description": "booked on or after"})
+    date_to = ma.fields.Date(metadata={"description": "booked on or before"})
+    funder = Id(strict=False)
+    donor = Id(strict=False)
+    external_id = Text(200)
+
+
+def with_classification(lines: list[IncomeLine]) -> list[IncomeLine]:
+    """Attach `structural` and `structural_reason` to the lines, in one query."""
+    if not lines:
+        return lines
+    rows = db.session.execute(
+        join_classification(
+            select(
+                IncomeLine.id,
+                FundingAgreement.id,
+                FundingAgreement.structural_override,
+                FundingAgreement.override_reason,
+                Funder.type,
+                StructuralRule.structural_by_default,
+                FundingAgreement.recurring,
+                FundingAgreement.start_date,
+                FundingAgreement.end_date,
+            )
+        ).where(IncomeLine.id.in_([line.id for line in lines]))
+    )
+    reasons = {}
+    for line_id, agreement_id, override, why, kind, default, recurring, start, end in rows:
+        reasons[line_id] = explain(
+            has_agreement=agreement_id is not None,
+            override=override,
+            reason=why,
+            funder_type=kind,
+            structural_by_default=default,
+            recurring=bool(recurring),
+            start=start,
+            end=end,
+        )
+    for line in lines:
+        line.structural_reason = reasons[line.id]
+        line.structural = is_structural(line.structural_reason)
+    return lines
+
+
+def _filtered(args: dict):
+    stmt = visible(IncomeLine, api_user())
+    if args.get("centre"):
+        stmt = stmt.join(Centre, Centre.id == IncomeLine.centre_id).where(
+            Centre.code == args["centre"]
+        )
+    if args.get("structural") is not None:
+        structural = structural_expression()
+        stmt = join_classification(stmt).where(structural if args["structural"] else ~structural)
+    simple = {
+        "year": IncomeLine.fiscal_year,
+        "category": IncomeLine.category,
+        "funder": IncomeLine.funder_id,
+        "donor": IncomeLine.donor_id,
+        "external_id": IncomeLine.external_id,
+    }
+    for name, column in simple.items():
+        if args.get(name) is not None:
+            stmt = stmt.where(column == args[name])
+    if args.get("date_from"):
+        stmt = stmt.where(IncomeLine.booking_date >= args["date_from"])
+    if args.get("date_to"):
+        stmt = stmt.where(IncomeLine.booking_date <= args["date_to"])
+    return stmt
+
+
+_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/IncomeIn"},
+                    {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/IncomeIn"},
+                        "minItems": 1,
+                        "maxItems": operations.BATCH_MAX,
+                    },
+                ]
+            }
+        }
+    },
+}
+_CREATED = {
+    "description": "The booked line, or {items: [...]} for a batch",
+    "content": {
+        "application/json": {
+            "schema": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/Income"},
+                    {"$ref": "#/components/schemas/IncomeBatch"},
+                ]
+            }
+        }
+    },
+}
+
+
+def document(api) -> None:
+    """Register the schemas the hand-written POST description refers to."""
+    api.spec.components.schema("IncomeIn", schema=IncomeIn)
+    api.spec.components.schema("IncomeBatch", schema=IncomeBatchSchema)
+
+
+def _load_body() -> dict | list:
+    data = request.get_json()  # malformed JSON: 400 from Flask, as JSON through our handler
+    try:
+        if isinstance(data, list):
+            if not data:
+                raise ValidationError("items", "send at least one income line")
+            if len(data) > operations.BATCH_MAX:
+                raise ValidationError("items", f"at most {operations.BATCH_MAX} lines per batch")
+            return IncomeIn(many=True).load(data)
+        if isinstance(data, dict):
+            return IncomeIn().load(data)
+    except ma.ValidationError as error:
+        raise _Invalid(error.messages) from None
+    raise ValidationError("body", "send an income line (an object) or a list of them")
+
+
+class _Invalid(ValidationError):
+    def __init__(self, messages: dict):
+        super().__init__("body", "invalid")
+        self.errors = {str(key): value for key, value in messages.items()}
+
+
+@blp.route("")
+class Income(MethodView):
+    @blp.arguments(IncomeQuery, location="query")
+    @blp.response(200, page_of(IncomeSchema))
+    def get(self, args):
+        """List income lines the caller may see, newest booking first."""
+        page = paginate(_filtered(args), args, IncomeLine.booking_date.desc(), IncomeLine.id)
+        with_classification(page["items"])
+        return page
+
+    @blp.doc(requestBody=_BODY, responses={"201": _CREATED})
+    def post(self):
+        """Book one line, or a list all-or-nothing (409 if an external_id is already booked)."""
+        values = _load_body()
+        user = api_user()
+        if isinstance(values, list):
+            lines = saved(
+                lambda: operations.book_income_batch(db.session, user, values, IncomeSource.API)
+            )
+            body = IncomeBatchSchema().dump({"items": with_classification(lines)})
+        else:
+            line = saved(lambda: operations.book_income(db.session, user, values, IncomeSource.API))
+            body = IncomeSchema().dump(with_classification([line])[0])
+        response = jsonify(body)
+        response.status_code = 201
+        return response
+
+
+@blp.route("/<int:line_id>")
+class IncomeById(MethodView):
+    @blp.response(200, IncomeSchema)
+    def get(self, line_id):
+        """One income line."""
+        return with_classification([visible_or_404(IncomeLine, line_id, api_user(), "line")])[0]
+
+    @blp.arguments(IncomeIn(partial=True))
+    @blp.response(200, IncomeSchema)
+    def patch(self, values, line_id):
+        """Change an income line (not in a closed year)."""
+        line = visible_or_404(IncomeLine, line_id, api_user(), "line")
+        saved(lambda: operations.update_income(db.session, api_user(), line, values))
+        return with_classification([line])[0]
+
+    @blp.response(204)
+    def delete(self, line_id):
+        """Delete an income line (not in a closed year)."""
+        line = visible_or_404(IncomeLine, line_id, api_user(), "line")
+        saved(lambda: operations.delete_income(db.session, api_user(), line))

@@ -1,0 +1,107 @@
+"""Field types every resource's schemas use: money as decimal strings, ids, years, clean text."""
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+import marshmallow as ma
+
+from fundtrack.money import CENT, to_money
+from fundtrack.operations import FIRST_YEAR, LAST_YEAR, MAX_ID
+
+MONEY_PATTERN = r"^-?[0-9]{1,12}(\.[0-9]{1,2})?$"
+_MONEY = re.compile(MONEY_PATTERN)
+
+
+def _clean(value: str) -> None:
+    # PostgreSQL refuses NUL in text and lone surrogates cannot be encoded: refuse them here
+    # rather than fail in the database.
+    if "\x00" in value:
+        raise ma.ValidationError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ma.ValidationError("is not valid Unicode text") from None
+
+
+class Text(ma.fields.String):
+    """A string of at most `max_length` characters, without NUL characters."""
+
+    def __init__(self, max_length: int = 200, **kwargs):
+        validators = [ma.validate.Length(max=max_length), _clean]
+        super().__init__(validate=validators, **kwargs)
+
+
+class Money(ma.fields.String):
+    """An amount as a decimal string with at most two decimals, such as "1234.50".
+
+    JSON numbers are refused: a float cannot hold cents exactly, and one rule for all
+    amounts is easier to get right than two.
+    """
+
+    default_error_messages = {
+        "invalid": 'send money as a decimal string such as "1234.50"',
+        "format": 'not an amount: use digits, a point and at most two decimals, e.g. "1234.50"',
+    }
+
+    def __init__(self, **kwargs):
+        metadata = {"pattern": MONEY_PATTERN, "example": "1234.50"} | kwargs.pop("metadata", {})
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return str(Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
+
+    def _deserialize(self, value, attr, data, **kwargs) -> Decimal:
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
+        if not _MONEY.match(value):
+            raise self.make_error("format")
+        try:
+            return to_money(value)
+        except ValueError as error:
+            raise ma.ValidationError(str(error).partition(": ")[2] or str(error)) from None
+
+
+class Currency(ma.fields.String):
+    """An ISO 4217 code such as EUR or NOK."""
+
+    def __init__(self, **kwargs):
+        metadata = {"example": "EUR"} | kwargs.pop("metadata", {})
+        super().__init__(
+            validate=ma.validate.Regexp(r"^[A-Z]{3}$", error="use a three-letter ISO 4217 code"),
+            metadata=metadata,
+            **kwargs,
+        )
+
+
+def Id(*, strict: bool = True, **kwargs) -> ma.fields.Integer:  # noqa: N802  (reads like a class)
+    """A row id: an integer within the database's range (a JSON integer in bodies)."""
+    return ma.fields.Integer(strict=strict, validate=ma.validate.Range(1, MAX_ID), **kwargs)
+
+
+def Year(*, strict: bool = True, **kwargs) -> ma.fields.Integer:  # noqa: N802
+    return ma.fields.Integer(
+        strict=strict, validate=ma.validate.Range(FIRST_YEAR, LAST_YEAR), **kwargs
+    )
+
+
+def Choice(enum_cls, **kwargs) -> ma.fields.Enum:  # noqa: N802
+    """One of an enum's values, shown and accepted as its string value."""
+    return ma.fields.Enum(enum_cls, by_value=ma.fields.String, **kwargs)
+
+
+class Strict(ma.Schema):
+    """Request bodies: unknown fields are an error, not silently dropped."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+def schema_name(schema) -> str:
+    """Component names: IncomeSchema -> Income; a partial (PATCH) instance -> IncomePatch."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    name = cls.__name__.removesuffix("Schema")
+    if not isinstance(schema, type) and schema.partial:
+        name += "Patch"
+    return name

@@ -1,0 +1,87 @@
+"""Recording, changing and deleting cost lines (budget and actual) of a centre."""
+
+from sqlalchemy.orm import Session
+
+from fundtrack.auth.access import require_manage
+from fundtrack.auth.models import User
+from fundtrack.costs.models import CostCategory, CostKind, CostLine
+from fundtrack.errors import ValidationError
+from fundtrack.income.models import EarmarkedFund
+from fundtrack.income.operations import check_money, refusing_closed_years
+from fundtrack.operations import centre_by_code, check_year, referenced, refuse_unknown, require
+
+COST_FIELDS = ("centre", "year", "kind", "category", "amount", "currency", "fund", "description")
+
+
+def _choice(enum_cls, value, field: str, what: str):
+    try:
+        return enum_cls(value)
+    except ValueError:
+        raise ValidationError(field, f"{value!r} is not {what}") from None
+
+
+def _values(session: Session, user: User, values: dict, line: CostLine | None) -> dict:
+    refuse_unknown(values, COST_FIELDS, "a cost line")
+    current = {}
+    if line is not None:
+        current = {
+            "centre": line.centre.code,
+            "year": line.year,
+            "kind": line.kind,
+            "category": line.category,
+            "amount": line.amount,
+            "currency": line.currency,
+            "fund": line.earmarked_fund_id,
+            "description": line.description,
+        }
+    merged = current | values
+    require(merged, "centre", "year", "kind", "category", "amount")
+    if line is not None and merged["centre"] != line.centre.code:
+        raise ValidationError("centre", "a line cannot move to another centre; record it anew")
+    centre = line.centre if line else centre_by_code(session, user, merged["centre"])
+    require_manage(user, centre.id)
+    check_year(merged["year"], "year")
+    currency = check_money(merged["amount"], merged.get("currency"), centre, allow_zero=True)
+    fund_id = None
+    if merged.get("fund") is not None:
+        fund = referenced(session, user, EarmarkedFund, merged["fund"], "fund", "earmarked fund")
+        if fund.centre_id != centre.id:
+            raise ValidationError("fund", f"fund {fund.id} is not {centre.code}'s")
+        fund_id = fund.id
+    return {
+        "centre": centre,
+        "year": merged["year"],
+        "kind": _choice(CostKind, merged["kind"], "kind", "budget or actual"),
+        "category": _choice(CostCategory, merged["category"], "category", "a cost category"),
+        "amount": merged["amount"],
+        "currency": currency,
+        "earmarked_fund_id": fund_id,
+        "description": merged.get("description") or "",
+    }
+
+
+def record_cost(session: Session, user: User, values: dict) -> CostLine:
+    """Record a budget or actual cost line; flushed, not committed."""
+    line = CostLine(**_values(session, user, values, None))
+    session.add(line)
+    with refusing_closed_years("year"):
+        session.flush()
+    return line
+
+
+def update_cost(session: Session, user: User, line: CostLine, values: dict) -> CostLine:
+    """Change some fields of a cost line; the whole line is checked again."""
+    require_manage(user, line.centre_id)
+    for attribute, value in _values(session, user, values, line).items():
+        setattr(line, attribute, value)
+    with refusing_closed_years("year"):
+        session.flush()
+    return line
+
+
+def delete_cost(session: Session, user: User, line: CostLine) -> None:
+    """Delete a cost line, unless its year is closed."""
+    require_manage(user, line.centre_id)
+    session.delete(line)
+    with refusing_closed_years("year"):
+        session.flush()

@@ -1,0 +1,147 @@
+"""Donors and earmarked funds of a centre: created, changed and deleted by its managers."""
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fundtrack.auth.access import require_manage
+from fundtrack.auth.models import User
+from fundtrack.costs.models import CostLine
+from fundtrack.errors import Conflict, ValidationError
+from fundtrack.income.models import Donor, DonorKind, EarmarkedFund, IncomeLine
+from fundtrack.operations import centre_by_code, check_unused, check_year, refuse_unknown, require
+
+DONOR_FIELDS = (
+    "centre", "kind", "name", "email", "phone", "address", "postcode", "city", "iban",
+    "consent_contact", "consent_newsletter",
+)  # fmt: skip
+FUND_FIELDS = ("centre", "name", "purpose", "end")
+
+
+def _centre_of(session, user, merged: dict, row, what: str):
+    if row is not None and merged["centre"] != row.centre.code:
+        raise ValidationError("centre", f"a {what} cannot move to another centre")
+    centre = row.centre if row is not None else centre_by_code(session, user, merged["centre"])
+    require_manage(user, centre.id)
+    return centre
+
+
+def _donor_values(session, user, values: dict, donor: Donor | None) -> dict:
+    refuse_unknown(values, DONOR_FIELDS, "a donor")
+    current = {f: getattr(donor, f) for f in DONOR_FIELDS if f != "centre"} if donor else {}
+    if donor is not None:
+        current["centre"] = donor.centre.code
+    merged = current | values
+    require(merged, "centre", "kind", "name")
+    centre = _centre_of(session, user, merged, donor, "donor")
+    if not merged["name"].strip():
+        raise ValidationError("name", "is required")
+    try:
+        kind = DonorKind(merged["kind"])
+    except ValueError:
+        raise ValidationError("kind", f"{merged['kind']!r} is not a kind of donor") from None
+    result = {f: merged.get(f) or None for f in ("email", "phone", "address", "postcode", "city")}
+    result |= {"centre": centre, "kind": kind, "name": merged["name"].strip()}
+    result["iban"] = merged.get("iban") or None
+    for consent in ("consent_contact", "consent_newsletter"):
+        result[consent] = bool(merged.get(consent))
+    newly_given = any(
+        result[c] and not (donor is not None and getattr(donor, c))
+        for c in ("consent_contact", "consent_newsletter")
+    )
+    if newly_given:
+        # The GDPR asks when consent was given; the moment it is recorded here is that moment.
+        result["consent_recorded_at"] = datetime.now(UTC)
+    return result
+
+
+def _assign(row, values: dict) -> None:
+    for attribute, value in values.items():
+        try:
+            setattr(row, attribute, value)
+        except ValueError as error:  # the model's own checks, such as the IBAN's
+            field, _, message = str(error).partition(": ")
+            raise ValidationError(field if message else attribute, message or str(error)) from None
+
+
+def create_donor(session: Session, user: User, values: dict) -> Donor:
+    """Register a donor of a centre."""
+    donor = Donor()
+    _assign(donor, _donor_values(session, user, values, None))
+    session.add(donor)
+    session.flush()
+    return donor
+
+
+def update_donor(session: Session, user: User, donor: Donor, values: dict) -> Donor:
+    """Change a donor's details; consent given now is dated now."""
+    require_manage(user, donor.centre_id)
+    _assign(donor, _donor_values(session, user, values, donor))
+    session.flush()
+    return donor
+
+
+def delete_donor(session: Session, user: User, donor: Donor) -> None:
+    """Delete a donor no income line refers to."""
+    require_manage(user, donor.centre_id)
+    check_unused(session, "donor", (IncomeLine.donor_id, donor.id, "income lines"))
+    session.delete(donor)
+    session.flush()
+
+
+def _fund_values(session, user, values: dict, fund: EarmarkedFund | None) -> dict:
+    refuse_unknown(values, FUND_FIELDS, "an earmarked fund")
+    current = {}
+    if fund is not None:
+        current = {"centre": fund.centre.code, "name": fund.name, "purpose": fund.purpose,
+                   "end": fund.end_date}  # fmt: skip
+    merged = current | values
+    require(merged, "centre", "name")
+    centre = _centre_of(session, user, merged, fund, "fund")
+    name = merged["name"].strip()
+    if not name:
+        raise ValidationError("name", "is required")
+    if merged.get("end") is not None:
+        if not isinstance(merged["end"], date):
+            raise ValidationError("end", "is not a date")
+        check_year(merged["end"].year, "end")
+    same = select(EarmarkedFund.id).where(
+        EarmarkedFund.centre_id == centre.id, EarmarkedFund.name == name
+    )
+    if fund is not None:
+        same = same.where(EarmarkedFund.id != fund.id)
+    existing = session.scalar(same)
+    if existing is not None:
+        raise Conflict("name", f"fund {existing} of {centre.code} already has this name", existing)
+    return {"centre": centre, "name": name, "purpose": merged.get("purpose") or "",
+            "end_date": merged.get("end")}  # fmt: skip
+
+
+def create_fund(session: Session, user: User, values: dict) -> EarmarkedFund:
+    """Open an earmarked fund for a centre."""
+    fund = EarmarkedFund(**_fund_values(session, user, values, None))
+    session.add(fund)
+    session.flush()
+    return fund
+
+
+def update_fund(session: Session, user: User, fund: EarmarkedFund, values: dict) -> EarmarkedFund:
+    """Rename a fund or change its purpose or end date."""
+    require_manage(user, fund.centre_id)
+    _assign(fund, _fund_values(session, user, values, fund))
+    session.flush()
+    return fund
+
+
+def delete_fund(session: Session, user: User, fund: EarmarkedFund) -> None:
+    """Delete a fund no income or cost line is charged to."""
+    require_manage(user, fund.centre_id)
+    check_unused(
+        session,
+        "fund",
+        (IncomeLine.earmarked_fund_id, fund.id, "income lines"),
+        (CostLine.earmarked_fund_id, fund.id, "cost lines"),
+    )
+    session.delete(fund)
+    session.flush()

@@ -1,0 +1,167 @@
+"""Funders (network-wide) and the funding agreements they make with centres.
+
+Treasurers may add a funder (their municipality must be on the list before they can book its
+subsidy); renaming, retyping and deleting funders is the national office's, since every
+centre shares them. Agreements belong to a centre and follow its managers.
+"""
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fundtrack.auth.access import NotAllowed, require_manage, require_network_manager
+from fundtrack.auth.models import Role, User
+from fundtrack.errors import Conflict, ValidationError
+from fundtrack.income.models import Funder, FunderType, FundingAgreement, IncomeLine
+from fundtrack.income.operations import check_money
+from fundtrack.operations import (
+    centre_by_code,
+    check_unused,
+    check_year,
+    referenced,
+    refuse_unknown,
+    require,
+)
+
+FUNDER_FIELDS = ("name", "type")
+AGREEMENT_FIELDS = (
+    "funder", "centre", "title", "start", "end", "recurring", "annual_amount", "currency",
+    "structural_override", "override_reason",
+)  # fmt: skip
+
+
+def _funder_values(session: Session, values: dict, funder: Funder | None) -> dict:
+    refuse_unknown(values, FUNDER_FIELDS, "a funder")
+    merged = ({"name": funder.name, "type": funder.type} if funder else {}) | values
+    require(merged, "name", "type")
+    name = merged["name"].strip()
+    if not name:
+        raise ValidationError("name", "is required")
+    try:
+        kind = FunderType(merged["type"])
+    except ValueError:
+        raise ValidationError("type", f"{merged['type']!r} is not a funder type") from None
+    same = select(Funder.id).where(Funder.name == name)
+    if funder is not None:
+        same = same.where(Funder.id != funder.id)
+    existing = session.scalar(same)
+    if existing is not None:
+        raise Conflict("name", f"funder {existing} already has this name", existing)
+    return {"name": name, "type": kind}
+
+
+def create_funder(session: Session, user: User, values: dict) -> Funder:
+    """Add a funder to the network's list; treasurers, the national office and admins may."""
+    if user.role not in (Role.TREASURER, Role.NATIONAL, Role.ADMIN):
+        raise NotAllowed(f"{user.email} may not add funders")
+    funder = Funder(**_funder_values(session, values, None))
+    session.add(funder)
+    session.flush()
+    return funder
+
+
+def update_funder(session: Session, user: User, funder: Funder, values: dict) -> Funder:
+    """Rename or retype a funder (national office and admins only: every centre shares it)."""
+    require_network_manager(user)
+    for attribute, value in _funder_values(session, values, funder).items():
+        setattr(funder, attribute, value)
+    session.flush()
+    return funder
+
+
+def delete_funder(session: Session, user: User, funder: Funder) -> None:
+    """Delete a funder nobody refers to any more."""
+    require_network_manager(user)
+    check_unused(
+        session,
+        "funder",
+        (FundingAgreement.funder_id, funder.id, "funding agreements"),
+        (IncomeLine.funder_id, funder.id, "income lines"),
+    )
+    session.delete(funder)
+    session.flush()
+
+
+def _agreement_current(agreement: FundingAgreement) -> dict:
+    return {
+        "funder": agreement.funder_id,
+        "centre": agreement.centre.code,
+        "title": agreement.title,
+        "start": agreement.start_date,
+        "end": agreement.end_date,
+        "recurring": agreement.recurring,
+        "annual_amount": agreement.annual_amount,
+        "currency": agreement.currency,
+        "structural_override": agreement.structural_override,
+        "override_reason": agreement.override_reason,
+    }
+
+
+def _agreement_values(session, user, values: dict, agreement: FundingAgreement | None) -> dict:
+    refuse_unknown(values, AGREEMENT_FIELDS, "a funding agreement")
+    merged = (_agreement_current(agreement) if agreement else {}) | values
+    require(merged, "funder", "centre", "start", "annual_amount")
+    if agreement is not None and merged["centre"] != agreement.centre.code:
+        raise ValidationError("centre", "an agreement cannot move to another centre")
+    centre = agreement.centre if agreement else centre_by_code(session, user, merged["centre"])
+    require_manage(user, centre.id)
+    funder = referenced(session, user, Funder, merged["funder"], "funder", "funder")
+    currency = check_money(merged["annual_amount"], merged.get("currency"), centre)
+    for field in ("start", "end"):
+        if merged.get(field) is not None:
+            if not isinstance(merged[field], date):
+                raise ValidationError(field, "is not a date")
+            check_year(merged[field].year, field)
+    if merged.get("end") is not None and merged["end"] < merged["start"]:
+        raise ValidationError("end", "ends before it starts")
+    override = merged.get("structural_override")
+    reason = (merged.get("override_reason") or "").strip() or None
+    changed = agreement is None or (override, reason) != (
+        agreement.structural_override,
+        agreement.override_reason,
+    )
+    if changed and (override is not None or reason) and not user.can_manage_network:
+        # Whether income counts as structural is the national office's rule.
+        raise NotAllowed(f"{user.email} may not override whether an agreement is structural")
+    if override is not None and not reason:
+        raise ValidationError("override_reason", "say why the rule is overridden")
+    return {
+        "funder": funder,
+        "centre": centre,
+        "title": merged.get("title") or "",
+        "start_date": merged["start"],
+        "end_date": merged.get("end"),
+        "recurring": bool(merged.get("recurring")),
+        "annual_amount": merged["annual_amount"],
+        "currency": currency,
+        "structural_override": override,
+        "override_reason": reason if override is not None else None,
+    }
+
+
+def create_agreement(session: Session, user: User, values: dict) -> FundingAgreement:
+    """Record what a funder agreed to pay a centre."""
+    agreement = FundingAgreement(**_agreement_values(session, user, values, None))
+    session.add(agreement)
+    session.flush()
+    return agreement
+
+
+def update_agreement(
+    session: Session, user: User, agreement: FundingAgreement, values: dict
+) -> FundingAgreement:
+    """Change an agreement; the whole agreement is checked again."""
+    require_manage(user, agreement.centre_id)
+    for attribute, value in _agreement_values(session, user, values, agreement).items():
+        setattr(agreement, attribute, value)
+    session.flush()
+    return agreement
+
+
+def delete_agreement(session: Session, user: User, agreement: FundingAgreement) -> None:
+    """Delete an agreement no income line is booked under."""
+    require_manage(user, agreement.centre_id)
+    check_unused(session, "agreement", (IncomeLine.agreement_id, agreement.id, "income lines"))
+    session.delete(agreement)
+    session.flush()

@@ -1,0 +1,61 @@
+"""Helpers the domain operations share: finding referenced rows the user may see."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fundtrack.auth.access import get_visible, visible
+from fundtrack.auth.models import User
+from fundtrack.centres.models import Centre
+from fundtrack.errors import Conflict, ValidationError
+
+# Integer columns: an id beyond this cannot exist (and PostgreSQL refuses to compare with it).
+MAX_ID = 2**31 - 1
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def referenced(session: Session, user: User, model, row_id, field: str, label: str):
+    """The row `row_id` of `model` that `user` may see, or a ValidationError on `field`.
+
+    A row of another centre gets the same answer as a row that does not exist.
+    """
+    row = None
+    if isinstance(row_id, int) and 0 < row_id <= MAX_ID:
+        row = get_visible(session, model, row_id, user)
+    if row is None:
+        raise ValidationError(field, f"no {label} with id {row_id}")
+    return row
+
+
+def centre_by_code(session: Session, user: User, code, field: str = "centre") -> Centre:
+    """The centre with that code, if the user may see it; else a ValidationError on `field`."""
+    centre = session.scalars(visible(Centre, user).where(Centre.code == code)).one_or_none()
+    if centre is None:
+        raise ValidationError(field, f"no centre with code {code!r}")
+    return centre
+
+
+def require(values: dict, *fields: str) -> None:
+    """Refuse values that lack any of `fields` (or hold None there)."""
+    for field in fields:
+        if values.get(field) is None:
+            raise ValidationError(field, "is required")
+
+
+def check_year(year, field: str) -> None:
+    if not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationError(field, f"must be a year between {FIRST_YEAR} and {LAST_YEAR}")
+
+
+def check_unused(session: Session, label: str, *uses) -> None:
+    """Refuse to delete a row still referenced: `uses` are (column, row id, what) triples."""
+    for column, row_id, what in uses:
+        count = session.scalar(select(func.count()).where(column == row_id))
+        if count:
+            raise Conflict("id", f"this {label} still has {count} {what}; remove those first")
+
+
+def refuse_unknown(values: dict, fields: tuple, what: str) -> None:
+    """Refuse values naming a field the row does not have."""
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], f"is not a field of {what}")
