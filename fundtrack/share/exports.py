@@ -1,0 +1,174 @@
+"""The dashboard and centre tables as CSV and XLSX files.
+
+A table is built once from the figures (`dashboard_table`, `centre_years_table`) and written
+by `to_csv` or `to_xlsx`. CSV is for machines: a dot as decimal mark, money to the cent,
+shares as fractions with six decimals. XLSX is for people: money and shares are numeric cells
+with a number format, so a spreadsheet can sum them.
+"""
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from fundtrack.formatting import BASIS_LABELS, CATEGORY_LABELS, round_money
+from fundtrack.share.figures import CentreFigures, Figures, FundingShare, TrendPoint
+
+Kind = Literal["text", "int", "money", "share"]
+XLSX_FORMATS = {"money": "#,##0.00", "share": "0.0%", "int": "0"}
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: Kind = "text"
+
+
+@dataclass
+class Table:
+    """Rows of plain values (str, int, Decimal or None) under typed columns."""
+
+    title: str
+    columns: list[Column]
+    rows: list[list] = field(default_factory=list)
+    total_rows: set[int] = field(default_factory=set)  # indexes of subtotal and total rows
+
+
+def _figure_columns(currency: str) -> list[Column]:
+    return [
+        Column(f"Costs ({currency})", "money"),
+        Column("Costs basis"),
+        Column(f"Structural income ({currency})", "money"),
+        Column(f"Incidental income ({currency})", "money"),
+        Column("Structural share", "share"),
+        Column(f"Gap to target ({currency})", "money"),
+        Column(f"Secured next year ({currency})", "money"),
+        Column("Secured share", "share"),
+    ] + [Column(f"{label} ({currency})", "money") for label in CATEGORY_LABELS.values()]
+
+
+def _figure_values(f: Figures) -> list:
+    return [
+        f.costs,
+        BASIS_LABELS.get(f.costs_basis, f.costs_basis),
+        f.structural_income,
+        f.incidental_income,
+        f.share,
+        f.gap,
+        f.secured_next_year,
+        f.secured_share,
+    ] + [f.income_by_category.get(category, Decimal(0)) for category in CATEGORY_LABELS]
+
+
+def dashboard_table(share: FundingShare, centres: Sequence[CentreFigures] | None = None) -> Table:
+    """One row per centre (in the dashboard's order), then each region, then the network."""
+    centres = share.centres if centres is None else centres
+    table = Table(
+        title=f"Structural funding {share.year}",
+        columns=[
+            Column("Row"),
+            Column("Code"),
+            Column("Name"),
+            Column("Region"),
+            Column("At target"),
+            Column("Centres", "int"),
+            Column("Centres at target", "int"),
+        ]
+        + _figure_columns(share.currency),
+    )
+    for c in centres:
+        at_target = "yes" if c.meets_target else "no"
+        table.rows.append(
+            ["centre", c.code, c.name, c.region_code, at_target, None, None] + _figure_values(c)
+        )
+    for r in share.regions:
+        table.total_rows.add(len(table.rows))
+        table.rows.append(
+            ["region", r.code, r.name, r.code, None, r.centres_total, r.centres_at_target]
+            + _figure_values(r)
+        )
+    table.total_rows.add(len(table.rows))
+    total = sum(r.centres_total for r in share.regions)
+    table.rows.append(
+        ["network", None, "Network total", None, None, total, share.centres_at_target]
+        + _figure_values(share.network)
+    )
+    return table
+
+
+def centre_years_table(code: str, name: str, points: Sequence[TrendPoint], currency: str):
+    """One row per year on record of one centre, oldest first."""
+    table = Table(
+        title=f"{code} {name}: structural funding per year",
+        columns=[Column("Year", "int"), Column("At target")] + _figure_columns(currency),
+    )
+    for point in points:
+        f = point.figures
+        at_target = getattr(f, "meets_target", None)
+        table.rows.append(
+            [point.year, None if at_target is None else ("yes" if at_target else "no")]
+            + _figure_values(f)
+        )
+    return table
+
+
+def _csv_value(value, kind: Kind) -> str:
+    if value is None:
+        return ""
+    if kind == "money":
+        return str(round_money(value))
+    if kind == "share":
+        return f"{Decimal(value):.6f}"
+    return str(value)
+
+
+def to_csv(table: Table) -> str:
+    """The table as CSV text: a header row, then one line per row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([column.header for column in table.columns])
+    for row in table.rows:
+        writer.writerow([_csv_value(v, c.kind) for v, c in zip(row, table.columns, strict=True)])
+    return out.getvalue()
+
+
+def _cell_value(value, kind: Kind):
+    if value is None:
+        return None
+    if kind == "money":
+        # openpyxl writes Decimal as a number; round to cents as the screen shows it.
+        return round_money(value)
+    if kind == "share":
+        return float(value)
+    return value
+
+
+def to_xlsx(table: Table) -> bytes:
+    """The table as an XLSX workbook: bold header and total rows, numeric money cells."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Figures"
+    sheet.append([column.header for column in table.columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, row in enumerate(table.rows):
+        sheet.append([_cell_value(v, c.kind) for v, c in zip(row, table.columns, strict=True)])
+        excel_row = sheet.max_row
+        for column_number, column in enumerate(table.columns, start=1):
+            cell = sheet.cell(row=excel_row, column=column_number)
+            if column.kind in XLSX_FORMATS:
+                cell.number_format = XLSX_FORMATS[column.kind]
+            if index in table.total_rows:
+                cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for column_number, column in enumerate(table.columns, start=1):
+        letter = sheet.cell(row=1, column=column_number).column_letter
+        sheet.column_dimensions[letter].width = max(12, min(40, len(column.header) + 2))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

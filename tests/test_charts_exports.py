@@ -1,0 +1,229 @@
+"""Charts and exports drawn from figures built by hand (no database behind them)."""
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+from decimal import Decimal as D
+from fractions import Fraction
+
+from openpyxl import load_workbook
+
+from fundtrack.formatting import NumberFormat
+from fundtrack.share import charts, exports
+from fundtrack.share.figures import CentreFigures, Figures, FundingShare, RegionFigures, TrendPoint
+from fundtrack.share.sorting import sort_centres
+
+NL = NumberFormat("nl_NL", "EUR")
+NBSP = "\xa0"
+TWO_THIRDS = Fraction(2, 3)
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def centre(code, region, costs, structural, incidental="0", basis="actual", secured="0", **kw):
+    costs, structural, secured = D(costs), D(structural), D(secured)
+    share = (structural / costs).quantize(D("0.000001")) if costs else None
+    gap = max(D("0.00"), (costs * 2 / 3 - structural).quantize(D("0.01")))
+    return CentreFigures(
+        costs=costs,
+        costs_basis=basis,
+        structural_income=structural,
+        incidental_income=D(incidental),
+        income_by_category=kw.pop("by_category", {"government_subsidies": structural}),
+        share=share,
+        gap=gap,
+        secured_next_year=secured,
+        secured_share=(secured / costs).quantize(D("0.000001")) if costs else None,
+        code=code,
+        name=f"Centre {code}",
+        region_code=region,
+        meets_target=bool(costs) and structural * 3 >= costs * 2,
+    )
+
+
+# Worked by hand. North: AMS 90,000 costs / 70,000 structural (77.8%, gap 0);
+# UTR 60,000 / 20,000 (33.3%, gap 40,000 - 20,000 = 20,000). South: EIN no costs.
+AMS = centre("AMS", "N", "90000.00", "70000.00", "5000.00", secured="45000.00")
+UTR = centre("UTR", "N", "60000.00", "20000.00", "1500.50", basis="budget")
+EIN = centre("EIN", "S", "0.00", "0.00", "250.00", basis="none")
+NORTH = RegionFigures(
+    costs=D("150000.00"),
+    costs_basis="mixed",
+    structural_income=D("90000.00"),
+    incidental_income=D("6500.50"),
+    income_by_category={"government_subsidies": D("90000.00")},
+    share=D("0.600000"),  # 90,000 / 150,000, not the average of 77.8% and 33.3%
+    gap=D("20000.00"),  # AMS's surplus does not pay UTR's gap
+    secured_next_year=D("45000.00"),
+    secured_share=D("0.300000"),
+    code="N",
+    name="North",
+    centres_total=2,
+    centres_at_target=1,
+)
+SOUTH = RegionFigures(
+    costs=D("0.00"),
+    costs_basis="none",
+    structural_income=D("0.00"),
+    incidental_income=D("250.00"),
+    income_by_category={},
+    share=None,
+    gap=D("0.00"),
+    secured_next_year=D("0.00"),
+    secured_share=None,
+    code="S",
+    name="South",
+    centres_total=1,
+    centres_at_target=0,
+)
+NETWORK = Figures(**{k: getattr(NORTH, k) for k in Figures.__dataclass_fields__})
+SHARE = FundingShare(
+    year=2025,
+    target=TWO_THIRDS,
+    currency="EUR",
+    network=NETWORK,
+    regions=[NORTH, SOUTH],
+    centres=[AMS, UTR, EIN],
+    centres_at_target=1,
+)
+
+
+def texts(svg: str) -> list[str]:
+    return ["".join(node.itertext()) for node in ET.fromstring(svg).iter(f"{SVG}text")]
+
+
+def test_shares_chart_draws_the_target_line_and_prints_every_share():
+    svg = charts.shares_chart(SHARE, NL)
+    root = ET.fromstring(svg)
+    assert root.find(f"{SVG}title").text == "Structural share per centre, 2025 (target 66,7%)"
+    labels = texts(svg)
+    assert "target 66,7%" in labels
+    assert "77,8%" in labels and "33,3%" in labels
+    assert "EIN Centre EIN (no costs)" in labels
+    majors = [p for p in root.iter(f"{SVG}path") if "major" in (p.get("class") or "")]
+    assert len(majors) == 1  # the target, and only the target, is drawn as the heavy line
+
+
+def test_shares_chart_colours_centres_below_the_target_red_and_at_target_green():
+    svg = charts.shares_chart(SHARE, NL)
+    colour_of = {
+        node.find(f"{SVG}desc[@class='x_label']").text: node.get("style").split(";")[0]
+        for node in ET.fromstring(svg).iter(f"{SVG}g")
+        if node.get("class") == "bar"
+    }
+    assert colour_of == {
+        "AMS Centre AMS": f"fill: {charts.AT_TARGET}",
+        "UTR Centre UTR": f"fill: {charts.BELOW}",
+    }
+
+
+def test_charts_fetch_nothing_and_carry_no_script():
+    for svg in (
+        charts.shares_chart(SHARE, NL),
+        charts.category_mix_chart(AMS, NL, "mix"),
+        charts.gap_chart([TrendPoint(2025, UTR)], NL, "gap"),
+        charts.share_trend_chart([TrendPoint(2025, AMS)], TWO_THIRDS, NL, "trend"),
+    ):
+        assert "<script" not in svg and "href=" not in svg and "googleapis" not in svg
+        assert not svg.startswith("<?xml")  # ready to inline in a page
+
+
+def test_trend_chart_shows_each_years_share_the_target_and_a_year_without_costs():
+    points = [TrendPoint(2023, EIN), TrendPoint(2024, UTR), TrendPoint(2025, AMS)]
+    labels = texts(charts.share_trend_chart(points, TWO_THIRDS, NL, "Network share"))
+    assert "Network share (target 66,7%)" in labels
+    assert {"target 66,7%", "33,3%", "77,8%", "2023 (no costs)", "2024", "2025"} <= set(labels)
+
+
+def test_gap_and_mix_charts_print_exact_amounts():
+    gap_labels = texts(charts.gap_chart([TrendPoint(2024, UTR), TrendPoint(2025, AMS)], NL, "g"))
+    assert f"€{NBSP}20.000,00" in gap_labels and f"€{NBSP}0,00" in gap_labels
+    mixed = centre(
+        "MIX",
+        "N",
+        "1000",
+        "600",
+        by_category={"government_subsidies": D("600.00"), "individuals": D("1234.56")},
+    )
+    mix_labels = texts(charts.category_mix_chart(mixed, NL, "Mix"))
+    assert {"Government subsidies", "Individuals", f"€{NBSP}600,00", f"€{NBSP}1.234,56"} <= set(
+        mix_labels
+    )
+
+
+def test_sorting_puts_centres_without_costs_last_both_ways():
+    assert [c.code for c in sort_centres(SHARE.centres, "share")] == ["UTR", "AMS", "EIN"]
+    assert [c.code for c in sort_centres(SHARE.centres, "-share")] == ["AMS", "UTR", "EIN"]
+    assert [c.code for c in sort_centres(SHARE.centres, "-gap")] == ["UTR", "AMS", "EIN"]
+    assert [c.code for c in sort_centres(SHARE.centres, "nonsense")] == ["AMS", "EIN", "UTR"]
+
+
+def test_dashboard_csv_has_centres_then_region_subtotals_then_the_network_total():
+    rows = list(csv.reader(io.StringIO(exports.to_csv(exports.dashboard_table(SHARE)))))
+    header = rows[0]
+    assert header[:13] == [
+        "Row",
+        "Code",
+        "Name",
+        "Region",
+        "At target",
+        "Centres",
+        "Centres at target",
+        "Costs (EUR)",
+        "Costs basis",
+        "Structural income (EUR)",
+        "Incidental income (EUR)",
+        "Structural share",
+        "Gap to target (EUR)",
+    ]
+    body = [row[:15] for row in rows[1:]]
+    assert body == [
+        ["centre", "AMS", "Centre AMS", "N", "yes", "", "", "90000.00", "actual costs",
+         "70000.00", "5000.00", "0.777778", "0.00", "45000.00", "0.500000"],
+        ["centre", "UTR", "Centre UTR", "N", "no", "", "", "60000.00", "budget",
+         "20000.00", "1500.50", "0.333333", "20000.00", "0.00", "0.000000"],
+        ["centre", "EIN", "Centre EIN", "S", "no", "", "", "0.00", "no costs",
+         "0.00", "250.00", "", "0.00", "0.00", ""],
+        ["region", "N", "North", "N", "", "2", "1", "150000.00", "actual and budget",
+         "90000.00", "6500.50", "0.600000", "20000.00", "45000.00", "0.300000"],
+        ["region", "S", "South", "S", "", "1", "0", "0.00", "no costs",
+         "0.00", "250.00", "", "0.00", "0.00", ""],
+        ["network", "", "Network total", "", "", "3", "1", "150000.00", "actual and budget",
+         "90000.00", "6500.50", "0.600000", "20000.00", "45000.00", "0.300000"],
+    ]  # fmt: skip
+    government = header.index("Government subsidies (EUR)")
+    assert [row[government] for row in rows[1:]] == [
+        "70000.00", "20000.00", "0.00", "90000.00", "0.00", "90000.00"
+    ]  # fmt: skip
+
+
+def test_dashboard_xlsx_holds_numbers_with_number_formats_not_strings():
+    book = load_workbook(io.BytesIO(exports.to_xlsx(exports.dashboard_table(SHARE))))
+    sheet = book.active
+    header = [cell.value for cell in sheet[1]]
+    costs, share, gap = (
+        header.index("Costs (EUR)") + 1,
+        header.index("Structural share") + 1,
+        header.index("Gap to target (EUR)") + 1,
+    )
+    assert sheet.cell(2, 2).value == "AMS"
+    assert sheet.cell(2, costs).value == 90000 and sheet.cell(2, costs).number_format == "#,##0.00"
+    assert sheet.cell(3, gap).value == 20000
+    assert sheet.cell(3, share).value == 0.333333
+    assert sheet.cell(3, share).number_format == "0.0%"
+    assert sheet.cell(4, share).value is None  # EIN has no costs, so no share
+    assert sheet.cell(5, 1).value == "region" and sheet.cell(5, costs).value == 150000
+    assert sheet.cell(5, 1).font.bold
+    assert sheet.cell(7, 3).value == "Network total" and sheet.cell(7, share).value == 0.6
+    assert sheet.max_row == 7
+
+
+def test_centre_years_table_lists_each_year_oldest_first():
+    points = [TrendPoint(2024, UTR), TrendPoint(2025, AMS)]
+    table = exports.centre_years_table("AMS", "Centre AMS", points, "EUR")
+    rows = list(csv.reader(io.StringIO(exports.to_csv(table))))
+    assert [row[:6] for row in rows] == [
+        ["Year", "At target", "Costs (EUR)", "Costs basis", "Structural income (EUR)",
+         "Incidental income (EUR)"],
+        ["2024", "no", "60000.00", "budget", "20000.00", "1500.50"],
+        ["2025", "yes", "90000.00", "actual costs", "70000.00", "5000.00"],
+    ]  # fmt: skip
