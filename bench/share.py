@@ -195,14 +195,17 @@ WITH rules AS (
     JOIN funders f ON f.id = a.funder_id
     LEFT JOIN structural_rules r ON r.funder_type = f.type
 ),
-income AS (
-    SELECT l.centre_id,
-           sum(l.amount) AS total,
-           COALESCE(sum(l.amount) FILTER (WHERE rules.structural), 0) AS structural,
-           {by_category}
+per_category AS (
+    SELECT l.centre_id, l.category, sum(l.amount) AS total,
+           sum(l.amount) FILTER (WHERE rules.structural) AS structural
     FROM income_lines l LEFT JOIN rules ON rules.id = l.agreement_id
     WHERE l.fiscal_year = %(year)s
-    GROUP BY l.centre_id
+    GROUP BY l.centre_id, l.category
+),
+income AS (  -- pivots the few (centre, category) rows
+    SELECT centre_id, sum(total) AS total, COALESCE(sum(structural), 0) AS structural,
+           {by_category}
+    FROM per_category GROUP BY centre_id
 ),
 costs AS (
     SELECT centre_id, sum(amount) FILTER (WHERE kind = 'actual') AS actual,
@@ -247,8 +250,7 @@ ORDER BY c.code
 
 def bare_sql() -> str:
     by_category = ",\n           ".join(
-        f"COALESCE(sum(l.amount) FILTER (WHERE l.category = '{c}'), 0) AS \"{c}\""
-        for c in CATEGORIES
+        f"COALESCE(sum(total) FILTER (WHERE category = '{c}'), 0) AS \"{c}\"" for c in CATEGORIES
     )
     columns = ", ".join(f'COALESCE(income."{c}", 0) AS "{c}"' for c in CATEGORIES)
     return BARE_SQL.format(by_category=by_category, category_columns=columns)

@@ -8,7 +8,7 @@ structural exactly when it has an agreement that is structural.
 
 from datetime import date
 
-from sqlalchemy import Integer, Select, and_, case, false, literal_column, or_
+from sqlalchemy import Integer, Select, and_, case, false, literal_column, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement, coalesce
@@ -62,6 +62,16 @@ def join_rule(stmt: Select, agreement=FundingAgreement) -> Select:
     return stmt.outerjoin(Funder, Funder.id == agreement.funder_id).outerjoin(
         StructuralRule, StructuralRule.funder_type == Funder.type
     )
+
+
+def classified_agreements():
+    """A subquery (id, structural) classifying every agreement once.
+
+    Joining income lines to these few rows costs one hash join per line instead of three
+    (agreement, funder, rule): what keeps a year of 100,000 lines near the bare SQL's speed.
+    """
+    stmt = select(FundingAgreement.id, structural_expression().label("structural"))
+    return join_rule(stmt).subquery("classified_agreements")
 
 
 def join_classification(stmt: Select) -> Select:

@@ -15,7 +15,11 @@ from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre, Network, Region
 from fundtrack.costs.models import CostLine
 from fundtrack.income.models import FundingAgreement, IncomeLine
-from fundtrack.share.classification import join_classification, join_rule, structural_expression
+from fundtrack.share.classification import (
+    classified_agreements,
+    join_rule,
+    structural_expression,
+)
 
 
 def visible_centres(
@@ -70,16 +74,18 @@ def income_totals(session: Session, centre_ids: Sequence[int] | None, year: int 
     `structural` is the part of the total whose agreement is structural (None when no part),
     classified by `structural_expression()` inside the same statement.
     """
-    structural = structural_expression()
-    stmt = join_classification(
+    classified = classified_agreements()
+    stmt = (
         select(
             IncomeLine.centre_id,
             IncomeLine.fiscal_year,
             IncomeLine.category,
             func.sum(IncomeLine.amount).label("total"),
-            func.sum(case((structural, IncomeLine.amount))).label("structural"),
+            func.sum(case((classified.c.structural, IncomeLine.amount))).label("structural"),
         )
-    ).where(_in_centres(IncomeLine.centre_id, centre_ids))
+        .outerjoin(classified, classified.c.id == IncomeLine.agreement_id)
+        .where(_in_centres(IncomeLine.centre_id, centre_ids))
+    )
     if year is not None:
         stmt = stmt.where(IncomeLine.fiscal_year == year)
     stmt = stmt.group_by(IncomeLine.centre_id, IncomeLine.fiscal_year, IncomeLine.category)
