@@ -107,7 +107,9 @@ def _agreement_values(session, user, values: dict, agreement: FundingAgreement |
     centre = agreement.centre if agreement else centre_by_code(session, user, merged["centre"])
     require_manage(user, centre.id)
     funder = referenced(session, user, Funder, merged["funder"], "funder", "funder")
-    currency = check_money(merged["annual_amount"], merged.get("currency"), centre)
+    currency = check_money(
+        merged["annual_amount"], merged.get("currency"), centre, field="annual_amount"
+    )
     for field in ("start", "end"):
         if merged.get(field) is not None:
             if not isinstance(merged[field], date):

@@ -46,12 +46,12 @@ def refusing_closed_years(field: str) -> Iterator[None]:
         raise Conflict(field, str(error)) from None
 
 
-def check_money(amount, currency, centre: Centre, *, allow_zero: bool = False) -> str:
+def check_money(
+    amount, currency, centre: Centre, *, allow_zero: bool = False, field: str = "amount"
+) -> str:
     """Refuse amounts that are not positive and currencies other than the centre's."""
     if amount is None or amount < 0 or (amount == 0 and not allow_zero):
-        raise ValidationError(
-            "amount", "must be 0 or more" if allow_zero else "must be more than 0"
-        )
+        raise ValidationError(field, "must be 0 or more" if allow_zero else "must be more than 0")
     currency = currency or centre.currency
     if not isinstance(currency, str) or not is_currency(currency):
         raise ValidationError("currency", f"{currency!r} is not an ISO 4217 currency code")
