@@ -62,6 +62,8 @@ def home_links(user: User) -> list[tuple[str, str]]:
     wanted = []
     if user.sees_all_centres:
         wanted.append(("National funding dashboard", "share.dashboard"))
+    if user.can_manage_network:
+        wanted.append(("Classification rules", "share.rules"))
     if user.centre_id:
         wanted.append(("My centre's funding mix", "share.my_centre"))
     wanted.append(("API tokens", "api_tokens.index"))

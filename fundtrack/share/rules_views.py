@@ -1,0 +1,159 @@
+"""The classification rules screen: the national office's rule per funder type and its
+overrides of single agreements. Reading and changing both belong to the national office and
+admins; the service checks that again, and the audit hook records who changed what."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from fundtrack.auth.access import NotAllowed
+from fundtrack.centres.models import Centre
+from fundtrack.extensions import db
+from fundtrack.income.models import Funder, FunderType, FundingAgreement, StructuralRule
+from fundtrack.share.classification import explain, join_rule
+from fundtrack.share.forms import OverrideForm, RuleForm
+from fundtrack.share.service import override_agreement, set_structural_rule
+from fundtrack.share.views import bp
+
+AGREEMENTS_SHOWN = 200
+
+
+def _require_rule_owner() -> None:
+    if not current_user.can_manage_network:
+        abort(403)
+
+
+def _agreement_rows(where):
+    """Agreements with their centre, funder and why they count as they do (one statement)."""
+    stmt = join_rule(
+        select(
+            FundingAgreement.id,
+            FundingAgreement.title,
+            FundingAgreement.start_date,
+            FundingAgreement.end_date,
+            FundingAgreement.recurring,
+            FundingAgreement.annual_amount,
+            FundingAgreement.currency,
+            FundingAgreement.structural_override,
+            FundingAgreement.override_reason,
+            Centre.code.label("centre_code"),
+            Funder.name.label("funder_name"),
+            Funder.type.label("funder_type"),
+            StructuralRule.structural_by_default,
+        ).join(Centre, Centre.id == FundingAgreement.centre_id)
+    )
+    stmt = stmt.where(where).order_by(Centre.code, FundingAgreement.start_date)
+    rows = []
+    for row in db.session.execute(stmt.limit(AGREEMENTS_SHOWN)):
+        why = explain(
+            has_agreement=True,
+            override=row.structural_override,
+            reason=row.override_reason,
+            funder_type=row.funder_type,
+            structural_by_default=row.structural_by_default,
+            recurring=row.recurring,
+            start=row.start_date,
+            end=row.end_date,
+        )
+        rows.append((row, why))
+    return rows
+
+
+def _render(rule_form: RuleForm, override_form: OverrideForm, status: int = 200):
+    rules = {rule.funder_type: rule for rule in db.session.scalars(select(StructuralRule))}
+    centre_code = request.args.get("centre") or None
+    centre_rows = _agreement_rows(Centre.code == centre_code) if centre_code is not None else None
+    page = render_template(
+        "share/rules.html",
+        funder_types=list(FunderType),
+        rules=rules,
+        rule_form=rule_form,
+        override_form=override_form,
+        overridden=_agreement_rows(FundingAgreement.structural_override.is_not(None)),
+        centre_code=centre_code,
+        centre_rows=centre_rows,
+    )
+    return page, status
+
+
+def _field_error(form, error: Exception, fallback: str) -> None:
+    # The service names the field first: "reason: required when overriding the rule".
+    name, _sep, message = str(error).partition(": ")
+    field = getattr(form, name, None) if message else None
+    target = field if field is not None else getattr(form, fallback)
+    target.errors = [*target.errors, message or str(error)]
+
+
+@bp.route("/rules")
+@login_required
+def rules():
+    _require_rule_owner()
+    rule_form = RuleForm(formdata=None)
+    wanted = request.args.get("funder_type")
+    if wanted in {t.value for t in FunderType}:
+        rule_form.funder_type.data = wanted
+        existing = db.session.get(StructuralRule, FunderType(wanted))
+        if existing is not None:
+            rule_form.structural_by_default.data = "yes" if existing.structural_by_default else "no"
+            rule_form.note.data = existing.note
+    override_form = OverrideForm(formdata=None)
+    if request.args.get("agreement", type=int):
+        override_form.agreement_id.data = request.args.get("agreement", type=int)
+    return _render(rule_form, override_form)
+
+
+@bp.route("/rules", methods=["POST"])
+@login_required
+def change_rule():
+    _require_rule_owner()
+    form = RuleForm()
+    if form.validate_on_submit():
+        structural = form.structural_by_default.data == "yes"
+        try:
+            set_structural_rule(
+                db.session, current_user, form.funder_type.data, structural, form.note.data
+            )
+        except NotAllowed:
+            abort(403)
+        except ValueError as error:
+            db.session.rollback()
+            _field_error(form, error, "funder_type")
+        else:
+            db.session.commit()
+            verdict = "structural" if structural else "incidental"
+            label = form.funder_type.data.replace("_", " ")
+            flash(f"Agreed income from {label} funders now counts as {verdict} by default.")
+            return redirect(url_for("share.rules"))
+    return _render(form, OverrideForm(formdata=None), 400)
+
+
+@bp.route("/rules/agreements", methods=["POST"])
+@login_required
+def override():
+    _require_rule_owner()
+    form = OverrideForm()
+    if form.validate_on_submit():
+        try:
+            agreement = override_agreement(
+                db.session,
+                current_user,
+                form.agreement_id.data,
+                form.structural_value,
+                form.reason.data,
+            )
+        except NotAllowed:
+            abort(403)
+        except LookupError:
+            db.session.rollback()
+            form.agreement_id.errors = [*form.agreement_id.errors, "no agreement with this number"]
+        except ValueError as error:
+            db.session.rollback()
+            _field_error(form, error, "structural")
+        else:
+            db.session.commit()
+            counts_as = {"yes": "structural", "no": "incidental"}.get(
+                form.structural.data, "follows its funder type's rule"
+            )
+            flash(f"Agreement {agreement.id} now counts as {counts_as}.")
+            return redirect(url_for("share.rules", centre=request.args.get("centre")))
+    return _render(RuleForm(formdata=None), form, 400)

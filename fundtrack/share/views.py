@@ -1,0 +1,205 @@
+"""The funding monitor's screens: national dashboard, centre page, lines, exports, rules.
+
+Views load, authorise, call `fundtrack.share.service` and render; the figures, charts and
+tables come from the share package. A treasurer sees only their own centre: the national
+dashboard sends them to it, its exports answer 403, another centre's pages answer 404.
+"""
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from fundtrack.centres.locks import current_network
+from fundtrack.extensions import db
+from fundtrack.formatting import BASIS_LABELS, CATEGORY_LABELS, network_format
+from fundtrack.share import charts, exports
+from fundtrack.share.figures import CentreFigures, TrendPoint
+from fundtrack.share.service import funding_share, share_trend, trace
+from fundtrack.share.sorting import SORT_COLUMNS, sort_centres
+
+bp = Blueprint("share", __name__)
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+LINES_PAGE = 100
+
+
+def _or_404(function, *args, **kwargs):
+    # The service answers LookupError alike for "no such centre" and "not yours".
+    try:
+        return function(db.session, current_user, *args, **kwargs)
+    except LookupError:
+        abort(404)
+
+
+def _chosen_year(points: list[TrendPoint]) -> int:
+    """The `year` query argument, else the latest year on record, else the current one."""
+    year = request.args.get("year", type=int)
+    if year is not None and 1900 <= year <= 2999:
+        return year
+    if points:
+        return points[-1].year
+    return current_network(db.session).fiscal_year_of(date.today())
+
+
+def _years(points: list[TrendPoint], year: int) -> list[int]:
+    current = current_network(db.session).fiscal_year_of(date.today())
+    return sorted({p.year for p in points} | {year, current}, reverse=True)
+
+
+def _require_network_viewer() -> None:
+    if not current_user.sees_all_centres:
+        abort(403)
+
+
+def _dashboard_data():
+    region = request.args.get("region") or None
+    points = _or_404(share_trend, region_code=region)
+    year = _chosen_year(points)
+    figures = _or_404(funding_share, year, region_code=region)
+    sort = request.args.get("sort", "code")
+    if sort.lstrip("-") not in SORT_COLUMNS:
+        sort = "code"
+    return figures, points, year, region, sort
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    if not current_user.sees_all_centres:
+        return redirect(url_for("share.my_centre"))
+    figures, points, year, region, sort = _dashboard_data()
+    fmt = network_format()
+    centres = sort_centres(figures.centres, sort)
+    title = f"Structural share per year, {'region ' + region if region else 'network'}"
+    return render_template(
+        "share/dashboard.html",
+        figures=figures,
+        centres=centres,
+        year=year,
+        years=_years(points, year),
+        region=region,
+        regions=_region_choices(),
+        sort=sort,
+        shares_svg=charts.shares_chart(figures, fmt, centres),
+        trend_svg=charts.share_trend_chart(points, figures.target, fmt, title),
+        basis_labels=BASIS_LABELS,
+    )
+
+
+def _region_choices():
+    from sqlalchemy import select
+
+    from fundtrack.centres.models import Region
+
+    return db.session.execute(select(Region.code, Region.name).order_by(Region.code)).all()
+
+
+def _download(table: exports.Table, kind: str, filename: str) -> Response:
+    body = exports.to_csv(table) if kind == "csv" else exports.to_xlsx(table)
+    return Response(
+        body,
+        mimetype=EXPORT_TYPES[kind],
+        headers={"Content-Disposition": f'attachment; filename="{filename}.{kind}"'},
+    )
+
+
+@bp.route("/dashboard.<any(csv, xlsx):kind>")
+@login_required
+def dashboard_export(kind: str):
+    """The dashboard table with the same filters; for the national office, admins, auditors.
+
+    A treasurer exports their own centre from its page (`share.centre_export`).
+    """
+    _require_network_viewer()
+    figures, _points, year, region, sort = _dashboard_data()
+    table = exports.dashboard_table(figures, sort_centres(figures.centres, sort))
+    return _download(table, kind, f"structural-funding-{year}" + (f"-{region}" if region else ""))
+
+
+def _centre_page(code: str):
+    points = _or_404(share_trend, centre_code=code)
+    year = _chosen_year(points)
+    figures = _or_404(funding_share, year, centre_code=code)
+    centre: CentreFigures = figures.centres[0]
+    fmt = network_format()
+    return render_template(
+        "share/centre.html",
+        figures=figures,
+        centre=centre,
+        points=points,
+        year=year,
+        years=_years(points, year),
+        mix_svg=charts.category_mix_chart(
+            centre, fmt, f"{centre.code} income by RJ 650 category, {year}"
+        ),
+        trend_svg=charts.share_trend_chart(
+            points, figures.target, fmt, f"{centre.code} structural share per year"
+        ),
+        gap_svg=charts.gap_chart(points, fmt, f"{centre.code} gap to target per year"),
+        category_labels=CATEGORY_LABELS,
+        basis_labels=BASIS_LABELS,
+    )
+
+
+@bp.route("/centres/<code>")
+@login_required
+def centre(code: str):
+    return _centre_page(code)
+
+
+@bp.route("/my-centre")
+@login_required
+def my_centre():
+    if current_user.centre is None:
+        return redirect(url_for("share.dashboard"))
+    return _centre_page(current_user.centre.code)
+
+
+@bp.route("/centres/<code>/figures.<any(csv, xlsx):kind>")
+@login_required
+def centre_export(code: str, kind: str):
+    """A centre's figures per year, for anyone who may see that centre."""
+    points = _or_404(share_trend, centre_code=code)
+    centre = _or_404(funding_share, _chosen_year(points), centre_code=code).centres[0]
+    currency = current_network(db.session).currency
+    table = exports.centre_years_table(centre.code, centre.name, points, currency)
+    return _download(table, kind, f"structural-funding-{centre.code}")
+
+
+def _structural_arg() -> bool | None:
+    value = (request.args.get("structural") or "").lower()
+    return {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}.get(
+        value
+    )
+
+
+@bp.route("/centres/<code>/lines", endpoint="trace")
+@login_required
+def lines(code: str):
+    """The income and cost lines behind a centre's figures, with why each counts as it does."""
+    points = _or_404(share_trend, centre_code=code)
+    year = _chosen_year(points)
+    category = request.args.get("category") or None
+    structural = _structural_arg()
+    offset = max(0, request.args.get("offset", 0, type=int))
+    try:
+        traced = _or_404(trace, year, code, category, structural, limit=LINES_PAGE, offset=offset)
+    except ValueError as error:
+        abort(400, description=str(error))
+    return render_template(
+        "share/lines.html",
+        traced=traced,
+        year=year,
+        years=_years(points, year),
+        category=category,
+        structural=structural,
+        category_labels=CATEGORY_LABELS,
+        basis_labels=BASIS_LABELS,
+    )
+
+
+from fundtrack.share import rules_views  # noqa: E402,F401  (the /rules routes join `bp`)
