@@ -5,5 +5,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from fundtrack.auth.cli import users
+    from fundtrack.demo.cli import demo_command
 
     app.cli.add_command(users)
+    app.cli.add_command(demo_command)

@@ -1,0 +1,176 @@
+"""Fill an empty database with a believable network: plain functions taking a session.
+
+`build_demo` checks, adds and flushes; the caller commits (or rolls back) the whole lot.
+"""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from types import ModuleType
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fundtrack.auth.cli import create_user
+from fundtrack.auth.models import Role, User
+from fundtrack.centres.models import Centre, Network, Region
+from fundtrack.config import is_production
+from fundtrack.costs.models import CostKind
+from fundtrack.demo import incidental, netherlands, norway
+from fundtrack.demo.agreements import book_agreement
+from fundtrack.demo.costs import book_costs, cost_totals
+from fundtrack.demo.ledger import IncomeBook
+from fundtrack.income.models import EarmarkedFund, Funder, FunderType, FundingAgreement
+
+COUNTRIES: dict[str, ModuleType] = {"nl": netherlands, "no": norway}
+YEARS = (2024, 2025, 2026)
+# The demo's today: 2026 is running, so its income stops here and most costs are budgets.
+DEMO_TODAY = date(2026, 11, 24)
+DEMO_EMAIL = "{role}@fundtrack.example"
+
+
+class DemoRefused(ValueError):
+    """The database is not empty, so the demo would mix with real data."""
+
+
+@dataclass
+class Login:
+    role: str
+    email: str
+    password: str
+    centre: str | None = None
+
+
+@dataclass
+class DemoResult:
+    network: str
+    currency: str
+    centres: int
+    agreements: int
+    income_lines: int
+    cost_lines: int
+    logins: list[Login] = field(default_factory=list)
+
+
+def existing_network(session: Session) -> str | None:
+    """What the database already holds, in words, or None when it is empty."""
+    network = session.get(Network, 1)
+    centres = session.scalar(select(func.count()).select_from(Centre))
+    funders = session.scalar(select(func.count()).select_from(Funder))
+    if network is None and not centres and not funders:
+        return None
+    name = f'"{network.name}"' if network is not None else "no network row"
+    return f"{name}, {centres} centres, {funders} funders"
+
+
+def build_demo(session: Session, country: str = "nl", today: date = DEMO_TODAY) -> DemoResult:
+    """Add a whole demo network (regions, centres, funders, agreements, donors, earmarked
+    funds, income and cost lines for 2024-2026, one user per role) to an empty database.
+
+    Raises DemoRefused, without writing anything, when the database holds a network.
+    """
+    if country not in COUNTRIES:
+        raise ValueError(f"country: choose one of {', '.join(COUNTRIES)}")
+    found = existing_network(session)
+    if found is not None:
+        raise DemoRefused(
+            f"the database already holds a network ({found}); the demo only fills an empty database"
+        )
+    data = COUNTRIES[country]
+    network = Network(
+        id=1, **data.NETWORK, target_numerator=2, target_denominator=3, fiscal_year_start_month=1
+    )
+    session.add(network)
+    session.flush()
+
+    regions = {code: Region(code=code, name=name) for code, name in data.REGIONS}
+    centres = {
+        row.code: Centre(
+            code=row.code,
+            name=row.name,
+            municipality=row.municipality,
+            region=regions[row.region],
+            currency=network.currency,
+        )
+        for row in data.CENTRES
+    }
+    funders = {name: Funder(name=name, type=kind) for name, kind in data.FUNDERS}
+    session.add_all([*regions.values(), *centres.values(), *funders.values()])
+
+    book = IncomeBook(session, network, today)
+    for row in data.AGREEMENTS:
+        book_agreement(book, row, centres[row.centre], funders[row.funder], YEARS)
+    for gift in data.GIFTS:
+        fund = None
+        if gift.earmark:
+            fund = EarmarkedFund(
+                centre=centres[gift.centre], name=gift.earmark, purpose=gift.earmark_purpose
+            )
+            session.add(fund)
+        book.add(
+            centres[gift.centre],
+            gift.day,
+            gift.amount,
+            gift.description,
+            funder=funders[gift.funder],
+            fund=fund,
+            imported=False,
+        )
+
+    foundations = {n: f for n, f in funders.items() if f.type == FunderType.FOUNDATION}
+    taken = set(funders)
+    costs = {}
+    for row in data.CENTRES:
+        centre = centres[row.code]
+        donors = incidental.make_donors(session, data, centre)
+        local = incidental.make_local_funders(session, data, centre, taken)
+        for year in YEARS:
+            costs[row.code, year] = totals = cost_totals(data, row, year)
+            basis = totals.get(CostKind.ACTUAL, totals[CostKind.BUDGET])
+            incidental.book_incidental(book, data, centre, year, basis, donors, local, foundations)
+    # Cost lines charge earmarked funds by id, so the funds must be in the database first.
+    session.flush()
+    cost_lines = sum(
+        book_costs(session, centres[code], year, totals, book.into_fund[code, year], data.WORDS)
+        for (code, year), totals in costs.items()
+    )
+    logins = _users(session, data)
+    session.flush()
+    return DemoResult(
+        network=network.name,
+        currency=network.currency,
+        centres=len(centres),
+        agreements=session.scalar(select(func.count()).select_from(FundingAgreement)),
+        income_lines=book.lines,
+        cost_lines=cost_lines,
+        logins=logins,
+    )
+
+
+def demo_password(role: Role) -> str:
+    """Known passwords make the demo easy to try; in production they are random."""
+    if is_production():
+        return secrets.token_urlsafe(12)
+    return f"demo-{role.value}-2026"
+
+
+def _users(session: Session, data: ModuleType) -> list[Login]:
+    logins = []
+    for role in Role:
+        centre = data.TREASURER_CENTRE if role == Role.TREASURER else None
+        login = Login(role.value, DEMO_EMAIL.format(role=role.value), demo_password(role), centre)
+        create_user(session, login.email, role, login.password, centre, data.USER_NAMES[role.value])
+        logins.append(login)
+    return logins
+
+
+def demo_logins(session: Session) -> list[Login]:
+    """The demo accounts that still sign in with their demo password."""
+    logins = []
+    for role in Role:
+        email = DEMO_EMAIL.format(role=role.value)
+        user = session.scalars(select(User).where(User.email == email)).first()
+        if user is not None and user.active and user.check_password(demo_password(role)):
+            centre = user.centre.code if user.centre else None
+            logins.append(Login(role.value, email, demo_password(role), centre))
+    return logins
