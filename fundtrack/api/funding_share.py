@@ -1,6 +1,7 @@
 """/api/v1/funding-share: the structural funding share, from the same service the screens use."""
 
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 import marshmallow as ma
 from flask.views import MethodView
@@ -26,6 +27,8 @@ class Ratio(ma.fields.String):
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
             return None
+        if isinstance(value, Fraction):  # the target: exact, rounded only here
+            value = Decimal(value.numerator) / Decimal(value.denominator)
         return str(Decimal(value).quantize(RATIO_PLACES, rounding=ROUND_HALF_UP))
 
 
