@@ -385,4 +385,21 @@ def test_dashboard_statements_do_not_grow_with_the_number_of_centres(
         html = page(client, "/dashboard?year=2025")
     assert html.count("<tr data-centre=") == 10
     assert len(after) == len(before), (len(before), len(after))
-    assert len(after) <= 14
+    assert len(after) <= 14, after
+
+
+def test_a_norwegian_network_reads_kroner_with_the_sign_first(client, login_as, net, network):
+    network.locale, network.currency = "nb_NO", "NOK"
+    login_as("national")
+    html = page(client, "/dashboard?year=2025")
+    assert cells(row(html, "data-centre", "A"))[2:6] == [
+        "kr\xa090\xa0000,00", "actual costs", "kr\xa048\xa0000,00", "53,3\xa0%",
+    ]  # fmt: skip
+    assert "target 66,7\xa0%" in html
+
+
+def test_a_region_without_centres_shows_an_empty_table(client, login_as, net, session):
+    factories.region(session, code="EMPTY", name="Empty")
+    login_as("national")
+    html = page(client, "/dashboard?region=EMPTY")
+    assert "No centres in this region." in html and "0 of 0" in html
