@@ -100,6 +100,7 @@ def _money_axis(fmt: NumberFormat, amounts) -> dict:
         "value_formatter": lambda v: fmt.money(v, whole=True),
         "y_labels_major_every": 10**6,
         "range": (0, top * 1.12),
+        "max_scale": 6,
     }
 
 
@@ -157,7 +158,7 @@ def shares_chart(share: FundingShare, fmt: NumberFormat, centres=None) -> str:
     # HorizontalBar draws the first label at the bottom; reverse so the list reads top-down.
     ordered = list(reversed(centres))
     chart.x_labels = [
-        f"{c.code} {c.name}"[:34] + (" (no costs)" if c.share is None else "") for c in ordered
+        f"{c.code} {c.name}"[:42] + (" (no costs)" if c.share is None else "") for c in ordered
     ]
     chart.add("structural share", [_share_value(c.share, fmt, share.target) for c in ordered])
     return chart.render()
@@ -215,6 +216,7 @@ def category_mix_chart(figures: Figures, fmt: NumberFormat, title: str) -> str:
         height=110 + 30 * max(len(amounts), 1),
         print_values_position="top",
         margin_right=110,
+        show_y_guides=False,
         **_money_axis(fmt, [amount for _c, amount in amounts]),
         no_data_text="No income recorded",
     )

@@ -36,13 +36,16 @@ def _or_404(function, *args, **kwargs):
 
 
 def _chosen_year(points: list[TrendPoint]) -> int:
-    """The `year` query argument, else the latest year on record, else the current one."""
+    """The `year` query argument, else the current fiscal year, else the latest year on
+    record before it (a budget for next year is on record but is not yet the year to show)."""
     year = request.args.get("year", type=int)
     if year is not None and 1900 <= year <= 2999:
         return year
-    if points:
-        return points[-1].year
-    return current_network(db.session).fiscal_year_of(date.today())
+    current = current_network(db.session).fiscal_year_of(date.today())
+    past = [p.year for p in points if p.year <= current]
+    if current in past or not points:
+        return current
+    return past[-1] if past else points[-1].year
 
 
 def _years(points: list[TrendPoint], year: int) -> list[int]:
