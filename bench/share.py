@@ -22,6 +22,7 @@ import time
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import psycopg
 import sqlalchemy as sa
@@ -256,16 +257,25 @@ def bare_sql() -> str:
     return BARE_SQL.format(by_category=by_category, category_columns=columns)
 
 
-def time_bare_sql(conn: psycopg.Connection, year: int, repeat: int) -> tuple[float, list]:
+def bare_sql_call(conn: psycopg.Connection, year: int):
+    """A function running the bare SQL once and returning its rows."""
     sql = bare_sql()
     params = {"year": year, "next_start": date(year + 1, 1, 1), "next_last": date(year + 1, 12, 31)}
-    conn.execute(sql, params).fetchall()  # warm up
-    times, rows = [], []
+    return lambda: conn.execute(sql, params).fetchall()
+
+
+def interleaved(calls: dict, repeat: int) -> dict[str, list[float]]:
+    """Time each call `repeat` times, taking turns, so both meet the same load on a shared
+    machine; one untimed warm-up run each first."""
+    for call in calls.values():
+        call()
+    times = {name: [] for name in calls}
     for _ in range(repeat):
-        started = time.perf_counter()
-        rows = conn.execute(sql, params).fetchall()
-        times.append(time.perf_counter() - started)
-    return times, rows
+        for name, call in calls.items():
+            started = time.perf_counter()
+            call()
+            times[name].append(time.perf_counter() - started)
+    return times
 
 
 def _count_statements():
@@ -277,8 +287,9 @@ def _count_statements():
     return statements, before
 
 
-def time_call(app, year: int, repeat: int):
-    """Median-ready timings of the API call (or the service call) and its statement count."""
+def prepare_call(app, year: int):
+    """The API call (or the service call when the API cannot answer), what it is, its
+    statement count, the service's figures and the API's JSON (None without the API)."""
     from fundtrack.auth.models import User
     from fundtrack.share.service import funding_share
 
@@ -315,19 +326,28 @@ def time_call(app, year: int, repeat: int):
             call, how = api_call, f"GET {url} through the Flask test client, bearer token"
         except RuntimeError as error:
             how = f"funding_share() called directly, because the API route failed: {error}"
-    call()  # warm up
+    answer = call()  # warm up; the API's JSON is checked against the bare SQL too
     statements, before = _count_statements()
     with app.app_context():
         engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", before)
     call()
     sa.event.remove(engine, "before_cursor_execute", before)
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - started)
-    return times, len(statements), how, direct_call()
+    return call, how, len(statements), direct_call(), answer if call is api_call else None
+
+
+def from_json(answer: dict) -> SimpleNamespace:
+    """The API's JSON centres as objects `compare` can read, amounts back to Decimal."""
+    money = ("costs", "structural_income", "incidental_income", "gap", "secured_next_year")
+    centres = []
+    for centre in answer["centres"]:
+        values = {name: Decimal(centre[name]) for name in money}
+        values["income_by_category"] = {
+            k: Decimal(v) for k, v in centre["income_by_category"].items()
+        }
+        centres.append(SimpleNamespace(code=centre["code"], costs_basis=centre["costs_basis"],
+                                       **values))  # fmt: skip
+    return SimpleNamespace(centres=centres)
 
 
 def _token(user) -> str:
@@ -375,7 +395,7 @@ def main(argv=None) -> int:
     parser.add_argument("--centres", type=int, default=68, help="centres (68)")
     parser.add_argument("--years", type=int, default=10, help=f"years from {FIRST_YEAR} (10)")
     parser.add_argument("--year", type=int, help="year to time (default: the last one)")
-    parser.add_argument("--repeat", type=int, default=7, help="timed repetitions (7)")
+    parser.add_argument("--repeat", type=int, default=15, help="timed repetitions (15)")
     parser.add_argument("--reuse", action="store_true", help="time the existing database")
     args = parser.parse_args(argv)
     year = args.year or FIRST_YEAR + args.years - 1
@@ -401,12 +421,17 @@ def main(argv=None) -> int:
         print(f"built {args.lines:,} income lines, {args.centres} centres, {args.years} years "
               f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
 
-    call_times, statements, how, result = time_call(app, year, args.repeat)
+    call, how, statements, result, answer = prepare_call(app, year)
     with psycopg.connect(_plain_url(args.database_url)) as conn:
         lines = conn.execute("SELECT count(*) FROM income_lines WHERE fiscal_year = %s", (year,))
         year_lines = lines.fetchone()[0]
-        sql_times, rows = time_bare_sql(conn, year, args.repeat)
+        sql = bare_sql_call(conn, year)
+        times = interleaved({"call": call, "sql": sql}, args.repeat)
+        rows = sql()
+    call_times, sql_times = times["call"], times["sql"]
     problems = compare(result, rows)
+    if answer is not None:
+        problems += [f"API: {problem}" for problem in compare(from_json(answer), rows)]
     call_ms = statistics.median(call_times) * 1000
     sql_ms = statistics.median(sql_times) * 1000
     print(f"year {year}: {len(result.centres)} centres, {year_lines:,} income lines that year")
@@ -422,7 +447,8 @@ def main(argv=None) -> int:
         print("MISMATCH between the call and the bare SQL:")
         print("\n".join(f"  {p}" for p in problems[:20]))
         return 1
-    print("the call and the bare SQL agree on every centre's figures")
+    checked = "funding_share() and the API's JSON" if answer else "funding_share()"
+    print(f"{checked} and the bare SQL agree on every centre's figures")
     return 0
 
 
