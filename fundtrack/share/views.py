@@ -9,8 +9,10 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from fundtrack.centres.locks import current_network
+from fundtrack.centres.models import Region
 from fundtrack.extensions import db
 from fundtrack.formatting import BASIS_LABELS, CATEGORY_LABELS, network_format
 from fundtrack.share import charts, exports
@@ -94,10 +96,6 @@ def dashboard():
 
 
 def _region_choices():
-    from sqlalchemy import select
-
-    from fundtrack.centres.models import Region
-
     return db.session.execute(select(Region.code, Region.name).order_by(Region.code)).all()
 
 
