@@ -167,3 +167,11 @@ def test_screens_keep_html_error_pages(client):
 def test_api_paths_answer_errors_in_json(api):
     response = api.as_("admin").get("/no-such-resource")
     assert response.status_code == 404 and response.get_json()["code"] == 404
+
+
+def test_nullable_fields_are_written_the_openapi_3_1_way(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert '"nullable"' not in str(document).replace("'", '"')
+    income = document["components"]["schemas"]["Income"]["properties"]
+    assert income["external_id"]["type"] == ["string", "null"]
+    assert income["amount"]["type"] == "string" and income["amount"]["pattern"]

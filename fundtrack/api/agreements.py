@@ -19,7 +19,7 @@ blp = api_blueprint("agreements", "/agreements", "Funding agreements between fun
 
 class AgreementIn(Strict):
     funder = Id(required=True)
-    centre = Text(20, required=True, metadata={"description": "the centre's code"})
+    centre = Text(20, 1, required=True, metadata={"description": "the centre's code"})
     title = Text(200)
     start = ma.fields.Date(required=True)
     end = ma.fields.Date(allow_none=True, metadata={"description": "null: open-ended"})
@@ -49,7 +49,7 @@ class AgreementQuery(PageArgs):
 
 @blp.route("")
 class Agreements(MethodView):
-    @blp.arguments(AgreementQuery, location="query")
+    @blp.arguments(AgreementQuery, location="query", unknown=ma.RAISE)
     @blp.response(200, page_of(AgreementSchema))
     def get(self, args):
         """List the agreements the caller may see."""

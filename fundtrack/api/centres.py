@@ -16,10 +16,10 @@ blp = api_blueprint("centres", "/centres", "Centres, their region, municipality 
 
 
 class CentreIn(Strict):
-    code = Text(20, required=True)
-    name = Text(200, required=True)
-    region = Text(20, required=True, metadata={"description": "the region's code"})
-    municipality = Text(200, required=True)
+    code = Text(20, 1, required=True)
+    name = Text(200, 1, required=True)
+    region = Text(20, 1, required=True, metadata={"description": "the region's code"})
+    municipality = Text(200, 1, required=True)
     currency = Currency(metadata={"description": "defaults to the network's currency"})
     active = ma.fields.Boolean()
 
@@ -45,7 +45,7 @@ def centre_by_code(code: str) -> Centre:
 
 @blp.route("")
 class Centres(MethodView):
-    @blp.arguments(CentreQuery, location="query")
+    @blp.arguments(CentreQuery, location="query", unknown=ma.RAISE)
     @blp.response(200, page_of(CentreSchema))
     def get(self, args):
         """List the centres the caller may see."""

@@ -16,7 +16,7 @@ blp = api_blueprint("costs", "/costs", "Cost lines: the budget and the actual co
 
 
 class CostIn(Strict):
-    centre = Text(20, required=True, metadata={"description": "the centre's code"})
+    centre = Text(20, 1, required=True, metadata={"description": "the centre's code"})
     year = Year(required=True, metadata={"description": "fiscal year"})
     kind = Choice(CostKind, required=True)
     category = Choice(CostCategory, required=True)
@@ -41,7 +41,7 @@ class CostQuery(PageArgs):
 
 @blp.route("")
 class Costs(MethodView):
-    @blp.arguments(CostQuery, location="query")
+    @blp.arguments(CostQuery, location="query", unknown=ma.RAISE)
     @blp.response(200, page_of(CostSchema))
     def get(self, args):
         """List the cost lines the caller may see."""

@@ -16,9 +16,9 @@ blp = api_blueprint("donors", "/donors", "Donors of a centre.")
 
 
 class DonorIn(Strict):
-    centre = Text(20, required=True, metadata={"description": "the centre's code"})
+    centre = Text(20, 1, required=True, metadata={"description": "the centre's code"})
     kind = Choice(DonorKind, required=True)
-    name = Text(200, required=True)
+    name = Text(200, 1, required=True)
     email = Text(254, allow_none=True)
     phone = Text(40, allow_none=True)
     address = Text(300, allow_none=True)
@@ -42,7 +42,7 @@ class DonorQuery(PageArgs):
 
 @blp.route("")
 class Donors(MethodView):
-    @blp.arguments(DonorQuery, location="query")
+    @blp.arguments(DonorQuery, location="query", unknown=ma.RAISE)
     @blp.response(200, page_of(DonorSchema))
     def get(self, args):
         """List the donors the caller may see."""

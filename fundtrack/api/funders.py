@@ -20,7 +20,7 @@ blp = api_blueprint(
 
 class FunderSchema(Strict):
     id = ma.fields.Integer(dump_only=True)
-    name = Text(200, required=True)
+    name = Text(200, 1, required=True)
     type = Choice(FunderType, required=True)
 
 
@@ -31,7 +31,7 @@ class FunderQuery(PageArgs):
 
 @blp.route("")
 class Funders(MethodView):
-    @blp.arguments(FunderQuery, location="query")
+    @blp.arguments(FunderQuery, location="query", unknown=ma.RAISE)
     @blp.response(200, page_of(FunderSchema))
     def get(self, args):
         """List funders."""

@@ -85,7 +85,7 @@ class FundingShareQuery(ma.Schema):
 
 @blp.route("")
 class FundingShareView(MethodView):
-    @blp.arguments(FundingShareQuery, location="query")
+    @blp.arguments(FundingShareQuery, location="query", unknown=ma.RAISE)
     @blp.response(200, FundingShareSchema)
     def get(self, args):
         """The year's figures for the network, each region and each centre the caller may see.

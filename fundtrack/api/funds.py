@@ -16,8 +16,8 @@ blp = api_blueprint("funds", "/funds", "Earmarked funds of a centre.")
 
 
 class FundIn(Strict):
-    centre = Text(20, required=True, metadata={"description": "the centre's code"})
-    name = Text(200, required=True)
+    centre = Text(20, 1, required=True, metadata={"description": "the centre's code"})
+    name = Text(200, 1, required=True)
     purpose = Text(10_000)
     end = ma.fields.Date(allow_none=True)
 
@@ -34,7 +34,7 @@ class FundQuery(PageArgs):
 
 @blp.route("")
 class Funds(MethodView):
-    @blp.arguments(FundQuery, location="query")
+    @blp.arguments(FundQuery, location="query", unknown=ma.RAISE)
     @blp.response(200, page_of(FundSchema))
     def get(self, args):
         """List the funds the caller may see."""

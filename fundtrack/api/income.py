@@ -32,7 +32,7 @@ blp = api_blueprint("income", "/income", "Income lines of the centres.")
 
 
 class IncomeIn(Strict):
-    centre = Text(20, required=True, metadata={"description": "the centre's code"})
+    centre = Text(20, 1, required=True, metadata={"description": "the centre's code"})
     date = ma.fields.Date(required=True, metadata={"description": "booking date"})
     amount = Money(required=True, metadata={"description": "more than 0"})
     currency = Currency(metadata={"description": "must be the centre's; defaults to it"})
@@ -206,7 +206,7 @@ class _Invalid(ValidationError):
 
 @blp.route("")
 class Income(MethodView):
-    @blp.arguments(IncomeQuery, location="query")
+    @blp.arguments(IncomeQuery, location="query", unknown=ma.RAISE)
     @blp.response(200, page_of(IncomeSchema))
     def get(self, args):
         """List income lines the caller may see, newest booking first."""

@@ -17,8 +17,8 @@ blp = api_blueprint("regions", "/regions", "Regions group centres; the national 
 
 class RegionSchema(Strict):
     id = ma.fields.Integer(dump_only=True)
-    code = Text(20, required=True)
-    name = Text(200, required=True)
+    code = Text(20, 1, required=True)
+    name = Text(200, 1, required=True)
 
 
 class RegionQuery(PageArgs):
@@ -34,7 +34,7 @@ def region_by_code(code: str) -> Region:
 
 @blp.route("")
 class Regions(MethodView):
-    @blp.arguments(RegionQuery, location="query")
+    @blp.arguments(RegionQuery, location="query", unknown=ma.RAISE)
     @blp.response(200, page_of(RegionSchema))
     def get(self, args):
         """List regions (everyone may read them)."""

@@ -24,11 +24,24 @@ def _clean(value: str) -> None:
 
 
 class Text(ma.fields.String):
-    """A string of at most `max_length` characters, without NUL characters."""
+    """A string of `min_length` to `max_length` characters, without NUL characters."""
 
-    def __init__(self, max_length: int = 200, **kwargs):
-        validators = [ma.validate.Length(max=max_length), _clean]
+    def __init__(self, max_length: int = 200, min_length: int | None = None, **kwargs):
+        validators = [ma.validate.Length(min=min_length, max=max_length), _clean]
         super().__init__(validate=validators, **kwargs)
+
+
+class Whole(ma.fields.Integer):
+    """An integer in a JSON body: 12 or 12.0 (JSON Schema counts both), never "12" or true."""
+
+    def _validated(self, value):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.make_error("invalid", input=value)
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise self.make_error("invalid", input=value)
+            value = int(value)
+        return super()._validated(value)
 
 
 class Money(ma.fields.String):
@@ -77,13 +90,14 @@ class Currency(ma.fields.String):
 
 def Id(*, strict: bool = True, **kwargs) -> ma.fields.Integer:  # noqa: N802  (reads like a class)
     """A row id: an integer within the database's range (a JSON integer in bodies)."""
-    return ma.fields.Integer(strict=strict, validate=ma.validate.Range(1, MAX_ID), **kwargs)
+    field = Whole if strict else ma.fields.Integer
+    return field(validate=ma.validate.Range(1, MAX_ID), **kwargs)
 
 
 def Year(*, strict: bool = True, **kwargs) -> ma.fields.Integer:  # noqa: N802
-    return ma.fields.Integer(
-        strict=strict, validate=ma.validate.Range(FIRST_YEAR, LAST_YEAR), **kwargs
-    )
+    """A year the books can hold (a JSON integer in bodies, digits in a query)."""
+    field = Whole if strict else ma.fields.Integer
+    return field(validate=ma.validate.Range(FIRST_YEAR, LAST_YEAR), **kwargs)
 
 
 def Choice(enum_cls, **kwargs) -> ma.fields.Enum:  # noqa: N802
