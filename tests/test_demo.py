@@ -268,6 +268,19 @@ def test_demo_if_empty_leaves_a_filled_database_untouched_and_succeeds(app, sess
     assert _snapshot(session) == before
 
 
+def test_demo_is_all_or_nothing_when_it_fails_halfway(app, session):
+    # No network yet, but the demo's admin address is taken: the last step fails.
+    factories.user(session, role="admin", email="admin@fundtrack.example")
+    session.commit()
+
+    result = app.test_cli_runner().invoke(args=["demo"])
+
+    assert result.exit_code != 0
+    assert "nothing was written" in result.output and "admin@fundtrack.example" in result.output
+    assert session.get(Network, 1) is None
+    assert _count(session, Centre) == 0 and _count(session, IncomeLine) == 0
+
+
 def test_demo_refuses_a_database_with_only_a_network_row(session):
     factories.network(session, name="Real network")
 

@@ -47,9 +47,9 @@ def demo_command(country: str, if_empty: bool) -> None:
         if logins:
             _echo_logins(logins)
         return
-    except Exception:
+    except ValueError as error:  # e.g. a demo e-mail address already has an account
         db.session.rollback()
-        raise
+        raise click.ClickException(f"demo not loaded, nothing was written: {error}") from None
     seconds = time.perf_counter() - started
     click.echo(
         f"Loaded {result.network} ({result.currency}): {result.centres} centres, "

@@ -126,27 +126,8 @@ def book_incidental(
     rng = random.Random(f"income-{country.CODE}-{centre.code}-{year}")
     words = country.WORDS
     target = costs * (1 + Decimal(rng.randint(-30, 40)) / 1000)
-    rest = target - book.planned[centre.code, year]
-    plan = rest
-
-    project, purpose = rng.choice(country.PROJECTS)
-    grant = max(round_to(plan * Decimal("0.35"), 500), Decimal(2500))
-    fund = EarmarkedFund(
-        centre=centre, name=f"{project} {year}", purpose=purpose, end_date=date(year + 1, 12, 31)
-    )
-    book.session.add(fund)
-    start_month = rng.randint(1, 4)
-    row = AgreementRow(
-        centre.code,
-        rng.choice(list(foundations)),
-        words["project_grant"].format(project=project, year=year),
-        date(year, start_month, 1),
-        date(year, 12, 31),
-        False,
-        grant,
-        "tranches",
-    )
-    book_agreement(book, row, centre, foundations[row.funder], (year,), fund)
+    plan = target - book.planned[centre.code, year]
+    _project_grant(book, rng, country, centre, year, plan, foundations)
 
     sponsored = max(round_to(plan * Decimal("0.06"), 50), Decimal(250))
     book.add(
@@ -186,14 +167,33 @@ def book_incidental(
     )
     _gifts(book, rng, country, centre, year, donors)
 
-    rest = target - book.planned[centre.code, year]
-    _online_donations(book, rng, country, centre, year, rest)
+    _online_donations(book, rng, country, centre, year, target - book.planned[centre.code, year])
+
+
+def _project_grant(book, rng, country, centre, year, plan, foundations) -> None:
+    """A foundation's grant for one project, paid in two tranches into an earmarked fund."""
+    project, purpose = rng.choice(country.PROJECTS)
+    fund = EarmarkedFund(
+        centre=centre, name=f"{project} {year}", purpose=purpose, end_date=date(year + 1, 12, 31)
+    )
+    book.session.add(fund)
+    row = AgreementRow(
+        centre.code,
+        rng.choice(list(foundations)),
+        country.WORDS["project_grant"].format(project=project, year=year),
+        date(year, rng.randint(1, 4), 1),
+        date(year, 12, 31),
+        False,
+        max(round_to(plan * Decimal("0.35"), 500), Decimal(2500)),
+        "tranches",
+    )
+    book_agreement(book, row, centre, foundations[row.funder], (year,), fund)
 
 
 def _gifts(book, rng, country, centre, year, donors: Donors) -> None:
     words = country.WORDS
     monthly, *yearly = donors.people[:3]
-    amount = PERIODIC_MONTHLY[len(centre.code) % 3]
+    amount = rng.choice(PERIODIC_MONTHLY)
     for month in range(1, 13):
         book.add(
             centre,

@@ -53,9 +53,8 @@ class IncomeBook:
         self.network = network
         self.today = today
         self.lines = 0
-        # Planned: the whole year's payments, also those after today; booked: up to today.
+        # The whole year's payments, also those after today: what the rest is planned from.
         self.planned: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
-        self.booked: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
         self.into_fund: dict[tuple[str, int], list[tuple[EarmarkedFund, Decimal]]] = defaultdict(
             list
         )
@@ -108,7 +107,6 @@ class IncomeBook:
         )
         self.session.add(line)
         self.lines += 1
-        self.booked[centre.code, year] += amount
         if fund is not None:
             self.into_fund[centre.code, year].append((fund, amount))
         return line
