@@ -162,6 +162,8 @@ def test_treasurer_records_an_agreement_for_their_centre_only(api, session, two)
     assert response.status_code == 201
     body = response.get_json()
     assert (body["annual_amount"], body["currency"], body["end"]) == ("48000.00", "EUR", None)
+    assert body["structural"] is True  # a recurring municipal subsidy
+    assert body["structural_reason"].startswith("structural: municipality income")
     other = caller.post("/agreements", json=agreement_values(funder, centre="OTHER"))
     assert other.status_code == 422
     assert count(session, FundingAgreement) == 1
@@ -180,6 +182,7 @@ def test_only_the_national_office_overrides_the_structural_rule(api, session, tw
     assert no_reason.status_code == 422 and "override_reason" in no_reason.get_json()["errors"]
     created = national.post("/agreements", json=agreement_values(funder) | override)
     assert created.status_code == 201 and created.get_json()["structural_override"] is True
+    assert created.get_json()["structural_reason"].endswith("ten-year covenant")
     # The treasurer may still change the title of an overridden agreement.
     changed = treasurer.patch(f"/agreements/{created.get_json()['id']}", json={"title": "Wmo"})
     assert changed.status_code == 200 and changed.get_json()["structural_override"] is True

@@ -13,6 +13,7 @@ from fundtrack.centres.models import Centre
 from fundtrack.extensions import db
 from fundtrack.income import funders as operations
 from fundtrack.income.models import FundingAgreement
+from fundtrack.share.classification import explain_agreement, is_structural
 
 blp = api_blueprint("agreements", "/agreements", "Funding agreements between funders and centres.")
 
@@ -39,6 +40,16 @@ class AgreementSchema(AgreementIn):
     centre = ma.fields.String(attribute="centre.code")
     start = ma.fields.Date(attribute="start_date")
     end = ma.fields.Date(attribute="end_date", allow_none=True)
+    structural = ma.fields.Method("_structural", dump_only=True, metadata={"type": "boolean"})
+    structural_reason = ma.fields.Method(
+        "_reason", dump_only=True, metadata={"type": "string", "description": "the rule applied"}
+    )
+
+    def _reason(self, agreement: FundingAgreement) -> str:
+        return explain_agreement(db.session, agreement)
+
+    def _structural(self, agreement: FundingAgreement) -> bool:
+        return is_structural(self._reason(agreement))
 
 
 class AgreementQuery(PageArgs):
