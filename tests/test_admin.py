@@ -188,3 +188,22 @@ def test_national_office_closes_a_year_and_is_named_as_the_locker(
     with pytest.raises(ValueError, match="2023"):
         factories.income(session, centres[0], booking_date=date(2023, 5, 1))
     session.rollback()
+
+
+def test_admin_booking_meets_the_same_rules_as_the_api(client, session, login_as, centres):
+    own, other = centres
+    their_donor = factories.donor(session, other, name="Donor elsewhere")
+    login_as("national")
+    before = _count_lines(session)
+    page = client.post(
+        "/admin/income-lines/new/",
+        data={
+            "centre": str(own.id),
+            "booking_date": "2025-05-01",
+            "amount": "20.00",
+            "category": "individuals",
+            "donor": str(their_donor.id),
+        },
+    ).get_data(as_text=True)
+    assert _count_lines(session) == before
+    assert f"donor: donor {their_donor.id} is not OWN&#39;s" in page

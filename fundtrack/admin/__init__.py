@@ -13,7 +13,7 @@ def init_admin(app: Flask) -> Admin:
         app,
         name="fundtrack",
         index_view=SecureIndexView(url="/admin"),
-        theme=Bootstrap4Theme(base_template="admin/fundtrack_master.html"),
+        theme=Bootstrap4Theme(base_template="admin/fundtrack_master.html", fluid=True),
     )
     for view_class, model, name, category in money_views.VIEWS + network_views.VIEWS:
         table = model.__tablename__

@@ -37,6 +37,24 @@ class SecureIndexView(AdminIndexView):
         return self.render("admin/fundtrack_index.html")
 
 
+def money_column(_view, _context, model, name) -> str:
+    """An amount as the network writes it, in the row's own currency."""
+    from fundtrack.formatting import network_format
+
+    return network_format().money(getattr(model, name), getattr(model, "currency", None))
+
+
+def label_column(_view, _context, model, name) -> str:
+    """An enum value in words: 'government_subsidies' -> 'Government subsidies'."""
+    from fundtrack.formatting import CATEGORY_LABELS
+
+    value = getattr(model, name)
+    value = getattr(value, "value", value)
+    if value is None:
+        return ""
+    return CATEGORY_LABELS.get(value) or str(value).replace("_", " ").capitalize()
+
+
 class SecureModelView(ModelView):
     """Signed-in users only; rows scoped to the user's centre; edits authorised per row."""
 

@@ -6,7 +6,14 @@ from flask_login import current_user
 from wtforms import DecimalField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
-from fundtrack.admin.base import SecureModelView, scoped_centres, scoped_rows
+from fundtrack.admin.base import (
+    SecureModelView,
+    label_column,
+    money_column,
+    scoped_centres,
+    scoped_rows,
+)
+from fundtrack.admin.operations_view import CostOperations, IncomeOperations
 from fundtrack.auth.access import NotAllowed
 from fundtrack.centres.models import Centre
 from fundtrack.costs.models import CostLine
@@ -32,6 +39,13 @@ class CentreLineView(SecureModelView):
     """Rows that belong to a centre and carry the centre's currency."""
 
     column_filters = ["centre.code"]
+    column_formatters = {
+        "amount": money_column,
+        "annual_amount": money_column,
+        "category": label_column,
+        "kind": label_column,
+        "source": label_column,
+    }
 
     def on_model_change(self, form, model, is_created):
         centre = model.centre or db.session.get(Centre, model.centre_id)
@@ -41,7 +55,7 @@ class CentreLineView(SecureModelView):
         super().on_model_change(form, model, is_created)
 
 
-class IncomeLineView(CentreLineView):
+class IncomeLineView(IncomeOperations, CentreLineView):
     column_list = [
         "booking_date",
         "centre.code",
@@ -89,7 +103,7 @@ class IncomeLineView(CentreLineView):
     }
 
 
-class CostLineView(CentreLineView):
+class CostLineView(CostOperations, CentreLineView):
     column_list = ["year", "centre.code", "kind", "category", "amount", "currency", "description"]
     column_labels = {"centre.code": "Centre"}
     column_default_sort = ("year", True)

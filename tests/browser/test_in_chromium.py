@@ -1,0 +1,65 @@
+"""What a treasurer and the national office see, clicked through in a real browser."""
+
+import os
+
+from selenium.webdriver.common.by import By
+
+from fundtrack.auth.models import Role
+from fundtrack.demo.build import DEMO_EMAIL, demo_password
+
+SHOTS = os.environ.get("FUNDTRACK_SCREENSHOTS")  # a folder to keep screenshots in
+
+
+def _sign_in(browser, live_server, role: str) -> None:
+    browser.get(live_server + "/login")
+    browser.find_element(By.NAME, "email").send_keys(DEMO_EMAIL.format(role=role))
+    browser.find_element(By.NAME, "password").send_keys(demo_password(Role(role)))
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+
+
+def _shot(browser, name: str) -> None:
+    if SHOTS:
+        os.makedirs(SHOTS, exist_ok=True)
+        browser.save_screenshot(os.path.join(SHOTS, f"{name}.png"))
+
+
+def test_a_wrong_password_keeps_the_visitor_on_the_login_page(browser, live_server):
+    browser.get(live_server + "/login")
+    browser.find_element(By.NAME, "email").send_keys(DEMO_EMAIL.format(role="admin"))
+    browser.find_element(By.NAME, "password").send_keys("not the password")
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert "Unknown e-mail address or wrong password" in browser.page_source
+    assert browser.current_url.endswith("/login")
+
+
+def test_national_office_signs_in_and_reads_the_dashboard(browser, live_server):
+    _sign_in(browser, live_server, "national")
+    assert "national" in browser.find_element(By.CSS_SELECTOR, ".who").text
+    browser.find_element(By.LINK_TEXT, "National funding dashboard").click()
+    rows = browser.find_elements(By.CSS_SELECTOR, "table tbody tr")
+    assert len(rows) >= 12
+    assert browser.find_elements(By.CSS_SELECTOR, "svg")
+    _shot(browser, "dashboard")
+
+
+def test_treasurer_sees_their_centre_and_is_refused_another(browser, live_server):
+    _sign_in(browser, live_server, "treasurer")
+    browser.find_element(By.LINK_TEXT, "My centre's funding mix").click()
+    assert browser.find_elements(By.CSS_SELECTOR, "svg")
+    _shot(browser, "my-centre")
+    browser.get(live_server + "/dashboard")
+    assert browser.current_url.endswith("/my-centre")
+    browser.get(live_server + "/admin/income-lines/")
+    _shot(browser, "treasurer-income")
+    centres_shown = {
+        cell.text
+        for cell in browser.find_elements(By.CSS_SELECTOR, "td.col-centre\\.code")
+    }
+    assert len(centres_shown) == 1
+
+
+def test_signing_out_ends_the_session(browser, live_server):
+    _sign_in(browser, live_server, "auditor")
+    browser.find_element(By.CSS_SELECTOR, "header form button").click()
+    browser.get(live_server + "/")
+    assert "/login" in browser.current_url
