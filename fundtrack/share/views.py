@@ -38,16 +38,17 @@ def _or_404(function, *args, **kwargs):
 
 
 def _chosen_year(points: list[TrendPoint]) -> int:
-    """The `year` query argument, else the current fiscal year, else the latest year on
-    record before it (a budget for next year is on record but is not yet the year to show)."""
+    """The `year` query argument, else the latest fiscal year on record that has ended.
+
+    A running year sets income booked so far against a whole year's costs, so it would show
+    every centre further from the target than it is; it stays one click away.
+    """
     year = request.args.get("year", type=int)
     if year is not None and 1900 <= year <= 2999:
         return year
     current = current_network(db.session).fiscal_year_of(date.today())
-    past = [p.year for p in points if p.year <= current]
-    if current in past or not points:
-        return current
-    return past[-1] if past else points[-1].year
+    ended = [p.year for p in points if p.year < current]
+    return max(ended) if ended else current
 
 
 def _years(points: list[TrendPoint], year: int) -> list[int]:
