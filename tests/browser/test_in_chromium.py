@@ -52,8 +52,7 @@ def test_treasurer_sees_their_centre_and_is_refused_another(browser, live_server
     browser.get(live_server + "/admin/income-lines/")
     _shot(browser, "treasurer-income")
     centres_shown = {
-        cell.text
-        for cell in browser.find_elements(By.CSS_SELECTOR, "td.col-centre\\.code")
+        cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "td.col-centre\\.code")
     }
     assert len(centres_shown) == 1
 
