@@ -11,12 +11,12 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from fundtrack import create_app
 from fundtrack.extensions import db
 from tests import factories
+from tests.databases import fresh_database
 
 
 def _worker() -> str:
@@ -25,25 +25,8 @@ def _worker() -> str:
 
 def _database_url(tmp_root: str) -> tuple[str, callable]:
     """The URL the tests use, and how to drop that database afterwards."""
-    base = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
-    if not base or base.startswith("sqlite"):
-        return f"sqlite:///{tmp_root}/fundtrack-{_worker()}.sqlite3", lambda: None
-    for prefix in ("postgres://", "postgresql://"):
-        if base.startswith(prefix):
-            base = "postgresql+psycopg://" + base[len(prefix) :]
-    url = make_url(base)
-    name = f"{url.database}_{_worker()}"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url.set(database=name).render_as_string(hide_password=False), drop
+    base = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or "sqlite"
+    return fresh_database(base, _worker(), tmp_root)
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from flask_migrate import downgrade, upgrade
 from fundtrack import create_app
 from fundtrack.extensions import db
 from fundtrack.income.models import FunderType, StructuralRule
+from tests.databases import fresh_database
 
 pytestmark = pytest.mark.no_db
 
@@ -16,29 +17,12 @@ pytestmark = pytest.mark.no_db
 @pytest.fixture
 def fresh_app(app, tmp_path):
     """An app on a database of its own (a file for SQLite, a new database on PostgreSQL)."""
-    url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    drop = None
-    if url.get_backend_name() == "sqlite":
-        fresh_url = f"sqlite:///{tmp_path}/migrations.sqlite3"
-    else:
-        name = f"{url.database}_migrations"
-        admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-
-        def drop():
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-
-        fresh_url = url.set(database=name).render_as_string(hide_password=False)
+    fresh_url, drop = fresh_database(app.config["SQLALCHEMY_DATABASE_URI"], "migrations", tmp_path)
     fresh = create_app({"SQLALCHEMY_DATABASE_URI": fresh_url, "SECRET_KEY": "x"})
     yield fresh
     with fresh.app_context():
         db.engine.dispose()
-    if drop:
-        drop()
+    drop()
 
 
 def _drift(app) -> list:
