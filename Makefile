@@ -8,7 +8,7 @@ PORT ?= 5000
 # Parallel workers for the test suite; each gets a database of its own.
 WORKERS ?= auto
 
-.PHONY: run test install install-test lint format demo migrate clean
+.PHONY: run test install install-test lint format demo migrate bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ format: install-test
 
 test: lint
 	$(BIN)/pytest -n $(WORKERS)
+
+# Needs PostgreSQL; builds a 1,000,000-line database (not part of `make test`).
+bench: install-test
+	$(BIN)/python bench/share.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
