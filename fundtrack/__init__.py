@@ -40,6 +40,13 @@ def _sqlite_begin(connection) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+def _ui_language() -> dict:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return {"ui_language": locale.language if locale else "en"}
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build an application: defaults, then the environment, then `config`."""
     app = Flask(
@@ -67,6 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _register_blueprints(app)
     _register_cli(app)
+    app.context_processor(_ui_language)
     from fundtrack.admin import init_admin
 
     init_admin(app)

@@ -88,3 +88,28 @@ def test_production_refuses_the_default_secret_key(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         create_app()
+
+
+def test_a_user_chooses_the_ui_language_and_dates_follow_it(client, session, login_as):
+    user = login_as("national")
+    response = client.post("/account/language", data={"locale": "en"})
+    assert response.status_code == 302
+    session.refresh(user)
+    assert user.locale == "en"
+    assert '<option selected value="en">' in client.get("/").get_data(as_text=True)
+    with client.application.test_request_context():
+        from datetime import date
+
+        from flask_babel import format_date, refresh
+        from flask_login import login_user
+
+        login_user(user)
+        refresh()
+        assert format_date(date(2025, 3, 1), "long") == "March 1, 2025"
+
+
+def test_an_unknown_language_is_refused_by_name(client, session, login_as):
+    user = login_as("national")
+    client.post("/account/language", data={"locale": "xx"})
+    session.refresh(user)
+    assert user.locale is None

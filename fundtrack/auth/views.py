@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from fundtrack.auth.forms import LoginForm
+from fundtrack.auth.forms import LanguageForm, LoginForm
 from fundtrack.auth.models import User
 from fundtrack.extensions import db, login_manager
 
@@ -52,7 +52,22 @@ def logout():
 @bp.route("/")
 @login_required
 def home():
-    return render_template("auth/home.html", links=home_links(current_user))
+    form = LanguageForm(locale=current_user.locale or "")
+    return render_template("auth/home.html", links=home_links(current_user), language_form=form)
+
+
+@bp.route("/account/language", methods=["POST"])
+@login_required
+def choose_language():
+    """The user's own UI language (words and dates); money keeps the network's format."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        current_user.locale = form.locale.data or None
+        db.session.commit()
+        flash("Language saved.", "info")
+    else:
+        flash(f"language: {', '.join(form.locale.errors)}", "error")
+    return redirect(url_for("auth.home"))
 
 
 def home_links(user: User) -> list[tuple[str, str]]:
