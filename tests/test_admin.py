@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from fundtrack.audit.models import AuditEvent
 from fundtrack.centres.models import FiscalYearLock
-from fundtrack.income.models import IncomeLine
+from fundtrack.income.models import Donor, Funder, FundingAgreement, IncomeLine
 from tests import factories
 
 BOOK_SCREENS = ["income-lines", "cost-lines", "funding-agreements", "donors", "earmarked-funds"]
@@ -207,3 +207,57 @@ def test_admin_booking_meets_the_same_rules_as_the_api(client, session, login_as
     ).get_data(as_text=True)
     assert _count_lines(session) == before
     assert f"donor: donor {their_donor.id} is not OWN&#39;s" in page
+
+
+def test_treasurer_records_an_agreement_and_a_donor_for_their_centre(
+    client, session, login_as, centres
+):
+    own, _ = centres
+    funder = factories.funder(session, name="Gemeente Eigen")
+    login_as("treasurer", centre=own)
+    response = client.post(
+        "/admin/funding-agreements/new/",
+        data={
+            "centre": str(own.id),
+            "funder": str(funder.id),
+            "title": "Wmo-subsidie",
+            "start_date": "2025-01-01",
+            "recurring": "y",
+            "annual_amount": "12000.00",
+        },
+    )
+    assert response.status_code == 302
+    agreement = factories.first(session, FundingAgreement, title="Wmo-subsidie")
+    assert (agreement.centre_id, agreement.annual_amount, agreement.currency) == (
+        own.id,
+        Decimal("12000.00"),
+        "EUR",
+    )
+    client.post(
+        "/admin/donors/new/",
+        data={"centre": str(own.id), "kind": "person", "name": "J. de Vries",
+              "iban": "NL91 ABNA 0417 1643 00", "consent_contact": "y"},
+    )  # fmt: skip
+    donor = factories.first(session, Donor, name="J. de Vries")
+    assert donor.iban == "NL91ABNA0417164300" and donor.consent_recorded_at is not None
+
+
+def test_a_bad_iban_is_refused_with_the_field_named(client, session, login_as, centres):
+    login_as("treasurer", centre=centres[0])
+    page = client.post(
+        "/admin/donors/new/",
+        data={"centre": str(centres[0].id), "kind": "person", "name": "Wrong IBAN",
+              "iban": "NL91 ABNA 0417 1643 01"},
+    ).get_data(as_text=True)  # fmt: skip
+    assert factories.first(session, Donor, name="Wrong IBAN") is None
+    assert "iban:" in page
+
+
+def test_only_the_national_office_renames_a_funder(client, session, login_as, centres):
+    funder = factories.funder(session, name="Fonds Oud")
+    login_as("treasurer", centre=centres[0])
+    client.post(
+        f"/admin/funders/edit/?id={funder.id}", data={"name": "Fonds Nieuw", "type": "foundation"}
+    )
+    session.expire_all()
+    assert session.get(Funder, funder.id).name == "Fonds Oud"

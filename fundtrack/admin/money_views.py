@@ -13,11 +13,16 @@ from fundtrack.admin.base import (
     scoped_centres,
     scoped_rows,
 )
-from fundtrack.admin.operations_view import CostOperations, IncomeOperations
-from fundtrack.auth.access import NotAllowed
-from fundtrack.centres.models import Centre
+from fundtrack.admin.operations_view import (
+    AgreementOperations,
+    CostOperations,
+    DonorOperations,
+    FunderOperations,
+    FundOperations,
+    IncomeOperations,
+)
 from fundtrack.costs.models import CostLine
-from fundtrack.extensions import db
+from fundtrack.income.donors import DONOR_FIELDS
 from fundtrack.income.models import (
     Donor,
     EarmarkedFund,
@@ -36,7 +41,7 @@ def _money(minimum: str = "0.01") -> dict:
 
 
 class CentreLineView(SecureModelView):
-    """Rows that belong to a centre and carry the centre's currency."""
+    """Rows that belong to a centre; the operations give them the centre's currency."""
 
     column_filters = ["centre.code"]
     column_formatters = {
@@ -46,13 +51,6 @@ class CentreLineView(SecureModelView):
         "kind": label_column,
         "source": label_column,
     }
-
-    def on_model_change(self, form, model, is_created):
-        centre = model.centre or db.session.get(Centre, model.centre_id)
-        if hasattr(model, "currency") and centre is not None:
-            # A line is always in its centre's currency; nobody should have to type it.
-            model.currency = centre.currency
-        super().on_model_change(form, model, is_created)
 
 
 class IncomeLineView(IncomeOperations, CentreLineView):
@@ -117,7 +115,7 @@ class CostLineView(CostOperations, CentreLineView):
     }
 
 
-class FundingAgreementView(CentreLineView):
+class FundingAgreementView(AgreementOperations, CentreLineView):
     column_list = [
         "centre.code",
         "funder",
@@ -149,24 +147,24 @@ class FundingAgreementView(CentreLineView):
     }
 
 
-class DonorView(SecureModelView):
+class DonorView(DonorOperations, SecureModelView):
     column_list = ["name", "kind", "centre.code", "city", "email", "consent_contact"]
     column_labels = {"centre.code": "Centre"}
     column_searchable_list = ["name", "email", "city"]
     column_filters = ["centre.code", "kind", "consent_contact", "consent_newsletter"]
     column_select_related_list = [Donor.centre]
-    form_excluded_columns = ["created_at"]
+    form_columns = list(DONOR_FIELDS)
     form_args = {"centre": {"query_factory": scoped_centres, "validators": [DataRequired()]}}
 
 
-class EarmarkedFundView(SecureModelView):
+class EarmarkedFundView(FundOperations, SecureModelView):
     column_list = ["name", "centre.code", "purpose", "end_date"]
     column_labels = {"centre.code": "Centre"}
     column_select_related_list = [EarmarkedFund.centre]
     form_args = {"centre": {"query_factory": scoped_centres, "validators": [DataRequired()]}}
 
 
-class FunderView(SecureModelView):
+class FunderView(FunderOperations, SecureModelView):
     """Funders are shared by the network; a treasurer may add their municipality."""
 
     column_list = ["name", "type"]
@@ -180,15 +178,6 @@ class FunderView(SecureModelView):
     @property
     def can_delete(self) -> bool:
         return self.can_edit
-
-    def on_model_change(self, form, model, is_created):
-        super().on_model_change(form, model, is_created)
-        if not is_created and not current_user.can_manage_network:
-            raise NotAllowed("only the national office changes a funder")
-
-    def on_model_delete(self, model):
-        if not current_user.can_manage_network:
-            raise NotAllowed("only the national office removes a funder")
 
 
 VIEWS = [

@@ -4,31 +4,34 @@ from flask import flash
 from flask_login import current_user
 
 from fundtrack.admin.base import SecureModelView
+from fundtrack.centres.models import Centre
+from fundtrack.costs import operations as costs
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
+from fundtrack.income import donors, funders
+from fundtrack.income import operations as income
 
 
-def _id(row) -> int | None:
-    return row.id if row is not None else None
+def _plain(value):
+    """A form value as the operations take it: a centre by code, other rows by id."""
+    if isinstance(value, Centre):
+        return value.code
+    if hasattr(value, "__table__"):
+        return value.id
+    return value
 
 
 class OperationsView(SecureModelView):
-    """Create, update and delete call `create`, `update` and `delete` with plain values.
+    """Create, update and delete call the domain's operations with plain values.
 
-    Subclasses name the three operations and say how a form becomes those values.
+    `fields` maps each form field to the name the operation (and the API) uses.
     """
 
+    fields: dict[str, str] = {}
+    create_with = update_with = delete_with = None
+
     def values(self, form) -> dict:
-        raise NotImplementedError
-
-    def create(self, session, user, values):
-        raise NotImplementedError
-
-    def update(self, session, user, row, values):
-        raise NotImplementedError
-
-    def delete(self, session, user, row):
-        raise NotImplementedError
+        return {name: _plain(getattr(form, field).data) for field, name in self.fields.items()}
 
     def _run(self, action):
         try:
@@ -42,20 +45,20 @@ class OperationsView(SecureModelView):
             return None, False
 
     def create_model(self, form):
-        row, done = self._run(lambda s, u: self.create(s, u, self.values(form)))
+        row, done = self._run(lambda s, u: self.create_with(s, u, self.values(form)))
         if done:
             self.after_model_change(form, row, True)
             return row
         return False
 
     def update_model(self, form, model):
-        _row, done = self._run(lambda s, u: self.update(s, u, model, self.values(form)))
+        _row, done = self._run(lambda s, u: self.update_with(s, u, model, self.values(form)))
         if done:
             self.after_model_change(form, model, False)
         return done
 
     def delete_model(self, model):
-        _none, done = self._run(lambda s, u: self.delete(s, u, model))
+        _none, done = self._run(lambda s, u: self.delete_with(s, u, model))
         if done:
             self.after_model_delete(model)
         return done
@@ -68,59 +71,62 @@ class OperationsView(SecureModelView):
 
 
 class IncomeOperations(OperationsView):
-    def values(self, form) -> dict:
-        return {
-            "centre": form.centre.data.code if form.centre.data else None,
-            "date": form.booking_date.data,
-            "amount": form.amount.data,
-            "category": form.category.data,
-            "funder": _id(form.funder.data),
-            "donor": _id(form.donor.data),
-            "agreement": _id(form.agreement.data),
-            "fund": _id(form.earmarked_fund.data),
-            "reference": form.reference.data or "",
-            "description": form.description.data or "",
-            "external_id": form.external_id.data or None,
-        }
-
-    def create(self, session, user, values):
-        from fundtrack.income.operations import book_income
-
-        return book_income(session, user, values)
-
-    def update(self, session, user, row, values):
-        from fundtrack.income.operations import update_income
-
-        return update_income(session, user, row, values)
-
-    def delete(self, session, user, row):
-        from fundtrack.income.operations import delete_income
-
-        delete_income(session, user, row)
+    fields = {
+        "centre": "centre",
+        "booking_date": "date",
+        "amount": "amount",
+        "category": "category",
+        "funder": "funder",
+        "donor": "donor",
+        "agreement": "agreement",
+        "earmarked_fund": "fund",
+        "reference": "reference",
+        "description": "description",
+        "external_id": "external_id",
+    }
+    create_with = staticmethod(income.book_income)
+    update_with = staticmethod(income.update_income)
+    delete_with = staticmethod(income.delete_income)
 
 
 class CostOperations(OperationsView):
-    def values(self, form) -> dict:
-        return {
-            "centre": form.centre.data.code if form.centre.data else None,
-            "year": form.year.data,
-            "kind": form.kind.data,
-            "category": form.category.data,
-            "amount": form.amount.data,
-            "description": form.description.data or "",
-        }
+    fields = {f: f for f in ("centre", "year", "kind", "category", "amount", "description")}
+    create_with = staticmethod(costs.record_cost)
+    update_with = staticmethod(costs.update_cost)
+    delete_with = staticmethod(costs.delete_cost)
 
-    def create(self, session, user, values):
-        from fundtrack.costs.operations import record_cost
 
-        return record_cost(session, user, values)
+class AgreementOperations(OperationsView):
+    fields = {
+        "centre": "centre",
+        "funder": "funder",
+        "title": "title",
+        "start_date": "start",
+        "end_date": "end",
+        "recurring": "recurring",
+        "annual_amount": "annual_amount",
+    }
+    create_with = staticmethod(funders.create_agreement)
+    update_with = staticmethod(funders.update_agreement)
+    delete_with = staticmethod(funders.delete_agreement)
 
-    def update(self, session, user, row, values):
-        from fundtrack.costs.operations import update_cost
 
-        return update_cost(session, user, row, values)
+class DonorOperations(OperationsView):
+    fields = {f: f for f in donors.DONOR_FIELDS}
+    create_with = staticmethod(donors.create_donor)
+    update_with = staticmethod(donors.update_donor)
+    delete_with = staticmethod(donors.delete_donor)
 
-    def delete(self, session, user, row):
-        from fundtrack.costs.operations import delete_cost
 
-        delete_cost(session, user, row)
+class FundOperations(OperationsView):
+    fields = {"centre": "centre", "name": "name", "purpose": "purpose", "end_date": "end"}
+    create_with = staticmethod(donors.create_fund)
+    update_with = staticmethod(donors.update_fund)
+    delete_with = staticmethod(donors.delete_fund)
+
+
+class FunderOperations(OperationsView):
+    fields = {"name": "name", "type": "type"}
+    create_with = staticmethod(funders.create_funder)
+    update_with = staticmethod(funders.update_funder)
+    delete_with = staticmethod(funders.delete_funder)
