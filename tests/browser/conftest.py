@@ -1,7 +1,8 @@
 """A live fundtrack on the demo network, driven by Debian's Chromium through chromedriver.
 
-The server runs in a thread on its own SQLite file, so what the browser does is committed
-for real; it never touches the rolled-back test database.
+The server runs in a thread on a database of its own (SQLite, or PostgreSQL when the run is
+on PostgreSQL), so what the browser does is committed for real; it never touches the
+rolled-back test database.
 """
 
 import os
@@ -16,6 +17,7 @@ from werkzeug.serving import make_server
 from fundtrack import create_app
 from fundtrack.demo.build import build_demo
 from fundtrack.extensions import db
+from tests.databases import fresh_database
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -30,13 +32,11 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def live_server():
+    base = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or "sqlite"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/browser.sqlite3",
-                "SECRET_KEY": "browser-test",
-            }
-        )
+        url, drop = fresh_database(base, f"browser_{worker}", tmp)
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser-test"})
         with app.app_context():
             upgrade()
             build_demo(db.session)
@@ -48,6 +48,7 @@ def live_server():
         server.shutdown()
         with app.app_context():
             db.engine.dispose()
+        drop()
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,8 @@
 import os
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as loaded
+from selenium.webdriver.support.ui import WebDriverWait
 
 from fundtrack.auth.models import Role
 from fundtrack.demo.build import DEMO_EMAIL, demo_password
@@ -10,11 +12,18 @@ from fundtrack.demo.build import DEMO_EMAIL, demo_password
 SHOTS = os.environ.get("FUNDTRACK_SCREENSHOTS")  # a folder to keep screenshots in
 
 
+def _click_and_wait(browser, element) -> None:
+    """Click something that loads a new page, and wait until it has replaced the old one."""
+    old_page = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(browser, 10).until(loaded.staleness_of(old_page))
+
+
 def _sign_in(browser, live_server, role: str) -> None:
     browser.get(live_server + "/login")
     browser.find_element(By.NAME, "email").send_keys(DEMO_EMAIL.format(role=role))
     browser.find_element(By.NAME, "password").send_keys(demo_password(Role(role)))
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
 
 
 def _shot(browser, name: str) -> None:
@@ -27,7 +36,7 @@ def test_a_wrong_password_keeps_the_visitor_on_the_login_page(browser, live_serv
     browser.get(live_server + "/login")
     browser.find_element(By.NAME, "email").send_keys(DEMO_EMAIL.format(role="admin"))
     browser.find_element(By.NAME, "password").send_keys("not the password")
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     assert "Unknown e-mail address or wrong password" in browser.page_source
     assert browser.current_url.endswith("/login")
 
@@ -35,7 +44,7 @@ def test_a_wrong_password_keeps_the_visitor_on_the_login_page(browser, live_serv
 def test_national_office_signs_in_and_reads_the_dashboard(browser, live_server):
     _sign_in(browser, live_server, "national")
     assert "national" in browser.find_element(By.CSS_SELECTOR, ".who").text
-    browser.find_element(By.LINK_TEXT, "National funding dashboard").click()
+    _click_and_wait(browser, browser.find_element(By.LINK_TEXT, "National funding dashboard"))
     rows = browser.find_elements(By.CSS_SELECTOR, "table tbody tr")
     assert len(rows) >= 12
     assert browser.find_elements(By.CSS_SELECTOR, "svg")
@@ -44,7 +53,7 @@ def test_national_office_signs_in_and_reads_the_dashboard(browser, live_server):
 
 def test_treasurer_sees_their_centre_and_is_refused_another(browser, live_server):
     _sign_in(browser, live_server, "treasurer")
-    browser.find_element(By.LINK_TEXT, "My centre's funding mix").click()
+    _click_and_wait(browser, browser.find_element(By.LINK_TEXT, "My centre's funding mix"))
     assert browser.find_elements(By.CSS_SELECTOR, "svg")
     _shot(browser, "my-centre")
     browser.get(live_server + "/dashboard")
@@ -59,6 +68,6 @@ def test_treasurer_sees_their_centre_and_is_refused_another(browser, live_server
 
 def test_signing_out_ends_the_session(browser, live_server):
     _sign_in(browser, live_server, "auditor")
-    browser.find_element(By.CSS_SELECTOR, "header form button").click()
+    _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "header form button"))
     browser.get(live_server + "/")
     assert "/login" in browser.current_url
