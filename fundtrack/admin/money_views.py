@@ -40,6 +40,14 @@ def _money(minimum: str = "0.01") -> dict:
     }
 
 
+NONE = "(none)"
+
+
+def plain_dates(*fields: str) -> dict:
+    """Plain YYYY-MM-DD inputs: the admin's date picker rewrites a date while it is typed."""
+    return {field: {"data-role": "", "placeholder": "YYYY-MM-DD"} for field in fields}
+
+
 class CentreLineView(SecureModelView):
     """Rows that belong to a centre; the operations give them the centre's currency."""
 
@@ -95,10 +103,12 @@ class IncomeLineView(IncomeOperations, CentreLineView):
     form_args = {
         "amount": _money(),
         "centre": {"query_factory": scoped_centres, "validators": [DataRequired()]},
-        "donor": {"query_factory": scoped_rows(Donor)},
-        "agreement": {"query_factory": scoped_rows(FundingAgreement)},
-        "earmarked_fund": {"query_factory": scoped_rows(EarmarkedFund)},
+        "funder": {"blank_text": NONE},
+        "donor": {"query_factory": scoped_rows(Donor), "blank_text": NONE},
+        "agreement": {"query_factory": scoped_rows(FundingAgreement), "blank_text": NONE},
+        "earmarked_fund": {"query_factory": scoped_rows(EarmarkedFund), "blank_text": NONE},
     }
+    form_widget_args = plain_dates("booking_date")
 
 
 class CostLineView(CostOperations, CentreLineView):
@@ -145,6 +155,7 @@ class FundingAgreementView(AgreementOperations, CentreLineView):
         "annual_amount": _money(),
         "centre": {"query_factory": scoped_centres, "validators": [DataRequired()]},
     }
+    form_widget_args = plain_dates("start_date", "end_date")
 
 
 class DonorView(DonorOperations, SecureModelView):
@@ -162,6 +173,7 @@ class EarmarkedFundView(FundOperations, SecureModelView):
     column_labels = {"centre.code": "Centre"}
     column_select_related_list = [EarmarkedFund.centre]
     form_args = {"centre": {"query_factory": scoped_centres, "validators": [DataRequired()]}}
+    form_widget_args = plain_dates("end_date")
 
 
 class FunderView(FunderOperations, SecureModelView):
