@@ -91,6 +91,8 @@ class FundingShareView(MethodView):
         """The year's figures for the network, each region and each centre the caller may see.
 
         A treasurer sees their own centre only; an unknown (or another centre's) code is 404.
+        `network` totals the centres in the answer: with `region` or `centre`, (or for a
+        treasurer) that is the selection, not the whole network.
         """
         try:
             return funding_share(
