@@ -46,7 +46,8 @@ def create():
     form = NewTokenForm()
     if not form.validate_on_submit():
         return _page(form=form, status=400)
-    _row, token = issue_token(db.session, current_user, form.name.data or "")
+    # The real user, not the request-bound proxy: the row outlives this request.
+    _row, token = issue_token(db.session, current_user._get_current_object(), form.name.data or "")
     db.session.commit()
     # Shown once, in this response only: only its hash is stored.
     return _page(new_token=token)
