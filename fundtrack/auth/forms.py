@@ -1,5 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email
 
 
@@ -9,7 +10,12 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Keep me signed in")
 
 
-LANGUAGES = [("", "As my browser says"), ("nl", "Nederlands"), ("en", "English"), ("nb", "Norsk")]
+LANGUAGES = [
+    SelectChoice("", "As my browser says"),
+    SelectChoice("nl", "Nederlands"),
+    SelectChoice("en", "English"),
+    SelectChoice("nb", "Norsk"),
+]
 
 
 class LanguageForm(FlaskForm):
