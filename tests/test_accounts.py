@@ -32,13 +32,25 @@ def test_home_needs_a_login(client):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_login_never_redirects_off_site(client, session, network):
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "/\\/evil.example"]
+)
+def test_login_never_redirects_off_site(client, session, network, target):
+    # Browsers read a backslash as a slash: "/\evil.example" is "//evil.example".
     factories.user(session, role="admin", email="a@example.org")
     response = client.post(
-        "/login?next=https://evil.example/",
+        "/login", query_string={"next": target},
         data={"email": "a@example.org", "password": "correct horse battery"},
-    )
+    )  # fmt: skip
     assert response.headers["Location"] == "/"
+
+
+def test_a_deactivated_user_is_signed_out_at_the_next_request(client, session, login_as):
+    user = login_as("national")
+    assert client.get("/").status_code == 200
+    user.active = False
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
 @pytest.mark.parametrize("role", ["admin", "national", "auditor"])

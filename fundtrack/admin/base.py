@@ -4,9 +4,13 @@ Row scoping needs all three of get_query, get_count_query and get_one: Flask-Adm
 default get_one is session.get(model, id), which would let a treasurer open any row by id.
 """
 
+from enum import Enum
+
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.model.form import converts
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func
@@ -19,6 +23,25 @@ from fundtrack.extensions import db
 
 class CsrfForm(FlaskForm):
     """Admin forms carry Flask-WTF's token, the app's single CSRF mechanism."""
+
+
+def _enum_value(value) -> str:
+    return value.value if isinstance(value, Enum) else str(value)
+
+
+class EnumValueConverter(AdminModelConverter):
+    """Enum selects compare by the stored value.
+
+    Flask-Admin coerces a row's enum to its *name* ('COMPANIES') while the choices are the
+    values ('companies'), so an edit form showed no current choice and saving it silently
+    wrote the first one (a category, or a user's role) over the row.
+    """
+
+    @converts("sqlalchemy.sql.sqltypes.Enum")
+    def convert_enum(self, column, field_args, **extra):
+        field = super().convert_enum(column, field_args, **extra)
+        field.kwargs["coerce"] = _enum_value
+        return field
 
 
 def _signed_in() -> bool:
@@ -59,6 +82,7 @@ class SecureModelView(ModelView):
     """Signed-in users only; rows scoped to the user's centre; edits authorised per row."""
 
     form_base_class = CsrfForm
+    model_form_converter = EnumValueConverter
     page_size = 50
     can_set_page_size = True
     page_size_options = (20, 50, 100)

@@ -1,6 +1,7 @@
 """Screens of the national office: network settings, regions, centres, locks, users, audit."""
 
 from flask_login import current_user
+from sqlalchemy import select
 from wtforms import PasswordField
 from wtforms.validators import Length, Optional
 
@@ -8,9 +9,21 @@ from fundtrack.admin.base import SecureModelView
 from fundtrack.audit.models import AuditEvent
 from fundtrack.auth.models import Role, User
 from fundtrack.centres.models import Centre, FiscalYearLock, Network, Region
+from fundtrack.extensions import db
 
 NETWORK_ROLES = (Role.ADMIN, Role.NATIONAL, Role.AUDITOR)
 MANAGERS = (Role.ADMIN, Role.NATIONAL)
+
+
+def refuse_duplicate(model, field: str, message: str) -> None:
+    """Name the field another row already holds this value in, before the database refuses."""
+    column = getattr(type(model), field)
+    with db.session.no_autoflush:
+        other = db.session.scalars(
+            select(type(model)).where(column == getattr(model, field), type(model).id != model.id)
+        ).first()
+    if other is not None:
+        raise ValueError(f"{field}: {message}")
 
 
 class NetworkView(SecureModelView):
@@ -33,11 +46,26 @@ class NetworkView(SecureModelView):
     }
     form_columns = column_list
 
+    def on_model_change(self, form, model, is_created):
+        super().on_model_change(form, model, is_created)
+        if not 0 < (model.target_numerator or 0) <= (model.target_denominator or 0):
+            raise ValueError(
+                "target_numerator: the target must lie between 0 and 1 "
+                f"(numerator {model.target_numerator}, denominator {model.target_denominator})"
+            )
+        if not 1 <= (model.fiscal_year_start_month or 0) <= 12:
+            raise ValueError("fiscal_year_start_month: a month from 1 to 12")
+
 
 class RegionView(SecureModelView):
     roles = NETWORK_ROLES + (Role.TREASURER,)
     writers = MANAGERS
     column_list = ["code", "name"]
+
+    def on_model_change(self, form, model, is_created):
+        super().on_model_change(form, model, is_created)
+        refuse_duplicate(model, "code", f"another region has code {model.code!r}")
+        refuse_duplicate(model, "name", f"another region is called {model.name!r}")
 
 
 class CentreView(SecureModelView):
@@ -47,6 +75,10 @@ class CentreView(SecureModelView):
     column_filters = ["region.name", "active", "currency"]
     column_select_related_list = [Centre.region]
     form_columns = ["code", "name", "municipality", "region", "currency", "active"]
+
+    def on_model_change(self, form, model, is_created):
+        super().on_model_change(form, model, is_created)
+        refuse_duplicate(model, "code", f"another centre has code {model.code!r}")
 
 
 class FiscalYearLockView(SecureModelView):
@@ -62,6 +94,7 @@ class FiscalYearLockView(SecureModelView):
 
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)
+        refuse_duplicate(model, "year", f"{model.year} is already closed")
         model.locked_by_id = current_user.id
 
 
@@ -82,6 +115,13 @@ class UserView(SecureModelView):
 
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)
+        refuse_duplicate(model, "email", f"{model.email} already has an account")
+        # The database refuses the mismatch too, but only with a constraint's name.
+        is_treasurer = model.role == Role.TREASURER
+        if is_treasurer and model.centre is None:
+            raise ValueError("centre: a treasurer belongs to one centre; pick it")
+        if not is_treasurer and model.centre is not None:
+            raise ValueError(f"centre: only treasurers belong to a centre, not {model.role}")
         if form.new_password.data:
             model.set_password(form.new_password.data)
         elif is_created:

@@ -19,8 +19,9 @@ def load_user(user_id: str) -> User | None:
 
 
 def _safe_next(target: str | None) -> str:
-    # Only local paths: an open redirect after login is a phishing gift.
-    if target and not urlsplit(target).netloc and target.startswith("/"):
+    # Only local paths: an open redirect after login is a phishing gift. Browsers read a
+    # backslash as a slash, so "/\\evil.example" would be "//evil.example" to them.
+    if target and target.startswith("/") and "\\" not in target and not urlsplit(target).netloc:
         return target
     return url_for("auth.home")
 

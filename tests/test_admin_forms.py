@@ -1,0 +1,70 @@
+"""The admin's edit forms show each row as it is, and refuse bad input with the field named."""
+
+import re
+
+from fundtrack.auth.models import User
+from fundtrack.centres.models import FiscalYearLock
+from fundtrack.income.models import IncomeCategory
+from tests import factories
+
+
+def _selected(page: str, field: str) -> list[str]:
+    select = re.search(rf'<select[^>]*name="{field}".*?</select>', page, re.S).group(0)
+    return re.findall(r'<option selected value="([^"]*)"', select)
+
+
+def test_editing_an_income_line_shows_its_current_category(client, session, login_as):
+    centre = factories.centre(session)
+    line = factories.income(session, centre, category=IncomeCategory.COMPANIES)
+    login_as("national")
+    page = client.get(f"/admin/income-lines/edit/?id={line.id}").get_data(as_text=True)
+    assert _selected(page, "category") == ["companies"]
+
+
+def test_editing_a_user_shows_their_current_role_so_saving_keeps_it(client, session, login_as):
+    auditor = factories.user(session, role="auditor", email="reader@example.org")
+    login_as("admin")
+    page = client.get(f"/admin/users/edit/?id={auditor.id}").get_data(as_text=True)
+    assert _selected(page, "role") == ["auditor"]
+
+
+def test_a_treasurer_without_a_centre_is_refused_with_the_field_named(client, session, login_as):
+    login_as("admin")
+    page = client.post(
+        "/admin/users/new/",
+        data={"email": "new@example.org", "role": "treasurer", "new_password": "long enough pw"},
+    ).get_data(as_text=True)
+    assert factories.first(session, User, email="new@example.org") is None
+    assert "centre: a treasurer belongs to one centre" in page
+    assert "IntegrityError" not in page
+
+
+def test_closing_a_year_twice_says_so_plainly(client, session, login_as):
+    session.add(FiscalYearLock(year=2023))
+    login_as("national")
+    page = client.post("/admin/fiscal-year-locks/new/", data={"year": "2023"})
+    text = page.get_data(as_text=True)
+    assert "year: 2023 is already closed" in text and "IntegrityError" not in text
+
+
+def test_a_second_account_with_the_same_email_is_refused_by_name(client, session, login_as):
+    factories.user(session, role="auditor", email="taken@example.org")
+    login_as("admin")
+    page = client.post(
+        "/admin/users/new/",
+        data={"email": "Taken@example.org", "role": "auditor", "new_password": "long enough pw"},
+    ).get_data(as_text=True)
+    assert "email: taken@example.org already has an account" in page
+
+
+def test_a_target_above_one_is_refused_with_the_fields_named(client, session, login_as):
+    network = factories.network(session)
+    login_as("national")
+    page = client.post(
+        "/admin/network/edit/?id=1",
+        data={"name": "Net", "currency": "EUR", "locale": "nl_NL", "target_numerator": "5",
+              "target_denominator": "3", "fiscal_year_start_month": "1"},
+    ).get_data(as_text=True)  # fmt: skip
+    session.expire_all()
+    assert (network.target_numerator, network.target_denominator) == (2, 3)
+    assert "target_numerator: the target must lie between 0 and 1" in page
