@@ -158,3 +158,45 @@ def test_donor_iban_is_validated_and_stored_compact(session, centre):
     assert donor.iban == "NL91ABNA0417164300"
     with pytest.raises(ValueError, match="iban"):
         factories.donor(session, centre, iban="NL91 ABNA 0417 1643 01")
+
+
+def test_a_cost_line_in_a_locked_year_cannot_be_deleted_once_reloaded_from_the_database(
+    session, centre
+):
+    # After a commit every attribute is expired; the guard must still see the line's year.
+    line = factories.cost(session, centre, year=2024)
+    session.add(FiscalYearLock(year=2024))
+    session.flush()
+    session.expire(line)
+    session.delete(line)
+    with pytest.raises(YearLocked, match="2024"):
+        session.flush()
+    session.rollback()
+
+
+def test_an_income_line_in_a_locked_year_cannot_be_deleted_once_reloaded(session, centre):
+    line = factories.income(session, centre, booking_date=date(2024, 6, 1))
+    session.add(FiscalYearLock(year=2024))
+    session.flush()
+    session.expire(line)
+    session.delete(line)
+    with pytest.raises(YearLocked, match="2024"):
+        session.flush()
+    session.rollback()
+
+
+def test_a_reloaded_line_cannot_be_moved_out_of_a_locked_year(session, centre):
+    income = factories.income(session, centre, booking_date=date(2024, 6, 1))
+    cost = factories.cost(session, centre, year=2024)
+    session.add(FiscalYearLock(year=2024))
+    session.commit()
+    session.expire_all()
+    income.booking_date = date(2025, 6, 1)
+    with pytest.raises(YearLocked, match="2024"):
+        session.flush()
+    session.rollback()
+    session.expire_all()
+    cost.year = 2025
+    with pytest.raises(YearLocked, match="2024"):
+        session.flush()
+    session.rollback()

@@ -34,6 +34,9 @@ def _years_touched(obj, network: Network) -> set[int]:
     from fundtrack.costs.models import CostLine
     from fundtrack.income.models import IncomeLine
 
+    # History leaves out an attribute expired by a commit: load it first, or a line
+    # deleted straight after a commit would slip past the lock unseen.
+    getattr(obj, "booking_date" if isinstance(obj, IncomeLine) else "year")
     state = inspect(obj)
     years = set()
     if isinstance(obj, IncomeLine):

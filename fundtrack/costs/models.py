@@ -38,7 +38,8 @@ class CostLine(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
-    year: Mapped[int]
+    # The lock guard needs the old year even when the row was expired by a commit.
+    year: Mapped[int] = mapped_column(active_history=True)
     kind: Mapped[CostKind] = mapped_column(enum_column(CostKind, "cost_kind"))
     category: Mapped[CostCategory] = mapped_column(enum_column(CostCategory, "cost_category"))
     amount: Mapped[Decimal]

@@ -196,7 +196,8 @@ class IncomeLine(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
-    booking_date: Mapped[date]
+    # The lock guard needs the old date even when the row was expired by a commit.
+    booking_date: Mapped[date] = mapped_column(active_history=True)
     # Derived from booking_date and the network's first fiscal month when the line is saved.
     fiscal_year: Mapped[int]
     amount: Mapped[Decimal]
