@@ -244,3 +244,19 @@ def test_secured_next_year_counts_only_whole_months_of_an_agreement(session, net
     c = by_code(funding_share(session, net.national, 2025).centres)["C"]
     assert c.secured_next_year == D("2400.00")  # 1,200 x 6/12 + 2,400 x 9/12 = 600 + 1,800
     assert c.secured_share == D("0.048000")  # 2,400 / 50,000
+
+
+def test_a_regions_gap_sums_its_centres_exact_gaps_and_rounds_once(session, net):
+    # Three more South centres, each 2/3 x 100 = 66.666... short with no structural income.
+    # Their exact gaps sum to 200.00 exactly; rounded one by one they would give 3 x 66.67.
+    for code in ("E", "F", "G"):
+        extra = factories.centre(session, code=code, name=f"Centre {code}", region=net.south)
+        factories.cost(session, extra, "100.00", kind=CostKind.ACTUAL, year=2025)
+    result = funding_share(session, net.national, 2025)
+    centres = by_code(result.centres)
+    assert [centres[code].gap for code in "EFG"] == [D("66.67")] * 3  # shown per centre
+    south = by_code(result.regions)["SOUTH"]
+    # C 33,333.333... + D 0 + 3 x 66.666... = 33,533.333... -> 33,533.33 (not 33,533.34)
+    assert south.gap == D("33533.33")
+    # North 12,000 + South 33,533.333... = 45,533.333... -> 45,533.33
+    assert result.network.gap == D("45533.33")

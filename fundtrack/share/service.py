@@ -8,11 +8,12 @@ Rules kept here:
 - costs are the year's actual costs when the centre has any actual cost line that year,
   else its budget ("none" when neither is recorded, then costs are 0);
 - share = structural income / costs, None when costs are 0 (never a division by zero);
-- gap = max(0, target x costs - structural income), exact in Decimal, rounded to cents
+- gap = max(0, target x costs - structural income), exact (a Fraction), rounded to cents
   (half up) once at the end; a centre meets the target when share >= target exactly, and
   never when it has no costs (there is nothing to measure);
-- roll-ups sum money first and divide after; their gap is the sum of their centres' gaps,
-  because one centre's surplus does not pay another's costs; their basis is "mixed" when
+- roll-ups sum money first and divide after; their gap is the sum of their centres' exact
+  gaps, rounded once, because one centre's surplus does not pay another's costs (so it may
+  differ by a cent from the sum of the rounded gaps shown); their basis is "mixed" when
   their centres' bases differ;
 - secured next year: the annual amount of each structural agreement running into the next
   fiscal year times the whole months of that year it covers, over 12 (see `months_covered`).
@@ -81,10 +82,19 @@ def _ratio(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part / whole).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP) if whole else None
 
 
+def _shortfall(costs: Decimal, structural: Decimal, target: Fraction) -> Fraction:
+    # max(0, costs x n / d - structural), exact: a Fraction has no rounding to accumulate.
+    return max(Fraction(0), Fraction(costs) * target - Fraction(structural))
+
+
+def _cents(exact: Fraction) -> Decimal:
+    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
+        CENT, rounding=ROUND_HALF_UP
+    )
+
+
 def _gap(costs: Decimal, structural: Decimal, target: Fraction) -> Decimal:
-    # costs x n / d - structural, exact until the one rounding to cents.
-    missing = (costs * target.numerator - structural * target.denominator) / target.denominator
-    return max(ZERO, missing.quantize(CENT, rounding=ROUND_HALF_UP))
+    return _cents(_shortfall(costs, structural, target))
 
 
 def _meets(costs: Decimal, structural: Decimal, target: Fraction) -> bool:
@@ -123,8 +133,12 @@ def _centre_figures(centre, book: _Book, secured: Decimal, target: Fraction) -> 
     )
 
 
-def _rolled_up(centres: list[CentreFigures]) -> dict:
-    """The Figures fields of a group of centres: money summed, then divided."""
+def _rolled_up(centres: list[CentreFigures], target: Fraction) -> dict:
+    """The Figures fields of a group of centres: money summed, then divided.
+
+    The gap sums the centres' exact gaps and rounds once, so a region short 2/3 x 330,000 -
+    145,200 reads 74,800.00, not the 74,799.99 of three gaps rounded one by one.
+    """
     costs = sum((c.costs for c in centres), ZERO)
     structural = sum((c.structural_income for c in centres), ZERO)
     secured = sum((c.secured_next_year for c in centres), ZERO)
@@ -139,7 +153,7 @@ def _rolled_up(centres: list[CentreFigures]) -> dict:
             for category in IncomeCategory
         },
         "share": _ratio(structural, costs),
-        "gap": sum((c.gap for c in centres), ZERO),
+        "gap": _cents(sum(_shortfall(c.costs, c.structural_income, target) for c in centres)),
         "secured_next_year": secured,
         "secured_share": _ratio(secured, costs),
     }
@@ -188,7 +202,7 @@ def _year_figures(network, centres, year, books, secured) -> FundingShare:
         region = region_of[members[0].centre_id]
         regions.append(
             RegionFigures(
-                **_rolled_up(members),
+                **_rolled_up(members, target),
                 region_id=region.region_id,
                 code=code,
                 name=region.region_name,
@@ -201,7 +215,7 @@ def _year_figures(network, centres, year, books, secured) -> FundingShare:
         year=year,
         target=target,
         currency=network.currency,
-        network=Figures(**_rolled_up(figures)),
+        network=Figures(**_rolled_up(figures, target)),
         regions=regions,
         centres=figures,
         centres_at_target=at_target,
