@@ -4,7 +4,14 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from fundtrack.api.auth import api_user
-from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved
+from fundtrack.api.common import (
+    PageArgs,
+    api_blueprint,
+    page_of,
+    paginate,
+    saved,
+    storable_code,
+)
 from fundtrack.api.schemas import Currency, Strict, Text
 from fundtrack.auth.access import visible
 from fundtrack.centres import operations
@@ -37,7 +44,7 @@ class CentreQuery(PageArgs):
 def centre_by_code(code: str) -> Centre:
     """The centre the caller may see, or NotFound (also for another centre's code)."""
     stmt = visible(Centre, api_user()).where(Centre.code == code)
-    centre = db.session.scalars(stmt).one_or_none()
+    centre = db.session.scalars(stmt).one_or_none() if storable_code(code) else None
     if centre is None:
         raise NotFound("code", f"no centre with code {code!r}")
     return centre

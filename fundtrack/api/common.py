@@ -2,10 +2,11 @@
 
 import math
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import TypeVar
 
 import marshmallow as ma
-from flask import current_app
+from flask import current_app, request
 from flask_smorest import Blueprint
 from sqlalchemy import Select, func, select
 
@@ -20,10 +21,58 @@ PREFIX = "/api/v1"
 T = TypeVar("T")
 
 
+def error_statuses(method: str, query_arguments: bool) -> tuple[HTTPStatus, ...]:
+    """The error statuses an operation answers.
+
+    Every call may lack a token (401). A row's own path answers 404 (those paths take no
+    query arguments; lists do, and answer 422 for bad ones). Writes may be refused for the
+    role (403) or clash (409); bodies may be malformed (400), not JSON (415) or invalid (422).
+    """
+    statuses = [HTTPStatus.UNAUTHORIZED]
+    if method in ("patch", "put", "delete") or (method == "get" and not query_arguments):
+        statuses.append(HTTPStatus.NOT_FOUND)
+    if method in ("post", "patch", "put", "delete"):
+        statuses += [HTTPStatus.FORBIDDEN, HTTPStatus.CONFLICT]
+    if method in ("post", "patch", "put"):
+        statuses += [
+            HTTPStatus.BAD_REQUEST,
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+        ]
+    return tuple(statuses)
+
+
+class ApiBlueprint(Blueprint):
+    """A flask-smorest blueprint whose document lists every error status its views answer."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._prepare_doc_cbks.append(self._prepare_error_doc)
+
+    @staticmethod
+    def _prepare_error_doc(doc, doc_info, *, method, **kwargs):
+        responses = doc.setdefault("responses", {})
+        for status in error_statuses(method, "arguments" in doc_info):
+            if status.value not in responses and str(status.value) not in responses:
+                # A name refers to flask-smorest's response component for that status.
+                responses[status.value] = status.name
+        return doc
+
+
+def require_json_body():
+    """before_request: a write's body must be JSON, else 415 (not a puzzling 'missing field')."""
+    from fundtrack.api.errors import error_response
+
+    if request.method in ("POST", "PATCH", "PUT") and not request.is_json:
+        return error_response(415, "Send the body as JSON: Content-Type: application/json.")
+    return None
+
+
 def api_blueprint(name: str, path: str, description: str) -> Blueprint:
     """A resource's blueprint under /api/v1: token required, JSON errors, no CSRF (no cookies)."""
-    blueprint = Blueprint(name, __name__, url_prefix=PREFIX + path, description=description)
+    blueprint = ApiBlueprint(name, __name__, url_prefix=PREFIX + path, description=description)
     blueprint.before_request(require_token)
+    blueprint.before_request(require_json_body)
     register_domain_errors(blueprint)
     csrf.exempt(blueprint)
     return blueprint
@@ -35,6 +84,11 @@ def visible_or_404(model, row_id: int, user, label: str):
     if row is None:
         raise NotFound("id", f"no {label} with id {row_id}")
     return row
+
+
+def storable_code(code: str) -> bool:
+    """Whether a code from a path could be stored at all (PostgreSQL refuses NUL in text)."""
+    return "\x00" not in code
 
 
 def saved(work: Callable[[], T]) -> T:

@@ -62,6 +62,8 @@ def handle_http_exception(error: HTTPException):
     message = data.get("message") or error.description or error.name
     if error.code == 422 and errors:
         message = "Some values are invalid; see errors."
+    elif error.code == 400 and "json" in errors:
+        message = "The body is not valid JSON."
     response = error_response(error.code or 500, message, errors or None)
     for name, value in (data.get("headers") or {}).items():
         response.headers[name] = value

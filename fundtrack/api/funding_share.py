@@ -19,6 +19,14 @@ blp = api_blueprint(
     "Structural income against costs per centre, region and network, and the gap to target.",
 )
 RATIO_PLACES = Decimal("0.000001")
+# Sums of many lines may pass the twelve digits a single line holds.
+TOTAL_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
+
+
+def Total(**kwargs) -> Money:  # noqa: N802  (reads like a class)
+    """A sum of money as a decimal string with two decimals, of any size."""
+    metadata = {"pattern": TOTAL_PATTERN} | kwargs.pop("metadata", {})
+    return Money(metadata=metadata, **kwargs)
 
 
 class Ratio(ma.fields.String):
@@ -33,17 +41,17 @@ class Ratio(ma.fields.String):
 
 
 class FiguresSchema(ma.Schema):
-    costs = Money(metadata={"description": "actual costs, or the budget (see costs_basis)"})
+    costs = Total(metadata={"description": "actual costs, or the budget (see costs_basis)"})
     costs_basis = ma.fields.String(
         validate=ma.validate.OneOf(["actual", "budget", "mixed", "none"])
     )
-    structural_income = Money()
-    incidental_income = Money()
-    total_income = Money()
-    income_by_category = ma.fields.Dict(keys=ma.fields.String(), values=Money())
+    structural_income = Total()
+    incidental_income = Total()
+    total_income = Total()
+    income_by_category = ma.fields.Dict(keys=ma.fields.String(), values=Total())
     share = Ratio(allow_none=True, metadata={"description": "structural income / costs"})
-    gap = Money(metadata={"description": "max(0, target x costs - structural income)"})
-    secured_next_year = Money(
+    gap = Total(metadata={"description": "max(0, target x costs - structural income)"})
+    secured_next_year = Total(
         metadata={"description": "structural agreements running into next year, prorated"}
     )
     secured_share = Ratio(allow_none=True)
@@ -87,6 +95,7 @@ class FundingShareQuery(ma.Schema):
 class FundingShareView(MethodView):
     @blp.arguments(FundingShareQuery, location="query", unknown=ma.RAISE)
     @blp.response(200, FundingShareSchema)
+    @blp.alt_response(404, "NOT_FOUND")
     def get(self, args):
         """The year's figures for the network, each region and each centre the caller may see.
 

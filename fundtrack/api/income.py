@@ -3,7 +3,9 @@
 import marshmallow as ma
 from flask import jsonify, request
 from flask.views import MethodView
+from flask_smorest import abort
 from sqlalchemy import select
+from werkzeug.exceptions import BadRequest
 
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved, visible_or_404
@@ -183,7 +185,10 @@ def document(api) -> None:
 
 
 def _load_body() -> dict | list:
-    data = request.get_json()  # malformed JSON: 400 from Flask, as JSON through our handler
+    try:
+        data = request.get_json()
+    except BadRequest:
+        abort(400, errors={"json": ["Invalid JSON body."]})  # as the other resources say it
     try:
         if isinstance(data, list):
             if not data:

@@ -5,7 +5,14 @@ from flask.views import MethodView
 from sqlalchemy import select
 
 from fundtrack.api.auth import api_user
-from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved
+from fundtrack.api.common import (
+    PageArgs,
+    api_blueprint,
+    page_of,
+    paginate,
+    saved,
+    storable_code,
+)
 from fundtrack.api.schemas import Strict, Text
 from fundtrack.centres import operations
 from fundtrack.centres.models import Region
@@ -26,7 +33,9 @@ class RegionQuery(PageArgs):
 
 
 def region_by_code(code: str) -> Region:
-    region = db.session.scalars(select(Region).where(Region.code == code)).one_or_none()
+    region = None
+    if storable_code(code):
+        region = db.session.scalars(select(Region).where(Region.code == code)).one_or_none()
     if region is None:
         raise NotFound("code", f"no region with code {code!r}")
     return region

@@ -68,7 +68,7 @@ class Money(ma.fields.String):
     def _deserialize(self, value, attr, data, **kwargs) -> Decimal:
         if not isinstance(value, str):
             raise self.make_error("invalid")
-        if not _MONEY.match(value):
+        if not _MONEY.fullmatch(value):  # re's `$` would let a trailing newline through
             raise self.make_error("format")
         try:
             return to_money(value)

@@ -7,7 +7,7 @@ centre shares them. Agreements belong to a centre and follow its managers.
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.access import NotAllowed, require_manage, require_network_manager
@@ -107,6 +107,13 @@ def _agreement_values(session, user, values: dict, agreement: FundingAgreement |
     centre = agreement.centre if agreement else centre_by_code(session, user, merged["centre"])
     require_manage(user, centre.id)
     funder = referenced(session, user, Funder, merged["funder"], "funder", "funder")
+    if agreement is not None and funder.id != agreement.funder_id:
+        # Its income lines name the funder too: moving the agreement alone would split them.
+        booked = session.scalar(select(func.count()).where(IncomeLine.agreement_id == agreement.id))
+        if booked:
+            raise Conflict(
+                "funder", f"{booked} income lines are booked under this agreement with its funder"
+            )
     currency = check_money(
         merged["annual_amount"], merged.get("currency"), centre, field="annual_amount"
     )
