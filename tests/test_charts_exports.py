@@ -116,6 +116,24 @@ def test_shares_chart_colours_centres_below_the_target_red_and_at_target_green()
     }
 
 
+def test_a_share_just_under_the_target_is_red_in_the_charts_as_in_the_table():
+    # 199,999.99 / 300,000 = 0.66666663, kept as 0.666667 (above 2/3), but 1 cent short of
+    # 2/3 x 300,000 = 200,000: the table says "below target", so must both charts.
+    edge = centre("EDG", "N", "300000.00", "199999.99")
+    assert (edge.share, edge.meets_target, edge.gap) == (D("0.666667"), False, D("0.01"))
+    share = FundingShare(2025, TWO_THIRDS, "EUR", NETWORK, centres=[edge])
+    bars = [
+        node.get("style").split(";")[0]
+        for node in ET.fromstring(charts.shares_chart(share, NL)).iter(f"{SVG}g")
+        if node.get("class") == "bar"
+    ]
+    assert bars == [f"fill: {charts.BELOW}"]
+    trend = charts.share_trend_chart([TrendPoint(2025, edge)], TWO_THIRDS, NL, "EDG")
+    dots = [node.get("style") for node in ET.fromstring(trend).iter(f"{SVG}g")]
+    assert f"fill: {charts.BELOW}; stroke: {charts.BELOW}" in dots
+    assert f"fill: {charts.AT_TARGET}; stroke: {charts.AT_TARGET}" not in dots
+
+
 def test_charts_fetch_nothing_and_carry_no_script():
     for svg in (
         charts.shares_chart(SHARE, NL),

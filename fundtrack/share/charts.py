@@ -125,10 +125,18 @@ def _share_top(shares, target: Fraction) -> float:
     return (int(highest * 5) + 1) / 5 if highest > 1 else 1.0
 
 
-def _share_value(share, fmt: NumberFormat, target: Fraction) -> dict | None:
+def _at_target(figures: Figures, target: Fraction) -> bool:
+    # From the money, as the table's mark: the share kept to six decimals can round up to
+    # the target (199,999.99 / 300,000 -> 0.666667) while a cent is still missing.
+    structural, costs = figures.structural_income, figures.costs
+    return costs > 0 and structural * target.denominator >= costs * target.numerator
+
+
+def _share_value(figures: Figures, fmt: NumberFormat, target: Fraction) -> dict | None:
+    share = figures.share
     if share is None:
         return None
-    colour = AT_TARGET if share >= target else BELOW
+    colour = AT_TARGET if _at_target(figures, target) else BELOW
     return {"value": float(share), "color": colour, "formatter": lambda _v: fmt.percent(share)}
 
 
@@ -160,7 +168,7 @@ def shares_chart(share: FundingShare, fmt: NumberFormat, centres=None) -> str:
     chart.x_labels = [
         f"{c.code} {c.name}"[:42] + (" (no costs)" if c.share is None else "") for c in ordered
     ]
-    chart.add("structural share", [_share_value(c.share, fmt, share.target) for c in ordered])
+    chart.add("structural share", [_share_value(c, fmt, share.target) for c in ordered])
     return chart.render()
 
 
@@ -182,7 +190,7 @@ def share_trend_chart(
     chart.x_labels = [
         f"{p.year}" + (" (no costs)" if p.figures.share is None else "") for p in points
     ]
-    chart.add("structural share", [_share_value(p.figures.share, fmt, target) for p in points])
+    chart.add("structural share", [_share_value(p.figures, fmt, target) for p in points])
     return chart.render()
 
 
