@@ -2,6 +2,7 @@
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from babel import Locale, UnknownLocaleError
 from babel.numbers import list_currencies
 
 CENT = Decimal("0.01")
@@ -17,6 +18,15 @@ def is_currency(code: str | None) -> bool:
 def check_currency(code: str | None, field: str = "currency") -> str:
     if not is_currency(code):
         raise ValueError(f"{field}: {code!r} is not an ISO 4217 currency code")
+    return code
+
+
+def check_locale(code: str | None, field: str = "locale") -> str:
+    """A locale Babel formats money and dates in, such as nl_NL or nb_NO."""
+    try:
+        Locale.parse(code)
+    except (TypeError, ValueError, UnknownLocaleError):
+        raise ValueError(f"{field}: {code!r} is not a locale") from None
     return code
 
 

@@ -3,7 +3,7 @@
 import re
 
 from fundtrack.auth.models import User
-from fundtrack.centres.models import FiscalYearLock
+from fundtrack.centres.models import Centre, FiscalYearLock, Region
 from fundtrack.income.models import IncomeCategory
 from tests import factories
 
@@ -68,3 +68,73 @@ def test_a_target_above_one_is_refused_with_the_fields_named(client, session, lo
     session.expire_all()
     assert (network.target_numerator, network.target_denominator) == (2, 3)
     assert "target_numerator: the target must lie between 0 and 1" in page
+
+
+def test_an_admin_creates_a_treasurer_with_a_password_that_signs_in(client, session, login_as):
+    centre = factories.centre(session)
+    login_as("admin")
+    response = client.post(
+        "/admin/users/new/",
+        data={"email": "new.treasurer@example.org", "role": "treasurer",
+              "centre": str(centre.id), "new_password": "long enough pw"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    user = factories.first(session, User, email="new.treasurer@example.org")
+    assert user.centre_id == centre.id and user.check_password("long enough pw")
+
+
+def test_a_locale_babel_does_not_know_is_refused_by_name(client, session, login_as):
+    network = factories.network(session)
+    login_as("national")
+    page = client.post(
+        "/admin/network/edit/?id=1",
+        data={"name": "Net", "currency": "EUR", "locale": "xx_YY", "target_numerator": "2",
+              "target_denominator": "3", "fiscal_year_start_month": "1"},
+    ).get_data(as_text=True)  # fmt: skip
+    session.expire_all()
+    assert network.locale == "nl_NL" and "locale: &#39;xx_YY&#39; is not a locale" in page
+
+
+def test_deleting_a_region_that_still_has_centres_says_why_without_sql(client, session, login_as):
+    centre = factories.centre(session)
+    login_as("national")
+    page = client.post(
+        "/admin/regions/delete/", data={"id": str(centre.region_id)}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert session.get(Region, centre.region_id) is not None
+    assert "still has 1 centre" in page and "SQL" not in page
+
+
+def test_deleting_a_centre_with_books_says_why_without_sql(client, session, login_as):
+    centre = factories.centre(session)
+    factories.income(session, centre)
+    login_as("national")
+    page = client.post(
+        "/admin/centres/delete/", data={"id": str(centre.id)}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert session.get(Centre, centre.id) is not None
+    assert "other records still refer to it" in page and "SQL" not in page
+
+
+def test_a_user_language_babel_does_not_know_is_refused_by_name(client, session, login_as):
+    reader = factories.user(session, role="auditor", email="reader@example.org")
+    login_as("admin")
+    page = client.post(
+        f"/admin/users/edit/?id={reader.id}",
+        data={"email": "reader@example.org", "role": "auditor", "locale": "zz-top", "active": "y"},
+    ).get_data(as_text=True)
+    session.expire_all()
+    assert reader.locale is None and "locale: &#39;zz-top&#39; is not a locale" in page
+
+
+def test_the_national_office_renames_a_centre_keeping_its_code(client, session, login_as):
+    centre = factories.centre(session, code="DBO", name="De Boei")
+    login_as("national")
+    response = client.post(
+        f"/admin/centres/edit/?id={centre.id}",
+        data={"code": "DBO", "name": "Inloophuis De Boei", "municipality": "Zwolle",
+              "region": str(centre.region_id), "currency": "EUR", "active": "y"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    session.expire_all()
+    assert (centre.code, centre.name) == ("DBO", "Inloophuis De Boei")

@@ -14,6 +14,7 @@ from flask_admin.model.form import converts
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 
 from fundtrack.auth.access import NotAllowed, centre_column, require_manage
 from fundtrack.auth.models import Role
@@ -23,6 +24,12 @@ from fundtrack.extensions import db
 
 class CsrfForm(FlaskForm):
     """Admin forms carry Flask-WTF's token, the app's single CSRF mechanism."""
+
+    def __init__(self, *args, obj=None, **kwargs):
+        # Flask-Admin's Unique validator tells "another row has this code" from "this row
+        # keeps its code" by form._obj, which only Flask-Admin's own form base sets.
+        self._obj = obj
+        super().__init__(*args, obj=obj, **kwargs)
 
 
 def _enum_value(value) -> str:
@@ -158,6 +165,14 @@ class SecureModelView(ModelView):
         # Refusals and validation errors are the user's to fix: say what, not a stack trace.
         if isinstance(exc, NotAllowed | ValueError):
             flash(str(exc), "error")
+            return True
+        if isinstance(exc, IntegrityError):
+            # The database's own words name tables and SQL; a treasurer needs the reason.
+            flash(
+                f"{self.name}: not saved, other records still refer to it or a value is "
+                "already taken; nothing was changed",
+                "error",
+            )
             return True
         return super().handle_view_exception(exc)
 

@@ -67,6 +67,11 @@ class RegionView(SecureModelView):
         refuse_duplicate(model, "code", f"another region has code {model.code!r}")
         refuse_duplicate(model, "name", f"another region is called {model.name!r}")
 
+    def on_model_delete(self, model):
+        super().on_model_delete(model)
+        if model.centres:
+            raise ValueError(f"id: region {model.name} still has {len(model.centres)} centre(s)")
+
 
 class CentreView(SecureModelView):
     writers = MANAGERS
@@ -106,7 +111,8 @@ class UserView(SecureModelView):
     column_filters = ["role", "active"]
     column_exclude_list = ["password_hash"]
     column_details_exclude_list = ["password_hash"]
-    form_columns = ["email", "name", "role", "centre", "locale", "active"]
+    # Flask-Admin only builds the extra field when form_columns names it.
+    form_columns = ["email", "name", "role", "centre", "locale", "active", "new_password"]
     form_extra_fields = {
         "new_password": PasswordField(
             "New password (leave empty to keep)", validators=[Optional(), Length(min=10)]

@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from fundtrack.centres.models import Centre
 from fundtrack.enums import enum_column
 from fundtrack.extensions import db
+from fundtrack.money import check_locale
 
 
 class Role(enum.StrEnum):
@@ -47,6 +48,11 @@ class User(UserMixin, db.Model):
         if "@" not in value:
             raise ValueError(f"email: {value!r} is not an e-mail address")
         return value
+
+    @validates("locale")
+    def _check_locale(self, _key, value: str | None) -> str | None:
+        # An unknown locale would break every page this user opens.
+        return check_locale(value) if value else None
 
     def set_password(self, password: str) -> None:
         if len(password) < 10:

@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, fu
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from fundtrack.extensions import db
-from fundtrack.money import check_currency
+from fundtrack.money import check_currency, check_locale
 
 
 class Network(db.Model):
@@ -36,6 +36,10 @@ class Network(db.Model):
     @validates("currency")
     def _check_currency(self, _key, value):
         return check_currency(value)
+
+    @validates("locale")
+    def _check_locale(self, _key, value):
+        return check_locale(value)
 
     @property
     def structural_target(self) -> Fraction:
