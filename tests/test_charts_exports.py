@@ -134,6 +134,26 @@ def test_a_share_just_under_the_target_is_red_in_the_charts_as_in_the_table():
     assert f"fill: {charts.AT_TARGET}; stroke: {charts.AT_TARGET}" not in dots
 
 
+def css_rule(svg: str, selector: str) -> str:
+    """The declarations of the last (so winning) CSS rule for `selector` in the chart."""
+    style = "".join(ET.fromstring(svg).find(f"{SVG}defs").find(f"{SVG}style").itertext())
+    return style.rsplit(f" {selector}{{", 1)[1].split("}", 1)[0]
+
+
+def test_only_the_target_is_a_dashed_line_in_the_charts():
+    # The captions say "the dashed line is the target": the ordinary grid is solid and light,
+    # so it neither looks like the target nor strikes through the printed values.
+    for svg in (
+        charts.shares_chart(SHARE, NL),
+        charts.share_trend_chart([TrendPoint(2025, AMS)], TWO_THIRDS, NL, "trend"),
+        charts.gap_chart([TrendPoint(2025, UTR)], NL, "gap"),
+    ):
+        assert css_rule(svg, ".axis .guide.line") == (f"stroke-dasharray:none;stroke:{charts.GRID}")
+        assert css_rule(svg, ".axis .major.guide.line") == (
+            f"stroke-dasharray:8,4;stroke:{charts.TARGET_LINE}"
+        )
+
+
 def test_charts_fetch_nothing_and_carry_no_script():
     for svg in (
         charts.shares_chart(SHARE, NL),

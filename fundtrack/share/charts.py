@@ -20,6 +20,7 @@ BELOW = "#b42318"
 AT_TARGET = "#17653a"
 NEUTRAL = "#16325c"
 TARGET_LINE = "#1d2433"
+GRID = "#c3cad5"  # solid and light: only the target is dashed
 
 STYLE = Style(
     font_family="system-ui, 'DejaVu Sans', Arial, sans-serif",
@@ -36,6 +37,8 @@ STYLE = Style(
     major_label_font_size=12,
     value_font_size=11,
     legend_font_size=12,
+    guide_stroke_color=GRID,
+    guide_stroke_dasharray="none",
     major_guide_stroke_color=TARGET_LINE,
     major_guide_stroke_dasharray="8,4",
 )
