@@ -1,6 +1,7 @@
 """Charts and exports drawn from figures built by hand (no database behind them)."""
 
 import csv
+import dataclasses
 import io
 import xml.etree.ElementTree as ET
 from decimal import Decimal as D
@@ -253,6 +254,16 @@ def test_dashboard_xlsx_holds_numbers_with_number_formats_not_strings():
     assert sheet.cell(5, 1).font.bold
     assert sheet.cell(7, 3).value == "Network total" and sheet.cell(7, share).value == 0.6
     assert sheet.max_row == 7
+
+
+def test_dashboard_xlsx_keeps_a_name_starting_with_an_equals_sign_as_text():
+    # openpyxl stores any string starting with "=" as a formula; Excel would then run
+    # whatever a centre's name says (or show #NAME?) instead of showing the name.
+    named = dataclasses.replace(AMS, name='=HYPERLINK("http://example.org","open me")')
+    table = exports.dashboard_table(FundingShare(2025, TWO_THIRDS, "EUR", NETWORK, [], [named]))
+    sheet = load_workbook(io.BytesIO(exports.to_xlsx(table))).active
+    cell = sheet.cell(2, 3)
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://example.org","open me")', "s")
 
 
 def test_centre_years_table_lists_each_year_oldest_first():

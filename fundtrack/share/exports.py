@@ -163,6 +163,8 @@ def to_xlsx(table: Table) -> bytes:
             cell = sheet.cell(row=excel_row, column=column_number)
             if column.kind in XLSX_FORMATS:
                 cell.number_format = XLSX_FORMATS[column.kind]
+            elif isinstance(cell.value, str):
+                cell.data_type = "s"  # text, even "=...", which openpyxl takes for a formula
             if index in table.total_rows:
                 cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
