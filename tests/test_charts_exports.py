@@ -155,6 +155,16 @@ def test_only_the_target_is_a_dashed_line_in_the_charts():
         )
 
 
+def test_shares_chart_marks_a_shortened_centre_name_with_an_ellipsis():
+    # "PF-PKM Prostatakreftforeningen Møre og Romsdal" is 46 characters: the label keeps 41
+    # and says it was shortened; the table next to the chart has the whole name.
+    long = dataclasses.replace(AMS, code="PF-PKM", name="Prostatakreftforeningen Møre og Romsdal")
+    labels = texts(
+        charts.shares_chart(FundingShare(2025, TWO_THIRDS, "EUR", NETWORK, [], [long]), NL)
+    )
+    assert "PF-PKM Prostatakreftforeningen Møre og Ro…" in labels
+
+
 def test_charts_fetch_nothing_and_carry_no_script():
     for svg in (
         charts.shares_chart(SHARE, NL),

@@ -147,6 +147,11 @@ def _money_value(amount, fmt: NumberFormat, colour: str = NEUTRAL) -> dict:
     return {"value": float(amount), "color": colour, "formatter": lambda _v: fmt.money(amount)}
 
 
+def _shortened(label: str, most: int = 42) -> str:
+    # Long names would squeeze the bars; the ellipsis says the table has the whole name.
+    return label if len(label) <= most else label[: most - 1] + "…"
+
+
 def shares_chart(share: FundingShare, fmt: NumberFormat, centres=None) -> str:
     """One bar per centre with its structural share, green at or above the target, red below.
 
@@ -169,7 +174,8 @@ def shares_chart(share: FundingShare, fmt: NumberFormat, centres=None) -> str:
     # HorizontalBar draws the first label at the bottom; reverse so the list reads top-down.
     ordered = list(reversed(centres))
     chart.x_labels = [
-        f"{c.code} {c.name}"[:42] + (" (no costs)" if c.share is None else "") for c in ordered
+        _shortened(f"{c.code} {c.name}") + (" (no costs)" if c.share is None else "")
+        for c in ordered
     ]
     chart.add("structural share", [_share_value(c, fmt, share.target) for c in ordered])
     return chart.render()
