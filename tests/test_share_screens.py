@@ -180,12 +180,26 @@ def test_lines_show_what_made_income_structural(client, login_as, net):
     login_as("national")
     html = page(client, "/centres/A/lines?year=2025&structural=yes")
     assert "4 lines, together <strong>" + eur("48.000,00") + "</strong>" in html
-    assert html.count("structural: municipality income is structural by default") == 4
+    income_table = html.split('id="secured"')[0]  # A1 is listed again as secured for 2026
+    assert income_table.count("structural: municipality income is structural by default") == 4
     html = page(client, "/centres/A/lines?year=2025&category=individuals")
     assert "2 lines, together <strong>" + eur("5.000,00") + "</strong>" in html
     assert html.count("incidental: no funding agreement") == 2
     assert "2 lines, together <strong>" + eur("90.000,00") in html  # the actual cost lines
     page(client, "/centres/A/lines?year=2025&category=lottery_tickets", 400)
+
+
+def test_secured_next_year_links_to_the_agreements_behind_it(client, login_as, net):
+    login_as("treasurer", centre=net.b)
+    html = page(client, "/my-centre?year=2025")
+    assert 'href="/centres/B/lines?year=2025#secured"' in html
+    html = page(client, "/centres/B/lines?year=2025")
+    # B1 runs to 30 June 2026: 6 whole months of 2026, 24,000 x 6 / 12 = 12,000.
+    assert "Secured for 2026: 1 structural agreement, together <strong>" + eur("12.000,00") in html
+    assert cells(row(html, "data-secured", str(net.b1.id)))[1:6] == [
+        "B1", "Insurer", eur("24.000,00"), "6", eur("12.000,00"),
+    ]  # fmt: skip
+    page(client, "/centres/A/lines?year=2025", 404)
 
 
 def test_lines_page_through_long_lists(client, login_as, net, session):

@@ -20,6 +20,7 @@ from fundtrack.share.service import (
     share_trend,
     trace,
 )
+from fundtrack.share.trace import trace_secured
 from tests import factories, share_network
 
 
@@ -234,3 +235,32 @@ def test_the_number_of_statements_does_not_grow_with_centres_or_lines(session, n
     share = funding_share(session, net.national, 2025)
     assert len(share.centres) == 10
     assert share.network.structural_income == D("81300.00")  # 81,000 + 6 x 5 x 10
+
+
+def test_secured_next_year_traces_to_its_agreements_and_the_months_they_cover(session, net):
+    # B1 runs to 30 June 2026: January to June of 2026, 24,000 x 6 / 12 = 12,000.
+    secured = trace_secured(session, net.national, 2025, "B")
+    assert [(a.agreement_id, a.title, a.months, a.amount) for a in secured.agreements] == [
+        (net.b1.id, "B1", 6, D("12000.00"))
+    ]
+    assert secured.agreements[0].explanation.startswith("structural: health insurer income")
+    assert (
+        secured.total
+        == funding_share(session, net.national, 2025, centre_code="B").centres[0].secured_next_year
+    )
+    # A: open-ended A1 counts all 12 months; A2 (a foundation) is incidental, so not secured.
+    a = trace_secured(session, net.national, 2025, "A")
+    assert [(x.title, x.months, x.amount) for x in a.agreements] == [("A1", 12, D("48000.00"))]
+    assert a.total == D("48000.00")
+    # D1 starts 15 March 2025: for 2025 (secured 2026) it runs all year; for 2024 (secured
+    # 2025) April to December, 12,000 x 9 / 12 = 9,000.
+    d = trace_secured(session, net.national, 2024, "D")
+    assert [(x.title, x.months, x.amount) for x in d.agreements] == [("D1", 9, D("9000.00"))]
+    assert (d.year, d.total) == (2025, D("9000.00"))
+
+
+def test_a_treasurer_cannot_trace_another_centres_secured_agreements(session, net):
+    treasurer = factories.user(session, role="treasurer", centre=net.a)
+    assert trace_secured(session, treasurer, 2025, "A").total == D("48000.00")
+    with pytest.raises(LookupError):
+        trace_secured(session, treasurer, 2025, "B")

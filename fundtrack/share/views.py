@@ -19,6 +19,7 @@ from fundtrack.share import charts, exports
 from fundtrack.share.figures import CentreFigures, TrendPoint
 from fundtrack.share.service import funding_share, share_trend, trace
 from fundtrack.share.sorting import SORT_COLUMNS, sort_centres
+from fundtrack.share.trace import trace_secured
 
 bp = Blueprint("share", __name__)
 
@@ -195,6 +196,7 @@ def lines(code: str):
     return render_template(
         "share/lines.html",
         traced=traced,
+        secured=_or_404(trace_secured, year, code),
         year=year,
         years=_years(points, year),
         category=category,
