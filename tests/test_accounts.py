@@ -125,3 +125,20 @@ def test_an_unknown_language_is_refused_by_name(client, session, login_as):
     client.post("/account/language", data={"locale": "xx"})
     session.refresh(user)
     assert user.locale is None
+
+
+def test_a_treasurer_lands_on_their_centres_figures_after_signing_in(client, session, network):
+    centre = factories.centre(session, code="LND")
+    factories.user(session, role="treasurer", centre=centre, email="land@example.org")
+    response = client.post(
+        "/login", data={"email": "land@example.org", "password": "correct horse battery"}
+    )
+    assert response.headers["Location"] == "/my-centre"
+
+
+def test_the_national_office_lands_on_the_home_page(client, session, network):
+    factories.user(session, role="national", email="office@example.org")
+    response = client.post(
+        "/login", data={"email": "office@example.org", "password": "correct horse battery"}
+    )
+    assert response.headers["Location"] == "/"

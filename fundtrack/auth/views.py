@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -18,18 +18,25 @@ def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id))
 
 
+def landing_page(user: User) -> str:
+    """Where a user arrives after signing in: a treasurer on their own centre's figures."""
+    if user.centre_id is not None and "share.my_centre" in current_app.url_map._rules_by_endpoint:
+        return url_for("share.my_centre")
+    return url_for("auth.home")
+
+
 def _safe_next(target: str | None) -> str:
     # Only local paths: an open redirect after login is a phishing gift. Browsers read a
     # backslash as a slash, so "/\\evil.example" would be "//evil.example" to them.
     if target and target.startswith("/") and "\\" not in target and not urlsplit(target).netloc:
         return target
-    return url_for("auth.home")
+    return landing_page(current_user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("auth.home"))
+        return redirect(landing_page(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalars(
@@ -73,8 +80,6 @@ def choose_language():
 
 def home_links(user: User) -> list[tuple[str, str]]:
     """The screens this user's role opens, as (label, endpoint) pairs that exist."""
-    from flask import current_app
-
     wanted = []
     if user.sees_all_centres:
         wanted.append(("National funding dashboard", "share.dashboard"))

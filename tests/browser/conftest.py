@@ -36,7 +36,14 @@ def live_server():
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     with tempfile.TemporaryDirectory() as tmp:
         url, drop = fresh_database(base, f"browser_{worker}", tmp)
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser-test"})
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": url,
+                "SECRET_KEY": "browser-test",
+                # The tests read English words; Dutch and Norwegian are tested elsewhere.
+                "BABEL_DEFAULT_LOCALE": "en",
+            }
+        )
         with app.app_context():
             upgrade()
             build_demo(db.session)
