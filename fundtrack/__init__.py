@@ -15,9 +15,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _select_locale() -> str | None:
-    from flask import current_app
+    from flask import current_app, has_request_context
     from flask_login import current_user
 
+    if not has_request_context():
+        return None  # a command or a test outside a request: the default locale
     if current_user and current_user.is_authenticated and current_user.locale:
         return current_user.locale
     return request.accept_languages.best_match(current_app.config["FUNDTRACK_LANGUAGES"])
@@ -31,13 +33,18 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Readers need not wait for a writer; writers queue for up to ten seconds.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
 
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection) -> None:
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock up front: a transaction that reads and then writes
+        # would otherwise fail at once ("database is locked") when another one wrote first.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _ui_language() -> dict:
