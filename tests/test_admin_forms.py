@@ -2,8 +2,10 @@
 
 import re
 
+import pytest
+
 from fundtrack.auth.models import User
-from fundtrack.centres.models import Centre, FiscalYearLock, Region
+from fundtrack.centres.models import Centre, FiscalYearLock, Network, Region
 from fundtrack.income.models import IncomeCategory
 from tests import factories
 
@@ -113,7 +115,7 @@ def test_deleting_a_centre_with_books_says_why_without_sql(client, session, logi
         "/admin/centres/delete/", data={"id": str(centre.id)}, follow_redirects=True
     ).get_data(as_text=True)
     assert session.get(Centre, centre.id) is not None
-    assert "other records still refer to it" in page and "SQL" not in page
+    assert "this centre still has 1 income lines" in page and "SQL" not in page
 
 
 def test_a_user_language_babel_does_not_know_is_refused_by_name(client, session, login_as):
@@ -138,3 +140,37 @@ def test_the_national_office_renames_a_centre_keeping_its_code(client, session, 
     assert response.status_code == 302
     session.expire_all()
     assert (centre.code, centre.name) == ("DBO", "Inloophuis De Boei")
+
+
+def test_a_centre_with_books_keeps_its_currency(client, session, login_as):
+    centre = factories.centre(session, code="CUR")
+    factories.income(session, centre)
+    login_as("national")
+    page = client.post(
+        f"/admin/centres/edit/?id={centre.id}",
+        data={"code": "CUR", "name": centre.name, "municipality": "X",
+              "region": str(centre.region_id), "currency": "NOK", "active": "y"},
+    ).get_data(as_text=True)  # fmt: skip
+    session.expire_all()
+    assert session.get(Centre, centre.id).currency == "EUR"
+    assert "currency: the centre already has lines in its currency" in page
+
+
+def test_the_first_fiscal_month_cannot_change_once_income_is_booked(client, session, login_as):
+    factories.income(session, factories.centre(session))
+    login_as("national")
+    page = client.post(
+        "/admin/network/edit/?id=1",
+        data={"name": "Net", "currency": "EUR", "locale": "nl_NL", "target_numerator": "2",
+              "target_denominator": "3", "fiscal_year_start_month": "7"},
+    ).get_data(as_text=True)  # fmt: skip
+    session.expire_all()
+    assert session.get(Network, 1).fiscal_year_start_month == 1
+    assert "fiscal_year_start_month: income is already booked" in page
+
+
+@pytest.mark.parametrize("year", ["0", "99999"])
+def test_a_year_outside_the_ledger_cannot_be_closed(client, session, login_as, year):
+    login_as("national")
+    client.post("/admin/fiscal-year-locks/new/", data={"year": year})
+    assert factories.first(session, FiscalYearLock, year=int(year)) is None

@@ -1,15 +1,17 @@
 """Screens of the national office: network settings, regions, centres, locks, users, audit."""
 
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from wtforms import PasswordField
-from wtforms.validators import Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from fundtrack.admin.base import SecureModelView
+from fundtrack.admin.operations_view import CentreOperations, RegionOperations
 from fundtrack.audit.models import AuditEvent
 from fundtrack.auth.models import Role, User
 from fundtrack.centres.models import Centre, FiscalYearLock, Network, Region
 from fundtrack.extensions import db
+from fundtrack.income.models import IncomeLine
 
 NETWORK_ROLES = (Role.ADMIN, Role.NATIONAL, Role.AUDITOR)
 MANAGERS = (Role.ADMIN, Role.NATIONAL)
@@ -24,6 +26,21 @@ def refuse_duplicate(model, field: str, message: str) -> None:
         ).first()
     if other is not None:
         raise ValueError(f"{field}: {message}")
+
+
+def _refuse_moving_booked_years(network: Network) -> None:
+    """Booked lines carry their fiscal year; a new first month would silently re-date them
+    (and could move them into or out of closed years), so it waits for an empty ledger."""
+    history = inspect(network).attrs.fiscal_year_start_month.history
+    if not history.has_changes():
+        return
+    with db.session.no_autoflush:
+        booked = db.session.scalar(select(IncomeLine.id).limit(1))
+    if booked is not None:
+        raise ValueError(
+            "fiscal_year_start_month: income is already booked by fiscal year; "
+            "the first month can only change before the first line is booked"
+        )
 
 
 class NetworkView(SecureModelView):
@@ -55,35 +72,23 @@ class NetworkView(SecureModelView):
             )
         if not 1 <= (model.fiscal_year_start_month or 0) <= 12:
             raise ValueError("fiscal_year_start_month: a month from 1 to 12")
+        _refuse_moving_booked_years(model)
 
 
-class RegionView(SecureModelView):
+class RegionView(RegionOperations, SecureModelView):
     roles = NETWORK_ROLES + (Role.TREASURER,)
     writers = MANAGERS
     column_list = ["code", "name"]
-
-    def on_model_change(self, form, model, is_created):
-        super().on_model_change(form, model, is_created)
-        refuse_duplicate(model, "code", f"another region has code {model.code!r}")
-        refuse_duplicate(model, "name", f"another region is called {model.name!r}")
-
-    def on_model_delete(self, model):
-        super().on_model_delete(model)
-        if model.centres:
-            raise ValueError(f"id: region {model.name} still has {len(model.centres)} centre(s)")
+    form_columns = ["code", "name"]
 
 
-class CentreView(SecureModelView):
+class CentreView(CentreOperations, SecureModelView):
     writers = MANAGERS
     column_list = ["code", "name", "municipality", "region", "currency", "active"]
     column_searchable_list = ["code", "name", "municipality"]
     column_filters = ["region.name", "active", "currency"]
     column_select_related_list = [Centre.region]
     form_columns = ["code", "name", "municipality", "region", "currency", "active"]
-
-    def on_model_change(self, form, model, is_created):
-        super().on_model_change(form, model, is_created)
-        refuse_duplicate(model, "code", f"another centre has code {model.code!r}")
 
 
 class FiscalYearLockView(SecureModelView):
@@ -96,6 +101,7 @@ class FiscalYearLockView(SecureModelView):
     column_labels = {"locked_by_id": "Locked by (user id)"}
     column_default_sort = ("year", True)
     form_columns = ["year"]
+    form_args = {"year": {"validators": [InputRequired(), NumberRange(min=1900, max=2999)]}}
 
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)

@@ -4,7 +4,8 @@ from flask import flash
 from flask_login import current_user
 
 from fundtrack.admin.base import SecureModelView
-from fundtrack.centres.models import Centre
+from fundtrack.centres import operations as centres
+from fundtrack.centres.models import Centre, Region
 from fundtrack.costs import operations as costs
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
@@ -13,8 +14,8 @@ from fundtrack.income import operations as income
 
 
 def _plain(value):
-    """A form value as the operations take it: a centre by code, other rows by id."""
-    if isinstance(value, Centre):
+    """A form value as the operations take it: centres and regions by code, rows by id."""
+    if isinstance(value, Centre | Region):
         return value.code
     if hasattr(value, "__table__"):
         return value.id
@@ -130,3 +131,17 @@ class FunderOperations(OperationsView):
     create_with = staticmethod(funders.create_funder)
     update_with = staticmethod(funders.update_funder)
     delete_with = staticmethod(funders.delete_funder)
+
+
+class RegionOperations(OperationsView):
+    fields = {"code": "code", "name": "name"}
+    create_with = staticmethod(centres.create_region)
+    update_with = staticmethod(centres.update_region)
+    delete_with = staticmethod(centres.delete_region)
+
+
+class CentreOperations(OperationsView):
+    fields = {f: f for f in centres.CENTRE_FIELDS}
+    create_with = staticmethod(centres.create_centre)
+    update_with = staticmethod(centres.update_centre)
+    delete_with = staticmethod(centres.delete_centre)
