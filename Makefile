@@ -8,7 +8,7 @@ PORT ?= 5000
 # Parallel workers for the test suite; each gets a database of its own.
 WORKERS ?= auto
 
-.PHONY: run test install install-test lint format demo migrate bench clean
+.PHONY: run test install install-test lint format demo migrate bench clean translations
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,17 @@ format: install-test
 
 test: lint
 	$(BIN)/pytest -n $(WORKERS)
+
+# Our own words in Dutch and Norwegian: extract the English, merge it into the catalogues
+# (new words come out empty: translate them, tests/test_translations.py fails until then),
+# and compile the .mo files that are committed next to them.
+TRANSLATIONS := fundtrack/translations
+translations: install-test
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output --width 100 \
+		--project fundtrack --version 0.1.0 -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
+		--no-fuzzy-matching --ignore-obsolete --width 100
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 # Needs PostgreSQL; builds a 1,000,000-line database (not part of `make test`).
 bench: install-test

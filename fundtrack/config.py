@@ -36,6 +36,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("FUNDTRACK_TIMEZONE", "Europe/Amsterdam"),
         "FUNDTRACK_DEFAULT_CURRENCY": os.environ.get("FUNDTRACK_CURRENCY", "EUR"),
         "FUNDTRACK_LANGUAGES": ["nl", "en", "nb"],
+        # Our own words in Dutch and Norwegian (English is the source); `make translations`.
+        "BABEL_TRANSLATION_DIRECTORIES": os.path.join(os.path.dirname(__file__), "translations"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": is_production(),

@@ -12,6 +12,8 @@ from fractions import Fraction
 
 from babel import Locale
 from babel.numbers import format_currency, format_decimal, format_percent
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 CENT = Decimal("0.01")
 NO_VALUE = "–"
@@ -84,7 +86,7 @@ class NumberFormat:
 
     def share(self, value) -> str:
         """A structural share; a centre without costs has none, and the page says so."""
-        return "no costs" if value is None else self.percent(value)
+        return gettext("no costs") if value is None else self.percent(value)
 
     def _percent_pattern(self, digits: int) -> str:
         pattern = self._locale.percent_formats[None].pattern
@@ -128,29 +130,61 @@ def network_format() -> NumberFormat:
 
 
 def init_app(app) -> None:
-    """Register the filters templates use: money, amount, percent, share, day."""
+    """Register the filters templates use: money, amount, percent, share, day, role,
+    funder_type (the last two name a stored code in the user's UI language)."""
     app.jinja_env.filters["money"] = lambda v, currency=None: network_format().money(v, currency)
     app.jinja_env.filters["amount"] = lambda v: network_format().amount(v)
     app.jinja_env.filters["percent"] = lambda v, digits=1: network_format().percent(v, digits)
     app.jinja_env.filters["share"] = lambda v: network_format().share(v)
     app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["role"] = lambda v: _label(ROLE_LABELS, v)
+    app.jinja_env.filters["funder_type"] = lambda v: _label(FUNDER_TYPE_LABELS, v)
 
 
-# Display names a treasurer recognises for the stored codes (RJ 650 income categories).
+def _label(labels: dict, value) -> str:
+    code = getattr(value, "value", value)
+    if code is None:
+        return ""
+    return str(labels.get(code, str(code).replace("_", " ")))
+
+
+# Display names a treasurer recognises for the stored codes (RJ 650 income categories), in
+# the user's UI language: lazy, because the words are chosen per request, not at import.
 CATEGORY_LABELS = {
-    "individuals": "Individuals",
-    "companies": "Companies",
-    "lottery_organisations": "Lottery organisations",
-    "government_subsidies": "Government subsidies",
-    "affiliated_nonprofits": "Affiliated non-profits",
-    "other_nonprofits": "Other non-profits",
-    "insurers_and_care": "Health insurers and care contracts",
-    "other": "Other income",
+    "individuals": _l("Individuals"),
+    "companies": _l("Companies"),
+    "lottery_organisations": _l("Lottery organisations"),
+    "government_subsidies": _l("Government subsidies"),
+    "affiliated_nonprofits": _l("Affiliated non-profits"),
+    "other_nonprofits": _l("Other non-profits"),
+    "insurers_and_care": _l("Health insurers and care contracts"),
+    "other": _l("Other income"),
 }
 
 BASIS_LABELS = {
-    "actual": "actual costs",
-    "budget": "budget",
-    "mixed": "actual and budget",
-    "none": "no costs",
+    "actual": _l("actual costs"),
+    "budget": _l("budget"),
+    "mixed": _l("actual and budget"),
+    "none": _l("no costs"),
+}
+
+ROLE_LABELS = {
+    "admin": _l("administrator"),
+    "national": _l("national office"),
+    "treasurer": _l("treasurer"),
+    "auditor": _l("auditor"),
+}
+
+FUNDER_TYPE_LABELS = {
+    "municipality": _l("municipality"),
+    "province": _l("province"),
+    "national_government": _l("national government"),
+    "health_insurer": _l("health insurer"),
+    "care_partner": _l("care partner"),
+    "affiliated_nonprofit": _l("affiliated non-profit"),
+    "foundation": _l("foundation (fund)"),
+    "lottery": _l("lottery"),
+    "company": _l("company"),
+    "individual": _l("individual"),
+    "other": _l("other"),
 }

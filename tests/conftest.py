@@ -40,6 +40,9 @@ def app():
                 "WTF_CSRF_ENABLED": False,
                 "SECRET_KEY": "test-secret",
                 "SERVER_NAME": "fundtrack.test",
+                # The tests read English words; tests/test_translations.py checks the Dutch
+                # default and the other languages.
+                "BABEL_DEFAULT_LOCALE": "en",
             }
         )
         with app.app_context():

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField
 from wtforms.fields.choices import SelectChoice
@@ -5,13 +6,13 @@ from wtforms.validators import DataRequired, Email
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Email()])
-    password = PasswordField("Password", validators=[DataRequired()])
-    remember = BooleanField("Keep me signed in")
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    remember = BooleanField(_l("Keep me signed in"))
 
 
 LANGUAGES = [
-    SelectChoice("", "As my browser says"),
+    SelectChoice("", _l("As my browser says")),
     SelectChoice("nl", "Nederlands"),
     SelectChoice("en", "English"),
     SelectChoice("nb", "Norsk"),
@@ -19,4 +20,4 @@ LANGUAGES = [
 
 
 class LanguageForm(FlaskForm):
-    locale = SelectField("Language", choices=LANGUAGES)
+    locale = SelectField(_l("Language"), choices=LANGUAGES)

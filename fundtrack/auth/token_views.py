@@ -1,6 +1,8 @@
 """/account/tokens: a signed-in user lists, creates and revokes their own API tokens."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -14,7 +16,7 @@ bp = Blueprint("api_tokens", __name__, url_prefix="/account/tokens")
 
 
 class NewTokenForm(FlaskForm):
-    name = StringField("What is it for?", validators=[Length(max=100)])
+    name = StringField(_l("What is it for?"), validators=[Length(max=100)])
 
 
 class RevokeForm(FlaskForm):
@@ -63,5 +65,5 @@ def revoke(token_id: int):
         abort(400)
     revoke_token(db.session, row)
     db.session.commit()
-    flash(f"Token {row.name or row.id} is revoked.", "info")
+    flash(gettext("Token %(name)s is revoked.", name=row.name or row.id), "info")
     return redirect(url_for("api_tokens.index"))

@@ -3,6 +3,8 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, refresh
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -43,7 +45,7 @@ def login():
             select(User).where(User.email == form.email.data.strip().lower())
         ).one_or_none()
         if user is None or not user.active or not user.check_password(form.password.data):
-            flash("Unknown e-mail address or wrong password.", "error")
+            flash(gettext("Unknown e-mail address or wrong password."), "error")
             return render_template("auth/login.html", form=form), 401
         login_user(user, remember=form.remember.data)
         return redirect(_safe_next(request.args.get("next")))
@@ -72,9 +74,10 @@ def choose_language():
     if form.validate_on_submit():
         current_user.locale = form.locale.data or None
         db.session.commit()
-        flash("Language saved.", "info")
+        refresh()  # say it in the language just chosen
+        flash(gettext("Language saved."), "info")
     else:
-        flash(f"language: {', '.join(form.locale.errors)}", "error")
+        flash(gettext("Language: %(errors)s", errors=", ".join(form.locale.errors)), "error")
     return redirect(url_for("auth.home"))
 
 
@@ -82,12 +85,12 @@ def home_links(user: User) -> list[tuple[str, str]]:
     """The screens this user's role opens, as (label, endpoint) pairs that exist."""
     wanted = []
     if user.sees_all_centres:
-        wanted.append(("National funding dashboard", "share.dashboard"))
+        wanted.append((_l("National funding dashboard"), "share.dashboard"))
     if user.can_manage_network:
-        wanted.append(("Classification rules", "share.rules"))
+        wanted.append((_l("Classification rules"), "share.rules"))
     if user.centre_id:
-        wanted.append(("My centre's funding mix", "share.my_centre"))
-    wanted.append(("API tokens", "api_tokens.index"))
-    wanted.append(("Books and settings", "admin.index"))
+        wanted.append((_l("My centre's funding mix"), "share.my_centre"))
+    wanted.append((_l("API tokens"), "api_tokens.index"))
+    wanted.append((_l("Books and settings"), "admin.index"))
     rules = current_app.url_map._rules_by_endpoint
     return [(label, endpoint) for label, endpoint in wanted if endpoint in rules]

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 import pygal
+from flask_babel import gettext
 from pygal.style import Style
 
 from fundtrack.formatting import CATEGORY_LABELS, NumberFormat
@@ -119,7 +120,9 @@ def _target_labels(target: Fraction, fmt: NumberFormat, top: float, clearance=0.
         for tick in ticks
         if abs(tick - target_value) > clearance
     ]
-    labels.append({"value": target_value, "label": f"target {fmt.percent(target)}"})
+    labels.append(
+        {"value": target_value, "label": gettext("target %(share)s", share=fmt.percent(target))}
+    )
     return {"y_labels": labels, "y_labels_major": [target_value], "range": (0, top)}
 
 
@@ -161,7 +164,11 @@ def shares_chart(share: FundingShare, fmt: NumberFormat, centres=None) -> str:
     centres = share.centres if centres is None else centres
     chart = _chart(
         pygal.HorizontalBar,
-        title=f"Structural share per centre, {share.year} (target {fmt.percent(share.target)})",
+        title=gettext(
+            "Structural share per centre, %(year)s (target %(share)s)",
+            year=share.year,
+            share=fmt.percent(share.target),
+        ),
         width=900,
         height=110 + 24 * max(len(centres), 1),
         value_formatter=lambda v: fmt.percent(v),
@@ -173,11 +180,11 @@ def shares_chart(share: FundingShare, fmt: NumberFormat, centres=None) -> str:
     )
     # HorizontalBar draws the first label at the bottom; reverse so the list reads top-down.
     ordered = list(reversed(centres))
+    no_costs = " (" + gettext("no costs") + ")"
     chart.x_labels = [
-        _shortened(f"{c.code} {c.name}") + (" (no costs)" if c.share is None else "")
-        for c in ordered
+        _shortened(f"{c.code} {c.name}") + (no_costs if c.share is None else "") for c in ordered
     ]
-    chart.add("structural share", [_share_value(c, fmt, share.target) for c in ordered])
+    chart.add(gettext("structural share"), [_share_value(c, fmt, share.target) for c in ordered])
     return chart.render()
 
 
@@ -187,7 +194,7 @@ def share_trend_chart(
     """The structural share per year as a line, against the target line."""
     chart = _chart(
         pygal.Line,
-        title=f"{title} (target {fmt.percent(target)})",
+        title=gettext("%(title)s (target %(share)s)", title=title, share=fmt.percent(target)),
         width=900,
         height=380,
         value_formatter=lambda v: fmt.percent(v),
@@ -196,10 +203,9 @@ def share_trend_chart(
         margin_right=50,
         **_target_labels(target, fmt, _share_top([p.figures.share for p in points], target)),
     )
-    chart.x_labels = [
-        f"{p.year}" + (" (no costs)" if p.figures.share is None else "") for p in points
-    ]
-    chart.add("structural share", [_share_value(p.figures, fmt, target) for p in points])
+    no_costs = " (" + gettext("no costs") + ")"
+    chart.x_labels = [f"{p.year}" + (no_costs if p.figures.share is None else "") for p in points]
+    chart.add(gettext("structural share"), [_share_value(p.figures, fmt, target) for p in points])
     return chart.render()
 
 
@@ -216,7 +222,10 @@ def gap_chart(points: Sequence[TrendPoint], fmt: NumberFormat, title: str) -> st
     )
     chart.x_labels = [str(p.year) for p in points]
     gaps = [p.figures.gap for p in points]
-    chart.add("gap to target", [_money_value(g, fmt, BELOW if g > 0 else AT_TARGET) for g in gaps])
+    chart.add(
+        gettext("gap to target"),
+        [_money_value(g, fmt, BELOW if g > 0 else AT_TARGET) for g in gaps],
+    )
     return chart.render()
 
 
@@ -235,8 +244,8 @@ def category_mix_chart(figures: Figures, fmt: NumberFormat, title: str) -> str:
         margin_right=110,
         show_y_guides=False,
         **_money_axis(fmt, [amount for _c, amount in amounts]),
-        no_data_text="No income recorded",
+        no_data_text=gettext("No income recorded"),
     )
-    chart.x_labels = [CATEGORY_LABELS.get(category, category) for category, _a in amounts]
-    chart.add("income", [_money_value(amount, fmt) for _c, amount in amounts])
+    chart.x_labels = [str(CATEGORY_LABELS.get(category, category)) for category, _a in amounts]
+    chart.add(gettext("income"), [_money_value(amount, fmt) for _c, amount in amounts])
     return chart.render()

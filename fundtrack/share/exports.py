@@ -3,7 +3,9 @@
 A table is built once from the figures (`dashboard_table`, `centre_years_table`) and written
 by `to_csv` or `to_xlsx`. CSV is for machines: a dot as decimal mark, money to the cent,
 shares as fractions with six decimals. XLSX is for people: money and shares are numeric cells
-with a number format, so a spreadsheet can sum them.
+with a number format, so a spreadsheet can sum them. Headers and words follow the user's UI
+language (people open both in a spreadsheet); the row kinds (centre, region, network) are codes
+that stay as they are, so a filter on them works in every language.
 """
 
 import csv
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from flask_babel import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -41,21 +44,27 @@ class Table:
 
 def _figure_columns(currency: str) -> list[Column]:
     return [
-        Column(f"Costs ({currency})", "money"),
-        Column("Costs basis"),
-        Column(f"Structural income ({currency})", "money"),
-        Column(f"Incidental income ({currency})", "money"),
-        Column("Structural share", "share"),
-        Column(f"Gap to target ({currency})", "money"),
-        Column(f"Secured next year ({currency})", "money"),
-        Column("Secured share", "share"),
+        Column(gettext("Costs (%(currency)s)", currency=currency), "money"),
+        Column(gettext("Costs basis")),
+        Column(gettext("Structural income (%(currency)s)", currency=currency), "money"),
+        Column(gettext("Incidental income (%(currency)s)", currency=currency), "money"),
+        Column(gettext("Structural share"), "share"),
+        Column(gettext("Gap to target (%(currency)s)", currency=currency), "money"),
+        Column(gettext("Secured next year (%(currency)s)", currency=currency), "money"),
+        Column(gettext("Secured share"), "share"),
     ] + [Column(f"{label} ({currency})", "money") for label in CATEGORY_LABELS.values()]
+
+
+def _yes_no(value: bool | None) -> str | None:
+    if value is None:
+        return None
+    return gettext("yes") if value else gettext("no")
 
 
 def _figure_values(f: Figures) -> list:
     return [
         f.costs,
-        BASIS_LABELS.get(f.costs_basis, f.costs_basis),
+        str(BASIS_LABELS.get(f.costs_basis, f.costs_basis)),
         f.structural_income,
         f.incidental_income,
         f.share,
@@ -69,22 +78,22 @@ def dashboard_table(share: FundingShare, centres: Sequence[CentreFigures] | None
     """One row per centre (in the dashboard's order), then each region, then the network."""
     centres = share.centres if centres is None else centres
     table = Table(
-        title=f"Structural funding {share.year}",
+        title=gettext("Structural funding %(year)s", year=share.year),
         columns=[
-            Column("Row"),
-            Column("Code"),
-            Column("Name"),
-            Column("Region"),
-            Column("At target"),
-            Column("Centres", "int"),
-            Column("Centres at target", "int"),
+            Column(gettext("Row")),
+            Column(gettext("Code")),
+            Column(gettext("Name")),
+            Column(gettext("Region")),
+            Column(gettext("At target")),
+            Column(gettext("Centres"), "int"),
+            Column(gettext("Centres at target"), "int"),
         ]
         + _figure_columns(share.currency),
     )
     for c in centres:
-        at_target = "yes" if c.meets_target else "no"
         table.rows.append(
-            ["centre", c.code, c.name, c.region_code, at_target, None, None] + _figure_values(c)
+            ["centre", c.code, c.name, c.region_code, _yes_no(c.meets_target), None, None]
+            + _figure_values(c)
         )
     for r in share.regions:
         table.total_rows.add(len(table.rows))
@@ -95,7 +104,7 @@ def dashboard_table(share: FundingShare, centres: Sequence[CentreFigures] | None
     table.total_rows.add(len(table.rows))
     total = sum(r.centres_total for r in share.regions)
     table.rows.append(
-        ["network", None, "Network total", None, None, total, share.centres_at_target]
+        ["network", None, gettext("Network total"), None, None, total, share.centres_at_target]
         + _figure_values(share.network)
     )
     return table
@@ -104,15 +113,14 @@ def dashboard_table(share: FundingShare, centres: Sequence[CentreFigures] | None
 def centre_years_table(code: str, name: str, points: Sequence[TrendPoint], currency: str):
     """One row per year on record of one centre, oldest first."""
     table = Table(
-        title=f"{code} {name}: structural funding per year",
-        columns=[Column("Year", "int"), Column("At target")] + _figure_columns(currency),
+        title=gettext("%(code)s %(name)s: structural funding per year", code=code, name=name),
+        columns=[Column(gettext("Year"), "int"), Column(gettext("At target"))]
+        + _figure_columns(currency),
     )
     for point in points:
         f = point.figures
-        at_target = getattr(f, "meets_target", None)
         table.rows.append(
-            [point.year, None if at_target is None else ("yes" if at_target else "no")]
-            + _figure_values(f)
+            [point.year, _yes_no(getattr(f, "meets_target", None))] + _figure_values(f)
         )
     return table
 
@@ -152,7 +160,7 @@ def to_xlsx(table: Table) -> bytes:
     """The table as an XLSX workbook: bold header and total rows, numeric money cells."""
     book = Workbook()
     sheet = book.active
-    sheet.title = "Figures"
+    sheet.title = gettext("Figures")
     sheet.append([column.header for column in table.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -1,9 +1,11 @@
 """The classification rule forms of the national office (CSRF through Flask-WTF)."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
+from fundtrack.formatting import FUNDER_TYPE_LABELS
 from fundtrack.income.models import FunderType
 
 try:
@@ -14,37 +16,37 @@ except ImportError:  # WTForms before 3.3 takes (value, label) pairs
         return (value, label)
 
 
-FUNDER_TYPE_CHOICES = [SelectChoice(t.value, t.value.replace("_", " ")) for t in FunderType]
+FUNDER_TYPE_CHOICES = [SelectChoice(t.value, FUNDER_TYPE_LABELS[t.value]) for t in FunderType]
 
 
 class RuleForm(FlaskForm):
     """Is agreed income from this funder type structural by default?"""
 
-    funder_type = SelectField("Funder type", choices=FUNDER_TYPE_CHOICES)
+    funder_type = SelectField(_l("Funder type"), choices=FUNDER_TYPE_CHOICES)
     structural_by_default = SelectField(
-        "Structural by default",
-        choices=[SelectChoice("yes", "structural"), SelectChoice("no", "incidental")],
+        _l("Structural by default"),
+        choices=[SelectChoice("yes", _l("structural")), SelectChoice("no", _l("incidental"))],
         validators=[InputRequired()],
     )
-    note = StringField("Note", validators=[Length(max=500)])
+    note = StringField(_l("Note"), validators=[Length(max=500)])
 
 
 class OverrideForm(FlaskForm):
     """Make one agreement structural or incidental whatever its funder's rule, with a reason."""
 
     agreement_id = IntegerField(
-        "Agreement number", validators=[InputRequired(), NumberRange(min=1)]
+        _l("Agreement number"), validators=[InputRequired(), NumberRange(min=1)]
     )
     structural = SelectField(
-        "Counts as",
+        _l("Counts as"),
         choices=[
-            SelectChoice("rule", "follow the funder type's rule"),
-            SelectChoice("yes", "structural (override)"),
-            SelectChoice("no", "incidental (override)"),
+            SelectChoice("rule", _l("follow the funder type's rule")),
+            SelectChoice("yes", _l("structural (override)")),
+            SelectChoice("no", _l("incidental (override)")),
         ],
         validators=[InputRequired()],
     )
-    reason = StringField("Reason", validators=[Length(max=500)])
+    reason = StringField(_l("Reason"), validators=[Length(max=500)])
 
     @property
     def structural_value(self) -> bool | None:

@@ -3,12 +3,14 @@ overrides of single agreements. Reading and changing both belong to the national
 admins; the service checks that again, and the audit hook records who changed what."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from fundtrack.auth.access import NotAllowed
 from fundtrack.centres.models import Centre
 from fundtrack.extensions import db
+from fundtrack.formatting import FUNDER_TYPE_LABELS
 from fundtrack.income.models import Funder, FunderType, FundingAgreement, StructuralRule
 from fundtrack.share.classification import explain, join_rule
 from fundtrack.share.forms import OverrideForm, RuleForm
@@ -120,9 +122,18 @@ def change_rule():
             _field_error(form, error, "funder_type")
         else:
             db.session.commit()
-            verdict = "structural" if structural else "incidental"
-            label = form.funder_type.data.replace("_", " ")
-            flash(f"Agreed income from {label} funders now counts as {verdict} by default.")
+            label = FUNDER_TYPE_LABELS[form.funder_type.data]
+            if structural:
+                message = gettext(
+                    "Agreed income from %(type)s funders now counts as structural by default.",
+                    type=label,
+                )
+            else:
+                message = gettext(
+                    "Agreed income from %(type)s funders now counts as incidental by default.",
+                    type=label,
+                )
+            flash(message)
             return redirect(url_for("share.rules"))
     return _render(form, OverrideForm(formdata=None), 400)
 
@@ -145,15 +156,20 @@ def override():
             abort(403)
         except LookupError:
             db.session.rollback()
-            form.agreement_id.errors = [*form.agreement_id.errors, "no agreement with this number"]
+            form.agreement_id.errors = [
+                *form.agreement_id.errors,
+                gettext("no agreement with this number"),
+            ]
         except ValueError as error:
             db.session.rollback()
             _field_error(form, error, "structural")
         else:
             db.session.commit()
-            counts_as = {"yes": "structural", "no": "incidental"}.get(
-                form.structural.data, "follows its funder type's rule"
-            )
-            flash(f"Agreement {agreement.id} now counts as {counts_as}.")
+            messages = {
+                "yes": gettext("Agreement %(number)s now counts as structural."),
+                "no": gettext("Agreement %(number)s now counts as incidental."),
+            }
+            default = gettext("Agreement %(number)s now follows its funder type's rule.")
+            flash(messages.get(form.structural.data, default) % {"number": agreement.id})
             return redirect(url_for("share.rules", centre=request.args.get("centre")))
     return _render(RuleForm(formdata=None), form, 400)

@@ -8,6 +8,7 @@ dashboard sends them to it, its exports answer 403, another centre's pages answe
 from datetime import date
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -81,7 +82,10 @@ def dashboard():
     figures, points, year, region, sort = _dashboard_data()
     fmt = network_format()
     centres = sort_centres(figures.centres, sort)
-    title = f"Structural share per year, {'region ' + region if region else 'network'}"
+    if region:
+        title = gettext("Structural share per year, region %(region)s", region=region)
+    else:
+        title = gettext("Structural share per year, network")
     return render_template(
         "share/dashboard.html",
         figures=figures,
@@ -137,12 +141,19 @@ def _centre_page(code: str):
         year=year,
         years=_years(points, year),
         mix_svg=charts.category_mix_chart(
-            centre, fmt, f"{centre.code} income by RJ 650 category, {year}"
+            centre,
+            fmt,
+            gettext("%(code)s income by RJ 650 category, %(year)s", code=centre.code, year=year),
         ),
         trend_svg=charts.share_trend_chart(
-            points, figures.target, fmt, f"{centre.code} structural share per year"
+            points,
+            figures.target,
+            fmt,
+            gettext("%(code)s structural share per year", code=centre.code),
         ),
-        gap_svg=charts.gap_chart(points, fmt, f"{centre.code} gap to target per year"),
+        gap_svg=charts.gap_chart(
+            points, fmt, gettext("%(code)s gap to target per year", code=centre.code)
+        ),
         category_labels=CATEGORY_LABELS,
         basis_labels=BASIS_LABELS,
     )
