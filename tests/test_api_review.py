@@ -114,3 +114,21 @@ def test_funding_share_totals_beyond_twelve_digits_still_match_the_document(api,
 def test_codes_with_nul_characters_in_the_path_are_404(api, two, path):
     response = api.as_("admin").get(path)
     assert response.status_code == 404
+
+
+def test_a_duplicate_the_database_refused_is_named_with_the_stored_line(session, network):
+    """Two simultaneous retries both pass the pre-check; the loser learns which line won."""
+    from fundtrack.income.operations import booked_twice
+
+    centre = factories.centre(session, code="RACE")
+    stored = factories.income(session, centre, external_id="pay-77")
+    single = booked_twice(session, [{"centre": "RACE", "external_id": "pay-77"}])
+    assert single.existing_id == stored.id and single.errors == {
+        "external_id": [f"already booked as income line {stored.id}"]
+    }
+    batch = booked_twice(
+        session,
+        [{"centre": "RACE", "external_id": "new-1"}, {"centre": "RACE", "external_id": "pay-77"}],
+    )
+    assert batch.existing_id == stored.id and "1" in batch.errors
+    assert booked_twice(session, [{"centre": "RACE", "external_id": "new-2"}]) is None

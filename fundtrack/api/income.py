@@ -5,6 +5,7 @@ from flask import jsonify, request
 from flask.views import MethodView
 from flask_smorest import abort
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import BadRequest
 
 from fundtrack.api.auth import api_user
@@ -12,7 +13,7 @@ from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, sav
 from fundtrack.api.schemas import Choice, Currency, Id, Money, Strict, Text, Year
 from fundtrack.auth.access import visible
 from fundtrack.centres.models import Centre
-from fundtrack.errors import ValidationError
+from fundtrack.errors import Conflict, ValidationError
 from fundtrack.extensions import db
 from fundtrack.income import operations
 from fundtrack.income.models import (
@@ -224,14 +225,24 @@ class Income(MethodView):
         """Book one line, or a list all-or-nothing (409 if an external_id is already booked)."""
         values = _load_body()
         user = api_user()
-        if isinstance(values, list):
-            lines = saved(
-                lambda: operations.book_income_batch(db.session, user, values, IncomeSource.API)
-            )
-            body = IncomeBatchSchema().dump({"items": with_classification(lines)})
-        else:
-            line = saved(lambda: operations.book_income(db.session, user, values, IncomeSource.API))
-            body = IncomeSchema().dump(with_classification([line])[0])
+        try:
+            if isinstance(values, list):
+                lines = saved(
+                    lambda: operations.book_income_batch(db.session, user, values, IncomeSource.API)
+                )
+                body = IncomeBatchSchema().dump({"items": with_classification(lines)})
+            else:
+                line = saved(
+                    lambda: operations.book_income(db.session, user, values, IncomeSource.API)
+                )
+                body = IncomeSchema().dump(with_classification([line])[0])
+        except IntegrityError:
+            # A simultaneous retry got past the check; tell the platform which line it repeats.
+            db.session.rollback()
+            items = values if isinstance(values, list) else [values]
+            raise operations.booked_twice(db.session, items) or Conflict(
+                "external_id", "already booked by a simultaneous request"
+            ) from None
         response = jsonify(body)
         response.status_code = 201
         return response

@@ -188,6 +188,29 @@ def book_income_batch(
     return lines
 
 
+def booked_twice(session: Session, items: list[dict]) -> Conflict | None:
+    """After the database refused a duplicate, name the line already booked.
+
+    Two simultaneous retries can both pass the check in `_resolve`; the unique constraint
+    then stops the second, and this finds which stored line it repeats.
+    """
+    for index, values in enumerate(items):
+        external_id = values.get("external_id")
+        if not external_id:
+            continue
+        existing = session.scalar(
+            select(IncomeLine.id)
+            .join(Centre, Centre.id == IncomeLine.centre_id)
+            .where(Centre.code == values.get("centre"), IncomeLine.external_id == external_id)
+        )
+        if existing is not None:
+            conflict = Conflict(
+                "external_id", f"already booked as income line {existing}", existing
+            )
+            return conflict.at_index(index) if len(items) > 1 else conflict
+    return None
+
+
 def update_income(session: Session, user: User, line: IncomeLine, values: dict) -> IncomeLine:
     """Change some fields of a line; the whole line is checked again."""
     require_manage(user, line.centre_id)
