@@ -69,7 +69,9 @@ def test_template_filters_use_the_networks_locale_and_the_users_language_for_dat
     with app.test_request_context(headers={"Accept-Language": "nl"}):
         refresh()
         text = render_template_string(template, **values)
-    assert text == (f"kr{NBSP}12{NBSP}345,67 | 50,0{NBSP}% | 50,0{NBSP}% | 1 mrt 2025 | no costs")
+    assert text == (
+        f"kr{NBSP}12{NBSP}345,67 | 50,0{NBSP}% | 50,0{NBSP}% | 1 mrt 2025 | geen kosten"
+    )
     with app.test_request_context(headers={"Accept-Language": "en"}):
         refresh()  # the test's application context outlives one request; a real one does not
         text = render_template_string("{{ v|money }} {{ d|day }}", **values)
