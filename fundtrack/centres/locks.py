@@ -22,6 +22,20 @@ def locked_years(session: Session) -> set[int]:
     return set(session.scalars(select(FiscalYearLock.year)))
 
 
+def closed_years_with_income(session: Session, *where) -> list[int]:
+    """Closed fiscal years holding income lines that match `where` (SQL conditions)."""
+    from fundtrack.income.models import IncomeLine
+
+    stmt = (
+        select(IncomeLine.fiscal_year)
+        .join(FiscalYearLock, FiscalYearLock.year == IncomeLine.fiscal_year)
+        .where(*where)
+        .distinct()
+        .order_by(IncomeLine.fiscal_year)
+    )
+    return list(session.scalars(stmt))
+
+
 def current_network(session: Session) -> Network:
     network = session.get(Network, 1)
     if network is None:

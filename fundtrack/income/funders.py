@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from fundtrack.auth.access import NotAllowed, require_manage, require_network_manager
 from fundtrack.auth.models import Role, User
+from fundtrack.centres.locks import closed_years_with_income
 from fundtrack.errors import Conflict, ValidationError
 from fundtrack.income.models import Funder, FunderType, FundingAgreement, IncomeLine
 from fundtrack.income.operations import check_money
@@ -135,6 +136,8 @@ def _agreement_values(session, user, values: dict, agreement: FundingAgreement |
         raise NotAllowed(f"{user.email} may not override whether an agreement is structural")
     if override is not None and not reason:
         raise ValidationError("override_reason", "say why the rule is overridden")
+    if agreement is not None:
+        _refuse_reclassifying_closed_years(session, agreement, merged)
     return {
         "funder": funder,
         "centre": centre,
@@ -147,6 +150,31 @@ def _agreement_values(session, user, values: dict, agreement: FundingAgreement |
         "structural_override": override,
         "override_reason": reason if override is not None else None,
     }
+
+
+# What decides whether an agreement's income is structural (see share.classification).
+CLASSIFYING = {"start": "start_date", "end": "end_date", "recurring": "recurring",
+               "structural_override": "structural_override"}  # fmt: skip
+
+
+def _refuse_reclassifying_closed_years(session, agreement: FundingAgreement, merged: dict):
+    """A closed year's figures are final: no change may turn its income from one class into
+    the other, so what classifies an agreement stays as it was once it has income there."""
+    changed = [
+        field
+        for field, attribute in CLASSIFYING.items()
+        if field in merged and merged[field] != getattr(agreement, attribute)
+    ]
+    if not changed:
+        return
+    years = closed_years_with_income(session, IncomeLine.agreement_id == agreement.id)
+    if years:
+        listed = ", ".join(str(year) for year in years)
+        raise Conflict(
+            changed[0],
+            f"agreement {agreement.id} has income in closed fiscal year(s) {listed}; "
+            "what makes it structural or not can no longer change",
+        )
 
 
 def create_agreement(session: Session, user: User, values: dict) -> FundingAgreement:

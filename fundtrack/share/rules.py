@@ -4,11 +4,19 @@ Both operations check who acts and what is asked, change the rows and flush; the
 commits. The audit hook records who changed which rule, from what to what.
 """
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.access import require_network_manager
 from fundtrack.auth.models import User
-from fundtrack.income.models import FunderType, FundingAgreement, StructuralRule
+from fundtrack.centres.locks import closed_years_with_income
+from fundtrack.income.models import (
+    Funder,
+    FunderType,
+    FundingAgreement,
+    IncomeLine,
+    StructuralRule,
+)
 
 NOTE_MAX = 500
 
@@ -30,6 +38,27 @@ def _text(value, name: str) -> str:
     if len(value) > NOTE_MAX:
         raise ValueError(f"{name}: at most {NOTE_MAX} characters")
     return value
+
+
+def refuse_reclassifying_closed_years(session: Session, agreement: FundingAgreement) -> None:
+    """A closed year's figures are final: its income may not change class afterwards."""
+    years = closed_years_with_income(session, IncomeLine.agreement_id == agreement.id)
+    if years:
+        listed = ", ".join(str(year) for year in years)
+        raise ValueError(
+            f"structural: agreement {agreement.id} has income in closed fiscal year(s) "
+            f"{listed}; its classification there is final"
+        )
+
+
+def closed_years_under_rule(session: Session, funder_type) -> list[int]:
+    """Closed years whose figures a change of this funder type's rule would rewrite."""
+    kind = _funder_type(funder_type)
+    return closed_years_with_income(
+        session,
+        IncomeLine.agreement_id.is_not(None),
+        IncomeLine.funder_id.in_(select(Funder.id).where(Funder.type == kind)),
+    )
 
 
 def set_structural_rule(
@@ -70,6 +99,8 @@ def override_agreement(
         raise LookupError(f"agreement {agreement_id}: not found")
     if structural is not None and not isinstance(structural, bool):
         raise ValueError("structural: must be true, false or empty (follow the rule)")
+    if structural != agreement.structural_override:
+        refuse_reclassifying_closed_years(session, agreement)
     if structural is None:
         agreement.structural_override = None
         agreement.override_reason = None

@@ -14,6 +14,7 @@ from fundtrack.formatting import FUNDER_TYPE_LABELS
 from fundtrack.income.models import Funder, FunderType, FundingAgreement, StructuralRule
 from fundtrack.share.classification import explain, join_rule
 from fundtrack.share.forms import OverrideForm, RuleForm
+from fundtrack.share.rules import closed_years_under_rule
 from fundtrack.share.service import override_agreement, set_structural_rule
 from fundtrack.share.views import bp
 
@@ -134,6 +135,16 @@ def change_rule():
                     type=label,
                 )
             flash(message)
+            rewritten = closed_years_under_rule(db.session, form.funder_type.data)
+            if rewritten:
+                # A policy change may reach back; the office should see that it did.
+                flash(
+                    gettext(
+                        "This changes the figures of closed fiscal years: %(years)s.",
+                        years=", ".join(str(year) for year in rewritten),
+                    ),
+                    "warning",
+                )
             return redirect(url_for("share.rules"))
     return _render(form, OverrideForm(formdata=None), 400)
 
