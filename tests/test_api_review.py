@@ -132,3 +132,27 @@ def test_a_duplicate_the_database_refused_is_named_with_the_stored_line(session,
     )
     assert batch.existing_id == stored.id and "1" in batch.errors
     assert booked_twice(session, [{"centre": "RACE", "external_id": "new-2"}]) is None
+
+
+@pytest.mark.parametrize("written", ["20250301", "2025-W09-6", "2025-3-1"])
+def test_dates_other_than_yyyy_mm_dd_are_refused_by_name(api, session, two, written):
+    body = {"centre": "OWN", "date": written, "amount": "5.00", "category": "individuals"}
+    response = api.as_("treasurer", two[0]).post("/income", json=body)
+    assert response.status_code == 422 and "date" in response.get_json()["errors"]
+
+
+def test_a_blank_external_id_is_refused(api, session, two):
+    body = {"centre": "OWN", "date": "2025-03-01", "amount": "5.00", "category": "individuals",
+            "external_id": "   "}  # fmt: skip
+    response = api.as_("treasurer", two[0]).post("/income", json=body)
+    assert response.status_code == 422 and "external_id" in response.get_json()["errors"]
+
+
+def test_a_donors_email_must_be_an_email_address(api, session, two):
+    treasurer = api.as_("treasurer", two[0])
+    bad = treasurer.post("/donors", json={"centre": "OWN", "kind": "person", "name": "A",
+                                          "email": "not an email"})  # fmt: skip
+    assert bad.status_code == 422 and "email" in bad.get_json()["errors"]
+    good = treasurer.post("/donors", json={"centre": "OWN", "kind": "person", "name": "B",
+                                           "email": "b@Example.org"})  # fmt: skip
+    assert good.status_code == 201 and good.get_json()["email"] == "b@example.org"

@@ -7,7 +7,7 @@ from flask.views import MethodView
 
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved, visible_or_404
-from fundtrack.api.schemas import Currency, Id, Money, Strict, Text, Year
+from fundtrack.api.schemas import Currency, Id, IsoDate, Money, Strict, Text, Year
 from fundtrack.auth.access import visible
 from fundtrack.centres.models import Centre
 from fundtrack.extensions import db
@@ -22,8 +22,8 @@ class AgreementIn(Strict):
     funder = Id(required=True)
     centre = Text(20, 1, required=True, metadata={"description": "the centre's code"})
     title = Text(200)
-    start = ma.fields.Date(required=True)
-    end = ma.fields.Date(allow_none=True, metadata={"description": "null: open-ended"})
+    start = IsoDate(required=True)
+    end = IsoDate(allow_none=True, metadata={"description": "null: open-ended"})
     recurring = ma.fields.Boolean()
     annual_amount = Money(required=True)
     currency = Currency(metadata={"description": "must be the centre's; defaults to it"})
@@ -38,8 +38,8 @@ class AgreementSchema(AgreementIn):
     id = ma.fields.Integer(dump_only=True)
     funder = ma.fields.Integer(attribute="funder_id")
     centre = ma.fields.String(attribute="centre.code")
-    start = ma.fields.Date(attribute="start_date")
-    end = ma.fields.Date(attribute="end_date", allow_none=True)
+    start = IsoDate(attribute="start_date")
+    end = IsoDate(attribute="end_date", allow_none=True)
     structural = ma.fields.Method("_structural", dump_only=True, metadata={"type": "boolean"})
     structural_reason = ma.fields.Method(
         "_reason", dump_only=True, metadata={"type": "string", "description": "the rule applied"}

@@ -5,7 +5,7 @@ from flask.views import MethodView
 
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved, visible_or_404
-from fundtrack.api.schemas import Strict, Text
+from fundtrack.api.schemas import IsoDate, Strict, Text
 from fundtrack.auth.access import visible
 from fundtrack.centres.models import Centre
 from fundtrack.extensions import db
@@ -19,13 +19,13 @@ class FundIn(Strict):
     centre = Text(20, 1, required=True, metadata={"description": "the centre's code"})
     name = Text(200, 1, required=True)
     purpose = Text(10_000)
-    end = ma.fields.Date(allow_none=True)
+    end = IsoDate(allow_none=True)
 
 
 class FundSchema(FundIn):
     id = ma.fields.Integer(dump_only=True)
     centre = ma.fields.String(attribute="centre.code")
-    end = ma.fields.Date(attribute="end_date", allow_none=True)
+    end = IsoDate(attribute="end_date", allow_none=True)
 
 
 class FundQuery(PageArgs):

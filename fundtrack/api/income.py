@@ -10,7 +10,7 @@ from werkzeug.exceptions import BadRequest
 
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved, visible_or_404
-from fundtrack.api.schemas import Choice, Currency, Id, Money, Strict, Text, Year
+from fundtrack.api.schemas import Choice, Currency, Id, IsoDate, Money, Strict, Text, Year
 from fundtrack.auth.access import visible
 from fundtrack.centres.models import Centre
 from fundtrack.errors import Conflict, ValidationError
@@ -36,7 +36,7 @@ blp = api_blueprint("income", "/income", "Income lines of the centres.")
 
 class IncomeIn(Strict):
     centre = Text(20, 1, required=True, metadata={"description": "the centre's code"})
-    date = ma.fields.Date(required=True, metadata={"description": "booking date"})
+    date = IsoDate(required=True, metadata={"description": "booking date"})
     amount = Money(required=True, metadata={"description": "more than 0"})
     currency = Currency(metadata={"description": "must be the centre's; defaults to it"})
     category = Choice(IncomeCategory, required=True)
@@ -56,7 +56,7 @@ class IncomeIn(Strict):
 class IncomeSchema(IncomeIn):
     id = ma.fields.Integer(dump_only=True)
     centre = ma.fields.String(attribute="centre.code")
-    date = ma.fields.Date(attribute="booking_date")
+    date = IsoDate(attribute="booking_date")
     funder = ma.fields.Integer(attribute="funder_id", allow_none=True)
     donor = ma.fields.Integer(attribute="donor_id", allow_none=True)
     agreement = ma.fields.Integer(attribute="agreement_id", allow_none=True)
@@ -76,8 +76,8 @@ class IncomeQuery(PageArgs):
     year = Year(strict=False, metadata={"description": "fiscal year"})
     category = Choice(IncomeCategory)
     structural = ma.fields.Boolean()
-    date_from = ma.fields.Date(metadata={"description": "booked on or after"})
-    date_to = ma.fields.Date(metadata={"description": "booked on or before"})
+    date_from = IsoDate(metadata={"description": "booked on or after"})
+    date_to = IsoDate(metadata={"description": "booked on or before"})
     funder = Id(strict=False)
     donor = Id(strict=False)
     external_id = Text(200)

@@ -119,3 +119,19 @@ def schema_name(schema) -> str:
     if not isinstance(schema, type) and schema.partial:
         name += "Patch"
     return name
+
+
+class IsoDate(ma.fields.Date):
+    """A date written YYYY-MM-DD, the `format: date` the document promises.
+
+    Marshmallow also reads ISO 8601's other spellings (20250301, 2025-W09-6); a platform
+    relying on those would break on any stricter reader, so they are refused here.
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not _FULL_DATE.fullmatch(value):
+            raise ma.ValidationError("Not a valid date: write it as YYYY-MM-DD.")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

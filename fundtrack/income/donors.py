@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,13 @@ def _centre_of(session, user, merged: dict, row, what: str):
     return centre
 
 
+def _checked_email(value) -> str:
+    try:
+        return validate_email(str(value), check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise ValidationError("email", str(error)) from None
+
+
 def _donor_values(session, user, values: dict, donor: Donor | None) -> dict:
     refuse_unknown(values, DONOR_FIELDS, "a donor")
     current = {f: getattr(donor, f) for f in DONOR_FIELDS if f != "centre"} if donor else {}
@@ -42,6 +50,8 @@ def _donor_values(session, user, values: dict, donor: Donor | None) -> dict:
     except ValueError:
         raise ValidationError("kind", f"{merged['kind']!r} is not a kind of donor") from None
     result = {f: merged.get(f) or None for f in ("email", "phone", "address", "postcode", "city")}
+    if result["email"] is not None:
+        result["email"] = _checked_email(result["email"])
     result |= {"centre": centre, "kind": kind, "name": merged["name"].strip()}
     result["iban"] = merged.get("iban") or None
     for consent in ("consent_contact", "consent_newsletter"):

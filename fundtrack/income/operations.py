@@ -125,6 +125,8 @@ def _resolve(session: Session, user: User, values: dict, line: IncomeLine | None
             raise ValidationError("fund", f"fund {fund.id} is not {centre.code}'s")
 
     external_id = merged.get("external_id") or None
+    if external_id is not None and not str(external_id).strip():
+        raise ValidationError("external_id", "is blank; leave it out or send your payment's id")
     if external_id is not None:
         query = select(IncomeLine.id).where(
             IncomeLine.centre_id == centre.id, IncomeLine.external_id == external_id
