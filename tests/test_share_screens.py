@@ -419,3 +419,19 @@ def test_a_region_without_centres_shows_an_empty_table(client, login_as, net, se
     login_as("national")
     html = page(client, "/dashboard?region=EMPTY")
     assert "No centres in this region." in html and "0 of 0" in html
+
+
+def test_the_running_year_is_marked_as_income_so_far(client, login_as, session, network):
+    from datetime import date
+
+    from tests import factories as f
+
+    centre = f.centre(session, code="RUN")
+    running = network.fiscal_year_of(date.today())
+    f.cost(session, centre, year=running, kind="budget", amount="1000.00")
+    login_as("treasurer", centre=centre)
+    page = client.get(f"/centres/RUN?year={running}").get_data(as_text=True)
+    assert "This fiscal year is still running" in page
+    assert f"{running} (so far)" in page
+    earlier = client.get(f"/centres/RUN?year={running - 1}").get_data(as_text=True)
+    assert "This fiscal year is still running" not in earlier

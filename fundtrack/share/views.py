@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from fundtrack.centres.locks import current_network
-from fundtrack.centres.models import Region
+from fundtrack.centres.models import Network, Region
 from fundtrack.extensions import db
 from fundtrack.formatting import BASIS_LABELS, CATEGORY_LABELS, network_format
 from fundtrack.share import charts, exports
@@ -23,6 +23,15 @@ from fundtrack.share.sorting import SORT_COLUMNS, sort_centres
 from fundtrack.share.trace import trace_secured
 
 bp = Blueprint("share", __name__)
+
+
+@bp.app_context_processor
+def _running_year() -> dict:
+    """The fiscal year still under way: its income is booked so far, its costs are whole."""
+    if not current_user or not current_user.is_authenticated:
+        return {}
+    network = db.session.get(Network, 1)
+    return {"running_year": network.fiscal_year_of(date.today()) if network else None}
 
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
