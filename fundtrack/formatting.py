@@ -137,11 +137,11 @@ def init_app(app) -> None:
     app.jinja_env.filters["percent"] = lambda v, digits=1: network_format().percent(v, digits)
     app.jinja_env.filters["share"] = lambda v: network_format().share(v)
     app.jinja_env.filters["day"] = format_day
-    app.jinja_env.filters["role"] = lambda v: _label(ROLE_LABELS, v)
-    app.jinja_env.filters["funder_type"] = lambda v: _label(FUNDER_TYPE_LABELS, v)
+    app.jinja_env.filters["role"] = lambda v: label_of(ROLE_LABELS, v)
+    app.jinja_env.filters["funder_type"] = lambda v: label_of(FUNDER_TYPE_LABELS, v)
 
 
-def _label(labels: dict, value) -> str:
+def label_of(labels: dict, value) -> str:
     code = getattr(value, "value", value)
     if code is None:
         return ""

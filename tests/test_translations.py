@@ -22,7 +22,14 @@ from tests import share_network
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "fundtrack" / "translations"
 LANGUAGES = ["nl", "nb"]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "lazy_gettext": None,
+    "_l": None,
+    "N_": None,
+}
 
 
 @pytest.fixture
@@ -57,6 +64,28 @@ def test_a_dutch_treasurer_reads_the_home_page_in_dutch(client, login_as, net):
     assert "U bent ingelogd als penningmeester van Centre A (A)." in page
     assert "Uitloggen" in page and "Financieringsmix van mijn centrum" in page
     assert "Sign out" not in page
+
+
+def test_a_dutch_treasurer_reads_why_each_line_counts_in_dutch(client, login_as, net):
+    login_as("treasurer", centre=net.a, locale="nl")
+    page = text(client.get(f"/centres/{net.a.code}/lines?year=2025"))
+    assert "structureel: inkomsten van een gemeente zijn standaard structureel" in page
+    assert "incidenteel: geen financieringsovereenkomst" in page
+    assert "structural:" not in page and "incidental:" not in page
+
+
+def test_the_api_explains_in_english_whatever_the_browser_says(client, session, net):
+    from fundtrack.auth.tokens import issue_token
+    from tests import factories
+
+    user = factories.user(session, role="national")
+    _row, token = issue_token(session, user)
+    response = client.get(
+        f"/api/v1/income?centre={net.a.code}",
+        headers={"Authorization": f"Bearer {token}", "Accept-Language": "nl"},
+    )
+    reasons = {item["structural_reason"].split(":")[0] for item in response.get_json()["items"]}
+    assert reasons <= {"structural", "incidental"} and reasons
 
 
 def test_a_dutch_user_reads_the_dashboard_in_the_treasurers_words(client, login_as, net):

@@ -6,6 +6,8 @@ is recurring or multi-year (open-ended, or running more than one year). An incom
 structural exactly when it has an agreement that is structural.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Integer, Select, and_, case, false, literal_column, or_, select
@@ -90,6 +92,26 @@ def _funder_words(funder_type) -> str:
     return str(value or "unknown funder").replace("_", " ")
 
 
+def N_(message: str) -> str:  # noqa: N802  (gettext's conventional marker)
+    """Marks a sentence for the catalogues; screens translate it, the API keeps English."""
+    return message
+
+
+def _english(message: str, **values) -> str:
+    return message % values if values else message
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How an explanation is worded: English for the API, the user's language on screens."""
+
+    translate: Callable[..., str] = _english
+    funder: Callable[[object], str] = _funder_words
+
+
+ENGLISH = Wording()
+
+
 def explain(
     *,
     has_agreement: bool,
@@ -100,31 +122,45 @@ def explain(
     recurring: bool = False,
     start: date | None = None,
     end: date | None = None,
+    wording: Wording = ENGLISH,
 ) -> str:
     """Why income is structural or incidental, in a sentence starting with the verdict.
 
     Works from plain values so that a page of traced lines needs no query per line.
     """
+    t = wording.translate
     if not has_agreement:
-        return "incidental: no funding agreement"
+        return t(N_("incidental: no funding agreement"))
     if override is not None:
-        verdict = "structural" if override else "incidental"
-        return f"{verdict}: override by the national office: {reason}"
-    who = _funder_words(funder_type)
+        if override:
+            return t(N_("structural: override by the national office: %(reason)s"), reason=reason)
+        return t(N_("incidental: override by the national office: %(reason)s"), reason=reason)
+    who = wording.funder(funder_type)
     if not structural_by_default:
-        return f"incidental: {who} income is not structural by default"
+        return t(N_("incidental: %(who)s income is not structural by default"), who=who)
     if recurring:
-        how = "the agreement is recurring"
+        how = t(N_("the agreement is recurring"))
     elif end is None:
-        how = "the agreement is open-ended"
+        how = t(N_("the agreement is open-ended"))
     elif is_long_running(recurring, start, end):
-        how = f"the agreement runs more than one year ({start.isoformat()} to {end.isoformat()})"
-    else:
-        return (
-            f"incidental: {who} income is structural by default, but the agreement is "
-            f"one-off and runs one year or less ({start.isoformat()} to {end.isoformat()})"
+        how = t(
+            N_("the agreement runs more than one year (%(start)s to %(end)s)"),
+            start=start.isoformat(),
+            end=end.isoformat(),
         )
-    return f"structural: {who} income is structural by default and {how}"
+    else:
+        return t(
+            N_(
+                "incidental: %(who)s income is structural by default, but the agreement is "
+                "one-off and runs one year or less (%(start)s to %(end)s)"
+            ),
+            who=who,
+            start=start.isoformat(),
+            end=end.isoformat(),
+        )
+    return t(
+        N_("structural: %(who)s income is structural by default and %(how)s"), who=who, how=how
+    )
 
 
 def explain_agreement(session: Session, agreement: FundingAgreement) -> str:

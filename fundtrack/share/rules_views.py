@@ -16,7 +16,7 @@ from fundtrack.share.classification import explain, join_rule
 from fundtrack.share.forms import OverrideForm, RuleForm
 from fundtrack.share.rules import closed_years_under_rule
 from fundtrack.share.service import override_agreement, set_structural_rule
-from fundtrack.share.views import bp
+from fundtrack.share.views import bp, screen_wording
 
 AGREEMENTS_SHOWN = 200
 
@@ -57,6 +57,7 @@ def _agreement_rows(where):
             recurring=row.recurring,
             start=row.start_date,
             end=row.end_date,
+            wording=screen_wording(),
         )
         rows.append((row, why))
     return rows

@@ -15,6 +15,8 @@ from fundtrack.income.models import Funder, FundingAgreement, IncomeCategory, In
 from fundtrack.income.models import StructuralRule as Rule
 from fundtrack.money import CENT
 from fundtrack.share.classification import (
+    ENGLISH,
+    Wording,
     explain,
     join_classification,
     join_rule,
@@ -94,7 +96,7 @@ def _income_filter(centre_id: int, year: int, category, structural: bool | None)
     return conditions
 
 
-def _traced_income(row) -> TracedIncome:
+def _traced_income(row, wording: Wording = ENGLISH) -> TracedIncome:
     explanation = explain(
         has_agreement=row.agreement_id is not None,
         override=row.structural_override,
@@ -104,6 +106,7 @@ def _traced_income(row) -> TracedIncome:
         recurring=row.recurring,
         start=row.start_date,
         end=row.end_date,
+        wording=wording,
     )
     return TracedIncome(
         id=row.id,
@@ -129,6 +132,7 @@ def trace(
     structural: bool | None = None,
     limit: int = PAGE_DEFAULT,
     offset: int = 0,
+    wording: Wording = ENGLISH,
 ) -> Trace:
     """The income and cost lines behind a centre's figures for `year`, a page at a time.
 
@@ -176,7 +180,7 @@ def trace(
         .limit(limit)
         .offset(offset)
     )
-    income_lines = [_traced_income(row) for row in session.execute(page)]
+    income_lines = [_traced_income(row, wording) for row in session.execute(page)]
 
     kinds = select(CostLine.kind, func.count(CostLine.id), func.sum(CostLine.amount)).where(
         CostLine.centre_id == centre.id, CostLine.year == year
@@ -237,7 +241,9 @@ class SecuredTrace:
     agreements: list[SecuredAgreement] = field(default_factory=list)
 
 
-def trace_secured(session: Session, user: User, year: int, centre_code: str) -> SecuredTrace:
+def trace_secured(
+    session: Session, user: User, year: int, centre_code: str, wording: Wording = ENGLISH
+) -> SecuredTrace:
     """The structural agreements running into the fiscal year after `year`, with the whole
     months of it they cover: the lines behind the centre's "secured next year".
 
@@ -280,6 +286,7 @@ def trace_secured(session: Session, user: User, year: int, centre_code: str) -> 
             recurring=row.recurring,
             start=row.start_date,
             end=row.end_date,
+            wording=wording,
         )
         amount = (row.annual_amount * months / 12).quantize(CENT, rounding=ROUND_HALF_UP)
         agreements.append(

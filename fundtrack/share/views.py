@@ -15,14 +15,26 @@ from sqlalchemy import select
 from fundtrack.centres.locks import current_network
 from fundtrack.centres.models import Network, Region
 from fundtrack.extensions import db
-from fundtrack.formatting import BASIS_LABELS, CATEGORY_LABELS, network_format
+from fundtrack.formatting import (
+    BASIS_LABELS,
+    CATEGORY_LABELS,
+    FUNDER_TYPE_LABELS,
+    label_of,
+    network_format,
+)
 from fundtrack.share import charts, exports
+from fundtrack.share.classification import Wording
 from fundtrack.share.figures import CentreFigures, TrendPoint
 from fundtrack.share.service import funding_share, share_trend, trace
 from fundtrack.share.sorting import SORT_COLUMNS, sort_centres
 from fundtrack.share.trace import trace_secured
 
 bp = Blueprint("share", __name__)
+
+
+def screen_wording() -> Wording:
+    """Explanations in the user's language, funder types by the names the screens use."""
+    return Wording(translate=gettext, funder=lambda kind: label_of(FUNDER_TYPE_LABELS, kind))
 
 
 @bp.app_context_processor
@@ -32,6 +44,7 @@ def _running_year() -> dict:
         return {}
     network = db.session.get(Network, 1)
     return {"running_year": network.fiscal_year_of(date.today()) if network else None}
+
 
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -210,13 +223,22 @@ def lines(code: str):
     structural = _structural_arg()
     offset = max(0, request.args.get("offset", 0, type=int))
     try:
-        traced = _or_404(trace, year, code, category, structural, limit=LINES_PAGE, offset=offset)
+        traced = _or_404(
+            trace,
+            year,
+            code,
+            category,
+            structural,
+            limit=LINES_PAGE,
+            offset=offset,
+            wording=screen_wording(),
+        )
     except ValueError as error:
         abort(400, description=str(error))
     return render_template(
         "share/lines.html",
         traced=traced,
-        secured=_or_404(trace_secured, year, code),
+        secured=_or_404(trace_secured, year, code, wording=screen_wording()),
         year=year,
         years=_years(points, year),
         category=category,
