@@ -2,8 +2,8 @@
 
 import os
 
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as loaded
 from selenium.webdriver.support.ui import WebDriverWait
 
 from fundtrack.auth.models import Role
@@ -14,10 +14,18 @@ SHOTS = os.environ.get("FUNDTRACK_SCREENSHOTS")  # a folder to keep screenshots 
 
 
 def _click_and_wait(browser, element) -> None:
-    """Click something that loads a new page, and wait until it has replaced the old one."""
-    old_page = browser.find_element(By.TAG_NAME, "html")
+    """Click something that loads a new page, and wait until it has replaced the old one.
+
+    The old page carries a mark the new one lacks; while Chromium swaps them, its answers
+    may be errors, which the wait ignores.
+    """
+    browser.execute_script("window.fundtrackOldPage = true")
     element.click()
-    WebDriverWait(browser, 10).until(loaded.staleness_of(old_page))
+    WebDriverWait(browser, 10, ignored_exceptions=(WebDriverException,)).until(
+        lambda b: b.execute_script(
+            "return !window.fundtrackOldPage && document.readyState === 'complete'"
+        )
+    )
 
 
 def _sign_in(browser, live_server, role: str) -> None:
