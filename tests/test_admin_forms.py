@@ -174,3 +174,20 @@ def test_a_year_outside_the_ledger_cannot_be_closed(client, session, login_as, y
     login_as("national")
     client.post("/admin/fiscal-year-locks/new/", data={"year": year})
     assert factories.first(session, FiscalYearLock, year=int(year)) is None
+
+
+def test_pickers_and_lists_name_codes_in_a_treasurers_words(client, session, login_as):
+    centre = factories.centre(session)
+    factories.cost(session, centre, category="other", description="odd cost")
+    login_as("treasurer", centre=centre)
+    form = client.get("/admin/income-lines/new/").get_data(as_text=True)
+    assert '<option value="government_subsidies">Government subsidies</option>' in form
+    costs = client.get("/admin/cost-lines/").get_data(as_text=True)
+    assert re.search(r">\s*Other\s*<", costs) and "Other income" not in costs
+
+
+def test_a_dutch_treasurer_picks_the_rj650_category_in_dutch(client, session, login_as):
+    centre = factories.centre(session)
+    login_as("treasurer", centre=centre, locale="nl")
+    form = client.get("/admin/income-lines/new/").get_data(as_text=True)
+    assert '<option value="government_subsidies">Baten van subsidies van overheden</option>' in form

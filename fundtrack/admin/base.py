@@ -48,6 +48,10 @@ class EnumValueConverter(AdminModelConverter):
     def convert_enum(self, column, field_args, **extra):
         field = super().convert_enum(column, field_args, **extra)
         field.kwargs["coerce"] = _enum_value
+        # A treasurer picks "Government subsidies", not "government_subsidies".
+        field.kwargs["choices"] = [
+            (code, enum_label(column.type.name, code)) for code in column.type.enums
+        ]
         return field
 
 
@@ -74,15 +78,27 @@ def money_column(_view, _context, model, name) -> str:
     return network_format().money(getattr(model, name), getattr(model, "currency", None))
 
 
-def label_column(_view, _context, model, name) -> str:
-    """An enum value in words: 'government_subsidies' -> 'Government subsidies'."""
-    from fundtrack.formatting import CATEGORY_LABELS
+def enum_label(enum_name: str, value):
+    """A stored code in words, by the enum it belongs to (a cost's "other" is not income's)."""
+    from fundtrack.formatting import CATEGORY_LABELS, FUNDER_TYPE_LABELS, ROLE_LABELS
 
-    value = getattr(model, name)
-    value = getattr(value, "value", value)
-    if value is None:
+    labels = {
+        "income_category": CATEGORY_LABELS,
+        "funder_type": FUNDER_TYPE_LABELS,
+        "rule_funder_type": FUNDER_TYPE_LABELS,
+        "role": ROLE_LABELS,
+    }.get(enum_name, {})
+    code = getattr(value, "value", value)
+    if code is None:
         return ""
-    return CATEGORY_LABELS.get(value) or str(value).replace("_", " ").capitalize()
+    # Lazy words stay lazy: forms are built once, the language is chosen per request.
+    return labels.get(code) or str(code).replace("_", " ").capitalize()
+
+
+def label_column(_view, _context, model, name):
+    """An enum column in words: 'government_subsidies' -> 'Government subsidies'."""
+    column = type(model).__table__.c[name]
+    return enum_label(column.type.name, getattr(model, name))
 
 
 class SecureModelView(ModelView):

@@ -160,6 +160,7 @@ class FundingAgreementView(AgreementOperations, CentreLineView):
 
 class DonorView(DonorOperations, SecureModelView):
     column_list = ["name", "kind", "centre.code", "city", "email", "consent_contact"]
+    column_formatters = {"kind": label_column}
     column_labels = {"centre.code": "Centre"}
     column_searchable_list = ["name", "email", "city"]
     column_filters = ["centre.code", "kind", "consent_contact", "consent_newsletter"]
@@ -180,6 +181,7 @@ class FunderView(FunderOperations, SecureModelView):
     """Funders are shared by the network; a treasurer may add their municipality."""
 
     column_list = ["name", "type"]
+    column_formatters = {"type": label_column}
     column_searchable_list = ["name"]
     column_filters = ["type"]
 

@@ -5,7 +5,7 @@ from sqlalchemy import inspect, select
 from wtforms import PasswordField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from fundtrack.admin.base import SecureModelView
+from fundtrack.admin.base import SecureModelView, label_column
 from fundtrack.admin.operations_view import CentreOperations, RegionOperations
 from fundtrack.audit.models import AuditEvent
 from fundtrack.auth.models import Role, User
@@ -113,6 +113,7 @@ class UserView(SecureModelView):
     roles = (Role.ADMIN,)
     writers = (Role.ADMIN,)
     column_list = ["email", "name", "role", "centre", "active", "created_at"]
+    column_formatters = {"role": label_column}
     column_searchable_list = ["email", "name"]
     column_filters = ["role", "active"]
     column_exclude_list = ["password_hash"]
