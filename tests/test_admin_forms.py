@@ -191,3 +191,14 @@ def test_a_dutch_treasurer_picks_the_rj650_category_in_dutch(client, session, lo
     login_as("treasurer", centre=centre, locale="nl")
     form = client.get("/admin/income-lines/new/").get_data(as_text=True)
     assert '<option value="government_subsidies">Baten van subsidies van overheden</option>' in form
+    assert "Boekdatum" in form and "Booking date" not in form
+    menu = client.get("/admin/").get_data(as_text=True)
+    assert "Boekhouding" in menu and "Inkomsten" in menu and "Bestemmingsfondsen" in menu
+
+
+def test_an_english_treasurer_reads_the_admin_in_english(client, session, login_as):
+    login_as("treasurer", centre=factories.centre(session), locale="en")
+    form = client.get("/admin/income-lines/new/").get_data(as_text=True)
+    assert "Booking date" in form and "Boekdatum" not in form
+    menu = client.get("/admin/").get_data(as_text=True)
+    assert "Books" in menu and "Earmarked funds" in menu

@@ -6,6 +6,7 @@ from flask_admin.theme import Bootstrap4Theme
 
 from fundtrack.admin import money_views, network_views
 from fundtrack.admin.base import SecureIndexView
+from fundtrack.admin.labels import MENU
 
 
 def init_admin(app: Flask) -> Admin:
@@ -20,8 +21,8 @@ def init_admin(app: Flask) -> Admin:
         admin.add_view(
             view_class(
                 model,
-                name=name,
-                category=category,
+                name=MENU[name],
+                category=MENU[category],
                 endpoint=f"admin_{table}",
                 url=table.replace("_", "-"),
             )

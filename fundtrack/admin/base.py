@@ -16,6 +16,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
+from fundtrack.admin.labels import COLUMN_LABELS
 from fundtrack.auth.access import NotAllowed, centre_column, require_manage
 from fundtrack.auth.models import Role
 from fundtrack.centres.models import Centre
@@ -106,6 +107,7 @@ class SecureModelView(ModelView):
 
     form_base_class = CsrfForm
     model_form_converter = EnumValueConverter
+    column_labels = COLUMN_LABELS
     page_size = 50
     can_set_page_size = True
     page_size_options = (20, 50, 100)

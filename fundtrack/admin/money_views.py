@@ -75,7 +75,6 @@ class IncomeLineView(IncomeOperations, CentreLineView):
         "reference",
         "source",
     ]
-    column_labels = {"centre.code": "Centre", "earmarked_fund": "Earmarked fund"}
     column_default_sort = ("booking_date", True)
     column_filters = ["centre.code", "fiscal_year", "category", "booking_date", "source"]
     column_searchable_list = ["reference", "description", "external_id"]
@@ -113,7 +112,6 @@ class IncomeLineView(IncomeOperations, CentreLineView):
 
 class CostLineView(CostOperations, CentreLineView):
     column_list = ["year", "centre.code", "kind", "category", "amount", "currency", "description"]
-    column_labels = {"centre.code": "Centre"}
     column_default_sort = ("year", True)
     column_filters = ["centre.code", "year", "kind", "category"]
     column_select_related_list = [CostLine.centre]
@@ -138,7 +136,6 @@ class FundingAgreementView(AgreementOperations, CentreLineView):
         "structural_override",
         "override_reason",
     ]
-    column_labels = {"centre.code": "Centre", "structural_override": "Override"}
     column_select_related_list = [FundingAgreement.centre, FundingAgreement.funder]
     # Overriding the structural rule is the national office's call, made on the rules screen.
     form_columns = [
@@ -161,7 +158,6 @@ class FundingAgreementView(AgreementOperations, CentreLineView):
 class DonorView(DonorOperations, SecureModelView):
     column_list = ["name", "kind", "centre.code", "city", "email", "consent_contact"]
     column_formatters = {"kind": label_column}
-    column_labels = {"centre.code": "Centre"}
     column_searchable_list = ["name", "email", "city"]
     column_filters = ["centre.code", "kind", "consent_contact", "consent_newsletter"]
     column_select_related_list = [Donor.centre]
@@ -171,7 +167,6 @@ class DonorView(DonorOperations, SecureModelView):
 
 class EarmarkedFundView(FundOperations, SecureModelView):
     column_list = ["name", "centre.code", "purpose", "end_date"]
-    column_labels = {"centre.code": "Centre"}
     column_select_related_list = [EarmarkedFund.centre]
     form_args = {"centre": {"query_factory": scoped_centres, "validators": [DataRequired()]}}
     form_widget_args = plain_dates("end_date")

@@ -6,6 +6,7 @@ from wtforms import PasswordField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from fundtrack.admin.base import SecureModelView, label_column
+from fundtrack.admin.labels import COLUMN_LABELS
 from fundtrack.admin.operations_view import CentreOperations, RegionOperations
 from fundtrack.audit.models import AuditEvent
 from fundtrack.auth.models import Role, User
@@ -56,11 +57,6 @@ class NetworkView(SecureModelView):
         "target_denominator",
         "fiscal_year_start_month",
     ]
-    column_labels = {
-        "target_numerator": "Target (numerator)",
-        "target_denominator": "Target (denominator)",
-        "fiscal_year_start_month": "Fiscal year starts in month",
-    }
     form_columns = column_list
 
     def on_model_change(self, form, model, is_created):
@@ -98,7 +94,6 @@ class FiscalYearLockView(SecureModelView):
     writers = MANAGERS
     can_edit = False
     column_list = ["year", "locked_at", "locked_by_id"]
-    column_labels = {"locked_by_id": "Locked by (user id)"}
     column_default_sort = ("year", True)
     form_columns = ["year"]
     form_args = {"year": {"validators": [InputRequired(), NumberRange(min=1900, max=2999)]}}
@@ -122,7 +117,7 @@ class UserView(SecureModelView):
     form_columns = ["email", "name", "role", "centre", "locale", "active", "new_password"]
     form_extra_fields = {
         "new_password": PasswordField(
-            "New password (leave empty to keep)", validators=[Optional(), Length(min=10)]
+            COLUMN_LABELS["new_password"], validators=[Optional(), Length(min=10)]
         )
     }
 
