@@ -286,3 +286,26 @@ def test_centre_years_table_lists_each_year_oldest_first():
         ["2024", "no", "60000.00", "budget", "20000.00", "1500.50"],
         ["2025", "yes", "90000.00", "actual costs", "70000.00", "5000.00"],
     ]  # fmt: skip
+
+
+def test_the_running_year_is_labelled_so_far_on_the_trend_axes():
+    from decimal import Decimal
+    from fractions import Fraction
+
+    from fundtrack.formatting import NumberFormat
+    from fundtrack.share import charts
+    from fundtrack.share.figures import Figures, TrendPoint
+
+    def year(y, share):
+        return TrendPoint(
+            y,
+            Figures(Decimal("100.00"), "actual", Decimal("60.00"), Decimal("40.00"), {},
+                    share, Decimal("6.67"), Decimal("0.00"), None),
+        )  # fmt: skip
+
+    points = [year(2025, Decimal("0.6")), year(2026, Decimal("0.3"))]
+    fmt = NumberFormat("nl_NL", "EUR")
+    trend = charts.share_trend_chart(points, Fraction(2, 3), fmt, "trend", running_year=2026)
+    gaps = charts.gap_chart(points, fmt, "gaps", running_year=2026)
+    for svg in (trend, gaps):
+        assert "2026 (so far)" in svg and "2025 (so far)" not in svg

@@ -188,8 +188,17 @@ def shares_chart(share: FundingShare, fmt: NumberFormat, centres=None) -> str:
     return chart.render()
 
 
+def _year_label(year: int, running_year: int | None) -> str:
+    # A running year's income is booked so far only; the axis should say so.
+    return f"{year} ({gettext('so far')})" if year == running_year else str(year)
+
+
 def share_trend_chart(
-    points: Sequence[TrendPoint], target: Fraction, fmt: NumberFormat, title: str
+    points: Sequence[TrendPoint],
+    target: Fraction,
+    fmt: NumberFormat,
+    title: str,
+    running_year: int | None = None,
 ) -> str:
     """The structural share per year as a line, against the target line."""
     chart = _chart(
@@ -204,12 +213,17 @@ def share_trend_chart(
         **_target_labels(target, fmt, _share_top([p.figures.share for p in points], target)),
     )
     no_costs = " (" + gettext("no costs") + ")"
-    chart.x_labels = [f"{p.year}" + (no_costs if p.figures.share is None else "") for p in points]
+    chart.x_labels = [
+        _year_label(p.year, running_year) + (no_costs if p.figures.share is None else "")
+        for p in points
+    ]
     chart.add(gettext("structural share"), [_share_value(p.figures, fmt, target) for p in points])
     return chart.render()
 
 
-def gap_chart(points: Sequence[TrendPoint], fmt: NumberFormat, title: str) -> str:
+def gap_chart(
+    points: Sequence[TrendPoint], fmt: NumberFormat, title: str, running_year: int | None = None
+) -> str:
     """Per year, the money still to be found to reach the target (zero at or above it)."""
     chart = _chart(
         pygal.Bar,
@@ -220,7 +234,7 @@ def gap_chart(points: Sequence[TrendPoint], fmt: NumberFormat, title: str) -> st
         print_zeroes=True,
         **_money_axis(fmt, [p.figures.gap for p in points]),
     )
-    chart.x_labels = [str(p.year) for p in points]
+    chart.x_labels = [_year_label(p.year, running_year) for p in points]
     gaps = [p.figures.gap for p in points]
     chart.add(
         gettext("gap to target"),

@@ -37,13 +37,17 @@ def screen_wording() -> Wording:
     return Wording(translate=gettext, funder=lambda kind: label_of(FUNDER_TYPE_LABELS, kind))
 
 
+def _running() -> int | None:
+    """The fiscal year still under way: its income is booked so far, its costs are whole."""
+    network = db.session.get(Network, 1)
+    return network.fiscal_year_of(date.today()) if network else None
+
+
 @bp.app_context_processor
 def _running_year() -> dict:
-    """The fiscal year still under way: its income is booked so far, its costs are whole."""
     if not current_user or not current_user.is_authenticated:
         return {}
-    network = db.session.get(Network, 1)
-    return {"running_year": network.fiscal_year_of(date.today()) if network else None}
+    return {"running_year": _running()}
 
 
 EXPORT_TYPES = {
@@ -118,7 +122,7 @@ def dashboard():
         regions=_region_choices(),
         sort=sort,
         shares_svg=charts.shares_chart(figures, fmt, centres),
-        trend_svg=charts.share_trend_chart(points, figures.target, fmt, title),
+        trend_svg=charts.share_trend_chart(points, figures.target, fmt, title, _running()),
         basis_labels=BASIS_LABELS,
     )
 
@@ -172,9 +176,10 @@ def _centre_page(code: str):
             figures.target,
             fmt,
             gettext("%(code)s structural share per year", code=centre.code),
+            _running(),
         ),
         gap_svg=charts.gap_chart(
-            points, fmt, gettext("%(code)s gap to target per year", code=centre.code)
+            points, fmt, gettext("%(code)s gap to target per year", code=centre.code), _running()
         ),
         category_labels=CATEGORY_LABELS,
         basis_labels=BASIS_LABELS,
