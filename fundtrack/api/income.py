@@ -17,15 +17,13 @@ from fundtrack.errors import Conflict, ValidationError
 from fundtrack.extensions import db
 from fundtrack.income import operations
 from fundtrack.income.models import (
-    Funder,
-    FundingAgreement,
     IncomeCategory,
     IncomeLine,
     IncomeSource,
-    StructuralRule,
 )
 from fundtrack.share.classification import (
-    explain,
+    RULE_COLUMNS,
+    explain_row,
     is_structural,
     join_classification,
     structural_expression,
@@ -88,32 +86,11 @@ def with_classification(lines: list[IncomeLine]) -> list[IncomeLine]:
     if not lines:
         return lines
     rows = db.session.execute(
-        join_classification(
-            select(
-                IncomeLine.id,
-                FundingAgreement.id,
-                FundingAgreement.structural_override,
-                FundingAgreement.override_reason,
-                Funder.type,
-                StructuralRule.structural_by_default,
-                FundingAgreement.recurring,
-                FundingAgreement.start_date,
-                FundingAgreement.end_date,
-            )
-        ).where(IncomeLine.id.in_([line.id for line in lines]))
-    )
-    reasons = {}
-    for line_id, agreement_id, override, why, kind, default, recurring, start, end in rows:
-        reasons[line_id] = explain(
-            has_agreement=agreement_id is not None,
-            override=override,
-            reason=why,
-            funder_type=kind,
-            structural_by_default=default,
-            recurring=bool(recurring),
-            start=start,
-            end=end,
+        join_classification(select(IncomeLine.id, IncomeLine.agreement_id, *RULE_COLUMNS)).where(
+            IncomeLine.id.in_([line.id for line in lines])
         )
+    )
+    reasons = {row.id: explain_row(row, has_agreement=row.agreement_id is not None) for row in rows}
     for line in lines:
         line.structural_reason = reasons[line.id]
         line.structural = is_structural(line.structural_reason)

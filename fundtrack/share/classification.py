@@ -163,6 +163,33 @@ def explain(
     )
 
 
+# What `explain_row` reads: select these (after `join_rule`) next to a query's own columns.
+RULE_COLUMNS = (
+    FundingAgreement.structural_override,
+    FundingAgreement.override_reason,
+    FundingAgreement.recurring,
+    FundingAgreement.start_date,
+    FundingAgreement.end_date,
+    Funder.type.label("funder_type"),
+    StructuralRule.structural_by_default,
+)
+
+
+def explain_row(row, *, has_agreement: bool = True, wording: Wording = ENGLISH) -> str:
+    """`explain` for a query row that selected RULE_COLUMNS."""
+    return explain(
+        has_agreement=has_agreement,
+        override=row.structural_override,
+        reason=row.override_reason,
+        funder_type=row.funder_type,
+        structural_by_default=row.structural_by_default,
+        recurring=bool(row.recurring),
+        start=row.start_date,
+        end=row.end_date,
+        wording=wording,
+    )
+
+
 def explain_agreement(session: Session, agreement: FundingAgreement) -> str:
     """Why this agreement's income counts as structural or incidental (the current rule)."""
     funder_type = agreement.funder.type if agreement.funder else None

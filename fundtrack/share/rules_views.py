@@ -12,7 +12,7 @@ from fundtrack.centres.models import Centre
 from fundtrack.extensions import db
 from fundtrack.formatting import FUNDER_TYPE_LABELS
 from fundtrack.income.models import Funder, FunderType, FundingAgreement, StructuralRule
-from fundtrack.share.classification import explain, join_rule
+from fundtrack.share.classification import RULE_COLUMNS, explain_row, join_rule
 from fundtrack.share.forms import OverrideForm, RuleForm
 from fundtrack.share.rules import closed_years_under_rule
 from fundtrack.share.service import override_agreement, set_structural_rule
@@ -32,35 +32,19 @@ def _agreement_rows(where):
         select(
             FundingAgreement.id,
             FundingAgreement.title,
-            FundingAgreement.start_date,
-            FundingAgreement.end_date,
-            FundingAgreement.recurring,
             FundingAgreement.annual_amount,
             FundingAgreement.currency,
-            FundingAgreement.structural_override,
-            FundingAgreement.override_reason,
             Centre.code.label("centre_code"),
             Funder.name.label("funder_name"),
-            Funder.type.label("funder_type"),
-            StructuralRule.structural_by_default,
+            *RULE_COLUMNS,
         ).join(Centre, Centre.id == FundingAgreement.centre_id)
     )
     stmt = stmt.where(where).order_by(Centre.code, FundingAgreement.start_date)
-    rows = []
-    for row in db.session.execute(stmt.limit(AGREEMENTS_SHOWN)):
-        why = explain(
-            has_agreement=True,
-            override=row.structural_override,
-            reason=row.override_reason,
-            funder_type=row.funder_type,
-            structural_by_default=row.structural_by_default,
-            recurring=row.recurring,
-            start=row.start_date,
-            end=row.end_date,
-            wording=screen_wording(),
-        )
-        rows.append((row, why))
-    return rows
+    wording = screen_wording()
+    return [
+        (row, explain_row(row, wording=wording))
+        for row in db.session.execute(stmt.limit(AGREEMENTS_SHOWN))
+    ]
 
 
 def _render(rule_form: RuleForm, override_form: OverrideForm, status: int = 200):

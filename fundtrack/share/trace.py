@@ -12,12 +12,12 @@ from fundtrack.auth.models import User
 from fundtrack.centres.locks import current_network
 from fundtrack.costs.models import CostLine
 from fundtrack.income.models import Funder, FundingAgreement, IncomeCategory, IncomeLine
-from fundtrack.income.models import StructuralRule as Rule
 from fundtrack.money import CENT
 from fundtrack.share.classification import (
     ENGLISH,
+    RULE_COLUMNS,
     Wording,
-    explain,
+    explain_row,
     join_classification,
     join_rule,
     structural_expression,
@@ -97,17 +97,7 @@ def _income_filter(centre_id: int, year: int, category, structural: bool | None)
 
 
 def _traced_income(row, wording: Wording = ENGLISH) -> TracedIncome:
-    explanation = explain(
-        has_agreement=row.agreement_id is not None,
-        override=row.structural_override,
-        reason=row.override_reason,
-        funder_type=row.funder_type,
-        structural_by_default=row.structural_by_default,
-        recurring=row.recurring,
-        start=row.start_date,
-        end=row.end_date,
-        wording=wording,
-    )
+    explanation = explain_row(row, has_agreement=row.agreement_id is not None, wording=wording)
     return TracedIncome(
         id=row.id,
         booking_date=row.booking_date,
@@ -163,14 +153,8 @@ def trace(
                 IncomeLine.agreement_id,
                 line_funder.name.label("line_funder"),
                 Funder.name.label("agreement_funder"),
-                Funder.type.label("funder_type"),
                 FundingAgreement.title,
-                FundingAgreement.structural_override,
-                FundingAgreement.override_reason,
-                FundingAgreement.recurring,
-                FundingAgreement.start_date,
-                FundingAgreement.end_date,
-                Rule.structural_by_default,
+                *RULE_COLUMNS,
                 structural_expression().label("structural"),
             )
         )
@@ -255,15 +239,9 @@ def trace_secured(
         select(
             FundingAgreement.id,
             FundingAgreement.title,
-            FundingAgreement.start_date,
-            FundingAgreement.end_date,
-            FundingAgreement.recurring,
             FundingAgreement.annual_amount,
-            FundingAgreement.structural_override,
-            FundingAgreement.override_reason,
             Funder.name.label("funder"),
-            Funder.type.label("funder_type"),
-            Rule.structural_by_default,
+            *RULE_COLUMNS,
         )
     ).where(
         FundingAgreement.centre_id == centre.id,
@@ -277,17 +255,7 @@ def trace_secured(
         if not months:
             continue
         twelfths += row.annual_amount * months
-        why = explain(
-            has_agreement=True,
-            override=row.structural_override,
-            reason=row.override_reason,
-            funder_type=row.funder_type,
-            structural_by_default=row.structural_by_default,
-            recurring=row.recurring,
-            start=row.start_date,
-            end=row.end_date,
-            wording=wording,
-        )
+        why = explain_row(row, wording=wording)
         amount = (row.annual_amount * months / 12).quantize(CENT, rounding=ROUND_HALF_UP)
         agreements.append(
             SecuredAgreement(
