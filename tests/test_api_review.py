@@ -1,6 +1,7 @@
 """What a review found by calling the API as a client would: each test failed before its fix."""
 
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -156,3 +157,42 @@ def test_a_donors_email_must_be_an_email_address(api, session, two):
     good = treasurer.post("/donors", json={"centre": "OWN", "kind": "person", "name": "B",
                                            "email": "b@Example.org"})  # fmt: skip
     assert good.status_code == 201 and good.get_json()["email"] == "b@example.org"
+
+
+def _agreements_of_many_funders(session, centre, count_: int):
+    for _n in range(count_):
+        funder = factories.funder(session, type=FunderType.MUNICIPALITY)
+        factories.agreement(session, factories.centre(session), funder)
+    return centre
+
+
+def test_the_agreements_list_costs_the_same_statements_for_many_funders_and_centres(
+    api, session, two, count_queries
+):
+    national = api.as_("national")
+    national.get("/regions")  # the token notes its first use; later calls need not
+    _agreements_of_many_funders(session, two[0], 2)
+    session.commit()
+    with count_queries() as few:
+        assert national.get("/agreements?page_size=100").status_code == 200
+    _agreements_of_many_funders(session, two[0], 12)
+    session.commit()
+    with count_queries() as many:
+        body = national.get("/agreements?page_size=100").get_json()
+    assert body["total"] == 14 and len(many) == len(few)
+    assert {item["structural"] for item in body["items"]} == {True}
+
+
+def test_agreements_running_in_a_year_follow_the_fiscal_year(api, session, network, two):
+    network.fiscal_year_start_month = 7  # fiscal 2025 runs from July 2025 to June 2026
+    funder = factories.funder(session)
+    ends_june_2025 = factories.agreement(
+        session, two[0], funder, start_date=date(2024, 7, 1), end_date=date(2025, 6, 30)
+    )
+    starts_march_2026 = factories.agreement(
+        session, two[0], funder, start_date=date(2026, 3, 1), end_date=None
+    )
+    ids = {
+        item["id"] for item in api.as_("national").get("/agreements?year=2025").get_json()["items"]
+    }
+    assert starts_march_2026.id in ids and ends_june_2025.id not in ids
