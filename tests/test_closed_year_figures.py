@@ -62,3 +62,24 @@ def test_the_rules_screen_warns_when_a_rule_reaches_into_closed_years(
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "This changes the figures of closed fiscal years: 2024." in page
+
+
+def test_a_treasurer_cannot_end_such_an_agreement_early_through_the_admin(
+    client, session, login_as, closed_2024
+):
+    login_as("treasurer", centre=closed_2024.centre)
+    page = client.post(
+        f"/admin/funding-agreements/edit/?id={closed_2024.id}",
+        data={
+            "centre": str(closed_2024.centre_id),
+            "funder": str(closed_2024.funder_id),
+            "title": "",
+            "start_date": "2024-01-01",
+            "end_date": "2024-06-30",
+            "recurring": "y",
+            "annual_amount": "10000.00",
+        },
+    ).get_data(as_text=True)
+    session.expire_all()
+    assert closed_2024.end_date is None
+    assert "end: agreement" in page and "closed fiscal year(s) 2024" in page

@@ -36,6 +36,23 @@ def closed_years_with_income(session: Session, *where) -> list[int]:
     return list(session.scalars(stmt))
 
 
+def reclassification_refused(session: Session, agreement_id: int) -> str | None:
+    """Why an agreement may no longer change what makes it structural, or None if it may.
+
+    A closed year's figures are final, so an agreement with income there keeps its class.
+    """
+    from fundtrack.income.models import IncomeLine
+
+    years = closed_years_with_income(session, IncomeLine.agreement_id == agreement_id)
+    if not years:
+        return None
+    listed = ", ".join(str(year) for year in years)
+    return (
+        f"agreement {agreement_id} has income in closed fiscal year(s) {listed}; "
+        "what makes it structural or not can no longer change"
+    )
+
+
 def current_network(session: Session) -> Network:
     network = session.get(Network, 1)
     if network is None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from fundtrack.auth.access import NotAllowed, require_manage, require_network_manager
 from fundtrack.auth.models import Role, User
-from fundtrack.centres.locks import closed_years_with_income
+from fundtrack.centres.locks import reclassification_refused
 from fundtrack.errors import Conflict, ValidationError
 from fundtrack.income.models import Funder, FunderType, FundingAgreement, IncomeLine
 from fundtrack.income.operations import check_money
@@ -158,23 +158,15 @@ CLASSIFYING = {"start": "start_date", "end": "end_date", "recurring": "recurring
 
 
 def _refuse_reclassifying_closed_years(session, agreement: FundingAgreement, merged: dict):
-    """A closed year's figures are final: no change may turn its income from one class into
-    the other, so what classifies an agreement stays as it was once it has income there."""
+    """Refuse changing what classifies an agreement once it has income in a closed year."""
     changed = [
         field
         for field, attribute in CLASSIFYING.items()
         if field in merged and merged[field] != getattr(agreement, attribute)
     ]
-    if not changed:
-        return
-    years = closed_years_with_income(session, IncomeLine.agreement_id == agreement.id)
-    if years:
-        listed = ", ".join(str(year) for year in years)
-        raise Conflict(
-            changed[0],
-            f"agreement {agreement.id} has income in closed fiscal year(s) {listed}; "
-            "what makes it structural or not can no longer change",
-        )
+    refusal = reclassification_refused(session, agreement.id) if changed else None
+    if refusal:
+        raise Conflict(changed[0], refusal)
 
 
 def create_agreement(session: Session, user: User, values: dict) -> FundingAgreement:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from fundtrack.auth.access import require_network_manager
 from fundtrack.auth.models import User
-from fundtrack.centres.locks import closed_years_with_income
+from fundtrack.centres.locks import closed_years_with_income, reclassification_refused
 from fundtrack.income.models import (
     Funder,
     FunderType,
@@ -38,17 +38,6 @@ def _text(value, name: str) -> str:
     if len(value) > NOTE_MAX:
         raise ValueError(f"{name}: at most {NOTE_MAX} characters")
     return value
-
-
-def refuse_reclassifying_closed_years(session: Session, agreement: FundingAgreement) -> None:
-    """A closed year's figures are final: its income may not change class afterwards."""
-    years = closed_years_with_income(session, IncomeLine.agreement_id == agreement.id)
-    if years:
-        listed = ", ".join(str(year) for year in years)
-        raise ValueError(
-            f"structural: agreement {agreement.id} has income in closed fiscal year(s) "
-            f"{listed}; its classification there is final"
-        )
 
 
 def closed_years_under_rule(session: Session, funder_type) -> list[int]:
@@ -99,8 +88,13 @@ def override_agreement(
         raise LookupError(f"agreement {agreement_id}: not found")
     if structural is not None and not isinstance(structural, bool):
         raise ValueError("structural: must be true, false or empty (follow the rule)")
-    if structural != agreement.structural_override:
-        refuse_reclassifying_closed_years(session, agreement)
+    refusal = (
+        reclassification_refused(session, agreement.id)
+        if structural != agreement.structural_override
+        else None
+    )
+    if refusal:
+        raise ValueError(f"structural: {refusal}")
     if structural is None:
         agreement.structural_override = None
         agreement.override_reason = None
