@@ -1,9 +1,18 @@
-"""Money rules shared by every domain: ISO 4217 codes and cent precision."""
+"""Money rules shared by every domain: ISO 4217 codes, cent precision, amounts as typed."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel import Locale, UnknownLocaleError
-from babel.numbers import list_currencies
+from babel.numbers import (
+    NumberFormatError,
+    get_decimal_symbol,
+    get_group_symbol,
+    list_currencies,
+    parse_decimal,
+)
+
+from fundtrack.errors import ValidationError
 
 CENT = Decimal("0.01")
 # Numeric(14, 2): twelve digits before the decimal point.
@@ -45,3 +54,49 @@ def to_money(value, field: str = "amount") -> Decimal:
     if abs(amount) > MAX_AMOUNT:
         raise ValueError(f"{field}: larger than {MAX_AMOUNT}")
     return amount.quantize(CENT)
+
+
+def check_cents(amount: Decimal, field: str = "amount", shown: str | None = None) -> Decimal:
+    """Refuse an amount with more than two decimals or more digits than Numeric(14, 2) holds.
+
+    SQLite would store 1.23456 as it came; the refusal keeps both databases exact to the cent.
+    """
+    if isinstance(amount, bool) or not isinstance(amount, Decimal | int):
+        raise ValidationError(field, f"{amount!r} is not an amount")
+    amount = Decimal(amount)
+    shown = shown or str(amount)
+    if not amount.is_finite() or amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise ValidationError(field, f"{shown} has more than two decimals")
+    if abs(amount) > MAX_AMOUNT:
+        raise ValidationError(field, f"{shown} has more digits than an amount may have")
+    return amount.quantize(CENT)
+
+
+# What a person may type: digits, the locale's separators, spaces, one leading minus sign.
+_TYPED = re.compile(r"-?[0-9][0-9., \u00a0\u202f']*")
+
+
+def parse_amount(text: str, locale: str, field: str = "amount") -> Decimal:
+    """An amount as typed in `locale`: `1.234,56` (nl), `1 234,56` (nb), `1,234.56` (en).
+
+    Grouping must be where the locale puts it, so `1234.56` in Dutch is refused rather than
+    read as 123456; exponents, letters and more than two decimals are refused too. Every
+    refusal is a ValidationError on `field`.
+    """
+    typed = (text or "").strip()
+    if not typed:
+        raise ValidationError(field, "is required")
+    if not _TYPED.fullmatch(typed):
+        raise ValidationError(field, f"{typed!r} is not an amount")
+    group, decimal = get_group_symbol(locale), get_decimal_symbol(locale)
+    if group.isspace():
+        # Norwegians type an ordinary space where Babel expects a no-break space.
+        typed = re.sub(r"[ \u00a0\u202f]", group, typed)
+    try:
+        amount = parse_decimal(typed, locale, strict=True)
+    except NumberFormatError as error:
+        hint = f"; did you mean {error.suggestions[-1]}?" if error.suggestions else ""
+        raise ValidationError(
+            field, f"{typed!r} is not an amount as written here (decimals after {decimal!r}){hint}"
+        ) from None
+    return check_cents(amount, field, repr(typed))

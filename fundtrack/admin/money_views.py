@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from flask_login import current_user
-from wtforms import DecimalField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from fundtrack.admin.base import (
@@ -22,6 +21,7 @@ from fundtrack.admin.operations_view import (
     IncomeOperations,
 )
 from fundtrack.costs.models import CostLine
+from fundtrack.forms import MoneyField
 from fundtrack.income.donors import DONOR_FIELDS
 from fundtrack.income.models import (
     Donor,
@@ -33,9 +33,8 @@ from fundtrack.income.models import (
 
 
 def _money(minimum: str = "0.01") -> dict:
-    """Form arguments for a money field: two places, a lower bound, required."""
+    """Form arguments for a money field: required, with a lower bound."""
     return {
-        "places": 2,
         "validators": [InputRequired(), NumberRange(min=Decimal(minimum))],
     }
 
@@ -98,7 +97,7 @@ class IncomeLineView(IncomeOperations, CentreLineView):
         "description",
         "external_id",
     ]
-    form_overrides = {"amount": DecimalField}
+    form_overrides = {"amount": MoneyField}
     form_args = {
         "amount": _money(),
         "centre": {"query_factory": scoped_centres, "validators": [DataRequired()]},
@@ -116,7 +115,7 @@ class CostLineView(CostOperations, CentreLineView):
     column_filters = ["centre.code", "year", "kind", "category"]
     column_select_related_list = [CostLine.centre]
     form_columns = ["centre", "year", "kind", "category", "amount", "description"]
-    form_overrides = {"amount": DecimalField}
+    form_overrides = {"amount": MoneyField}
     form_args = {
         "amount": _money(minimum="0.00"),
         "centre": {"query_factory": scoped_centres, "validators": [DataRequired()]},
@@ -147,7 +146,7 @@ class FundingAgreementView(AgreementOperations, CentreLineView):
         "recurring",
         "annual_amount",
     ]
-    form_overrides = {"annual_amount": DecimalField}
+    form_overrides = {"annual_amount": MoneyField}
     form_args = {
         "annual_amount": _money(),
         "centre": {"query_factory": scoped_centres, "validators": [DataRequired()]},

@@ -27,7 +27,7 @@ from fundtrack.income.models import (
     IncomeLine,
     IncomeSource,
 )
-from fundtrack.money import is_currency
+from fundtrack.money import check_cents, is_currency
 from fundtrack.operations import centre_by_code, check_year, referenced, refuse_unknown, require
 
 INCOME_FIELDS = (
@@ -52,6 +52,7 @@ def check_money(
     """Refuse amounts that are not positive and currencies other than the centre's."""
     if amount is None or amount < 0 or (amount == 0 and not allow_zero):
         raise ValidationError(field, "must be 0 or more" if allow_zero else "must be more than 0")
+    check_cents(amount, field)
     currency = currency or centre.currency
     if not isinstance(currency, str) or not is_currency(currency):
         raise ValidationError("currency", f"{currency!r} is not an ISO 4217 currency code")
