@@ -8,19 +8,46 @@ PORT ?= 5000
 # Parallel workers for the test suite; each gets a database of its own.
 WORKERS ?= auto
 
-.PHONY: run test install install-test lint format demo migrate bench clean translations
+# Installs come from the lock files (exact versions with hashes), made by `make lock` from the
+# ranges in pyproject.toml: requirements.lock for running, requirements-test.lock (the same
+# pins plus the test extra) for the tests and CI.
+LOCK := requirements.lock
+TEST_LOCK := requirements-test.lock
+UV_VERSION ?= 0.13.9
+LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock" --quiet
+
+.PHONY: run test install install-test lint format demo migrate bench clean translations lock upgrade
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --upgrade pip >/dev/null
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install -e . 
+# `pip check` fails when pyproject.toml's dependencies ask for a package the lock lacks
+# (it does not read the test extra: run `make lock` after changing either).
+$(VENV)/.installed: $(LOCK) pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --require-hashes -r $(LOCK)
+	$(BIN)/pip install --no-deps -e .
+	$(BIN)/pip check || { echo "the lock lacks what pyproject.toml asks for: make lock" >&2; exit 1; }
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install -e '.[test]'
+$(VENV)/.installed-test: $(TEST_LOCK) pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --require-hashes -r $(TEST_LOCK)
+	$(BIN)/pip install --no-deps -e .
+	$(BIN)/pip check || { echo "the lock lacks what pyproject.toml asks for: make lock" >&2; exit 1; }
 	touch $@ $(VENV)/.installed
+
+$(BIN)/uv: | $(BIN)/activate
+	$(BIN)/pip install "uv==$(UV_VERSION)"
+
+# Refresh the locks from pyproject.toml, keeping every pin the ranges still allow;
+# `make upgrade` (or `make lock UPGRADE="--upgrade-package babel"`) moves to newer releases.
+lock: $(BIN)/uv
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) $(UPGRADE) -o $(LOCK)
+	$(BIN)/uv pip compile pyproject.toml --extra test -c $(LOCK) $(LOCK_FLAGS) $(UPGRADE) \
+		-o $(TEST_LOCK)
+
+upgrade:
+	$(MAKE) lock UPGRADE=--upgrade
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
