@@ -13,6 +13,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 from flask_smorest import Api
 
+from fundtrack.api.docs import STATIC_URL_PATH, swagger_ui_files
 from fundtrack.api.errors import ErrorSchema, register_http_errors
 from fundtrack.api.schemas import schema_name
 
@@ -35,8 +36,10 @@ API_DEFAULTS = {
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "docs",
-    # Swagger UI's scripts come from this CDN; point it at a copy of your own to avoid that.
-    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+    # Swagger UI's scripts and styles are the app's own (fundtrack.api.docs), not a CDN's;
+    # no validator badge either, which would load from swagger.io.
+    "OPENAPI_SWAGGER_UI_URL": STATIC_URL_PATH + "/",
+    "OPENAPI_SWAGGER_UI_CONFIG": {"validatorUrl": None},
 }
 
 
@@ -53,6 +56,7 @@ def init_api(app: Flask) -> Api:
     """Register the API's resources, its OpenAPI document and its docs page on `app`."""
     for key, value in API_DEFAULTS.items():
         app.config.setdefault(key, value)
+    app.register_blueprint(swagger_ui_files())
     api = FundtrackApi(
         app,
         spec_kwargs={
