@@ -4,6 +4,17 @@ from fundtrack.audit.models import AuditEvent
 from fundtrack.auth.models import ApiToken, Role, User
 from fundtrack.centres.models import Centre, FiscalYearLock, Network, Region
 from fundtrack.costs.models import CostCategory, CostKind, CostLine
+from fundtrack.grants.models import (
+    GoalKind,
+    Grant,
+    GrantAllocation,
+    GrantBudgetLine,
+    GrantGoal,
+    GrantState,
+    GrantTransition,
+    ReportKind,
+    ReportObligation,
+)
 from fundtrack.income.models import (
     Donor,
     DonorKind,
@@ -31,11 +42,20 @@ __all__ = [
     "Funder",
     "FunderType",
     "FundingAgreement",
+    "GoalKind",
+    "Grant",
+    "GrantAllocation",
+    "GrantBudgetLine",
+    "GrantGoal",
+    "GrantState",
+    "GrantTransition",
     "IncomeCategory",
     "IncomeLine",
     "IncomeSource",
     "Network",
     "Region",
+    "ReportKind",
+    "ReportObligation",
     "Role",
     "StructuralRule",
     "User",

@@ -2,6 +2,7 @@
 
 import enum
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -10,6 +11,9 @@ from fundtrack.centres.models import Centre
 from fundtrack.enums import enum_column
 from fundtrack.extensions import db
 from fundtrack.money import check_currency
+
+if TYPE_CHECKING:
+    from fundtrack.grants.models import Grant
 
 
 class CostKind(enum.StrEnum):
@@ -48,9 +52,12 @@ class CostLine(db.Model):
     earmarked_fund_id: Mapped[int | None] = mapped_column(
         ForeignKey("earmarked_funds.id"), index=True
     )
+    # Actual spending on a grant's project; its category meets the grant's budget line.
+    grant_id: Mapped[int | None] = mapped_column(ForeignKey("grants.id"), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
 
     centre: Mapped[Centre] = relationship()
+    grant: Mapped["Grant | None"] = relationship()
 
     @validates("currency")
     def _check_currency(self, _key, value):

@@ -6,11 +6,14 @@ from fundtrack.auth.access import require_manage
 from fundtrack.auth.models import User
 from fundtrack.costs.models import CostCategory, CostKind, CostLine
 from fundtrack.errors import ValidationError
+from fundtrack.grants.ledger import grant_for_line
 from fundtrack.income.models import EarmarkedFund
 from fundtrack.income.operations import check_money, refusing_closed_years
 from fundtrack.operations import centre_by_code, check_year, referenced, refuse_unknown, require
 
-COST_FIELDS = ("centre", "year", "kind", "category", "amount", "currency", "fund", "description")
+COST_FIELDS = (
+    "centre", "year", "kind", "category", "amount", "currency", "fund", "grant", "description",
+)  # fmt: skip
 
 
 def _choice(enum_cls, value, field: str, what: str):
@@ -32,6 +35,7 @@ def _values(session: Session, user: User, values: dict, line: CostLine | None) -
             "amount": line.amount,
             "currency": line.currency,
             "fund": line.earmarked_fund_id,
+            "grant": line.grant_id,
             "description": line.description,
         }
     merged = current | values
@@ -48,6 +52,9 @@ def _values(session: Session, user: User, values: dict, line: CostLine | None) -
         if fund.centre_id != centre.id:
             raise ValidationError("fund", f"fund {fund.id} is not {centre.code}'s")
         fund_id = fund.id
+    grant_id = None
+    if merged.get("grant") is not None:
+        grant_id = grant_for_line(session, user, merged["grant"], centre).id
     return {
         "centre": centre,
         "year": merged["year"],
@@ -56,6 +63,7 @@ def _values(session: Session, user: User, values: dict, line: CostLine | None) -
         "amount": merged["amount"],
         "currency": currency,
         "earmarked_fund_id": fund_id,
+        "grant_id": grant_id,
         "description": merged.get("description") or "",
     }
 

@@ -3,6 +3,7 @@
 import enum
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from schwifty import IBAN
 from sqlalchemy import (
@@ -20,6 +21,9 @@ from fundtrack.centres.models import Centre
 from fundtrack.enums import enum_column
 from fundtrack.extensions import db
 from fundtrack.money import check_currency
+
+if TYPE_CHECKING:
+    from fundtrack.grants.models import Grant
 
 
 class FunderType(enum.StrEnum):
@@ -62,10 +66,19 @@ class DonorKind(enum.StrEnum):
 
 class Funder(db.Model):
     __tablename__ = "funders"
+    __table_args__ = (
+        CheckConstraint(
+            "auditor_statement_threshold IS NULL OR auditor_statement_threshold > 0",
+            name="threshold_positive",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     type: Mapped[FunderType] = mapped_column(enum_column(FunderType, "funder_type"), index=True)
+    # A report on a grant above this amount needs an auditor's statement (Stiftelsen Dam:
+    # NOK 300,000); None: the funder never asks for one.
+    auditor_statement_threshold: Mapped[Decimal | None]
 
     def __str__(self) -> str:
         return self.name
@@ -211,6 +224,8 @@ class IncomeLine(db.Model):
     earmarked_fund_id: Mapped[int | None] = mapped_column(
         ForeignKey("earmarked_funds.id"), index=True
     )
+    # The grant this money is a disbursement of (from its funder) or co-funds.
+    grant_id: Mapped[int | None] = mapped_column(ForeignKey("grants.id"), index=True)
     reference: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[IncomeSource] = mapped_column(
@@ -224,6 +239,7 @@ class IncomeLine(db.Model):
     donor: Mapped[Donor | None] = relationship()
     agreement: Mapped[FundingAgreement | None] = relationship()
     earmarked_fund: Mapped[EarmarkedFund | None] = relationship()
+    grant: Mapped["Grant | None"] = relationship()
 
     @validates("currency")
     def _check_currency(self, _key, value):

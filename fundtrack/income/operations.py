@@ -18,6 +18,7 @@ from fundtrack.auth.models import User
 from fundtrack.centres.locks import YearLocked
 from fundtrack.centres.models import Centre
 from fundtrack.errors import Conflict, DomainError, ValidationError
+from fundtrack.grants.ledger import grant_for_line
 from fundtrack.income.models import (
     Donor,
     EarmarkedFund,
@@ -32,7 +33,7 @@ from fundtrack.operations import centre_by_code, check_year, referenced, refuse_
 
 INCOME_FIELDS = (
     "centre", "date", "amount", "currency", "category", "funder", "donor",
-    "agreement", "fund", "reference", "description", "external_id",
+    "agreement", "fund", "grant", "reference", "description", "external_id",
 )  # fmt: skip
 BATCH_MAX = 1000
 
@@ -74,6 +75,7 @@ def _current(line: IncomeLine) -> dict:
         "donor": line.donor_id,
         "agreement": line.agreement_id,
         "fund": line.earmarked_fund_id,
+        "grant": line.grant_id,
         "reference": line.reference,
         "description": line.description,
         "external_id": line.external_id,
@@ -125,6 +127,9 @@ def _resolve(session: Session, user: User, values: dict, line: IncomeLine | None
         if fund.centre_id != centre.id:
             raise ValidationError("fund", f"fund {fund.id} is not {centre.code}'s")
 
+    grant = None
+    if merged.get("grant") is not None:
+        grant = grant_for_line(session, user, merged["grant"], centre)
     external_id = merged.get("external_id") or None
     if external_id is not None and not str(external_id).strip():
         raise ValidationError("external_id", "is blank; leave it out or send your payment's id")
@@ -147,6 +152,7 @@ def _resolve(session: Session, user: User, values: dict, line: IncomeLine | None
         "donor": donor,
         "agreement": agreement,
         "earmarked_fund": fund,
+        "grant": grant,
         "reference": merged.get("reference") or "",
         "description": merged.get("description") or "",
         "external_id": external_id,

@@ -1,0 +1,1 @@
+"""Grant applications: from draft to closed, their goals, budget, allocations and reports."""
