@@ -100,6 +100,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(api_tokens_bp)
     init_api(app)
+    from fundtrack import reports
+
+    reports.init_app(app)
     formatting.init_app(app)
 
 
