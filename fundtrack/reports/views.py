@@ -1,0 +1,3 @@
+"""Report downloads from the screens."""
+
+from fundtrack.reports import bp  # noqa: F401
