@@ -9,6 +9,7 @@ from sqlalchemy import select
 from fundtrack.audit.actor import acting_as
 from fundtrack.auth.models import Role, User
 from fundtrack.centres.models import Centre
+from fundtrack.emails import normalise_email
 from fundtrack.extensions import db
 
 
@@ -20,7 +21,7 @@ def create_user(
     session, email: str, role: Role, password: str, centre_code: str | None = None, name=""
 ) -> User:
     """Create an account; a treasurer must name a centre, the other roles must not."""
-    email = email.strip().lower()
+    email = normalise_email(email)
     if session.scalars(select(User).where(User.email == email)).first():
         raise AccountError(f"email: {email} already has an account")
     centre = None

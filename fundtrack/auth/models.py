@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from fundtrack.centres.models import Centre
+from fundtrack.emails import normalise_email
 from fundtrack.enums import enum_column
 from fundtrack.extensions import db
 from fundtrack.money import check_locale
@@ -44,10 +45,7 @@ class User(UserMixin, db.Model):
 
     @validates("email")
     def _normalise_email(self, _key, value: str) -> str:
-        value = (value or "").strip().lower()
-        if "@" not in value:
-            raise ValueError(f"email: {value!r} is not an e-mail address")
-        return value
+        return normalise_email(value)
 
     @validates("locale")
     def _check_locale(self, _key, value: str | None) -> str | None:

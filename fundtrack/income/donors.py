@@ -2,13 +2,13 @@
 
 from datetime import UTC, date, datetime
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.access import require_manage
 from fundtrack.auth.models import User
 from fundtrack.costs.models import CostLine
+from fundtrack.emails import normalise_email
 from fundtrack.errors import Conflict, ValidationError
 from fundtrack.income.models import Donor, DonorKind, EarmarkedFund, IncomeLine
 from fundtrack.operations import centre_by_code, check_unused, check_year, refuse_unknown, require
@@ -28,13 +28,6 @@ def _centre_of(session, user, merged: dict, row, what: str):
     return centre
 
 
-def _checked_email(value) -> str:
-    try:
-        return validate_email(str(value), check_deliverability=False).normalized
-    except EmailNotValidError as error:
-        raise ValidationError("email", str(error)) from None
-
-
 def _donor_values(session, user, values: dict, donor: Donor | None) -> dict:
     refuse_unknown(values, DONOR_FIELDS, "a donor")
     current = {f: getattr(donor, f) for f in DONOR_FIELDS if f != "centre"} if donor else {}
@@ -51,7 +44,7 @@ def _donor_values(session, user, values: dict, donor: Donor | None) -> dict:
         raise ValidationError("kind", f"{merged['kind']!r} is not a kind of donor") from None
     result = {f: merged.get(f) or None for f in ("email", "phone", "address", "postcode", "city")}
     if result["email"] is not None:
-        result["email"] = _checked_email(result["email"])
+        result["email"] = normalise_email(result["email"])
     result |= {"centre": centre, "kind": kind, "name": merged["name"].strip()}
     result["iban"] = merged.get("iban") or None
     for consent in ("consent_contact", "consent_newsletter"):
