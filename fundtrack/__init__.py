@@ -91,10 +91,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from fundtrack import formatting
     from fundtrack.auth.views import bp as auth_bp
+    from fundtrack.centres import views as centre_views
     from fundtrack.share.views import bp as share_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(share_bp)
+    centre_views.init_app(app)
     from fundtrack.api import init_api
     from fundtrack.auth.token_views import bp as api_tokens_bp
 

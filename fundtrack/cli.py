@@ -5,7 +5,9 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from fundtrack.auth.cli import users
+    from fundtrack.centres.cli import network
     from fundtrack.demo.cli import demo_command
 
     app.cli.add_command(users)
+    app.cli.add_command(network)
     app.cli.add_command(demo_command)

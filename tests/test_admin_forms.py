@@ -69,7 +69,7 @@ def test_a_target_above_one_is_refused_with_the_fields_named(client, session, lo
     ).get_data(as_text=True)  # fmt: skip
     session.expire_all()
     assert (network.target_numerator, network.target_denominator) == (2, 3)
-    assert "target_numerator: the target must lie between 0 and 1" in page
+    assert "target: 5/3 must lie above 0 and at most 1" in page
 
 
 def test_an_admin_creates_a_treasurer_with_a_password_that_signs_in(client, session, login_as):

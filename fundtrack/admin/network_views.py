@@ -1,18 +1,17 @@
 """Screens of the national office: network settings, regions, centres, locks, users, audit."""
 
 from flask_login import current_user
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from wtforms import PasswordField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from fundtrack.admin.base import SecureModelView, label_column
 from fundtrack.admin.labels import COLUMN_LABELS
-from fundtrack.admin.operations_view import CentreOperations, RegionOperations
+from fundtrack.admin.operations_view import CentreOperations, NetworkOperations, RegionOperations
 from fundtrack.audit.models import AuditEvent
 from fundtrack.auth.models import Role, User
 from fundtrack.centres.models import Centre, FiscalYearLock, Network, Region
 from fundtrack.extensions import db
-from fundtrack.income.models import IncomeLine
 
 NETWORK_ROLES = (Role.ADMIN, Role.NATIONAL, Role.AUDITOR)
 MANAGERS = (Role.ADMIN, Role.NATIONAL)
@@ -29,22 +28,7 @@ def refuse_duplicate(model, field: str, message: str) -> None:
         raise ValueError(f"{field}: {message}")
 
 
-def _refuse_moving_booked_years(network: Network) -> None:
-    """Booked lines carry their fiscal year; a new first month would silently re-date them
-    (and could move them into or out of closed years), so it waits for an empty ledger."""
-    history = inspect(network).attrs.fiscal_year_start_month.history
-    if not history.has_changes():
-        return
-    with db.session.no_autoflush:
-        booked = db.session.scalar(select(IncomeLine.id).limit(1))
-    if booked is not None:
-        raise ValueError(
-            "fiscal_year_start_month: income is already booked by fiscal year; "
-            "the first month can only change before the first line is booked"
-        )
-
-
-class NetworkView(SecureModelView):
+class NetworkView(NetworkOperations, SecureModelView):
     roles = NETWORK_ROLES
     writers = MANAGERS
     can_create = False
@@ -58,17 +42,6 @@ class NetworkView(SecureModelView):
         "fiscal_year_start_month",
     ]
     form_columns = column_list
-
-    def on_model_change(self, form, model, is_created):
-        super().on_model_change(form, model, is_created)
-        if not 0 < (model.target_numerator or 0) <= (model.target_denominator or 0):
-            raise ValueError(
-                "target_numerator: the target must lie between 0 and 1 "
-                f"(numerator {model.target_numerator}, denominator {model.target_denominator})"
-            )
-        if not 1 <= (model.fiscal_year_start_month or 0) <= 12:
-            raise ValueError("fiscal_year_start_month: a month from 1 to 12")
-        _refuse_moving_booked_years(model)
 
 
 class RegionView(RegionOperations, SecureModelView):

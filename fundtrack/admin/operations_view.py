@@ -4,6 +4,7 @@ from flask import flash
 from flask_login import current_user
 
 from fundtrack.admin.base import SecureModelView
+from fundtrack.centres import network
 from fundtrack.centres import operations as centres
 from fundtrack.centres.models import Centre, Region
 from fundtrack.costs import operations as costs
@@ -145,3 +146,20 @@ class CentreOperations(OperationsView):
     create_with = staticmethod(centres.create_centre)
     update_with = staticmethod(centres.update_centre)
     delete_with = staticmethod(centres.delete_centre)
+
+
+def _update_network(session, user, _network, values):
+    return network.update_network(session, user, values)
+
+
+class NetworkOperations(OperationsView):
+    """The settings screen: the target is typed as numerator and denominator."""
+
+    fields = {f: f for f in ("name", "currency", "locale", "fiscal_year_start_month")}
+    update_with = staticmethod(_update_network)
+
+    def values(self, form) -> dict:
+        values = super().values(form)
+        numerator, denominator = form.target_numerator.data, form.target_denominator.data
+        values["target"] = f"{numerator}/{denominator}"
+        return values

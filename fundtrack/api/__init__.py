@@ -18,6 +18,7 @@ from fundtrack.api.errors import ErrorSchema, register_http_errors
 from fundtrack.api.schemas import schema_name
 
 RESOURCES = (
+    "network",
     "regions",
     "centres",
     "funders",

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from fundtrack.auth.access import NotAllowed
 from fundtrack.centres.locks import YearLocked
+from fundtrack.centres.models import NetworkMissing
 from fundtrack.errors import Conflict, NotFound, ValidationError
 
 API_PREFIX = "/api/"
@@ -87,6 +88,7 @@ def register_domain_errors(blueprint) -> None:
             422, "Some values are invalid; see errors.", e.errors
         ),
         NotFound: lambda e: error_response(404, e.message, e.errors),
+        NetworkMissing: lambda e: error_response(409, e.message, e.errors),
         Conflict: lambda e: error_response(409, e.message, e.errors, existing_id=e.existing_id),
         YearLocked: lambda e: error_response(409, str(e), {"date": [str(e)]}),
         NotAllowed: lambda e: error_response(403, f"Your role may not do this: {e}"),

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from fundtrack.auth.forms import LanguageForm, LoginForm
-from fundtrack.auth.models import User
+from fundtrack.auth.models import Role, User
 from fundtrack.extensions import db, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -21,7 +21,12 @@ def load_user(user_id: str) -> User | None:
 
 
 def landing_page(user: User) -> str:
-    """Where a user arrives after signing in: a treasurer on their own centre's figures."""
+    """Where a user arrives after signing in: a treasurer on their own centre's figures,
+    an admin of a new installation on the form that creates the network."""
+    from fundtrack.centres.views import network_exists
+
+    if user.role == Role.ADMIN and not network_exists():
+        return url_for("first_run.setup")
     if user.centre_id is not None and "share.my_centre" in current_app.url_map._rules_by_endpoint:
         return url_for("share.my_centre")
     return url_for("auth.home")

@@ -54,10 +54,7 @@ def reclassification_refused(session: Session, agreement_id: int) -> str | None:
 
 
 def current_network(session: Session) -> Network:
-    network = session.get(Network, 1)
-    if network is None:
-        raise LookupError("the network is not set up yet: run `flask --app fundtrack demo`")
-    return network
+    return Network.current(session)
 
 
 def _years_touched(obj, network: Network) -> set[int]:

@@ -6,8 +6,20 @@ from fractions import Fraction
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from fundtrack.errors import DomainError
 from fundtrack.extensions import db
 from fundtrack.money import check_currency, check_locale
+
+
+class NetworkMissing(DomainError):
+    """Nothing works before the network exists; the message says how to create it."""
+
+    def __init__(self):
+        super().__init__(
+            "network",
+            "the network is not set up yet: an admin creates it after signing in, or run "
+            "`flask --app fundtrack network create --name NAME --currency EUR --locale nl_NL`",
+        )
 
 
 class Network(db.Model):
@@ -40,6 +52,14 @@ class Network(db.Model):
     @validates("locale")
     def _check_locale(self, _key, value):
         return check_locale(value)
+
+    @classmethod
+    def current(cls, session) -> "Network":
+        """The network this database serves, or NetworkMissing saying how to create it."""
+        network = session.get(cls, 1)
+        if network is None:
+            raise NetworkMissing()
+        return network
 
     @property
     def structural_target(self) -> Fraction:

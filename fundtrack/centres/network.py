@@ -1,0 +1,147 @@
+"""The network's settings: created once, then changed by the national office and admins.
+
+The CLI, the first-run screen, the admin's settings screen and the API all come here, so a
+target of 3/2 or a fiscal year starting in month 13 is refused the same way everywhere.
+"""
+
+from fractions import Fraction
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fundtrack.auth.access import NotAllowed, require_network_manager
+from fundtrack.auth.models import Role, User
+from fundtrack.centres.models import Network, NetworkMissing
+from fundtrack.errors import Conflict, ValidationError
+from fundtrack.money import is_currency
+
+NETWORK_FIELDS = ("name", "currency", "locale", "target", "fiscal_year_start_month")
+# A target such as 2/3 stays exact; denominators beyond this are typing errors, not policy.
+MAX_DENOMINATOR = 1000
+
+
+def parse_target(value, field: str = "target") -> Fraction:
+    """A target fraction from "2/3", "0.75" or a Fraction; it must lie in (0, 1]."""
+    try:
+        target = value if isinstance(value, Fraction) else Fraction(str(value).strip())
+    except (ValueError, ZeroDivisionError):
+        raise ValidationError(field, f"{value!r} is not a fraction such as 2/3") from None
+    if not 0 < target <= 1:
+        raise ValidationError(field, f"{value} must lie above 0 and at most 1 (such as 2/3)")
+    if target.denominator > MAX_DENOMINATOR:
+        raise ValidationError(field, f"{value}: write it as a simple fraction such as 2/3")
+    return target
+
+
+def _text(values: dict, field: str, limit: int) -> str:
+    text = str(values.get(field) or "").strip()
+    if not text:
+        raise ValidationError(field, "is required")
+    if len(text) > limit:
+        raise ValidationError(field, f"at most {limit} characters")
+    return text
+
+
+def _locale(value) -> str:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(str(value or "").strip().replace("-", "_"))
+    except (TypeError, ValueError, UnknownLocaleError):
+        raise ValidationError("locale", f"{value!r} is not a locale such as nl_NL") from None
+    if not locale.territory:
+        # Money formats differ per country (nl_NL and nl_BE): ask for both parts.
+        raise ValidationError("locale", f"{value!r}: give language and country, such as nl_NL")
+    return str(locale)
+
+
+def _month(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
+        raise ValidationError("fiscal_year_start_month", "a month from 1 to 12")
+    return value
+
+
+def _checked(values: dict, network: Network | None) -> dict:
+    unknown = set(values) - set(NETWORK_FIELDS)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "is not a setting of the network")
+    current = settings(network) if network else {"target": "2/3", "fiscal_year_start_month": 1}
+    merged = current | {k: v for k, v in values.items() if v is not None}
+    currency = str(merged.get("currency") or "").strip()
+    if not is_currency(currency):
+        raise ValidationError("currency", f"{currency!r} is not an ISO 4217 code such as EUR")
+    target = parse_target(merged["target"])
+    return {
+        "name": _text(merged, "name", 200),
+        "currency": currency,
+        "locale": _locale(merged.get("locale")),
+        "target_numerator": target.numerator,
+        "target_denominator": target.denominator,
+        "fiscal_year_start_month": _month(merged["fiscal_year_start_month"]),
+    }
+
+
+def settings(network: Network) -> dict:
+    """The network's settings under the names the API and the CLI use."""
+    return {
+        "name": network.name,
+        "currency": network.currency,
+        "locale": network.locale,
+        "target": f"{network.target_numerator}/{network.target_denominator}",
+        "fiscal_year_start_month": network.fiscal_year_start_month,
+    }
+
+
+def create_network(session: Session, user: User | None, values: dict) -> Network:
+    """Create the network once. `user` is None for the CLI, else it must be an admin."""
+    if user is not None and user.role != Role.ADMIN:
+        raise NotAllowed(f"{user.email} may not create the network; an admin does")
+    existing = session.get(Network, 1)
+    if existing is not None:
+        raise Conflict(
+            "network", f"the network {existing.name!r} already exists; change its settings instead"
+        )
+    network = Network(id=1, **_checked(values, None))
+    session.add(network)
+    session.flush()
+    return network
+
+
+def update_network(session: Session, user: User, values: dict) -> Network:
+    """Change the network's settings (national office and admins)."""
+    require_network_manager(user)
+    network = Network.current(session)
+    checked = _checked(values, network)
+    if checked["currency"] != network.currency and _has_centres(session):
+        raise ValidationError(
+            "currency", "the network already has centres; their books stay in their currency"
+        )
+    if checked["fiscal_year_start_month"] != network.fiscal_year_start_month and _has_income(
+        session
+    ):
+        # Booked lines carry their fiscal year: a new first month would silently re-date them,
+        # into or out of closed years.
+        raise ValidationError(
+            "fiscal_year_start_month",
+            "income is already booked by fiscal year; the first month can only change "
+            "before the first line is booked",
+        )
+    for attribute, value in checked.items():
+        setattr(network, attribute, value)
+    session.flush()
+    return network
+
+
+def _has_centres(session: Session) -> bool:
+    from fundtrack.centres.models import Centre
+
+    return session.scalar(select(Centre.id).limit(1)) is not None
+
+
+def _has_income(session: Session) -> bool:
+    from fundtrack.income.models import IncomeLine
+
+    return session.scalar(select(IncomeLine.id).limit(1)) is not None
+
+
+__all__ = ["NETWORK_FIELDS", "NetworkMissing", "create_network", "settings", "update_network"]
