@@ -1,5 +1,7 @@
 """The first-run form: what a network needs before its first centre."""
 
+from babel.dates import get_month_names
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
@@ -12,7 +14,6 @@ LOCALES = [
     SelectChoice("nb_NO", "Norsk bokmål (Norge): kr 1 234,56"),
     SelectChoice("en_GB", "English (United Kingdom): £1,234.56"),
 ]
-MONTHS = [SelectChoice(str(month), str(month)) for month in range(1, 13)]
 
 
 class NetworkForm(FlaskForm):
@@ -20,9 +21,15 @@ class NetworkForm(FlaskForm):
     currency = StringField(_l("Currency (ISO 4217)"), validators=[DataRequired(), Length(3, 3)])
     locale = SelectField(_l("Money and dates written as"), choices=LOCALES)
     target = StringField(_l("Structural funding target (share of costs)"), default="2/3")
-    fiscal_year_start_month = SelectField(
-        _l("First month of the fiscal year"), choices=MONTHS, default="1"
-    )
+    fiscal_year_start_month = SelectField(_l("First month of the fiscal year"), default="1")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Month names in the user's language, chosen per request.
+        names = get_month_names("wide", locale=get_locale() or "en")
+        self.fiscal_year_start_month.choices = [
+            SelectChoice(str(month), names[month]) for month in range(1, 13)
+        ]
 
     def values(self) -> dict:
         return {
