@@ -1,0 +1,175 @@
+"""A grant's money, true to the ledger: the one place received, spent and remaining are summed.
+
+- received: income lines booked against the grant from the grant's funder (its tranches);
+- co-funding: the other income lines booked against the grant (other funders, donors);
+- spent: actual cost lines booked against the grant; per budget line, those of its category;
+- remaining: received + co-funding - spent (money in hand for the project);
+- still to come: the award - received (None before an award).
+
+Every function runs a fixed number of statements whatever the number of grants or lines;
+SQLite sums NUMERIC in floating point, so each sum is brought back to cents here. Screens,
+the API, exports and the PDF reports call these; none adds up lines itself.
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session, joinedload
+
+from fundtrack.auth.access import visible
+from fundtrack.auth.models import User
+from fundtrack.costs.models import CostCategory, CostKind, CostLine
+from fundtrack.grants.models import Grant, GrantBudgetLine
+from fundtrack.income.models import IncomeLine
+from fundtrack.money import CENT
+
+ZERO = Decimal("0.00")
+
+
+def money(value) -> Decimal:
+    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    category: str  # CostCategory value
+    description: str
+    budgeted: Decimal
+    spent: Decimal
+
+    @property
+    def left(self) -> Decimal:
+        return self.budgeted - self.spent
+
+
+@dataclass(frozen=True)
+class GrantMoney:
+    grant_id: int
+    received: Decimal = ZERO
+    co_funding: Decimal = ZERO
+    spent: Decimal = ZERO
+    awarded: Decimal | None = None
+    budget: list[BudgetRow] = field(default_factory=list)
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.received + self.co_funding - self.spent
+
+    @property
+    def still_to_come(self) -> Decimal | None:
+        return None if self.awarded is None else max(ZERO, self.awarded - self.received)
+
+    @property
+    def budgeted(self) -> Decimal:
+        return sum((row.budgeted for row in self.budget), ZERO)
+
+
+def income_by_grant(grant_ids):
+    """A subquery (grant_id, received, co_funding) over the income lines of those grants."""
+    from_funder = IncomeLine.funder_id == Grant.funder_id
+    return (
+        select(
+            IncomeLine.grant_id,
+            func.sum(case((from_funder, IncomeLine.amount), else_=0)).label("received"),
+            func.sum(case((from_funder, 0), else_=IncomeLine.amount)).label("co_funding"),
+        )
+        .join(Grant, Grant.id == IncomeLine.grant_id)
+        .where(IncomeLine.grant_id.in_(grant_ids))
+        .group_by(IncomeLine.grant_id)
+        .subquery("grant_income")
+    )
+
+
+def spending_by_grant(grant_ids):
+    """A subquery (grant_id, spent): actual cost lines booked against those grants."""
+    return (
+        select(CostLine.grant_id, func.sum(CostLine.amount).label("spent"))
+        .where(CostLine.grant_id.in_(grant_ids), CostLine.kind == CostKind.ACTUAL)
+        .group_by(CostLine.grant_id)
+        .subquery("grant_spending")
+    )
+
+
+def with_money(stmt: Select) -> Select:
+    """Add received, co_funding and spent columns to a query on Grant (outer joins, one
+    statement): what the grant list shows without a statement per grant."""
+    ids = stmt.with_only_columns(Grant.id).order_by(None).scalar_subquery()
+    income, spending = income_by_grant(ids), spending_by_grant(ids)
+    return (
+        stmt.add_columns(income.c.received, income.c.co_funding, spending.c.spent)
+        .outerjoin(income, income.c.grant_id == Grant.id)
+        .outerjoin(spending, spending.c.grant_id == Grant.id)
+    )
+
+
+def money_of(row) -> GrantMoney:
+    """GrantMoney of a row from `with_money` (budget left empty)."""
+    grant = row.Grant
+    return GrantMoney(
+        grant_id=grant.id,
+        received=money(row.received),
+        co_funding=money(row.co_funding),
+        spent=money(row.spent),
+        awarded=grant.amount_awarded,
+    )
+
+
+def grant_list(session: Session, user: User, stmt: Select | None = None) -> list[tuple]:
+    """(grant, GrantMoney) for every grant the user may see (or those `stmt` selects from
+    them), with funder and centre loaded: one statement whatever the number of grants."""
+    stmt = stmt if stmt is not None else visible(Grant, user)
+    stmt = with_money(stmt.options(joinedload(Grant.funder), joinedload(Grant.centre)))
+    return [(row.Grant, money_of(row)) for row in session.execute(stmt)]
+
+
+def grant_money(session: Session, grant: Grant) -> GrantMoney:
+    """Received, co-funding, spent and the budget against spending of one grant.
+
+    Three statements: the income sums, the budget lines, the spending per category.
+    """
+    income = session.execute(select(income_by_grant([grant.id]))).first()
+    budget_lines = session.scalars(
+        select(GrantBudgetLine).where(GrantBudgetLine.grant_id == grant.id)
+    ).all()
+    spent_by_category = dict(
+        session.execute(
+            select(CostLine.category, func.sum(CostLine.amount))
+            .where(CostLine.grant_id == grant.id, CostLine.kind == CostKind.ACTUAL)
+            .group_by(CostLine.category)
+        ).all()
+    )
+    spent = {CostCategory(c).value: money(v) for c, v in spent_by_category.items()}
+    budget = [
+        BudgetRow(
+            line.category.value, line.description, line.amount, spent.get(line.category, ZERO)
+        )
+        for line in sorted(budget_lines, key=lambda b: list(CostCategory).index(b.category))
+    ]
+    # Spending in a category the budget left out still shows, against a budget of 0.
+    budgeted = {row.category for row in budget}
+    budget += [BudgetRow(c, "", ZERO, v) for c, v in spent.items() if c not in budgeted]
+    return GrantMoney(
+        grant_id=grant.id,
+        received=money(income.received if income else 0),
+        co_funding=money(income.co_funding if income else 0),
+        spent=sum(spent.values(), ZERO),
+        awarded=grant.amount_awarded,
+        budget=budget,
+    )
+
+
+def ledger_lines(session: Session, grant: Grant) -> tuple[list[IncomeLine], list[CostLine]]:
+    """The income and cost lines booked against the grant (two statements), newest first."""
+    income = session.scalars(
+        select(IncomeLine)
+        .where(IncomeLine.grant_id == grant.id)
+        .options(joinedload(IncomeLine.funder), joinedload(IncomeLine.donor))
+        .order_by(IncomeLine.booking_date.desc(), IncomeLine.id)
+    ).all()
+    costs = session.scalars(
+        select(CostLine)
+        .where(CostLine.grant_id == grant.id)
+        .order_by(CostLine.year.desc(), CostLine.category, CostLine.id)
+    ).all()
+    return list(income), list(costs)
