@@ -27,6 +27,7 @@ from fundtrack.income.models import (
     IncomeSource,
     StructuralRule,
 )
+from fundtrack.reports.models import JobState, ReportJob, SentReport
 
 __all__ = [
     "ApiToken",
@@ -52,11 +53,14 @@ __all__ = [
     "IncomeCategory",
     "IncomeLine",
     "IncomeSource",
+    "JobState",
     "Network",
     "Region",
+    "ReportJob",
     "ReportKind",
     "ReportObligation",
     "Role",
+    "SentReport",
     "StructuralRule",
     "User",
 ]

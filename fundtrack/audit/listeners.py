@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from fundtrack.audit.actor import current_actor
 from fundtrack.audit.models import AuditEvent
 
-# Bookkeeping of the token itself is not a change anybody needs to trace.
-_NOT_AUDITED = {"audit_events"}
+# Bookkeeping (the audit log itself, report jobs' progress) is not a change anybody traces.
+_NOT_AUDITED = {"audit_events", "report_jobs"}
 _QUIET_COLUMNS = {"api_tokens": {"last_used_at"}}
 _SECRET_COLUMNS = {"password_hash", "token_hash"}
 
@@ -23,6 +23,8 @@ def _plain(value):
         return value.value
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, bytes):  # a stored PDF: the log names it, it does not copy it
+        return f"<{len(value)} bytes>"
     return value
 
 

@@ -21,7 +21,8 @@ def svg_data_url(svg: str) -> str:
 
 def init_app(app) -> None:
     """Register the report routes, jobs and the template filter the report templates use."""
-    from fundtrack.reports import views  # noqa: F401  (adds the routes to `bp`)
+    from fundtrack.reports import jobs, views  # noqa: F401  (views add the routes to `bp`)
 
+    jobs.init_app(app)
     app.jinja_env.filters["svg_data_url"] = svg_data_url
     app.register_blueprint(bp)

@@ -1,0 +1,119 @@
+"""/api/v1 report PDFs: a centre's funding report, the national report as a background job.
+
+The same functions as the screens build them. A treasurer's token gets 404 for another
+centre's report and 403 for the national report. `POST /reports/national` answers 202 with
+the job's URL (also in `Location`); `GET /report-jobs/ID` says how far it is, and
+`/report-jobs/ID/report.pdf` serves the PDF once it is done.
+"""
+
+import marshmallow as ma
+from flask import url_for
+from flask.views import MethodView
+
+from fundtrack.api.auth import api_user
+from fundtrack.api.common import api_blueprint, storable_code
+from fundtrack.api.schemas import Strict, Year
+from fundtrack.errors import Conflict, NotFound
+from fundtrack.extensions import db
+from fundtrack.reports.centre_report import centre_pdf
+from fundtrack.reports.jobs import job_for, start_national_report
+from fundtrack.reports.models import JobState
+from fundtrack.reports.render import LANGUAGES
+from fundtrack.reports.views import pdf_response
+
+blp = api_blueprint(
+    "reports_api", "", "PDF reports: a centre's funding report, the national report."
+)
+
+
+class ReportQuery(ma.Schema):
+    year = Year(strict=False, required=True, metadata={"description": "fiscal year"})
+    lang = ma.fields.String(
+        load_default="en",
+        validate=ma.validate.OneOf(LANGUAGES),
+        metadata={"description": "the report's language (money follows the network)"},
+    )
+
+
+class NationalReportIn(Strict):
+    year = Year(required=True, metadata={"description": "fiscal year"})
+    lang = ma.fields.String(
+        load_default="en",
+        validate=ma.validate.OneOf(LANGUAGES),
+        metadata={"description": "the report's language (money follows the network)"},
+    )
+
+
+class JobSchema(ma.Schema):
+    id = ma.fields.String()
+    kind = ma.fields.String()
+    year = ma.fields.Integer()
+    language = ma.fields.String()
+    state = ma.fields.Enum(JobState, by_value=ma.fields.String)
+    done = ma.fields.Integer(metadata={"description": "centres prepared so far"})
+    total = ma.fields.Integer(metadata={"description": "centres to prepare (0 until known)"})
+    error = ma.fields.String()
+    url = ma.fields.Function(lambda job: url_for("reports_api.ReportJobView", job_id=job.id))
+    pdf_url = ma.fields.Function(
+        lambda job: (
+            url_for("reports_api.ReportJobPdf", job_id=job.id)
+            if job.state == JobState.DONE
+            else None
+        ),
+        metadata={"type": ["string", "null"]},
+    )
+
+
+@blp.route("/centres/<code>/report.pdf")
+class CentreReportPdf(MethodView):
+    @blp.arguments(ReportQuery, location="query", unknown=ma.RAISE)
+    @blp.response(200, content_type="application/pdf", description="the report")
+    @blp.alt_response(404, "NOT_FOUND")
+    def get(self, args, code):
+        """A centre's funding report for a year as PDF (costs, income by category, share, gap,
+        secured next year, the trend, open applications)."""
+        try:
+            if not storable_code(code):
+                raise LookupError(code)
+            pdf = centre_pdf(db.session, api_user(), code, args["year"], args["lang"])
+        except LookupError:
+            raise NotFound("code", f"no centre with code {code!r}") from None
+        return pdf_response(pdf, f"funding-report-{code}-{args['year']}.pdf")
+
+
+@blp.route("/reports/national")
+class NationalReport(MethodView):
+    @blp.arguments(NationalReportIn)
+    @blp.response(202, JobSchema, description="queued: follow `url` (also in Location)")
+    def post(self, args):
+        """Start the national report for a year (national office, admins, auditors)."""
+        job = start_national_report(api_user(), args["year"], args["lang"])
+        location = url_for("reports_api.ReportJobView", job_id=job.id)
+        return job, 202, {"Location": location}
+
+
+def _job(job_id: str):
+    job = job_for(api_user(), job_id)
+    if job is None:
+        raise NotFound("id", f"no report job {job_id!r}")
+    return job
+
+
+@blp.route("/report-jobs/<job_id>")
+class ReportJobView(MethodView):
+    @blp.response(200, JobSchema)
+    def get(self, job_id):
+        """How far a report job is; `pdf_url` once it is done. Only its own user sees it."""
+        return _job(job_id)
+
+
+@blp.route("/report-jobs/<job_id>/report.pdf")
+class ReportJobPdf(MethodView):
+    @blp.response(200, content_type="application/pdf", description="the report")
+    @blp.alt_response(409, "CONFLICT")
+    def get(self, job_id):
+        """The finished job's PDF; 409 while it is still being made or when it failed."""
+        job = _job(job_id)
+        if job.state != JobState.DONE:
+            raise Conflict("state", f"the report is {job.state.value}, not done")
+        return pdf_response(job.pdf, f"national-report-{job.year}.pdf")
