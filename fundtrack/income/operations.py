@@ -21,8 +21,10 @@ from fundtrack.errors import Conflict, DomainError, ValidationError
 from fundtrack.grants.ledger import grant_for_line
 from fundtrack.income.models import (
     Donor,
+    DonorKind,
     EarmarkedFund,
     Funder,
+    FunderType,
     FundingAgreement,
     IncomeCategory,
     IncomeLine,
@@ -36,6 +38,36 @@ INCOME_FIELDS = (
     "agreement", "fund", "grant", "reference", "description", "external_id",
 )  # fmt: skip
 BATCH_MAX = 1000
+
+# The RJ 650 category a funder type's income is reported under (DOMAIN.md). A funder of type
+# "other" may give under any category; every other type only under its own.
+CATEGORY_OF_FUNDER_TYPE = {
+    FunderType.MUNICIPALITY: IncomeCategory.GOVERNMENT,
+    FunderType.PROVINCE: IncomeCategory.GOVERNMENT,
+    FunderType.NATIONAL_GOVERNMENT: IncomeCategory.GOVERNMENT,
+    FunderType.HEALTH_INSURER: IncomeCategory.INSURERS_AND_CARE,
+    FunderType.CARE_PARTNER: IncomeCategory.INSURERS_AND_CARE,
+    FunderType.AFFILIATED_NONPROFIT: IncomeCategory.AFFILIATED_NONPROFITS,
+    FunderType.FOUNDATION: IncomeCategory.OTHER_NONPROFITS,
+    FunderType.LOTTERY: IncomeCategory.LOTTERY,
+    FunderType.COMPANY: IncomeCategory.COMPANIES,
+    FunderType.INDIVIDUAL: IncomeCategory.INDIVIDUALS,
+    FunderType.OTHER: IncomeCategory.OTHER,
+}
+# A donor gives as a person or a company; "other" covers tickets, sales and the like.
+CATEGORY_OF_DONOR_KIND = {
+    DonorKind.PERSON: IncomeCategory.INDIVIDUALS,
+    DonorKind.ORGANISATION: IncomeCategory.COMPANIES,
+}
+DONOR_CATEGORIES = {IncomeCategory.INDIVIDUALS, IncomeCategory.COMPANIES, IncomeCategory.OTHER}
+
+
+class PossibleDuplicate(Conflict):
+    """A line with the same centre, date, amount and counterparty is booked already.
+
+    Not a refusal of the line itself: the caller may book it anyway with `confirm_duplicate`
+    (a second identical instalment happens; a second entry of the same one is the mistake).
+    """
 
 
 @contextmanager
@@ -89,11 +121,75 @@ def _category(value) -> IncomeCategory:
         raise ValidationError("category", f"{value!r} is not an income category") from None
 
 
+def implied_category(funder: Funder | None, donor: Donor | None) -> IncomeCategory | None:
+    """The category a line from this funder (or its agreement) or donor is booked under."""
+    if funder is not None:
+        return CATEGORY_OF_FUNDER_TYPE[funder.type]
+    if donor is not None:
+        return CATEGORY_OF_DONOR_KIND[donor.kind]
+    return None
+
+
+def check_category(value, funder: Funder | None, donor: Donor | None) -> IncomeCategory:
+    """The line's category: the one given if it agrees with the counterparty, else refused.
+
+    None (or blank) takes the category the funder's type or the donor implies; a line with
+    neither must name one. The refusal names both categories, so the user sees which to pick.
+    """
+    implied = implied_category(funder, donor)
+    if value is None or value == "":
+        if implied is None:
+            raise ValidationError("category", "is required")
+        return implied
+    category = _category(value)
+    if funder is not None and funder.type != FunderType.OTHER and category != implied:
+        raise ValidationError(
+            "category",
+            f"{funder.name} is a {funder.type.value} funder: its income is {implied.value},"
+            f" not {category.value}",
+        )
+    if donor is not None and category not in DONOR_CATEGORIES:
+        raise ValidationError(
+            "category",
+            f"a gift from donor {donor.name} is {implied.value}, not {category.value}",
+        )
+    return category
+
+
+def possible_duplicate(
+    session: Session, centre: Centre, values: dict, exclude: int | None = None
+) -> IncomeLine | None:
+    """A stored line with the same centre, date, amount and counterparty, if there is one."""
+    query = select(IncomeLine).where(
+        IncomeLine.centre_id == centre.id,
+        IncomeLine.booking_date == values["booking_date"],
+        IncomeLine.amount == values["amount"],
+        IncomeLine.funder_id == values["funder"].id
+        if values["funder"] is not None
+        else IncomeLine.funder_id.is_(None),
+        IncomeLine.donor_id == values["donor"].id
+        if values["donor"] is not None
+        else IncomeLine.donor_id.is_(None),
+    )
+    if exclude is not None:
+        query = query.where(IncomeLine.id != exclude)
+    return session.scalars(query.order_by(IncomeLine.id).limit(1)).first()
+
+
+def counterparty_name(line: IncomeLine) -> str:
+    """Who the money came from, as a treasurer would name it."""
+    if line.funder is not None:
+        return line.funder.name
+    if line.donor is not None:
+        return line.donor.name
+    return line.description or line.reference or "-"
+
+
 def _resolve(session: Session, user: User, values: dict, line: IncomeLine | None) -> dict:
     """Check the merged values of a new or changed line; return the model's attributes."""
     refuse_unknown(values, INCOME_FIELDS, "an income line")
     merged = (_current(line) if line else {}) | values
-    require(merged, "centre", "date", "amount", "category")
+    require(merged, "centre", "date", "amount")
     if line is not None and merged["centre"] != line.centre.code:
         raise ValidationError("centre", "a line cannot move to another centre; book it anew")
     centre = line.centre if line else centre_by_code(session, user, merged["centre"])
@@ -147,7 +243,7 @@ def _resolve(session: Session, user: User, values: dict, line: IncomeLine | None
         "booking_date": merged["date"],
         "amount": merged["amount"],
         "currency": currency,
-        "category": _category(merged["category"]),
+        "category": check_category(merged.get("category"), funder, donor),
         "funder": funder,
         "donor": donor,
         "agreement": agreement,
@@ -160,10 +256,30 @@ def _resolve(session: Session, user: User, values: dict, line: IncomeLine | None
 
 
 def book_income(
-    session: Session, user: User, values: dict, source: IncomeSource = IncomeSource.MANUAL
+    session: Session,
+    user: User,
+    values: dict,
+    source: IncomeSource = IncomeSource.MANUAL,
+    *,
+    confirm_duplicate: bool = False,
 ) -> IncomeLine:
-    """Book one income line after checking every rule; flushed, not committed."""
-    line = IncomeLine(source=source, **_resolve(session, user, values, None))
+    """Book one income line after checking every rule; flushed, not committed.
+
+    A line like one already booked (same centre, date, amount and counterparty, no
+    external_id of its own) raises PossibleDuplicate unless `confirm_duplicate` is given.
+    """
+    resolved = _resolve(session, user, values, None)
+    if not confirm_duplicate and resolved["external_id"] is None:
+        twin = possible_duplicate(session, resolved["centre"], resolved)
+        if twin is not None:
+            raise PossibleDuplicate(
+                "confirm_duplicate",
+                f"income line {twin.id} of {twin.booking_date.isoformat()} has the same amount"
+                f" ({twin.amount}) and counterparty ({counterparty_name(twin)}); confirm to book"
+                " this one as well",
+                twin.id,
+            )
+    line = IncomeLine(source=source, **resolved)
     session.add(line)
     with refusing_closed_years("date"):
         session.flush()
@@ -171,7 +287,12 @@ def book_income(
 
 
 def book_income_batch(
-    session: Session, user: User, items: Iterable[dict], source: IncomeSource = IncomeSource.API
+    session: Session,
+    user: User,
+    items: Iterable[dict],
+    source: IncomeSource = IncomeSource.API,
+    *,
+    confirm_duplicate: bool = False,
 ) -> list[IncomeLine]:
     """Book every line or none: the first refused item raises, naming its index.
 
@@ -191,7 +312,9 @@ def book_income_batch(
             if key[1] is not None and key in seen:
                 raise ValidationError("external_id", f"repeats item {seen[key]} of this batch")
             seen[key] = index
-            lines.append(book_income(session, user, values, source))
+            lines.append(
+                book_income(session, user, values, source, confirm_duplicate=confirm_duplicate)
+            )
         except DomainError as error:
             raise error.at_index(index) from None
     return lines
