@@ -204,13 +204,18 @@ class Income(MethodView):
         user = api_user()
         try:
             if isinstance(values, list):
+                # The API keeps booking lines alike: platforms send an external_id to be safe.
                 lines = saved(
-                    lambda: operations.book_income_batch(db.session, user, values, IncomeSource.API)
+                    lambda: operations.book_income_batch(
+                        db.session, user, values, IncomeSource.API, confirm_duplicate=True
+                    )
                 )
                 body = IncomeBatchSchema().dump({"items": with_classification(lines)})
             else:
                 line = saved(
-                    lambda: operations.book_income(db.session, user, values, IncomeSource.API)
+                    lambda: operations.book_income(
+                        db.session, user, values, IncomeSource.API, confirm_duplicate=True
+                    )
                 )
                 body = IncomeSchema().dump(with_classification([line])[0])
         except IntegrityError:
