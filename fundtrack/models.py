@@ -27,7 +27,7 @@ from fundtrack.income.models import (
     IncomeSource,
     StructuralRule,
 )
-from fundtrack.reports.models import JobState, ReportJob, SentReport
+from fundtrack.reports.models import JobState, ReportDraft, ReportJob, SentReport
 
 __all__ = [
     "ApiToken",
@@ -56,6 +56,7 @@ __all__ = [
     "JobState",
     "Network",
     "Region",
+    "ReportDraft",
     "ReportJob",
     "ReportKind",
     "ReportObligation",

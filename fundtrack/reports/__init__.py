@@ -19,10 +19,26 @@ def svg_data_url(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
+def count(value) -> str:
+    """A counted quantity (a goal's target or result) in the network's locale: '1.250', '2,5'."""
+    from decimal import Decimal
+
+    from babel.numbers import format_decimal
+
+    from fundtrack.formatting import NO_VALUE, network_format
+
+    if value is None:
+        return NO_VALUE
+    value = Decimal(value)
+    value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    return format_decimal(value, locale=network_format().locale)
+
+
 def init_app(app) -> None:
     """Register the report routes, jobs and the template filter the report templates use."""
     from fundtrack.reports import jobs, views  # noqa: F401  (views add the routes to `bp`)
 
     jobs.init_app(app)
     app.jinja_env.filters["svg_data_url"] = svg_data_url
+    app.jinja_env.filters["number"] = count
     app.register_blueprint(bp)

@@ -42,6 +42,27 @@ class SentReport(db.Model):
     sent_by: Mapped[User | None] = relationship()
 
 
+class ReportDraft(db.Model):
+    """What people write for a report before it is sent: the narrative and the language.
+
+    One per report obligation; the grant report reads it, and sending keeps the PDF made
+    from it in `SentReport`.
+    """
+
+    __tablename__ = "report_drafts"
+    __table_args__ = (CheckConstraint("language IN ('nl', 'nb', 'en')", name="language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    obligation_id: Mapped[int] = mapped_column(
+        ForeignKey("grant_report_obligations.id", ondelete="CASCADE"), unique=True
+    )
+    narrative: Mapped[str] = mapped_column(Text, default="")  # Markdown, raw HTML off
+    language: Mapped[str] = mapped_column(String(5))
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+
+    obligation: Mapped[ReportObligation] = relationship()
+
+
 class JobState(enum.StrEnum):
     QUEUED = "queued"
     RUNNING = "running"

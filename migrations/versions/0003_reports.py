@@ -1,4 +1,4 @@
-"""reports: PDFs sent to grant makers, report jobs
+"""reports: PDFs sent to grant makers, report drafts (narratives), report jobs
 
 Revision ID: 0003_reports
 Revises: 0002_grants
@@ -37,6 +37,17 @@ def upgrade():
     with op.batch_alter_table('report_jobs', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_report_jobs_user_id'), ['user_id'], unique=False)
 
+    op.create_table('report_drafts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('obligation_id', sa.Integer(), nullable=False),
+    sa.Column('narrative', sa.Text(), nullable=False),
+    sa.Column('language', sa.String(length=5), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.CheckConstraint("language IN ('nl', 'nb', 'en')", name=op.f('ck_report_drafts_language')),
+    sa.ForeignKeyConstraint(['obligation_id'], ['grant_report_obligations.id'], name=op.f('fk_report_drafts_obligation_id_grant_report_obligations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_drafts')),
+    sa.UniqueConstraint('obligation_id', name=op.f('uq_report_drafts_obligation_id'))
+    )
     op.create_table('sent_reports',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('obligation_id', sa.Integer(), nullable=False),
@@ -58,6 +69,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table('sent_reports')
+    op.drop_table('report_drafts')
     with op.batch_alter_table('report_jobs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_report_jobs_user_id'))
 
