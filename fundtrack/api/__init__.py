@@ -28,6 +28,7 @@ RESOURCES = (
     "income",
     "costs",
     "funding_share",
+    "grants",
     "reports",
 )
 

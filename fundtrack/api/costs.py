@@ -23,6 +23,7 @@ class CostIn(Strict):
     amount = Money(required=True, metadata={"description": "0 or more"})
     currency = Currency(metadata={"description": "must be the centre's; defaults to it"})
     fund = Id(allow_none=True, metadata={"description": "earmarked fund the spending is from"})
+    grant = Id(allow_none=True, metadata={"description": "the grant the spending is for"})
     description = Text(10_000)
 
 
@@ -30,6 +31,7 @@ class CostSchema(CostIn):
     id = ma.fields.Integer(dump_only=True)
     centre = ma.fields.String(attribute="centre.code")
     fund = ma.fields.Integer(attribute="earmarked_fund_id", allow_none=True)
+    grant = ma.fields.Integer(attribute="grant_id", allow_none=True)
 
 
 class CostQuery(PageArgs):

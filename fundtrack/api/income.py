@@ -42,6 +42,7 @@ class IncomeIn(Strict):
     donor = Id(allow_none=True)
     agreement = Id(allow_none=True, metadata={"description": "makes the line structural or not"})
     fund = Id(allow_none=True, metadata={"description": "earmarked fund the money is for"})
+    grant = Id(allow_none=True, metadata={"description": "the grant it disburses or co-funds"})
     reference = Text(200)
     description = Text(10_000)
     external_id = Text(
@@ -59,6 +60,7 @@ class IncomeSchema(IncomeIn):
     donor = ma.fields.Integer(attribute="donor_id", allow_none=True)
     agreement = ma.fields.Integer(attribute="agreement_id", allow_none=True)
     fund = ma.fields.Integer(attribute="earmarked_fund_id", allow_none=True)
+    grant = ma.fields.Integer(attribute="grant_id", allow_none=True)
     fiscal_year = ma.fields.Integer(dump_only=True)
     source = Choice(IncomeSource, dump_only=True)
     structural = ma.fields.Boolean(dump_only=True)

@@ -173,3 +173,11 @@ def ledger_lines(session: Session, grant: Grant) -> tuple[list[IncomeLine], list
         .order_by(CostLine.year.desc(), CostLine.category, CostLine.id)
     ).all()
     return list(income), list(costs)
+
+
+def money_for(session: Session, grants: list[Grant]) -> dict[int, GrantMoney]:
+    """GrantMoney (without budget rows) of each grant, in one statement for the lot."""
+    if not grants:
+        return {}
+    stmt = with_money(select(Grant).where(Grant.id.in_([g.id for g in grants])))
+    return {row.Grant.id: money_of(row) for row in session.execute(stmt)}
