@@ -1,4 +1,5 @@
-"""/api/v1 report PDFs: a centre's funding report, the national report as a background job.
+"""/api/v1 report PDFs: grant reports (and the copies sent), a centre's funding report, and the
+national report as a background job.
 
 The same functions as the screens build them. A treasurer's token gets 404 for another
 centre's report and 403 for the national report. `POST /reports/national` answers 202 with
@@ -11,14 +12,16 @@ from flask import url_for
 from flask.views import MethodView
 
 from fundtrack.api.auth import api_user
-from fundtrack.api.common import api_blueprint, storable_code
+from fundtrack.api.common import api_blueprint, saved, storable_code
 from fundtrack.api.schemas import Strict, Year
 from fundtrack.errors import Conflict, NotFound
 from fundtrack.extensions import db
 from fundtrack.reports.centre_report import centre_pdf
+from fundtrack.reports.grant_report import grant_pdf
 from fundtrack.reports.jobs import job_for, start_national_report
 from fundtrack.reports.models import JobState
 from fundtrack.reports.render import LANGUAGES
+from fundtrack.reports.sending import send_report, sent_report
 from fundtrack.reports.views import pdf_response
 
 blp = api_blueprint(
@@ -117,3 +120,65 @@ class ReportJobPdf(MethodView):
         if job.state != JobState.DONE:
             raise Conflict("state", f"the report is {job.state.value}, not done")
         return pdf_response(job.pdf, f"national-report-{job.year}.pdf")
+
+
+class GrantReportQuery(ma.Schema):
+    obligation = ma.fields.Integer(
+        validate=ma.validate.Range(1, 2**31 - 1),
+        metadata={"description": "the report duty (default: the first unsent one)"},
+    )
+    lang = ma.fields.String(
+        validate=ma.validate.OneOf(LANGUAGES),
+        metadata={"description": "default: the draft's language, else the network's"},
+    )
+
+
+class SendIn(Strict):
+    lang = ma.fields.String(validate=ma.validate.OneOf(LANGUAGES))
+
+
+class SentSchema(ma.Schema):
+    obligation_id = ma.fields.Integer()
+    filename = ma.fields.String()
+    language = ma.fields.String()
+    sha256 = ma.fields.String()
+    size = ma.fields.Integer()
+    sent_at = ma.fields.DateTime()
+    sent_by = ma.fields.String(attribute="sent_by.email", allow_none=True)
+
+
+@blp.route("/grants/<int:grant_id>/report.pdf")
+class GrantReportPdf(MethodView):
+    @blp.arguments(GrantReportQuery, location="query", unknown=ma.RAISE)
+    @blp.response(200, content_type="application/pdf", description="the report")
+    @blp.alt_response(404, "NOT_FOUND")
+    def get(self, args, grant_id):
+        """The report for the grant maker, as it stands now, in the funder's language."""
+        try:
+            pdf = grant_pdf(
+                db.session, api_user(), grant_id, args.get("obligation"), args.get("lang")
+            )
+        except LookupError:
+            raise NotFound("id", f"no grant {grant_id}") from None
+        return pdf_response(pdf, f"grant-{grant_id}-report.pdf")
+
+
+@blp.route("/grants/<int:grant_id>/reports/<int:obligation_id>/send")
+class SendGrantReport(MethodView):
+    @blp.arguments(SendIn)
+    @blp.response(201, SentSchema)
+    def post(self, args, grant_id, obligation_id):
+        """Mark the report sent and keep exactly this PDF (with its SHA-256, who and when)."""
+        sent = saved(
+            lambda: send_report(db.session, api_user(), grant_id, obligation_id, args.get("lang"))
+        )
+        return sent
+
+
+@blp.route("/grants/<int:grant_id>/reports/<int:obligation_id>/sent.pdf")
+class SentGrantReport(MethodView):
+    @blp.response(200, content_type="application/pdf", description="the PDF as it was sent")
+    def get(self, grant_id, obligation_id):
+        """The report exactly as the grant maker received it."""
+        stored = sent_report(db.session, api_user(), grant_id, obligation_id)
+        return pdf_response(stored.pdf, stored.filename)

@@ -36,7 +36,7 @@ def count(value) -> str:
 
 def init_app(app) -> None:
     """Register the report routes, jobs and the template filter the report templates use."""
-    from fundtrack.reports import jobs, views  # noqa: F401  (views add the routes to `bp`)
+    from fundtrack.reports import grant_views, jobs, views  # noqa: F401  (routes join `bp`)
 
     jobs.init_app(app)
     app.jinja_env.filters["svg_data_url"] = svg_data_url

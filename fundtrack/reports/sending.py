@@ -1,0 +1,94 @@
+"""Sent is sent: the exact PDF a grant maker received is kept, with its SHA-256, who and when.
+
+`send_report` renders the obligation's report once, stores those bytes and marks the
+obligation sent; the stored PDF is what `sent_report` serves ever after, whatever changes in
+the books later. Drafts (narrative and language) can change until the report is sent.
+"""
+
+import hashlib
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fundtrack.auth.models import User
+from fundtrack.errors import Conflict, NotFound, ValidationError
+from fundtrack.grants.operations import require_manage_grant
+from fundtrack.grants.parts import update_obligation
+from fundtrack.reports.grant_report import (
+    default_language,
+    draft_of,
+    grant_pdf,
+    report_obligation,
+    visible_grant,
+)
+from fundtrack.reports.models import ReportDraft, SentReport
+from fundtrack.reports.render import LANGUAGES, report_language
+
+MAX_NARRATIVE = 100_000
+
+
+def _obligation(session: Session, user: User, grant_id: int, obligation_id: int):
+    try:
+        grant = visible_grant(session, user, grant_id)
+        return grant, report_obligation(grant, obligation_id)
+    except LookupError as error:
+        raise NotFound("id", str(error)) from None
+
+
+def save_draft(
+    session: Session, user: User, grant_id: int, obligation_id: int, narrative: str, language: str
+) -> ReportDraft:
+    """Keep the narrative (Markdown) and language of a report not yet sent; flushed."""
+    grant, obligation = _obligation(session, user, grant_id, obligation_id)
+    require_manage_grant(user, grant)
+    if language not in LANGUAGES:
+        raise ValidationError("language", f"one of {', '.join(LANGUAGES)}")
+    if len(narrative or "") > MAX_NARRATIVE:
+        raise ValidationError("narrative", f"at most {MAX_NARRATIVE} characters")
+    if obligation.sent_on is not None:
+        raise Conflict("obligation", "this report was sent; its PDF can no longer change")
+    draft = draft_of(session, obligation) or ReportDraft(obligation_id=obligation.id)
+    draft.narrative, draft.language = narrative or "", language
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def send_report(
+    session: Session, user: User, grant_id: int, obligation_id: int, language: str | None = None
+) -> SentReport:
+    """Render the report, keep its bytes and mark the obligation sent today; flushed."""
+    grant, obligation = _obligation(session, user, grant_id, obligation_id)
+    require_manage_grant(user, grant)
+    if obligation.sent_on is not None or _stored(session, obligation.id) is not None:
+        raise Conflict("obligation", "this report was sent already")
+    language = report_language(language or default_language(session, draft_of(session, obligation)))
+    pdf = grant_pdf(session, user, grant.id, obligation.id, language)
+    sent = SentReport(
+        obligation_id=obligation.id,
+        filename=f"grant-{grant.id}-{obligation.kind.value}-report-{obligation.due_date}.pdf",
+        language=language,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        pdf=pdf,
+        sent_by_id=user.id,
+    )
+    session.add(sent)
+    update_obligation(session, user, obligation, {"sent_on": date.today()})
+    session.flush()
+    return sent
+
+
+def _stored(session: Session, obligation_id: int) -> SentReport | None:
+    stmt = select(SentReport).where(SentReport.obligation_id == obligation_id)
+    return session.scalars(stmt).one_or_none()
+
+
+def sent_report(session: Session, user: User, grant_id: int, obligation_id: int) -> SentReport:
+    """The PDF as it was sent, for anyone who may see the grant; NotFound when not sent."""
+    _grant, obligation = _obligation(session, user, grant_id, obligation_id)
+    stored = _stored(session, obligation.id)
+    if stored is None:
+        raise NotFound("obligation", "this report has not been sent")
+    return stored
