@@ -92,10 +92,12 @@ def _register_blueprints(app: Flask) -> None:
     from fundtrack import formatting
     from fundtrack.auth.views import bp as auth_bp
     from fundtrack.centres import views as centre_views
+    from fundtrack.income.views import bp as income_bp
     from fundtrack.share.views import bp as share_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(share_bp)
+    app.register_blueprint(income_bp)
     centre_views.init_app(app)
     from fundtrack.api import init_api
     from fundtrack.auth.token_views import bp as api_tokens_bp
