@@ -107,6 +107,9 @@ def _register_blueprints(app: Flask) -> None:
     from fundtrack import reports
 
     reports.init_app(app)
+    from fundtrack.grants import views as grant_views
+
+    grant_views.init_app(app)
     formatting.init_app(app)
 
 

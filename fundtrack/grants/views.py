@@ -1,0 +1,89 @@
+"""Screens: the grant list, a grant's page with its ledger lines, and the state-move buttons."""
+
+from datetime import date
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from fundtrack.auth.access import NotAllowed, get_visible
+from fundtrack.errors import DomainError
+from fundtrack.extensions import db
+from fundtrack.forms import _ui_locale
+from fundtrack.grants import figures, operations
+from fundtrack.grants.models import Grant
+from fundtrack.grants.obligations import reports_due
+from fundtrack.money import parse_amount
+
+bp = Blueprint("grant_screens", __name__, url_prefix="/grants")
+
+STATE_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "awarded": _l("Awarded"),
+    "partly_awarded": _l("Partly awarded"),
+    "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn"),
+    "reporting": _l("Reporting"),
+    "closed": _l("Closed"),
+}
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _grant_or_404(grant_id: int) -> Grant:
+    grant = get_visible(db.session, Grant, grant_id, _user())
+    if grant is None:
+        abort(404)
+    return grant
+
+
+@bp.route("")
+@login_required
+def grant_list():
+    """Every application the user may see, with its money from the ledger."""
+    rows = figures.grant_list(db.session, _user())
+    due = reports_due(db.session, _user(), date.today())
+    return render_template("grants/list.html", rows=rows, due=due, states=STATE_LABELS)
+
+
+@bp.route("/<int:grant_id>")
+@login_required
+def grant_page(grant_id: int):
+    """One application: its figures, budget against spending, goals, reports and lines."""
+    grant = _grant_or_404(grant_id)
+    income, costs = figures.ledger_lines(db.session, grant)
+    return render_template(
+        "grants/grant.html",
+        grant=grant,
+        money=figures.grant_money(db.session, grant),
+        income=income,
+        costs=costs,
+        moves=operations.allowed_moves(grant) if _user().can_manage(grant.centre_id) else (),
+        states=STATE_LABELS,
+    )
+
+
+@bp.route("/<int:grant_id>/move", methods=["POST"])
+@login_required
+def move(grant_id: int):
+    """Move the application to the state of the button pressed (CSRF-checked by the app)."""
+    grant = _grant_or_404(grant_id)
+    amount = (request.form.get("amount_awarded") or "").strip()
+    try:
+        values = {}
+        if amount:
+            # Typed in the user's language, as every money field in the screens.
+            values["amount_awarded"] = parse_amount(amount, _ui_locale(), "amount_awarded")
+        operations.move_grant(db.session, _user(), grant, request.form.get("state"), **values)
+        db.session.commit()
+    except (DomainError, NotAllowed) as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    return redirect(url_for("grant_screens.grant_page", grant_id=grant_id))
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
