@@ -26,14 +26,14 @@ def test_build_writes_every_centres_report(app, books, tmp_path):
 
 
 def test_build_keeps_going_past_a_failing_centre_and_names_it(app, books, tmp_path, monkeypatch):
-    real = batch.centre_pdf
+    real = batch.centre_report
 
     def failing(session, user, code, *args, **kwargs):
         if code == "B":
             raise RuntimeError("the printer caught fire")
         return real(session, user, code, *args, **kwargs)
 
-    monkeypatch.setattr(batch, "centre_pdf", failing)
+    monkeypatch.setattr(batch, "centre_report", failing)
     result = app.test_cli_runner().invoke(
         args=["reports", "build", "--year", "2025", "--out", str(tmp_path), "--workers", "1"]
     )

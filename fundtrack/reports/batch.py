@@ -17,7 +17,8 @@ from sqlalchemy import select
 from fundtrack.auth.models import Role, User
 from fundtrack.centres.models import Centre
 from fundtrack.extensions import db
-from fundtrack.reports.centre_report import centre_pdf
+from fundtrack.reports.centre_report import TEMPLATE, centre_report
+from fundtrack.reports.render import html_to_pdf, in_language, render_html, report_language
 
 _worker_app: Flask | None = None
 _worker_cache: dict = {}
@@ -43,10 +44,15 @@ def _filename(code: str, year: int) -> str:
 
 def write_centre_report(code: str, year: int, language: str, out: str, cache=None) -> str:
     """Render one centre's report into `out` (in the current app context); its path."""
-    pdf = centre_pdf(db.session, reader(), code, year, language, cache=cache)
+    with in_language(language):
+        data = centre_report(db.session, reader(), code, year)
+        html = render_html(TEMPLATE, lang=report_language(language), **data)
+    # End the read transaction before the slow part: on SQLite every transaction holds the
+    # write lock (BEGIN IMMEDIATE), and the other workers are waiting for it.
+    db.session.rollback()
+    pdf = html_to_pdf(html, cache=cache)
     path = Path(out) / _filename(code, year)
     path.write_bytes(pdf)
-    db.session.rollback()  # end the read transaction; nothing was written
     return str(path)
 
 
