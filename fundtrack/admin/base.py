@@ -8,6 +8,8 @@ from enum import Enum
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
+from flask_admin.actions import action
+from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.model.form import converts
@@ -17,6 +19,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from fundtrack.admin.labels import COLUMN_LABELS
+from fundtrack.admin.lists import WordsFilterConverter, bulk_delete
 from fundtrack.auth.access import NotAllowed, centre_column, require_manage
 from fundtrack.auth.models import Role
 from fundtrack.centres.models import Centre
@@ -107,6 +110,7 @@ class SecureModelView(ModelView):
 
     form_base_class = CsrfForm
     model_form_converter = EnumValueConverter
+    filter_converter = WordsFilterConverter()
     column_labels = COLUMN_LABELS
     page_size = 50
     can_set_page_size = True
@@ -162,6 +166,14 @@ class SecureModelView(ModelView):
         except (TypeError, ValueError):
             return None
         return self.get_query().filter(self.model.id == row_id).one_or_none()
+
+    @action(
+        "delete",
+        admin_lazy_gettext("Delete"),
+        admin_lazy_gettext("Are you sure you want to delete selected records?"),
+    )
+    def action_delete(self, ids) -> None:
+        bulk_delete(self, ids)
 
     def _authorise_row(self, model) -> None:
         if not self._writes:

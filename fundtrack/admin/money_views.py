@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
@@ -11,6 +12,17 @@ from fundtrack.admin.base import (
     money_column,
     scoped_centres,
     scoped_rows,
+)
+from fundtrack.admin.lists import (
+    ListFeatures,
+    MonthFilter,
+    StructuralFilter,
+    bool_filter,
+    centre_filter,
+    enum_filter,
+    in_words,
+    row_filter,
+    year_filter,
 )
 from fundtrack.admin.operations_view import (
     AgreementOperations,
@@ -22,6 +34,7 @@ from fundtrack.admin.operations_view import (
 )
 from fundtrack.costs.models import CostLine
 from fundtrack.forms import MoneyField
+from fundtrack.grants.models import Grant
 from fundtrack.income.donors import DONOR_FIELDS
 from fundtrack.income.models import (
     Donor,
@@ -42,15 +55,18 @@ def _money(minimum: str = "0.01") -> dict:
 NONE = "(none)"
 
 
+def _agreement_label(agreement: FundingAgreement) -> str:
+    return f"{agreement.centre.code} {agreement}"
+
+
 def plain_dates(*fields: str) -> dict:
     """Plain YYYY-MM-DD inputs: the admin's date picker rewrites a date while it is typed."""
     return {field: {"data-role": "", "placeholder": "YYYY-MM-DD"} for field in fields}
 
 
-class CentreLineView(SecureModelView):
+class CentreLineView(ListFeatures, SecureModelView):
     """Rows that belong to a centre; the operations give them the centre's currency."""
 
-    column_filters = ["centre.code"]
     column_formatters = {
         "amount": money_column,
         "annual_amount": money_column,
@@ -75,8 +91,50 @@ class IncomeLineView(IncomeOperations, CentreLineView):
         "source",
     ]
     column_default_sort = ("booking_date", True)
-    column_filters = ["centre.code", "fiscal_year", "category", "booking_date", "source"]
+    column_filters = [
+        centre_filter(IncomeLine.centre_id),
+        year_filter(IncomeLine.fiscal_year, _l("Fiscal year")),
+        MonthFilter(IncomeLine.booking_date),
+        enum_filter(IncomeLine.category, _l("Category")),
+        row_filter(IncomeLine.funder_id, _l("Funder"), Funder, order_by=Funder.name),
+        row_filter(IncomeLine.donor_id, _l("Donor"), Donor, order_by=Donor.name),
+        row_filter(
+            IncomeLine.agreement_id, _l("Agreement"), FundingAgreement, label=_agreement_label,
+            load=(FundingAgreement.centre, FundingAgreement.funder),
+        ),
+        row_filter(IncomeLine.grant_id, _l("Grant"), Grant, order_by=Grant.project_name),
+        row_filter(
+            IncomeLine.earmarked_fund_id, _l("Earmarked fund"), EarmarkedFund,
+            order_by=EarmarkedFund.name,
+        ),
+        StructuralFilter(IncomeLine.agreement_id),
+        enum_filter(IncomeLine.source, _l("Source")),
+    ]  # fmt: skip
     column_searchable_list = ["reference", "description", "external_id"]
+    # A donor's or funder's name finds their lines (looked up first, then by indexed id).
+    search_relations = {IncomeLine.donor_id: Donor.name, IncomeLine.funder_id: Funder.name}
+    total_column = "amount"
+    year_column = "fiscal_year"
+    export_columns = [
+        ("booking_date", _l("Booking date"), "text"),
+        ("fiscal_year", _l("Fiscal year"), "int"),
+        ("centre.code", _l("Centre"), "text"),
+        ("category", _l("Category"), "text"),
+        ("amount", _l("Amount"), "money"),
+        ("currency", _l("Currency"), "text"),
+        ("funder.name", _l("Funder"), "text"),
+        ("donor.name", _l("Donor"), "text"),
+        ("agreement", _l("Agreement"), "text"),
+        ("grant.project_name", _l("Grant"), "text"),
+        ("earmarked_fund.name", _l("Earmarked fund"), "text"),
+        ("reference", _l("Reference"), "text"),
+        ("description", _l("Description"), "text"),
+        ("source", _l("Source"), "text"),
+    ]
+    export_formatters = {
+        "category": in_words("income_category"),
+        "source": in_words("income_source"),
+    }
     column_select_related_list = [
         IncomeLine.centre,
         IncomeLine.funder,
@@ -112,7 +170,30 @@ class IncomeLineView(IncomeOperations, CentreLineView):
 class CostLineView(CostOperations, CentreLineView):
     column_list = ["year", "centre.code", "kind", "category", "amount", "currency", "description"]
     column_default_sort = ("year", True)
-    column_filters = ["centre.code", "year", "kind", "category"]
+    column_filters = [
+        centre_filter(CostLine.centre_id),
+        year_filter(CostLine.year),
+        enum_filter(CostLine.kind, _l("Kind")),
+        enum_filter(CostLine.category, _l("Category")),
+        row_filter(CostLine.grant_id, _l("Grant"), Grant, order_by=Grant.project_name),
+        row_filter(
+            CostLine.earmarked_fund_id, _l("Earmarked fund"), EarmarkedFund,
+            order_by=EarmarkedFund.name,
+        ),
+    ]  # fmt: skip
+    column_searchable_list = ["description"]
+    total_column = "amount"
+    year_column = "year"
+    export_columns = [
+        ("year", _l("Year"), "int"),
+        ("centre.code", _l("Centre"), "text"),
+        ("kind", _l("Kind"), "text"),
+        ("category", _l("Category"), "text"),
+        ("amount", _l("Amount"), "money"),
+        ("currency", _l("Currency"), "text"),
+        ("description", _l("Description"), "text"),
+    ]
+    export_formatters = {"kind": in_words("cost_kind"), "category": in_words("cost_category")}
     column_select_related_list = [CostLine.centre]
     form_columns = ["centre", "year", "kind", "category", "amount", "description"]
     form_overrides = {"amount": MoneyField}
@@ -136,6 +217,24 @@ class FundingAgreementView(AgreementOperations, CentreLineView):
         "override_reason",
     ]
     column_select_related_list = [FundingAgreement.centre, FundingAgreement.funder]
+    column_filters = [
+        centre_filter(FundingAgreement.centre_id),
+        row_filter(FundingAgreement.funder_id, _l("Funder"), Funder, order_by=Funder.name),
+        bool_filter(FundingAgreement.recurring, _l("Recurring")),
+    ]
+    column_searchable_list = ["title"]
+    search_relations = {FundingAgreement.funder_id: Funder.name}
+    total_column = "annual_amount"
+    export_columns = [
+        ("centre.code", _l("Centre"), "text"),
+        ("funder.name", _l("Funder"), "text"),
+        ("title", _l("Title"), "text"),
+        ("start_date", _l("Start date"), "text"),
+        ("end_date", _l("End date"), "text"),
+        ("recurring", _l("Recurring"), "text"),
+        ("annual_amount", _l("Annual amount"), "money"),
+        ("currency", _l("Currency"), "text"),
+    ]
     # Overriding the structural rule is the national office's call, made on the rules screen.
     form_columns = [
         "centre",
@@ -154,30 +253,56 @@ class FundingAgreementView(AgreementOperations, CentreLineView):
     form_widget_args = plain_dates("start_date", "end_date")
 
 
-class DonorView(DonorOperations, SecureModelView):
+class DonorView(DonorOperations, ListFeatures, SecureModelView):
     column_list = ["name", "kind", "centre.code", "city", "email", "consent_contact"]
     column_formatters = {"kind": label_column}
     column_searchable_list = ["name", "email", "city"]
-    column_filters = ["centre.code", "kind", "consent_contact", "consent_newsletter"]
+    column_filters = [
+        centre_filter(Donor.centre_id),
+        enum_filter(Donor.kind, _l("Kind")),
+        bool_filter(Donor.consent_contact, _l("May be contacted")),
+        bool_filter(Donor.consent_newsletter, _l("Receives the newsletter")),
+    ]
+    export_columns = [
+        ("name", _l("Name"), "text"),
+        ("kind", _l("Kind"), "text"),
+        ("centre.code", _l("Centre"), "text"),
+        ("postcode", _l("Postcode"), "text"),
+        ("city", _l("City"), "text"),
+        ("email", _l("E-mail"), "text"),
+        ("consent_contact", _l("May be contacted"), "text"),
+        ("consent_newsletter", _l("Receives the newsletter"), "text"),
+    ]
+    export_formatters = {"kind": in_words("donor_kind")}
     column_select_related_list = [Donor.centre]
     form_columns = list(DONOR_FIELDS)
     form_args = {"centre": {"query_factory": scoped_centres, "validators": [DataRequired()]}}
 
 
-class EarmarkedFundView(FundOperations, SecureModelView):
+class EarmarkedFundView(FundOperations, ListFeatures, SecureModelView):
     column_list = ["name", "centre.code", "purpose", "end_date"]
+    column_searchable_list = ["name", "purpose"]
+    column_filters = [centre_filter(EarmarkedFund.centre_id)]
+    export_columns = [
+        ("name", _l("Name"), "text"),
+        ("centre.code", _l("Centre"), "text"),
+        ("purpose", _l("Purpose"), "text"),
+        ("end_date", _l("End date"), "text"),
+    ]
     column_select_related_list = [EarmarkedFund.centre]
     form_args = {"centre": {"query_factory": scoped_centres, "validators": [DataRequired()]}}
     form_widget_args = plain_dates("end_date")
 
 
-class FunderView(FunderOperations, SecureModelView):
+class FunderView(FunderOperations, ListFeatures, SecureModelView):
     """Funders are shared by the network; a treasurer may add their municipality."""
 
     column_list = ["name", "type"]
     column_formatters = {"type": label_column}
     column_searchable_list = ["name"]
-    column_filters = ["type"]
+    column_filters = [enum_filter(Funder.type, _l("Type"))]
+    export_columns = [("name", _l("Name"), "text"), ("type", _l("Type"), "text")]
+    export_formatters = {"type": in_words("funder_type")}
 
     @property
     def can_edit(self) -> bool:

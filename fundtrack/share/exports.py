@@ -125,24 +125,68 @@ def centre_years_table(code: str, name: str, points: Sequence[TrendPoint], curre
     return table
 
 
-def _csv_value(value, kind: Kind) -> str:
+def _csv_value(value, kind: Kind, decimal: str = ".") -> str:
     if value is None:
         return ""
     if kind == "money":
-        return str(round_money(value))
+        return str(round_money(value)).replace(".", decimal)
     if kind == "share":
-        return f"{Decimal(value):.6f}"
+        return f"{Decimal(value):.6f}".replace(".", decimal)
     return str(value)
 
 
-def to_csv(table: Table) -> str:
-    """The table as CSV text: a header row, then one line per row."""
+def csv_convention(language: str | None = None) -> tuple[str, str]:
+    """(field separator, decimal mark) as a spreadsheet in the user's language reads CSV.
+
+    Where the decimal mark is a comma (nl, nb, de, ...) Excel splits fields on semicolons;
+    elsewhere (en) on commas. Without a request, the machine convention: comma and dot.
+    """
+    if language is None:
+        from flask import has_request_context
+        from flask_babel import get_locale
+
+        locale = get_locale() if has_request_context() else None
+        if locale is None:
+            return ",", "."
+    else:
+        from babel import Locale
+
+        locale = Locale.parse(language)
+    decimal = locale.number_symbols.get("latn", locale.number_symbols).get("decimal", ".")
+    return (";", ",") if decimal == "," else (",", ".")
+
+
+def to_csv(table: Table, language: str | None = None) -> str:
+    """The table as CSV text: a header row, then one line per row, in the convention of
+    `language` (default: the user's UI language, see `csv_convention`)."""
+    separator, decimal = csv_convention(language)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=separator, lineterminator="\r\n")
     writer.writerow([column.header for column in table.columns])
     for row in table.rows:
-        writer.writerow([_csv_value(v, c.kind) for v, c in zip(row, table.columns, strict=True)])
+        writer.writerow(
+            [_csv_value(v, c.kind, decimal) for v, c in zip(row, table.columns, strict=True)]
+        )
     return out.getvalue()
+
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def download(table: Table, kind: str, filename: str):
+    """The table as a file to download: `kind` is csv or xlsx."""
+    from flask import Response
+
+    # A byte order mark lets Excel read the CSV's accents as UTF-8.
+    body = ("\ufeff" + to_csv(table)) if kind == "csv" else to_xlsx(table)
+    return Response(
+        body,
+        mimetype=EXPORT_TYPES[kind],
+        headers={"Content-Disposition": f'attachment; filename="{filename}.{kind}"'},
+    )
 
 
 def _cell_value(value, kind: Kind):

@@ -1,0 +1,490 @@
+"""What every admin list does beyond Flask-Admin's defaults: check against the bank.
+
+- filters whose dropdown values are the values they accept (Flask-Admin's own enum filters
+  offer 'manual' and then look up `IncomeSource['manual']` by *name*: a KeyError, a 500);
+- totals per currency of exactly the filtered rows, summed by the database;
+- export of exactly the filtered rows as CSV (in the user's language's convention) and XLSX
+  (numbers as numbers);
+- no edit or delete offered on a line of a closed fiscal year;
+- bulk delete through the domain operations, with ids as integers (PostgreSQL refuses
+  `integer = character varying`, SQLite silently compares);
+- cost bounded by the page, not the ledger: the count and the totals read at most
+  `COUNT_CAP` rows; search looks donors and funders up first, then lines by indexed ids.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from flask import abort, flash, has_request_context, request
+from flask_admin import expose
+from flask_admin.babel import lazy_gettext as admin_lazy_gettext
+from flask_admin.contrib.sqla import filters as sqla_filters
+from flask_admin.contrib.sqla import tools
+from flask_admin.model.template import DeleteRowAction, EditPopupRowAction, EditRowAction
+from flask_babel import format_date, gettext, ngettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from fundtrack.centres.locks import locked_years
+from fundtrack.extensions import db
+from fundtrack.money import CENT
+
+# The list's count and totals read at most this many filtered rows; beyond it the screen
+# says "more than" and asks for a narrower filter (a year, a month, a centre).
+COUNT_CAP = 50_000
+# A download holds at most this many rows (a year of the whole network fits).
+EXPORT_CAP = 200_000
+# Pickers in a filter list at most this many rows (a treasurer's donors, the funders).
+OPTIONS_CAP = 500
+# Search looks up at most this many matching donors or funders.
+SEARCH_IDS_CAP = 1_000
+
+
+class _Filter(sqla_filters.BaseSQLAFilter):
+    """A filter whose dropdown is made per request, for the user (Flask-Admin builds it once,
+    when the app starts, with nobody signed in)."""
+
+    def get_options(self, view):
+        if not has_request_context() or not current_user.is_authenticated:
+            return []
+        options = self.options() if callable(self.options) else self.options
+        return [(str(value), str(label)) for value, label in options or []]
+
+
+class _Equals(_Filter):
+    """column = value, the value checked (and converted) by `coerce` before it is used."""
+
+    def __init__(self, column, name, options=None, coerce=str, **kwargs):
+        super().__init__(column, name, options=options, **kwargs)
+        self.coerce = coerce
+
+    def clean(self, value):
+        try:
+            return self.coerce(value)
+        except (KeyError, TypeError) as error:  # validate() only catches ValueError
+            raise ValueError(str(error)) from None
+
+    def apply(self, query, value, alias=None):
+        return query.filter(self.get_column(alias) == value)
+
+    def operation(self):
+        return admin_lazy_gettext("equals")
+
+
+def enum_filter(column, name):
+    """An enum column's filter: options in words, values by the stored code."""
+    from fundtrack.admin.base import enum_label
+
+    enum_type = column.property.columns[0].type
+    enum_class = enum_type.enum_class
+
+    def options():
+        return [(code, str(enum_label(enum_type.name, code))) for code in enum_type.enums]
+
+    return _Equals(column, name, options=options, coerce=enum_class)
+
+
+def row_filter(column, name, model, label=str, scoped=True, order_by=None, load=()):
+    """A foreign key's filter: the rows of `model` the user may see, by id."""
+
+    def options():
+        query = select(model).options(*(joinedload(path) for path in load))
+        if scoped and hasattr(model, "centre_id") and not current_user.sees_all_centres:
+            query = query.where(model.centre_id == current_user.centre_id)
+        query = query.order_by(order_by if order_by is not None else model.id)
+        rows = db.session.scalars(query.limit(OPTIONS_CAP))
+        return [(str(row.id), label(row)) for row in rows]
+
+    return _Equals(column, name, options=options, coerce=int)
+
+
+def centre_filter(column, name=None):
+    """A centre, by id: every centre for the network's roles, a treasurer's own for her."""
+    from fundtrack.centres.models import Centre
+
+    def options():
+        query = select(Centre.id, Centre.code, Centre.name).order_by(Centre.code)
+        if not current_user.sees_all_centres:
+            query = query.where(Centre.id == current_user.centre_id)
+        return [(str(row.id), f"{row.code} {row.name}") for row in db.session.execute(query)]
+
+    return _Equals(column, name or _l("Centre"), options=options, coerce=int)
+
+
+def _years_offered():
+    today = date.today()
+    return [(str(year), str(year)) for year in range(today.year + 1, today.year - 15, -1)]
+
+
+def year_filter(column, name=None):
+    return _Equals(column, name or _l("Year"), options=_years_offered, coerce=int)
+
+
+class _BoolEquals(_Equals):
+    def __init__(self, column, name):
+        super().__init__(
+            column,
+            name,
+            options=lambda: [("1", gettext("yes")), ("0", gettext("no"))],
+            coerce=_yes_no,
+        )
+
+
+def _yes_no(value) -> bool:
+    if value not in ("0", "1"):
+        raise ValueError(f"{value!r} is neither 0 nor 1")
+    return value == "1"
+
+
+def bool_filter(column, name):
+    return _BoolEquals(column, name)
+
+
+class MonthFilter(_Filter):
+    """A calendar month, as on a bank statement: 'YYYY-MM'; served by a date index."""
+
+    def __init__(self, column, name=None):
+        super().__init__(column, name or _l("Month"), options=self._months)
+
+    @staticmethod
+    def _months():
+        today = date.today()
+        months = []
+        year, month = today.year, today.month
+        for _ in range(12 * 11):
+            first = date(year, month, 1)
+            months.append((first.strftime("%Y-%m"), format_date(first, "MMMM yyyy")))
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        return months
+
+    def clean(self, value):
+        try:
+            year, month = (int(part) for part in value.split("-"))
+            return date(year, month, 1)
+        except (AttributeError, TypeError):
+            raise ValueError(f"{value!r} is not a month (YYYY-MM)") from None
+
+    def apply(self, query, value, alias=None):
+        after = date(value.year + (value.month == 12), value.month % 12 + 1, 1)
+        column = self.get_column(alias)
+        return query.filter(column >= value, column < after)
+
+    def operation(self):
+        return admin_lazy_gettext("equals")
+
+
+class StructuralFilter(_Filter):
+    """Income lines that count as structural (their agreement is), or that do not."""
+
+    def __init__(self, column, name=None):
+        super().__init__(
+            column,
+            name or _l("Structural"),
+            options=lambda: [("1", gettext("yes")), ("0", gettext("no"))],
+        )
+
+    def clean(self, value):
+        return _yes_no(value)
+
+    def apply(self, query, value, alias=None):
+        from fundtrack.share.classification import classified_agreements
+
+        classified = classified_agreements()
+        # A few hundred agreements: their ids first, then the lines by an indexed IN list.
+        ids = list(db.session.scalars(select(classified.c.id).where(classified.c.structural)))
+        column = self.get_column(alias)
+        if value:
+            return query.filter(column.in_(ids)) if ids else query.filter(False)
+        if not ids:
+            return query
+        return query.filter(or_(column.is_(None), column.not_in(ids)))
+
+    def operation(self):
+        return admin_lazy_gettext("equals")
+
+
+class _ByValue:
+    """Flask-Admin's enum filters offer the stored values and then look them up by *name*
+    (`IncomeSource['manual']`): a KeyError and a 500 for the dropdown's own choice. These
+    take the value (and, for old links, the name); anything else is an invalid filter."""
+
+    def _member(self, value):
+        try:
+            return self.enum_class(value)
+        except ValueError:
+            try:
+                return self.enum_class[value]
+            except KeyError:
+                raise ValueError(f"{value!r} is not one of the choices") from None
+
+    def clean(self, value):
+        if self.enum_class is None:
+            return super().clean(value)
+        return self._member(value)
+
+
+class _ByValueList(_ByValue):
+    def clean(self, value):
+        if self.enum_class is None:
+            return super().clean(value)
+        return [self._member(part.strip()) for part in value.split(",") if part.strip()]
+
+
+class _EnumEquals(_ByValue, sqla_filters.EnumEqualFilter):
+    pass
+
+
+class _EnumNotEqual(_ByValue, sqla_filters.EnumFilterNotEqual):
+    pass
+
+
+class _EnumInList(_ByValueList, sqla_filters.EnumFilterInList):
+    pass
+
+
+class _EnumNotInList(_ByValueList, sqla_filters.EnumFilterNotInList):
+    pass
+
+
+class WordsFilterConverter(sqla_filters.FilterConverter):
+    """Column filters Flask-Admin makes by itself, with enums by value and in words."""
+
+    enum = (
+        _EnumEquals,
+        _EnumNotEqual,
+        sqla_filters.EnumFilterEmpty,
+        _EnumInList,
+        _EnumNotInList,
+    )
+
+    @sqla_filters.filters.convert("enum")
+    def conv_enum(self, column, name, options=None, **kwargs):
+        from fundtrack.admin.base import enum_label
+
+        if not options:
+            options = [(code, enum_label(column.type.name, code)) for code in column.type.enums]
+        return [f(column, name, options, **kwargs) for f in self.enum]
+
+
+def bulk_delete(view, ids) -> None:
+    """The admin's "Delete" on ticked rows: ids as integers (PostgreSQL refuses
+    `integer = character varying`), only rows the user may see, each through the view's own
+    delete (the domain operation, its checks, its audit), each refusal said."""
+    try:
+        wanted = [int(row_id) for row_id in ids]
+    except (TypeError, ValueError):
+        abort(400)
+    rows = view.get_query().filter(view.model.id.in_(wanted)).all()
+    deleted = sum(1 for row in rows if view.delete_model(row))
+    if deleted:
+        flash(
+            ngettext("%(num)s record was deleted.", "%(num)s records were deleted.", deleted),
+            "success",
+        )
+
+
+class ListFeatures:
+    """Mixed into SecureModelView: totals, exports, safe filters and bulk delete, locks.
+
+    A view names `total_column` (the money column summed per currency), `export_columns`
+    ((attribute path, label, kind) triples) and optionally `search_relations`
+    ({foreign key column: name column of the row it refers to}) and `year_column` (the
+    fiscal year that a lock freezes).
+    """
+
+    list_template = "admin/fundtrack_list.html"
+    total_column: str | None = None
+    export_columns: list[tuple[str, object, str]] = []
+    search_relations: dict = {}
+    year_column: str | None = None
+
+    # ---- filters: dropdowns made per request ---------------------------------------------
+
+    def _get_filter_groups(self):
+        groups: dict = {}
+        for index, flt in enumerate(self._filters or []):
+            groups.setdefault(str(flt.name), []).append(
+                {
+                    "index": index,
+                    "arg": self.get_filter_arg(index, flt),
+                    "operation": str(flt.operation()),
+                    "options": flt.get_options(self) or None,
+                    "type": flt.data_type,
+                }
+            )
+        return groups or None
+
+    # ---- the filtered query, counted and summed within bounds -------------------------------
+
+    def filtered_query(self, search, filters):
+        query = self.get_query()
+        joins: dict = {}
+        count_joins: dict = {}
+        if self._search_supported and search:
+            query, _count, joins, count_joins = self._apply_search(
+                query, None, joins, count_joins, search
+            )
+        if filters and self._filters:
+            query, _count, joins, count_joins = self._apply_filters(
+                query, None, joins, count_joins, filters
+            )
+        return query, joins
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        query, joins = self.filtered_query(search, filters)
+        count = self._count_and_totals(query)
+        for join in self._auto_joins:
+            query = query.options(joinedload(join))
+        query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
+        query = self._apply_pagination(query, page, page_size)
+        if execute:
+            query = query.all()
+            self._note_locked(query)
+        return count, query
+
+    def _count_and_totals(self, query) -> int:
+        """One statement over at most COUNT_CAP + 1 filtered rows: their number and, per
+        currency, their sum. Stored on the request for the template."""
+        model = self.model
+        money = getattr(model, self.total_column) if self.total_column else None
+        currency = getattr(model, "currency", None)
+        columns = [model.id]
+        if money is not None:
+            columns += [money.label("money"), currency.label("currency")]
+        capped = (
+            query.with_entities(*columns).order_by(None).limit(COUNT_CAP + 1).subquery("capped")
+        )
+        if money is None:
+            count = db.session.scalar(select(func.count()).select_from(capped))
+            totals = []
+        else:
+            rows = db.session.execute(
+                select(capped.c.currency, func.count(), func.sum(capped.c.money))
+                .group_by(capped.c.currency)
+                .order_by(capped.c.currency)
+            ).all()
+            count = sum(row[1] for row in rows)
+            # SQLite sums NUMERIC as floating point: back to exact cents.
+            totals = [(row[0], row[1], Decimal(row[2] or 0).quantize(CENT)) for row in rows]
+        request.fundtrack_list = {
+            "count": min(count, COUNT_CAP),
+            "capped": count > COUNT_CAP,
+            "totals": [] if count > COUNT_CAP else totals,
+            "summed": money is not None,
+        }
+        return min(count, COUNT_CAP)
+
+    def list_summary(self) -> dict:
+        return getattr(request, "fundtrack_list", None) or {}
+
+    # ---- search: donors' and funders' names through indexed ids -----------------------------
+
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        if not self.search_relations:
+            return super()._apply_search(query, count_query, joins, count_joins, search)
+        for term in search.split():
+            like = tools.parse_like_term(term)
+            conditions = [column.ilike(like) for column in self._own_search_columns()]
+            for foreign_key, name in self.search_relations.items():
+                target = name.class_
+                lookup = select(target.id).where(name.ilike(like))
+                if hasattr(target, "centre_id") and not current_user.sees_all_centres:
+                    lookup = lookup.where(target.centre_id == current_user.centre_id)
+                ids = list(db.session.scalars(lookup.limit(SEARCH_IDS_CAP)))
+                if ids:
+                    conditions.append(foreign_key.in_(ids))
+            query = query.filter(or_(*conditions))
+            if count_query is not None:
+                count_query = count_query.filter(or_(*conditions))
+        return query, count_query, joins, count_joins
+
+    def _own_search_columns(self):
+        return [getattr(self.model, name) for name in self.column_searchable_list]
+
+    # ---- locked lines: shown, not offered for change ---------------------------------------
+
+    def _note_locked(self, rows) -> None:
+        if self.year_column is None:
+            request.fundtrack_locked = set()
+            return
+        years = locked_years(db.session)
+        request.fundtrack_locked = {
+            row.id for row in rows if getattr(row, self.year_column) in years
+        }
+
+    def is_locked_row(self, row) -> bool:
+        return row.id in getattr(request, "fundtrack_locked", set())
+
+    def row_actions_for(self, row, actions):
+        if not self.is_locked_row(row):
+            return actions
+        changing = (EditRowAction, EditPopupRowAction, DeleteRowAction)
+        return [action for action in actions if not isinstance(action, changing)]
+
+    # ---- export of exactly the filtered rows --------------------------------------------
+
+    @expose("/download/<any(csv, xlsx):kind>/")
+    def download_view(self, kind: str):
+        from fundtrack.share import exports
+
+        if not self.export_columns:
+            abort(404)
+        view_args = self._get_list_extra_args()
+        sort_column = self._get_column_by_idx(view_args.sort)
+        if sort_column is not None:
+            sort_column = sort_column[0]
+        query, joins = self.filtered_query(view_args.search, view_args.filters)
+        for join in self._auto_joins:
+            query = query.options(joinedload(join))
+        query, joins = self._apply_sorting(query, joins, sort_column, view_args.sort_desc)
+        rows = query.limit(EXPORT_CAP).all()
+        table = exports.Table(
+            title=str(self.name),
+            columns=[
+                exports.Column(str(label), kind) for _path, label, kind in self.export_columns
+            ],
+        )
+        for row in rows:
+            table.rows.append(
+                [self._export_value(row, path) for path, _l, _k in self.export_columns]
+            )
+        name = self.endpoint.removeprefix("admin_").replace("_", "-")
+        return exports.download(table, kind, name)
+
+    def _export_value(self, row, path: str):
+        value = row
+        for part in path.split("."):
+            value = getattr(value, part, None)
+            if value is None:
+                return None
+        formatter = self.export_formatters.get(path) if self.export_formatters else None
+        if formatter is not None:
+            return formatter(value)
+        if isinstance(value, Decimal | int | date):
+            return value
+        return str(getattr(value, "value", value)) if not isinstance(value, str) else value
+
+    export_formatters: dict = {}
+
+
+def in_words(enum_name: str):
+    """An export formatter naming a stored code in the user's language."""
+    from fundtrack.admin.base import enum_label
+
+    return lambda value: str(enum_label(enum_name, value))
+
+
+__all__ = [
+    "COUNT_CAP",
+    "ListFeatures",
+    "MonthFilter",
+    "StructuralFilter",
+    "bool_filter",
+    "centre_filter",
+    "enum_filter",
+    "in_words",
+    "row_filter",
+    "year_filter",
+]
