@@ -111,3 +111,9 @@ def test_a_budget_of_200_lines_breaks_between_rows_with_the_header_repeated(sess
                 seen.append(n)
                 assert row.split(" € ")[0] in page
     assert seen == list(range(1, 201))
+
+
+def test_the_grant_page_offers_the_report(client, login_as, example):
+    login_as("treasurer", example.centre)
+    page = client.get(f"/grants/{example.grant.id}").get_data(as_text=True)
+    assert f"/grants/{example.grant.id}/report.pdf" in page
