@@ -181,7 +181,9 @@ def test_national_office_closes_a_year_and_is_named_as_the_locker(
     client, session, login_as, centres
 ):
     user = login_as("national")
-    response = client.post("/admin/fiscal-year-locks/new/", data={"year": "2023"})
+    response = client.post(
+        "/admin/fiscal-year-locks/close/", data={"year": "2023", "confirm": "yes"}
+    )
     assert response.status_code == 302
     lock = factories.first(session, FiscalYearLock, year=2023)
     assert lock.locked_by_id == user.id

@@ -44,7 +44,7 @@ def test_a_treasurer_without_a_centre_is_refused_with_the_field_named(client, se
 def test_closing_a_year_twice_says_so_plainly(client, session, login_as):
     session.add(FiscalYearLock(year=2023))
     login_as("national")
-    page = client.post("/admin/fiscal-year-locks/new/", data={"year": "2023"})
+    page = client.post("/admin/fiscal-year-locks/close/", data={"year": "2023", "confirm": "yes"})
     text = page.get_data(as_text=True)
     assert "year: 2023 is already closed" in text and "IntegrityError" not in text
 
@@ -172,7 +172,7 @@ def test_the_first_fiscal_month_cannot_change_once_income_is_booked(client, sess
 @pytest.mark.parametrize("year", ["0", "99999"])
 def test_a_year_outside_the_ledger_cannot_be_closed(client, session, login_as, year):
     login_as("national")
-    client.post("/admin/fiscal-year-locks/new/", data={"year": year})
+    client.post("/admin/fiscal-year-locks/close/", data={"year": year, "confirm": "yes"})
     assert factories.first(session, FiscalYearLock, year=int(year)) is None
 
 

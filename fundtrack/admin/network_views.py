@@ -1,5 +1,10 @@
 """Screens of the national office: network settings, regions, centres, locks, users, audit."""
 
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.model.template import EndpointLinkRowAction
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import PasswordField
@@ -9,8 +14,11 @@ from fundtrack.admin.base import SecureModelView, label_column
 from fundtrack.admin.labels import COLUMN_LABELS
 from fundtrack.admin.operations_view import CentreOperations, NetworkOperations, RegionOperations
 from fundtrack.audit.models import AuditEvent
+from fundtrack.auth.access import NotAllowed
 from fundtrack.auth.models import Role, User
+from fundtrack.centres import closing
 from fundtrack.centres.models import Centre, FiscalYearLock, Network, Region
+from fundtrack.errors import DomainError
 from fundtrack.extensions import db
 
 NETWORK_ROLES = (Role.ADMIN, Role.NATIONAL, Role.AUDITOR)
@@ -60,21 +68,108 @@ class CentreView(CentreOperations, SecureModelView):
     form_columns = ["code", "name", "municipality", "region", "currency", "active"]
 
 
+def _signed_in_admin() -> bool:
+    return current_user.is_authenticated and current_user.role == Role.ADMIN
+
+
+def _closed_by(_view, _context, model, _name) -> str:
+    user = db.session.get(User, model.locked_by_id) if model.locked_by_id else None
+    if user is None:
+        return ""
+    return f"{user.name} ({user.email})" if user.name else user.email
+
+
+def _closable_years(user) -> list[int]:
+    from fundtrack.centres.locks import locked_years
+
+    last = closing.last_ended_year(db.session)
+    closed = locked_years(db.session)
+    return [year for year in range(last, last - 15, -1) if year not in closed]
+
+
 class FiscalYearLockView(SecureModelView):
-    """Closing a year adds a lock; reopening it removes the lock (both audited)."""
+    """Closed years: closing shows what it freezes and asks to confirm (centres/closing.py);
+    reopening is the admin's, with a reason. Both are audited."""
 
     roles = NETWORK_ROLES
     writers = MANAGERS
     can_edit = False
+    can_delete = False
     column_list = ["year", "locked_at", "locked_by_id"]
+    column_labels = COLUMN_LABELS | {"locked_by_id": _l("Closed by")}
+    column_formatters = {"locked_by_id": _closed_by}
     column_default_sort = ("year", True)
     form_columns = ["year"]
     form_args = {"year": {"validators": [InputRequired(), NumberRange(min=1900, max=2999)]}}
 
-    def on_model_change(self, form, model, is_created):
-        super().on_model_change(form, model, is_created)
-        refuse_duplicate(model, "year", f"{model.year} is already closed")
-        model.locked_by_id = current_user.id
+    def get_list_row_actions(self):
+        actions = list(super().get_list_row_actions())
+        if _signed_in_admin():
+            actions.append(
+                EndpointLinkRowAction("fa fa-unlock", ".reopen_view", title=gettext("Reopen"))
+            )
+        return actions
+
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self):
+        """The year to close is picked here; what it freezes is shown before it happens."""
+        if not self._writes:
+            abort(403)
+        year = request.values.get("year")
+        if year:
+            return redirect(url_for(".close_view", year=year))
+        return redirect(url_for(".close_view"))
+
+    @expose("/close/", methods=("GET", "POST"))
+    def close_view(self):
+        if not self._writes:
+            abort(403)
+        user = current_user._get_current_object()
+        year = request.values.get("year")
+        years = _closable_years(user)
+        if year is None:
+            return self.render("admin/close_year.html", year=None, years=years, summary=None)
+        try:
+            year = closing.check_closable(db.session, user, year)
+        except (DomainError, NotAllowed) as error:
+            flash(str(error), "error")
+            return self.render("admin/close_year.html", year=None, years=years, summary=None)
+        if request.method == "POST" and request.form.get("confirm") == "yes":
+            try:
+                closing.close_year(db.session, user, year)
+                db.session.commit()
+            except (DomainError, NotAllowed) as error:
+                db.session.rollback()
+                flash(str(error), "error")
+                return redirect(url_for(".close_view"))
+            flash(gettext("Fiscal year %(year)s is closed; its figures are final.", year=year))
+            return redirect(url_for(".index_view"))
+        summary = closing.summary(db.session, user, year)
+        return self.render("admin/close_year.html", year=year, years=years, summary=summary)
+
+    @expose("/reopen/", methods=("GET", "POST"))
+    def reopen_view(self):
+        if not _signed_in_admin():
+            abort(403)
+        lock = self.get_one(request.values.get("id"))
+        if lock is None:
+            abort(404)
+        if request.method == "POST":
+            try:
+                closing.reopen_year(
+                    db.session,
+                    current_user._get_current_object(),
+                    lock.year,
+                    request.form.get("reason", ""),
+                )
+                db.session.commit()
+            except (DomainError, NotAllowed) as error:
+                db.session.rollback()
+                flash(str(error), "error")
+            else:
+                flash(gettext("Fiscal year %(year)s is open again.", year=lock.year))
+                return redirect(url_for(".index_view"))
+        return self.render("admin/reopen_year.html", lock=lock)
 
 
 class UserView(SecureModelView):

@@ -47,7 +47,10 @@ def _running() -> int | None:
 def _running_year() -> dict:
     if not current_user or not current_user.is_authenticated:
         return {}
-    return {"running_year": _running()}
+    from fundtrack.centres.locks import locked_years
+
+    # Closed years' figures are final: the pages say so next to the year.
+    return {"running_year": _running(), "closed_years": locked_years(db.session)}
 
 
 EXPORT_TYPES = {

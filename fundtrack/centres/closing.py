@@ -1,0 +1,116 @@
+"""Closing a fiscal year and reopening it: the national office's operations.
+
+Closing freezes every income and cost line of a year (`centres/locks.py` guards them); it is
+refused for a year that has not ended, because January's bookings of a year not yet begun
+would then be refused too. Reopening is the admin's alone and needs a reason, which the audit
+log keeps next to the removed lock.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from fundtrack.audit.actor import current_actor
+from fundtrack.audit.models import AuditEvent
+from fundtrack.auth.access import NotAllowed, require_network_manager
+from fundtrack.auth.models import Role, User
+from fundtrack.centres.locks import current_network
+from fundtrack.centres.models import FiscalYearLock
+from fundtrack.errors import Conflict, ValidationError
+
+
+@dataclass(frozen=True)
+class YearSummary:
+    """What closing a year freezes, per centre: its totals that year."""
+
+    year: int
+    currency: str
+    centres: list  # CentreFigures of fundtrack.share.figures
+    income: Decimal
+    structural: Decimal
+    costs: Decimal
+
+
+def last_ended_year(session: Session, today: date | None = None) -> int:
+    """The latest fiscal year that has ended by `today`."""
+    return current_network(session).fiscal_year_of(today or date.today()) - 1
+
+
+def check_closable(session: Session, user: User, year, today: date | None = None) -> int:
+    """The year as an int when `user` may close it now; else the reason, naming the field."""
+    require_network_manager(user)
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ValidationError("year", f"{year!r} is not a year") from None
+    if not 1900 <= year <= 2999:
+        raise ValidationError("year", f"{year} is outside the ledger (1900-2999)")
+    last = last_ended_year(session, today)
+    if year > last:
+        raise ValidationError(
+            "year", f"fiscal year {year} has not ended yet; the last year that has is {last}"
+        )
+    if session.scalar(select(FiscalYearLock.id).where(FiscalYearLock.year == year)):
+        raise Conflict("year", f"{year} is already closed")
+    return year
+
+
+def summary(session: Session, user: User, year: int) -> YearSummary:
+    """Each centre's totals for `year`: what the confirmation page shows before closing."""
+    from fundtrack.share.service import funding_share
+
+    figures = funding_share(session, user, year)
+    network = figures.network
+    return YearSummary(
+        year=year,
+        currency=figures.currency,
+        centres=figures.centres,
+        income=network.structural_income + network.incidental_income,
+        structural=network.structural_income,
+        costs=network.costs,
+    )
+
+
+def close_year(session: Session, user: User, year, today: date | None = None) -> FiscalYearLock:
+    """Close a fiscal year that has ended (national office and admins)."""
+    year = check_closable(session, user, year, today)
+    lock = FiscalYearLock(year=year, locked_by_id=user.id)
+    session.add(lock)
+    session.flush()
+    return lock
+
+
+def reopen_year(session: Session, user: User, year, reason: str) -> None:
+    """Reopen a closed year (admins only), with the reason the audit log keeps."""
+    if user.role != Role.ADMIN:
+        raise NotAllowed(f"{user.email} may not reopen a closed year; an administrator may")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("reason", "say why the year is reopened")
+    if len(reason) > 500:
+        raise ValidationError("reason", "at most 500 characters")
+    lock = session.scalars(select(FiscalYearLock).where(FiscalYearLock.year == year)).first()
+    if lock is None:
+        raise ValidationError("year", f"{year} is not closed")
+    actor = current_actor()
+    # The lock's removal is audited by the session hook; this event carries the why.
+    session.execute(
+        insert(AuditEvent),
+        [
+            {
+                "user_id": actor[0] if actor[0] is not None else user.id,
+                "actor": actor[1],
+                "action": "reopen",
+                "entity": "fiscal_year_locks",
+                "entity_id": str(lock.id),
+                "centre_id": None,
+                "before": {"year": lock.year, "locked_by_id": lock.locked_by_id},
+                "after": {"year": lock.year, "reason": reason},
+            }
+        ],
+    )
+    session.delete(lock)
+    session.flush()
