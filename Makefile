@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app fundtrack
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Development mode, asked for explicitly: the app then runs with a development SECRET_KEY
+# (and demo passwords); without it, it refuses to start unless SECRET_KEY is set.
+FUNDTRACK_ENV ?= development
+export FUNDTRACK_ENV
 # Parallel workers for the test suite; each gets a database of its own.
 WORKERS ?= auto
 

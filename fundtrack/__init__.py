@@ -79,6 +79,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     audit_listeners.install()
     locks.install()
 
+    from fundtrack import auth
+
+    auth.init_app(app)
+    if app.config.get("FUNDTRACK_PROXIES"):
+        # Behind a reverse proxy: the client's address (for throttling and the audit log)
+        # and the scheme come from this many trusted X-Forwarded-* hops.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["FUNDTRACK_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _register_blueprints(app)
     _register_cli(app)
     app.context_processor(_ui_language)

@@ -21,15 +21,28 @@ def _database_url(instance_path: str) -> str:
     return url
 
 
+def _environment() -> str:
+    return (os.environ.get("FUNDTRACK_ENV") or os.environ.get("FLASK_ENV") or "").lower()
+
+
 def is_production() -> bool:
-    env = os.environ.get("FUNDTRACK_ENV") or os.environ.get("FLASK_ENV") or ""
-    return env.lower() == "production"
+    return _environment() == "production"
+
+
+def is_development() -> bool:
+    """Development mode is asked for explicitly (`make run`, the tests); never a default."""
+    return _environment() == "development"
+
+
+def _minutes(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
 
 
 def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the settings for one application instance."""
     config: dict[str, Any] = {
-        "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY),
+        "SECRET_KEY": os.environ.get("SECRET_KEY")
+        or (DEFAULT_SECRET_KEY if is_development() else None),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BABEL_DEFAULT_LOCALE": os.environ.get("FUNDTRACK_LOCALE", "nl"),
@@ -41,14 +54,40 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": is_production(),
+        # Flask-Login's own remember cookie is never set: "keep me signed in" is a rotating,
+        # revocable token of ours (fundtrack.auth.sessions).
         "REMEMBER_COOKIE_SECURE": is_production(),
+        "FUNDTRACK_PRODUCTION": is_production(),
+        # How many reverse proxies in front of the app set X-Forwarded-For (0: none).
+        "FUNDTRACK_PROXIES": int(os.environ.get("FUNDTRACK_PROXIES", 0)),
+        # A session ends after this long without a request, and at the latest this long
+        # after signing in; "keep me signed in" lasts REMEMBER_DAYS unless used again.
+        "SESSION_IDLE_MINUTES": _minutes("FUNDTRACK_SESSION_IDLE_MINUTES", 30),
+        "SESSION_LIFETIME_MINUTES": _minutes("FUNDTRACK_SESSION_LIFETIME_MINUTES", 12 * 60),
+        "REMEMBER_DAYS": _minutes("FUNDTRACK_REMEMBER_DAYS", 14),
+        # Sign-in attempts, per e-mail address and per client address (Flask-Limiter syntax).
+        # memory:// counts per process; production with several workers wants Redis.
+        "RATELIMIT_STORAGE_URI": os.environ.get("FUNDTRACK_RATELIMIT_STORAGE", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "LOGIN_LIMIT_ACCOUNT": os.environ.get("FUNDTRACK_LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes"),
+        "LOGIN_LIMIT_ADDRESS": os.environ.get("FUNDTRACK_LOGIN_LIMIT_ADDRESS", "50 per 15 minutes"),
+        # argon2id cost: "standard" (OWASP: 19 MiB, 2 passes); the tests use "cheap".
+        "PASSWORD_HASH_PROFILE": "standard",
+        # Roles that must sign in with a second factor (TOTP or a recovery code).
+        "MFA_REQUIRED_ROLES": ("admin", "national"),
+        # Requests larger than this are refused with 413 before their body is read; the
+        # API's largest batch (1,000 income lines) fits well inside.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("FUNDTRACK_MAX_BODY_BYTES", 2 * 1024 * 1024)),
         "WTF_CSRF_TIME_LIMIT": None,
         "API_PAGE_SIZE_MAX": 500,
     }
     config.update(overrides or {})
-    if is_production() and config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, "", None):
+    key = config["SECRET_KEY"]
+    if not key or (key == DEFAULT_SECRET_KEY and not is_development()):
         raise ConfigError(
-            "SECRET_KEY must be set to a long random value in production "
-            "(FUNDTRACK_ENV=production)."
+            "SECRET_KEY must be set to a long random value; only development mode "
+            "(FUNDTRACK_ENV=development, as `make run` sets) runs without one."
         )
+    if is_production() and len(key) < 32:
+        raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
     return config

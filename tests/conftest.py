@@ -18,6 +18,10 @@ from fundtrack.extensions import db
 from tests import factories
 from tests.databases import fresh_database
 
+# Development mode is asked for explicitly, as `make run` does; the app refuses to start
+# without a real SECRET_KEY otherwise.
+os.environ.setdefault("FUNDTRACK_ENV", "development")
+
 
 def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
@@ -43,6 +47,8 @@ def app():
                 # The tests read English words; tests/test_translations.py checks the Dutch
                 # default and the other languages.
                 "BABEL_DEFAULT_LOCALE": "en",
+                # argon2id at its cheapest: hundreds of users are made per run.
+                "PASSWORD_HASH_PROFILE": "cheap",
             }
         )
         with app.app_context():
@@ -101,6 +107,14 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_login_counts(app):
+    """Sign-in throttling counts per test, not across the run."""
+    from fundtrack.auth.throttle import limiter
+
+    limiter.reset()
+
+
 @pytest.fixture
 def network(session):
     return factories.network(session)
@@ -112,11 +126,9 @@ def login_as(client, session, network):
 
     def login(role: str, centre=None, **kwargs):
         user = factories.user(session, role=role, centre=centre, **kwargs)
-        session.commit()
-        with client.session_transaction() as flask_session:
-            flask_session["_user_id"] = str(user.id)
-            flask_session["_fresh"] = True
-        return user
+        if role in client.application.config["MFA_REQUIRED_ROLES"]:
+            factories.enrol_mfa(session, user)
+        return factories.signed_in(client, session, user)
 
     return login
 

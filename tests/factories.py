@@ -135,3 +135,30 @@ def cost(session, centre, amount="1000.00", **kwargs) -> CostLine:
 
 def first(session, model, **where):
     return session.scalars(select(model).filter_by(**where)).first()
+
+
+def enrol_mfa(session, user) -> str:
+    """Turn on the second sign-in step for `user`; returns the TOTP secret."""
+    import pyotp
+
+    from fundtrack.auth.sessions import now
+
+    user.mfa_secret = pyotp.random_base32()
+    user.mfa_enabled_at = now()
+    session.flush()
+    return user.mfa_secret
+
+
+def signed_in(client, session, user):
+    """Sign the test client in as `user` with a real server-side session."""
+    from fundtrack.auth.sessions import SID_KEY, new_session
+
+    # Outside a request: a test request context would share the test's app context (and its
+    # `g`, where Flask-Login keeps the user it loaded) with the requests that follow.
+    _row, sid, _token = new_session(user)
+    session.commit()
+    with client.session_transaction() as flask_session:
+        flask_session["_user_id"] = str(user.id)
+        flask_session["_fresh"] = True
+        flask_session[SID_KEY] = sid
+    return user

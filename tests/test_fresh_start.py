@@ -15,7 +15,28 @@ def _cli(app, *args, input=None):
 
 
 def _sign_in(client, email, password):
-    return client.post("/login", data={"email": email, "password": password})
+    """Password, then (admins and the national office) a code from the authenticator app."""
+    response = client.post("/login", data={"email": email, "password": password})
+    if response.headers.get("Location") != "/login/code":
+        return response
+    import pyotp
+    from sqlalchemy import select
+
+    from fundtrack.auth.models import User
+    from fundtrack.extensions import db
+
+    user = db.session.scalars(select(User).where(User.email == email)).one()
+    return client.post("/login/code", data={"code": pyotp.TOTP(user.mfa_secret).now()})
+
+
+def _enrolled(session, email):
+    """The account's authenticator app is set up (README: at the first sign-in)."""
+    from sqlalchemy import select
+
+    from fundtrack.auth.models import User
+
+    factories.enrol_mfa(session, session.scalars(select(User).where(User.email == email)).one())
+    session.commit()
 
 
 def test_readme_production_steps_reach_a_booked_line_on_the_dashboard(app, client, session):
@@ -66,6 +87,7 @@ def test_readme_production_steps_reach_a_booked_line_on_the_dashboard(app, clien
     booked = client.post("/api/v1/income", json=line, headers=api)
     assert booked.status_code == 201, booked.get_json()
 
+    _enrolled(session, "office@inloop.test")
     assert _sign_in(client, "office@inloop.test", "a long admin password").status_code == 302
     page = client.get("/dashboard?year=2025").get_data(as_text=True)
     assert "Inloophuis Groningen" in page
@@ -119,7 +141,7 @@ def test_without_a_network_the_api_says_what_to_do_instead_of_failing(client, se
 
 def test_an_admin_without_a_network_signs_in_to_the_form_that_creates_it(client, session):
     factories.user(session, role="admin", email="first@inloop.test", password="first admin pw")
-    session.commit()
+    _enrolled(session, "first@inloop.test")
     signed_in = _sign_in(client, "first@inloop.test", "first admin pw")
     assert signed_in.headers["Location"].endswith("/setup")
     assert client.get("/dashboard").headers["Location"].endswith("/setup")
@@ -155,9 +177,11 @@ def test_an_admin_without_a_network_signs_in_to_the_form_that_creates_it(client,
 
 
 def test_other_roles_without_a_network_see_what_is_missing(client, session):
-    factories.user(session, role="national", email="office@inloop.test", password="national pw1")
-    session.commit()
-    _sign_in(client, "office@inloop.test", "national pw1")
+    factories.user(
+        session, role="national", email="office@inloop.test", password="national office pw1"
+    )
+    _enrolled(session, "office@inloop.test")
+    _sign_in(client, "office@inloop.test", "national office pw1")
     page = client.get("/dashboard")
     assert page.status_code == 503
     assert "network create" in page.get_data(as_text=True)

@@ -368,9 +368,8 @@ def test_rule_forms_refuse_a_post_without_csrf_token(app, session, net):
     )
     session.commit()  # the other app shares this session; its request end must not drop the rows
     client = csrf_app.test_client()
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(net.national.id)
-        flask_session["_fresh"] = True
+    factories.enrol_mfa(session, net.national)
+    factories.signed_in(client, session, net.national)
     data = {"funder_type": "foundation", "structural_by_default": "yes", "note": ""}
     assert client.post("/rules", data=data).status_code == 400
     assert client.post("/rules/agreements", data={"agreement_id": 1}).status_code == 400

@@ -4,9 +4,10 @@ from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from fundtrack.admin import money_views, network_views
+from fundtrack.admin import grant_views, money_views, network_views
 from fundtrack.admin.base import SecureIndexView
 from fundtrack.admin.labels import MENU
+from fundtrack.auth.headers import csp_nonce
 
 
 def init_admin(app: Flask) -> Admin:
@@ -15,8 +16,12 @@ def init_admin(app: Flask) -> Admin:
         name="fundtrack",
         index_view=SecureIndexView(url="/admin"),
         theme=Bootstrap4Theme(base_template="admin/fundtrack_master.html", fluid=True),
+        # Flask-Admin's inline scripts carry the request's nonce (see auth/headers.py).
+        csp_nonce_generator=csp_nonce,
     )
-    for view_class, model, name, category in money_views.VIEWS + network_views.VIEWS:
+    for view_class, model, name, category in (
+        money_views.VIEWS + grant_views.VIEWS + network_views.VIEWS
+    ):
         table = model.__tablename__
         admin.add_view(
             view_class(

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from fundtrack.admin.labels import COLUMN_LABELS
 from fundtrack.admin.lists import WordsFilterConverter, bulk_delete
-from fundtrack.auth.access import NotAllowed, centre_column, require_manage
+from fundtrack.auth.access import NotAllowed, centre_column, require_manage, visibility
 from fundtrack.auth.models import Role
 from fundtrack.centres.models import Centre
 from fundtrack.extensions import db
@@ -149,10 +149,8 @@ class SecureModelView(ModelView):
         return self._writes
 
     def _scope(self, query):
-        column = centre_column(self.model)
-        if column is None or current_user.sees_all_centres:
-            return query
-        return query.filter(column == current_user.centre_id)
+        clause = visibility(self.model, current_user)
+        return query if clause is None else query.filter(clause)
 
     def get_query(self):
         return self._scope(super().get_query())
@@ -219,9 +217,8 @@ def scoped_rows(model):
     """A query factory for pickers: rows of centres the current user may see."""
 
     def factory():
+        clause = visibility(model, current_user)
         query = db.session.query(model)
-        if not current_user.sees_all_centres:
-            query = query.filter(model.centre_id == current_user.centre_id)
-        return query
+        return query if clause is None else query.filter(clause)
 
     return factory

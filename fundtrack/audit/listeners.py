@@ -12,8 +12,11 @@ from fundtrack.audit.models import AuditEvent
 
 # Bookkeeping (the audit log itself, report jobs' progress) is not a change anybody traces.
 _NOT_AUDITED = {"audit_events", "report_jobs"}
-_QUIET_COLUMNS = {"api_tokens": {"last_used_at"}}
-_SECRET_COLUMNS = {"password_hash", "token_hash"}
+# Sessions and recovery codes are written at every sign-in; sign-ins have events of their own
+# (fundtrack.auth.events).
+_NOT_AUDITED |= {"user_sessions", "recovery_codes"}
+_QUIET_COLUMNS = {"api_tokens": {"last_used_at"}, "users": {"mfa_last_step"}}
+_SECRET_COLUMNS = {"password_hash", "token_hash", "mfa_secret"}
 
 
 def _plain(value):

@@ -1,6 +1,6 @@
 """Who may see and change which rows: the one place every screen, API call and PDF asks."""
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.models import User
@@ -18,14 +18,26 @@ def centre_column(model):
     return getattr(model, "centre_id", None)
 
 
-def scoped(stmt: Select, model, user: User) -> Select:
-    """Narrow a query on `model` to the rows `user` may see."""
+def visibility(model, user: User):
+    """The WHERE clause limiting `model` to the rows `user` may see, or None for all rows.
+
+    Rows of a model that is shared unless it names a centre (funders: a private person
+    belongs to one centre) are visible while they name none.
+    """
     if user.sees_all_centres:
-        return stmt
+        return None
     column = centre_column(model)
     if column is None:
-        return stmt
-    return stmt.where(column == user.centre_id)
+        return None
+    if getattr(model, "shared_without_centre", False):
+        return or_(column.is_(None), column == user.centre_id)
+    return column == user.centre_id
+
+
+def scoped(stmt: Select, model, user: User) -> Select:
+    """Narrow a query on `model` to the rows `user` may see."""
+    clause = visibility(model, user)
+    return stmt if clause is None else stmt.where(clause)
 
 
 def visible(model, user: User) -> Select:

@@ -103,3 +103,21 @@ def token_command(email: str, name: str) -> None:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
     click.echo(token)
+
+
+@users.command("reset-mfa")
+@click.argument("email")
+@with_appcontext
+def reset_mfa_command(email: str) -> None:
+    """Turn off a user's second sign-in step (a lost phone); they enrol again at sign-in."""
+    from fundtrack.auth import mfa
+    from fundtrack.auth.sessions import end_all_sessions
+
+    user = db.session.scalars(select(User).where(User.email == normalise_email(email))).first()
+    if user is None:
+        raise click.ClickException(f"no account with e-mail address {email}")
+    with acting_as("cli: users reset-mfa"):
+        mfa.reset(db.session, user)
+        end_all_sessions(db.session, user.id)
+        db.session.commit()
+    click.echo(f"{user.email} sets up the second step again at the next sign-in")

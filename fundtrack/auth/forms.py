@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, Length
 from wtforms.validators import ValidationError as FieldError
 
 from fundtrack.emails import normalise_email
@@ -33,3 +33,16 @@ LANGUAGES = [
 
 class LanguageForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=LANGUAGES)
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)])
+
+
+class ButtonForm(FlaskForm):
+    """No fields: the CSRF token of a button."""

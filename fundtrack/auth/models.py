@@ -4,10 +4,10 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, func
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from fundtrack.auth.passwords import check_new_password, hash_password, verify_password
 from fundtrack.centres.models import Centre
 from fundtrack.emails import normalise_email
 from fundtrack.enums import enum_column
@@ -40,6 +40,11 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # TOTP: the shared secret (base32) once enrolment is confirmed, and the last time step
+    # used, so that a code signs in once only.
+    mfa_secret: Mapped[str | None] = mapped_column(String(64))
+    mfa_enabled_at: Mapped[datetime | None]
+    mfa_last_step: Mapped[int | None]
 
     centre: Mapped[Centre | None] = relationship()
 
@@ -53,13 +58,19 @@ class User(UserMixin, db.Model):
         return check_locale(value) if value else None
 
     def set_password(self, password: str) -> None:
-        if len(password) < 10:
-            raise ValueError("password: at least 10 characters")
-        # Werkzeug's default is scrypt with a random salt.
-        self.password_hash = generate_password_hash(password)
+        """Refuse a short or common password (WeakPassword); store an argon2id hash.
+
+        Changing the hash ends every session of the user (fundtrack.auth.sessions).
+        """
+        check_new_password(password, self.email or "", self.name or "")
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return verify_password(self.password_hash, password)
+
+    @property
+    def mfa_enabled(self) -> bool:
+        return self.mfa_secret is not None and self.mfa_enabled_at is not None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -104,3 +115,38 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class UserSession(db.Model):
+    """One sign-in: the server's record of a browser session, which it can end.
+
+    The browser holds the session id (in Flask's signed cookie) and, with "keep me signed
+    in", a remember token in a cookie of its own; the table holds only their SHA-256 hashes.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    sid_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+    user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the TOTP app; only its SHA-256 hash is kept."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]

@@ -1,23 +1,33 @@
-"""Sign in, sign out, and the home page that shows what a role can do."""
+"""Sign in (password, then a code where the second step is on), sign out, the home page.
 
+Unknown e-mail addresses, inactive accounts and wrong passwords get the same answer after
+the same work (a password hash is checked in every case); failed attempts are throttled
+per account and per client address and, like every sign-in, written to the audit log.
+"""
+
+import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import session as cookie
 from flask_babel import gettext, refresh
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from fundtrack.auth.forms import LanguageForm, LoginForm
+from fundtrack.auth import events, mfa
+from fundtrack.auth.forms import CodeForm, LanguageForm, LoginForm
 from fundtrack.auth.models import Role, User
-from fundtrack.extensions import db, login_manager
+from fundtrack.auth.passwords import needs_rehash, verify_nobody
+from fundtrack.auth.sessions import end_session, start_session
+from fundtrack.auth.throttle import throttled, throttled_code
+from fundtrack.extensions import db
 
 bp = Blueprint("auth", __name__)
 
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+PENDING = "_mfa_pending"
+# The code must follow the password within this many seconds.
+PENDING_SECONDS = 300
 
 
 def landing_page(user: User) -> str:
@@ -40,27 +50,96 @@ def _safe_next(target: str | None) -> str:
     return landing_page(current_user)
 
 
+def _password_matches(user: User | None, password: str) -> bool:
+    """Check the password with the same work whether or not the account exists."""
+    if user is None:
+        return verify_nobody(password)
+    matches = user.check_password(password)
+    if matches and needs_rehash(user.password_hash):
+        # An older (Werkzeug) or cheaper hash: store it again at today's cost.
+        from fundtrack.auth.passwords import hash_password
+
+        user.password_hash = hash_password(password)
+    return matches and user.active
+
+
+def _refuse(form, template: str, user: User | None, email: str, reason: str):
+    events.record(events.REFUSED, user, email, reason=reason)
+    db.session.commit()
+    flash(gettext("Unknown e-mail address or wrong password."), "error")
+    return render_template(template, form=form), 401
+
+
+def _signed_in(user: User, remember: bool, how: str):
+    next_page = cookie.get(PENDING, {}).get("next") or request.args.get("next")
+    start_session(user, remember)
+    events.record(events.SIGNED_IN, user, second_step=how)
+    db.session.commit()
+    return redirect(_safe_next(next_page))
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@throttled
 def login():
     if current_user.is_authenticated:
         return redirect(landing_page(current_user))
     form = LoginForm()
-    if form.validate_on_submit():
-        user = db.session.scalars(
-            select(User).where(User.email == form.email.data.strip().lower())
-        ).one_or_none()
-        if user is None or not user.active or not user.check_password(form.password.data):
-            flash(gettext("Unknown e-mail address or wrong password."), "error")
-            return render_template("auth/login.html", form=form), 401
-        login_user(user, remember=form.remember.data)
-        return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form)
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form), 400 if form.is_submitted() else 200
+    user = db.session.scalars(select(User).where(User.email == form.email.data)).one_or_none()
+    if not _password_matches(user, form.password.data):
+        reason = "unknown" if user is None else "inactive" if not user.active else "password"
+        return _refuse(form, "auth/login.html", user, form.email.data, reason)
+    if user.mfa_enabled:
+        cookie.clear()
+        cookie[PENDING] = {
+            "user": user.id,
+            "remember": bool(form.remember.data),
+            "at": int(time.time()),
+            "next": request.args.get("next") or "",
+        }
+        db.session.commit()  # an upgraded hash
+        return redirect(url_for("auth.login_code"))
+    return _signed_in(user, bool(form.remember.data), "")
+
+
+def _pending_user() -> User | None:
+    pending = cookie.get(PENDING)
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    user = db.session.get(User, pending.get("user"))
+    return user if user is not None and user.active and user.mfa_enabled else None
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@throttled_code
+def login_code():
+    """The second step: a code from the authenticator app, or a recovery code."""
+    user = _pending_user()
+    if user is None:
+        cookie.pop(PENDING, None)
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if not form.validate_on_submit():
+        return render_template("auth/code.html", form=form), 400 if form.is_submitted() else 200
+    how = mfa.check_code(db.session, user, form.code.data)
+    if how is None:
+        events.record(events.REFUSED, user, reason="code")
+        db.session.commit()
+        flash(gettext("That code is not valid (or was used already)."), "error")
+        return render_template("auth/code.html", form=form), 401
+    if how == "recovery":
+        left = mfa.recovery_codes_left(db.session, user)
+        flash(gettext("You signed in with a recovery code; %(left)d left.", left=left), "info")
+    return _signed_in(user, bool(cookie.get(PENDING, {}).get("remember")), how)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
+    events.record(events.SIGNED_OUT, current_user._get_current_object())
+    end_session()
+    db.session.commit()
     return redirect(url_for("auth.login"))
 
 
@@ -95,6 +174,7 @@ def home_links(user: User) -> list[tuple[str, str]]:
         wanted.append((_l("Classification rules"), "share.rules"))
     if user.centre_id:
         wanted.append((_l("My centre's funding mix"), "share.my_centre"))
+    wanted.append((_l("Your account and sessions"), "account.index"))
     wanted.append((_l("API tokens"), "api_tokens.index"))
     wanted.append((_l("Books and settings"), "admin.index"))
     rules = current_app.url_map._rules_by_endpoint

@@ -10,7 +10,12 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fundtrack.auth.access import NotAllowed, require_manage, require_network_manager
+from fundtrack.auth.access import (
+    NotAllowed,
+    get_visible,
+    require_manage,
+    require_network_manager,
+)
 from fundtrack.auth.models import Role, User
 from fundtrack.centres.locks import reclassification_refused
 from fundtrack.errors import Conflict, ValidationError
@@ -25,16 +30,33 @@ from fundtrack.operations import (
     require,
 )
 
-FUNDER_FIELDS = ("name", "type")
+FUNDER_FIELDS = ("name", "type", "centre")
 AGREEMENT_FIELDS = (
     "funder", "centre", "title", "start", "end", "recurring", "annual_amount", "currency",
     "structural_override", "override_reason",
 )  # fmt: skip
 
 
-def _funder_values(session: Session, values: dict, funder: Funder | None) -> dict:
+def _funder_centre(session: Session, user: User, merged: dict, kind: FunderType):
+    """A private person funds one centre: the treasurer's own, or the one the office names
+    (`centre`, a code). Every other funder is shared by the network (None)."""
+    if kind != FunderType.INDIVIDUAL:
+        return None
+    if user.centre_id is not None:
+        return user.centre
+    if not merged.get("centre"):
+        return None  # the national office's choice: a person known to the whole network
+    return centre_by_code(session, user, merged["centre"])
+
+
+def _funder_values(session: Session, user: User, values: dict, funder: Funder | None) -> dict:
     refuse_unknown(values, FUNDER_FIELDS, "a funder")
-    merged = ({"name": funder.name, "type": funder.type} if funder else {}) | values
+    current = (
+        {"name": funder.name, "type": funder.type, "centre": funder.centre and funder.centre.code}
+        if funder
+        else {}
+    )
+    merged = current | values
     require(merged, "name", "type")
     name = merged["name"].strip()
     if not name:
@@ -48,15 +70,18 @@ def _funder_values(session: Session, values: dict, funder: Funder | None) -> dic
         same = same.where(Funder.id != funder.id)
     existing = session.scalar(same)
     if existing is not None:
+        if get_visible(session, Funder, existing, user) is None:
+            # Another centre's private funder: say nothing about it.
+            raise ValidationError("name", "is taken; add what tells them apart (a town)")
         raise Conflict("name", f"funder {existing} already has this name", existing)
-    return {"name": name, "type": kind}
+    return {"name": name, "type": kind, "centre": _funder_centre(session, user, merged, kind)}
 
 
 def create_funder(session: Session, user: User, values: dict) -> Funder:
     """Add a funder to the network's list; treasurers, the national office and admins may."""
     if user.role not in (Role.TREASURER, Role.NATIONAL, Role.ADMIN):
         raise NotAllowed(f"{user.email} may not add funders")
-    funder = Funder(**_funder_values(session, values, None))
+    funder = Funder(**_funder_values(session, user, values, None))
     session.add(funder)
     session.flush()
     return funder
@@ -65,7 +90,7 @@ def create_funder(session: Session, user: User, values: dict) -> Funder:
 def update_funder(session: Session, user: User, funder: Funder, values: dict) -> Funder:
     """Rename or retype a funder (national office and admins only: every centre shares it)."""
     require_network_manager(user)
-    for attribute, value in _funder_values(session, values, funder).items():
+    for attribute, value in _funder_values(session, user, values, funder).items():
         setattr(funder, attribute, value)
     session.flush()
     return funder

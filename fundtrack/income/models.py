@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -79,6 +80,13 @@ class Funder(db.Model):
     # A report on a grant above this amount needs an auditor's statement (Stiftelsen Dam:
     # NOK 300,000); None: the funder never asks for one.
     auditor_statement_threshold: Mapped[Decimal | None]
+    # Funders are shared by the network, except a private person (a bequest, a donor who
+    # signs an agreement): that funder belongs to the one centre that added it.
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"), index=True)
+    # fundtrack.auth.access: rows without a centre are everybody's.
+    shared_without_centre = True
+
+    centre: Mapped[Centre | None] = relationship()
 
     def __str__(self) -> str:
         return self.name
@@ -124,6 +132,9 @@ class FundingAgreement(db.Model):
     # None follows the funder type's rule; True/False is the national office's override.
     structural_override: Mapped[bool | None]
     override_reason: Mapped[str | None] = mapped_column(String(500))
+    # Four eyes: what a treasurer adds that would count as structural counts as incidental
+    # until the national office confirms it.
+    awaiting_confirmation: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     funder: Mapped[Funder] = relationship()
     centre: Mapped[Centre] = relationship()

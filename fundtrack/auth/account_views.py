@@ -1,0 +1,139 @@
+"""/account: the signed-in user's sessions, password and second sign-in step."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import session as cookie
+from flask_babel import gettext
+from flask_login import current_user, login_required
+
+from fundtrack.auth import events, mfa
+from fundtrack.auth.forms import ButtonForm, CodeForm, PasswordChangeForm
+from fundtrack.auth.models import UserSession
+from fundtrack.auth.passwords import WeakPassword
+from fundtrack.auth.sessions import (
+    current_session,
+    end_all_sessions,
+    end_session,
+    now,
+    sessions_of,
+    start_session,
+)
+from fundtrack.extensions import db
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+NEW_SECRET = "_mfa_new_secret"
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _page(password_form=None, status=200, recovery_codes=None):
+    here = current_session()
+    return (
+        render_template(
+            "auth/account.html",
+            sessions=sessions_of(db.session, _me()),
+            this_session=here.id if here else None,
+            button=ButtonForm(),
+            password_form=password_form or PasswordChangeForm(),
+            mfa_required=mfa.requires_mfa(_me(), current_app.config["MFA_REQUIRED_ROLES"]),
+            codes_left=mfa.recovery_codes_left(db.session, _me()),
+            recovery_codes=recovery_codes,
+        ),
+        status,
+    )
+
+
+@bp.route("", methods=["GET"])
+@login_required
+def index():
+    return _page()
+
+
+@bp.route("/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    """End every session of this user, this one included, and every remember token."""
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    user = _me()
+    events.record(events.SIGNED_OUT, user, everywhere="yes")
+    end_all_sessions(db.session, user.id)
+    end_session()
+    db.session.commit()
+    flash(gettext("You are signed out everywhere."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/sessions/<int:session_id>/end", methods=["POST"])
+@login_required
+def end_one(session_id: int):
+    row = db.session.get(UserSession, session_id)
+    if row is None or row.user_id != current_user.id:
+        abort(404)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    row.revoked_at = now()
+    db.session.commit()
+    flash(gettext("That session is ended."), "info")
+    return redirect(url_for("account.index"))
+
+
+@bp.route("/password", methods=["POST"])
+@login_required
+def change_password():
+    """A new password, given the current one; every other session ends, this one renews."""
+    form = PasswordChangeForm()
+    user = _me()
+    if not form.validate_on_submit():
+        return _page(password_form=form, status=400)
+    if not user.check_password(form.current.data):
+        form.current.errors.append(gettext("This is not your current password."))
+        return _page(password_form=form, status=400)
+    try:
+        user.set_password(form.new.data)
+    except WeakPassword as error:
+        form.new.errors.append(str(error).partition(": ")[2])
+        return _page(password_form=form, status=400)
+    db.session.flush()  # ends every session of the user, this one too
+    start_session(user)
+    db.session.commit()
+    flash(gettext("Your password is changed; other sessions are signed out."), "info")
+    return redirect(url_for("account.index"))
+
+
+@bp.route("/two-step", methods=["GET", "POST"])
+@login_required
+def mfa_setup():
+    """Enrol an authenticator app: scan the QR code, type its first code."""
+    user = _me()
+    secret = cookie.get(NEW_SECRET)
+    if not isinstance(secret, str) or len(secret) != 32:
+        secret = cookie[NEW_SECRET] = mfa.new_secret()
+    form = CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        codes = mfa.enable(db.session, user, secret, form.code.data)
+        if codes is not None:
+            cookie.pop(NEW_SECRET, None)
+            events.record(events.MFA_ON, user)
+            db.session.commit()
+            flash(gettext("The second sign-in step is on."), "info")
+            return _page(recovery_codes=codes)
+        form.code.errors.append(gettext("That code is not valid; try the next one."))
+        status = 400
+    uri = mfa.provisioning_uri(user, secret)
+    return render_template(
+        "auth/mfa_setup.html", form=form, qr=mfa.qr_svg(uri), secret=secret, uri=uri
+    ), status
+
+
+@bp.route("/two-step/recovery-codes", methods=["POST"])
+@login_required
+def new_recovery_codes():
+    if not ButtonForm().validate_on_submit() or not current_user.mfa_enabled:
+        abort(400)
+    codes = mfa.new_recovery_codes(db.session, _me())
+    db.session.commit()
+    return _page(recovery_codes=codes)

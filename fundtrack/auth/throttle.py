@@ -1,0 +1,67 @@
+"""Sign-in throttling per e-mail address and per client address (Flask-Limiter).
+
+Counts live in RATELIMIT_STORAGE_URI: memory:// (per process) by default, a redis:// URL in
+production so that every gunicorn worker shares them. Only failed attempts count, so people
+who type their password right are never slowed down by others' mistakes on their address.
+"""
+
+from flask import current_app, request, session
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from fundtrack.emails import normalise_email
+
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def _account_key() -> str:
+    try:
+        email = normalise_email(request.form.get("email", ""))
+    except Exception:  # a malformed address still counts, under its raw text
+        email = (request.form.get("email") or "").strip().lower()[:254]
+    return "account:" + email
+
+
+def _pending_key() -> str:
+    pending = session.get("_mfa_pending") or {}
+    return f"mfa:{pending.get('user', '-')}"
+
+
+def _failed(response) -> bool:
+    return response.status_code in (400, 401)
+
+
+def _account_limit() -> str:
+    return current_app.config["LOGIN_LIMIT_ACCOUNT"]
+
+
+def _address_limit() -> str:
+    return current_app.config["LOGIN_LIMIT_ADDRESS"]
+
+
+def throttled(view):
+    """Limit failed POSTs to `view` per client address and per account."""
+    view = limiter.limit(
+        _address_limit, methods=["POST"], deduct_when=_failed, scope="login-address"
+    )(view)
+    return limiter.limit(
+        _account_limit,
+        key_func=_account_key,
+        methods=["POST"],
+        deduct_when=_failed,
+        scope="login-account",
+    )(view)
+
+
+def throttled_code(view):
+    """Limit failed second-step codes per client address and per pending account."""
+    view = limiter.limit(
+        _address_limit, methods=["POST"], deduct_when=_failed, scope="code-address"
+    )(view)
+    return limiter.limit(
+        _account_limit,
+        key_func=_pending_key,
+        methods=["POST"],
+        deduct_when=_failed,
+        scope="code-account",
+    )(view)
