@@ -58,6 +58,7 @@ COLUMN_LABELS = {
     "entity_id": _l("Row"),
     "centre_id": _l("Centre (id)"),
     "new_password": _l("New password (leave empty to keep)"),
+    "grant": _l("Grant"),
 }
 
 MENU = {
@@ -75,4 +76,6 @@ MENU = {
     "Closed years": _l("Closed years"),
     "Users": _l("Users"),
     "Audit log": _l("Audit log"),
+    "Grants": _l("Grants"),
+    "Grant applications": _l("Grant applications"),
 }

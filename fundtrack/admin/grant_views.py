@@ -1,0 +1,377 @@
+"""Admin screens for grant applications, with goals, budget, allocations and reports inline.
+
+Every write goes through `fundtrack.grants.operations` and `fundtrack.grants.parts`, as the
+API's do: the application first, then each inline row added, changed or deleted, all in one
+transaction (a refused row leaves the whole form unsaved). Flask-Admin's own `populate_obj`
+is never called, so no row reaches the database around the rules. Rows are scoped exactly
+like income; another centre's application answers 404 by id.
+"""
+
+from flask import abort, request
+from flask_admin import expose
+from flask_admin.contrib.sqla.fields import InlineModelFormList
+from flask_admin.contrib.sqla.form import InlineModelConverter
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import or_, select
+from wtforms.validators import Optional
+
+from fundtrack.admin.base import label_column, money_column, scoped_centres
+from fundtrack.admin.operations_view import OperationsView
+from fundtrack.auth.access import visible
+from fundtrack.errors import DomainError
+from fundtrack.extensions import db
+from fundtrack.forms import MoneyField
+from fundtrack.grants import operations, parts
+from fundtrack.grants.models import (
+    Grant,
+    GrantAllocation,
+    GrantBudgetLine,
+    GrantGoal,
+    ReportObligation,
+)
+from fundtrack.income.models import Funder
+
+# The inline lists: form attribute -> (fields sent to the operations, what a row is called).
+GOAL_FIELDS = ("kind", "description", "unit", "target", "achieved", "as_of", "result")
+BUDGET_FIELDS = ("category", "description", "amount")
+OBLIGATION_FIELDS = ("kind", "due_date", "sent_on", "note")
+
+
+NONE = "(none)"
+
+
+def plain_dates(*fields: str) -> dict:
+    """Plain YYYY-MM-DD inputs (as on the income screens)."""
+    return {field: {"data-role": "", "placeholder": "YYYY-MM-DD"} for field in fields}
+
+
+def scoped_funders():
+    """Funders the current user may pick: the shared ones (and their centre's own)."""
+    return db.session.scalars(visible(Funder, current_user).order_by(Funder.name)).all()
+
+
+def grants_for_lines():
+    """Grants a ledger line of the user's centres may name: a centre's own applications and
+    the national office's applications allocated to it (all of them for the office)."""
+    stmt = select(Grant).order_by(Grant.project_name, Grant.id)
+    if not current_user.sees_all_centres:
+        allocated = select(GrantAllocation.grant_id).where(
+            GrantAllocation.centre_id == current_user.centre_id
+        )
+        stmt = stmt.where(or_(Grant.centre_id == current_user.centre_id, Grant.id.in_(allocated)))
+    return db.session.scalars(stmt).all()
+
+
+def grant_label(grant: Grant) -> str:
+    return f"{grant.project_name} ({grant.centre.code if grant.centre else grant.funder.name})"
+
+
+class GrantLineForm:
+    """For the income and cost screens: the line's grant, picked from the scoped grants,
+    preset by `?grant=ID` (the "book with the grant filled in" links of a grant's page)."""
+
+    def values(self, form) -> dict:
+        values = super().values(form)
+        grant = form.grant.data if hasattr(form, "grant") else None
+        values["grant"] = grant.id if grant is not None else None
+        return values
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        grant_id = request.args.get("grant", type=int)
+        if request.method == "GET" and grant_id and hasattr(form, "grant"):
+            grant = next((g for g in grants_for_lines() if g.id == grant_id), None)
+            if grant is not None:
+                form.grant.data = grant
+                if grant.centre is not None and hasattr(form, "centre"):
+                    form.centre.data = grant.centre
+                if hasattr(form, "funder") and getattr(form.funder, "data", None) is None:
+                    form.funder.data = grant.funder
+        return form
+
+
+GRANT_PICKER = {"query_factory": grants_for_lines, "get_label": grant_label, "blank_text": NONE}
+
+
+class OperationsOnly(InlineModelFormList):
+    """Inline rows are saved by the grant view through the operations, never directly."""
+
+    def populate_obj(self, obj, name) -> None:
+        return None
+
+
+class OperationsInlineConverter(InlineModelConverter):
+    inline_field_list_type = OperationsOnly
+
+
+def _project_link(_view, _context, model, _name):
+    from flask import url_for
+
+    url = url_for("grant_screens.grant_page", grant_id=model.id)
+    return Markup('<a href="{}">{}</a>').format(url, model.project_name)
+
+
+def _applicant(_view, _context, model, _name):
+    return model.centre.code if model.centre else _l("National office")
+
+
+class GrantOperations(OperationsView):
+    """The application through create/update/delete_grant; its inline rows through `parts`."""
+
+    fields = {
+        "centre": "centre",
+        "funder": "funder",
+        "programme": "programme",
+        "project_name": "project_name",
+        "project_leader": "project_leader",
+        "summary": "summary",
+        "start_date": "start",
+        "end_date": "end",
+        "amount_requested": "amount_requested",
+        "amount_awarded": "amount_awarded",
+        "chance": "chance",
+        "recurring": "recurring",
+        "auditor_statement_required": "auditor_statement_required",
+    }
+    delete_with = staticmethod(operations.delete_grant)
+
+    def values(self, form) -> dict:
+        values = super().values(form)
+        # Unticked: as the funder's threshold asks; ticked: required whatever the amount.
+        values["auditor_statement_required"] = values["auditor_statement_required"] or None
+        return values
+
+    def create_with(self, session, user, values, form=None):
+        grant = operations.create_grant(session, user, values)
+        self._save_parts(session, user, grant, form)
+        return grant
+
+    def update_with(self, session, user, grant, values, form=None):
+        if self._changed(grant, values):
+            operations.update_grant(session, user, grant, values)
+        self._save_parts(session, user, grant, form)
+        return grant
+
+    def create_model(self, form):
+        row, done = self._run(lambda s, u: self.create_with(s, u, self.values(form), form))
+        if done:
+            self.after_model_change(form, row, True)
+            return row
+        return False
+
+    def update_model(self, form, model):
+        _row, done = self._run(lambda s, u: self.update_with(s, u, model, self.values(form), form))
+        if done:
+            self.after_model_change(form, model, False)
+        return done
+
+    @staticmethod
+    def _changed(grant: Grant, values: dict) -> bool:
+        """Whether the form changes the application itself (a closed one refuses any change,
+        so a form that only shows it must not call the operation)."""
+        current = operations._current(grant)
+        for name, value in values.items():
+            if name == "auditor_statement_required" and value is None:
+                if current[name]:
+                    return True
+                continue
+            if current.get(name) != value:
+                return True
+        return False
+
+    # Inline rows ---------------------------------------------------------------------------
+
+    def _save_parts(self, session, user, grant: Grant, form) -> None:
+        if form is None:
+            return
+        self._each(form, "goals", grant.goals, GOAL_FIELDS, _l("Goal"),
+                   add=lambda v: parts.add_goal(session, user, grant, v),
+                   change=lambda row, v: parts.update_goal(session, user, row, v),
+                   remove=lambda row: parts.delete_goal(session, user, row))  # fmt: skip
+        self._each(form, "budget_lines", grant.budget_lines, BUDGET_FIELDS, _l("Budget line"),
+                   add=lambda v: parts.add_budget_line(session, user, grant, v),
+                   change=lambda row, v: parts.update_budget_line(session, user, row, v),
+                   remove=lambda row: parts.delete_budget_line(session, user, row))  # fmt: skip
+        self._each(form, "obligations", grant.obligations, OBLIGATION_FIELDS, _l("Report"),
+                   add=lambda v: parts.add_obligation(session, user, grant, v),
+                   change=lambda row, v: parts.update_obligation(session, user, row, v),
+                   remove=lambda row: parts.delete_obligation(session, user, row))  # fmt: skip
+        self._allocations(session, user, grant, form)
+
+    @staticmethod
+    def _rows(form, name, rows):
+        """(row or None, subform, delete?) for each inline entry of the form."""
+        field = getattr(form, name, None)
+        if field is None:
+            return []
+        by_id = {str(row.id): row for row in rows}
+        found = []
+        for entry in field.entries:
+            row = by_id.get(str(entry.get_pk() or ""))
+            found.append((row, entry.form, row is not None and field.should_delete(entry)))
+        return found
+
+    def _each(self, form, name, rows, names, label, *, add, change, remove) -> None:
+        for number, (row, subform, delete) in enumerate(self._rows(form, name, rows), 1):
+            try:
+                if delete:
+                    remove(row)
+                    continue
+                values = {f: _plain(getattr(subform, f).data) for f in names}
+                if row is None:
+                    add({k: v for k, v in values.items() if v is not None})
+                elif any(_plain(getattr(row, f)) != v for f, v in values.items()):
+                    change(row, values)
+            except DomainError as error:
+                raise type(error)(f"{label} {number}, {error.field}", error.message) from None
+
+    def _allocations(self, session, user, grant: Grant, form) -> None:
+        for number, (row, subform, delete) in enumerate(
+            self._rows(form, "allocations", grant.allocations), 1
+        ):
+            try:
+                centre, amount = subform.centre.data, subform.amount.data
+                if row is not None and (delete or row.centre_id != getattr(centre, "id", None)):
+                    parts.remove_allocation(session, user, row)
+                    row = None
+                if delete:
+                    continue
+                if row is None or row.amount != amount:
+                    code = centre.code if centre is not None else None
+                    parts.allocate(session, user, grant, code, amount)
+            except DomainError as error:
+                label = _l("Allocation")
+                raise type(error)(f"{label} {number}, {error.field}", error.message) from None
+
+
+def _plain(value):
+    return getattr(value, "value", value)
+
+
+def _inline(model, columns, money=(), dates=(), **extra) -> tuple:
+    options = {
+        "form_columns": ["id", *columns],
+        "form_overrides": {name: MoneyField for name in money},
+        "form_args": {name: {"validators": [Optional()]} for name in money},
+        "form_widget_args": plain_dates(*dates),
+    }
+    for key, value in extra.items():
+        options[key] = options.get(key, {}) | value
+    return (model, options)
+
+
+class GrantView(GrantOperations):
+    """Applications with their goals, budget lines, allocations and report duties inline;
+    the state moves are the buttons on the application's own page (linked from the list)."""
+
+    inline_model_form_converter = OperationsInlineConverter
+    inline_models = [
+        _inline(GrantGoal, GOAL_FIELDS, money=("target", "achieved"), dates=("as_of",)),
+        _inline(GrantBudgetLine, BUDGET_FIELDS, money=("amount",)),
+        _inline(
+            GrantAllocation, ("centre", "amount"), money=("amount",),
+            form_args={"centre": {"query_factory": lambda: scoped_centres().all()}},
+        ),
+        _inline(ReportObligation, OBLIGATION_FIELDS, dates=("due_date", "sent_on")),
+    ]  # fmt: skip
+    column_list = [
+        "project_name",
+        "funder",
+        "centre",
+        "state",
+        "start_date",
+        "end_date",
+        "amount_requested",
+        "amount_awarded",
+        "currency",
+    ]
+    column_labels = {
+        **OperationsView.column_labels,
+        "project_name": _l("Project"),
+        "centre": _l("Applicant"),
+        "state": _l("State"),
+        "programme": _l("Programme"),
+        "project_leader": _l("Project leader"),
+        "summary": _l("Summary"),
+        "amount_requested": _l("Requested"),
+        "amount_awarded": _l("Awarded"),
+        "chance": _l("Chance (%)"),
+        "auditor_statement_required": _l("Auditor's statement required"),
+        "goals": _l("Goals"),
+        "budget_lines": _l("Budget lines"),
+        "allocations": _l("Allocations to centres"),
+        "obligations": _l("Reports owed"),
+        "target": _l("Target"),
+        "achieved": _l("Achieved"),
+        "as_of": _l("As of"),
+        "unit": _l("Unit"),
+        "result": _l("Result"),
+        "due_date": _l("Due date"),
+        "sent_on": _l("Sent on"),
+        "note": _l("Note"),
+    }
+    column_formatters = {
+        "project_name": _project_link,
+        "centre": _applicant,
+        "state": label_column,
+        "amount_requested": money_column,
+        "amount_awarded": money_column,
+    }
+    column_default_sort = ("start_date", True)
+    column_searchable_list = ["project_name", "programme"]
+    column_select_related_list = [Grant.funder, Grant.centre]
+    form_columns = [
+        "centre",
+        "funder",
+        "programme",
+        "project_name",
+        "project_leader",
+        "summary",
+        "start_date",
+        "end_date",
+        "amount_requested",
+        "amount_awarded",
+        "chance",
+        "recurring",
+        "auditor_statement_required",
+    ]
+    form_overrides = {"amount_requested": MoneyField, "amount_awarded": MoneyField}
+    form_args = {
+        "centre": {
+            "query_factory": scoped_centres,
+            "allow_blank": True,
+            "blank_text": _l("National office (for the network)"),
+        },
+        "funder": {"query_factory": scoped_funders},
+        "amount_requested": {"validators": [Optional()]},
+        "amount_awarded": {"validators": [Optional()]},
+    }
+    form_widget_args = plain_dates("start_date", "end_date")
+
+    def _authorise_row(self, model) -> None:
+        # The operations authorise (the national office manages the network's applications).
+        return None
+
+    def _visible_or_404(self, row_id):
+        if row_id is not None and self.get_one(row_id) is None:
+            abort(404)
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        self._visible_or_404(request.args.get("id"))
+        return super().edit_view()
+
+    @expose("/details/")
+    def details_view(self):
+        self._visible_or_404(request.args.get("id"))
+        return super().details_view()
+
+    @expose("/delete/", methods=("POST",))
+    def delete_view(self):
+        self._visible_or_404(request.form.get("id"))
+        return super().delete_view()
+
+
+VIEWS = [(GrantView, Grant, "Grant applications", "Grants")]
