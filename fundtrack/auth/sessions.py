@@ -232,7 +232,7 @@ def _set_remember_cookie(response):
 def _forget_previous_request() -> None:
     # `g` lives as long as the app context, which a test (or a CLI command that makes
     # requests) may share between requests: what one request loaded must not serve the next.
-    for key in ("fundtrack_session", "_login_user", "remember_cookie"):
+    for key in ("fundtrack_session", "_login_user", "remember_cookie", "csp_nonce"):
         g.pop(key, None)
 
 

@@ -132,7 +132,16 @@ def _csv_value(value, kind: Kind, decimal: str = ".") -> str:
         return str(round_money(value)).replace(".", decimal)
     if kind == "share":
         return f"{Decimal(value):.6f}".replace(".", decimal)
-    return str(value)
+    return neutralise_formula(str(value))
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading apostrophe before a formula's first sign."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def csv_convention(language: str | None = None) -> tuple[str, str]:
