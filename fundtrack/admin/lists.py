@@ -118,8 +118,38 @@ def _years_offered():
     return [(str(year), str(year)) for year in range(today.year + 1, today.year - 15, -1)]
 
 
-def year_filter(column, name=None):
+def year_filter(column, name=None, calendar=False):
+    """A fiscal year column (`column = year`), or with `calendar` a date or time column
+    within that calendar year (a range, so its index serves it)."""
+    if calendar:
+        return _CalendarYear(column, name or _l("Year"), options=_years_offered, coerce=int)
     return _Equals(column, name or _l("Year"), options=_years_offered, coerce=int)
+
+
+class _CalendarYear(_Equals):
+    def apply(self, query, value, alias=None):
+        column = self.get_column(alias)
+        return query.filter(column >= date(value, 1, 1), column < date(value + 1, 1, 1))
+
+
+def kind_filter(column, name=None):
+    """The kind of record an audit event is about, in words."""
+    from fundtrack.audit.words import KINDS
+
+    return _Equals(
+        column,
+        name or _l("Kind of record"),
+        options=lambda: [(table, str(label)) for table, label in KINDS.items()],
+        coerce=_known_kind,
+    )
+
+
+def _known_kind(value: str) -> str:
+    from fundtrack.audit.words import KINDS
+
+    if value not in KINDS:
+        raise ValueError(f"{value!r} is not a kind of record")
+    return value
 
 
 class _BoolEquals(_Equals):
@@ -446,12 +476,14 @@ class ListFeatures:
                 exports.Column(str(label), kind) for _path, label, kind in self.export_columns
             ],
         )
-        for row in rows:
-            table.rows.append(
-                [self._export_value(row, path) for path, _l, _k in self.export_columns]
-            )
+        table.rows.extend(self.export_rows(rows))
         name = self.endpoint.removeprefix("admin_").replace("_", "-")
         return exports.download(table, kind, name)
+
+    def export_rows(self, rows):
+        """The download's rows: one list of plain values per row, as `export_columns` says."""
+        for row in rows:
+            yield [self._export_value(row, path) for path, _label, _kind in self.export_columns]
 
     def _export_value(self, row, path: str):
         value = row
@@ -483,6 +515,7 @@ __all__ = [
     "StructuralFilter",
     "bool_filter",
     "centre_filter",
+    "kind_filter",
     "enum_filter",
     "in_words",
     "row_filter",

@@ -3,7 +3,7 @@
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.model.template import EndpointLinkRowAction
-from flask_babel import gettext
+from flask_babel import format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,6 +12,14 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from fundtrack.admin.base import SecureModelView, label_column
 from fundtrack.admin.labels import COLUMN_LABELS
+from fundtrack.admin.lists import (
+    ListFeatures,
+    MonthFilter,
+    centre_filter,
+    kind_filter,
+    row_filter,
+    year_filter,
+)
 from fundtrack.admin.operations_view import CentreOperations, NetworkOperations, RegionOperations
 from fundtrack.audit.models import AuditEvent
 from fundtrack.auth.access import NotAllowed
@@ -204,16 +212,107 @@ class UserView(SecureModelView):
             raise ValueError("new_password: a new account needs a password")
 
 
-class AuditEventView(SecureModelView):
-    """The audit log, read-only for everybody; a treasurer sees their centre's events."""
+def _words(model):
+    from flask import request
+
+    cached = getattr(request, "fundtrack_words", {})
+    if model.id not in cached:
+        from fundtrack.audit.words import describe
+
+        cached.update({w.event_id: w for w in describe(db.session, [model])})
+        request.fundtrack_words = cached
+    return cached[model.id]
+
+
+def _word(attribute):
+    return lambda _view, _context, model, _name: getattr(_words(model), attribute)
+
+
+def _changes_html(_view, _context, model, _name):
+    from markupsafe import Markup, escape
+
+    items = "".join(
+        f"<li><span class='field'>{escape(c.label)}</span>: <del>{escape(c.old)}</del> → "
+        f"<ins>{escape(c.new)}</ins></li>"
+        for c in _words(model).changes
+    )
+    return Markup(f"<ul class='changes'>{items}</ul>") if items else ""
+
+
+def _record_words(_view, _context, model, _name) -> str:
+    words = _words(model)
+    return f"{words.kind}: {words.record}" if words.record else words.kind
+
+
+class AuditEventView(ListFeatures, SecureModelView):
+    """The audit trail in words, read-only for everybody; a treasurer sees her centre's.
+
+    Who (by name), when, what (the record as a person names it, its centre) and each changed
+    field's old and new value in the user's language (fundtrack/audit/words.py); filters by
+    centre, user, kind of record and period; exportable for the auditor.
+    """
 
     writers = ()
     can_view_details = True
-    column_list = ["at", "actor", "action", "entity", "entity_id", "centre_id"]
+    column_list = ["at", "actor", "action", "entity", "centre_id", "changes"]
+    column_labels = COLUMN_LABELS | {
+        "entity": _l("Record"),
+        "centre_id": _l("Centre"),
+        "changes": _l("Changes"),
+    }
+    column_formatters = {
+        "at": lambda _v, _c, model, _n: format_datetime(model.at, "short"),
+        "actor": _word("who"),
+        "action": _word("action"),
+        "entity": _record_words,
+        "centre_id": _word("centre"),
+        "changes": _changes_html,
+    }
+    column_sortable_list = ["at"]
     column_default_sort = ("at", True)
-    column_filters = ["actor", "action", "entity", "entity_id", "centre_id", "at"]
+    column_filters = [
+        centre_filter(AuditEvent.centre_id),
+        row_filter(AuditEvent.user_id, _l("Who"), User, label=lambda u: u.name or u.email,
+                   scoped=False, order_by=User.email),
+        kind_filter(AuditEvent.entity),
+        MonthFilter(AuditEvent.at, _l("Month")),
+        year_filter(AuditEvent.at, _l("Year"), calendar=True),
+    ]  # fmt: skip
     # Counting a long log on every page load is waste: show next/previous only.
     simple_list_pager = True
+    export_columns = [
+        ("at", _l("When"), "text"),
+        ("who", _l("Who"), "text"),
+        ("action", _l("Action"), "text"),
+        ("kind", _l("Kind"), "text"),
+        ("record", _l("Record"), "text"),
+        ("centre", _l("Centre"), "text"),
+        ("changes", _l("Changes"), "text"),
+    ]
+
+    def get_list(self, *args, **kwargs):
+        from flask import request
+
+        from fundtrack.audit.words import describe
+
+        count, rows = super().get_list(*args, **kwargs)
+        if isinstance(rows, list):
+            request.fundtrack_words = {w.event_id: w for w in describe(db.session, rows)}
+        return count, rows
+
+    def export_rows(self, rows):
+        from fundtrack.audit.words import describe
+
+        for words in describe(db.session, rows):
+            yield [
+                format_datetime(words.at, "short"),
+                words.who,
+                words.action,
+                words.kind,
+                words.record,
+                words.centre,
+                words.changes_text(),
+            ]
 
 
 VIEWS = [
