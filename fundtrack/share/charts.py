@@ -155,6 +155,12 @@ def _shortened(label: str, most: int = 42) -> str:
     return label if len(label) <= most else label[: most - 1] + "…"
 
 
+def by_share(centres):
+    """Highest share first, centres without costs (no share) last: the chart reads as a
+    ranking, not as the alphabet."""
+    return sorted(centres, key=lambda c: (c.share is None, -(c.share or 0), c.code))
+
+
 def shares_chart(share: FundingShare, fmt: NumberFormat, centres=None) -> str:
     """One bar per centre with its structural share, green at or above the target, red below.
 

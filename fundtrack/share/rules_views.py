@@ -26,6 +26,13 @@ def _require_rule_owner() -> None:
         abort(403)
 
 
+def _require_rule_reader() -> None:
+    # The auditor reads the rules that decide what counts as structural; only the national
+    # office and admins change them.
+    if not current_user.sees_all_centres:
+        abort(403)
+
+
 def _agreement_rows(where):
     """Agreements with their centre, funder and why they count as they do (one statement)."""
     stmt = join_rule(
@@ -75,7 +82,7 @@ def _field_error(form, error: Exception, fallback: str) -> None:
 @bp.route("/rules")
 @login_required
 def rules():
-    _require_rule_owner()
+    _require_rule_reader()
     rule_form = RuleForm(formdata=None)
     wanted = request.args.get("funder_type")
     if wanted in {t.value for t in FunderType}:

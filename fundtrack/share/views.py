@@ -124,7 +124,7 @@ def dashboard():
         region=region,
         regions=_region_choices(),
         sort=sort,
-        shares_svg=charts.shares_chart(figures, fmt, centres),
+        shares_svg=charts.shares_chart(figures, fmt, charts.by_share(centres)),
         trend_svg=charts.share_trend_chart(points, figures.target, fmt, title, _running()),
         basis_labels=BASIS_LABELS,
     )
