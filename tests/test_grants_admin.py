@@ -197,3 +197,54 @@ def test_the_edit_form_shows_the_inline_rows_and_saving_it_unchanged_changes_not
     page = client.get(f"/admin/grants/edit/?id={row.id}").get_data(as_text=True)
     assert 'name="goals-0-description"' in page and "Reach" in page
     assert f"/grants/{row.id}" in client.get("/admin/grants/").get_data(as_text=True)
+
+
+def test_the_grant_page_links_to_booking_with_the_grant_filled_in(
+    client, session, own, theirs, login_as
+):
+    row = awarded(session, own, project_name="Our project")
+    login_as("treasurer", own)
+    page = client.get(f"/grants/{row.id}").get_data(as_text=True)
+    assert f"/admin/income-lines/new/?grant={row.id}" in page
+    assert f"/admin/cost-lines/new/?grant={row.id}" in page
+
+    form = client.get(f"/admin/income-lines/new/?grant={row.id}").get_data(as_text=True)
+    assert f'<option selected value="{row.id}">Our project (OWN)</option>' in form
+    assert "Their project" not in form  # the picker lists only grants of her centre
+    cost_form = client.get(f"/admin/cost-lines/new/?grant={theirs.id}").get_data(as_text=True)
+    assert f'selected value="{theirs.id}"' not in cost_form and "Their project" not in cost_form
+
+
+def test_income_and_costs_booked_in_the_admin_carry_their_grant(client, session, own, login_as):
+    from fundtrack.costs.models import CostLine
+    from fundtrack.grants.figures import grant_money
+    from fundtrack.income.models import IncomeLine
+
+    row = awarded(session, own)
+    login_as("treasurer", own)
+    client.post(
+        "/admin/income-lines/new/",
+        data={
+            "centre": str(own.id),
+            "booking_date": "2025-03-01",
+            "amount": "350000.00",
+            "category": "other_nonprofits",
+            "funder": str(row.funder_id),
+            "grant": str(row.id),
+        },
+    )
+    client.post(
+        "/admin/cost-lines/new/",
+        data={
+            "centre": str(own.id),
+            "year": "2025",
+            "kind": "actual",
+            "category": "staff",
+            "amount": "1000.00",
+            "grant": str(row.id),
+        },
+    )
+    assert session.scalars(select(IncomeLine.grant_id)).all() == [row.id]
+    assert session.scalars(select(CostLine.grant_id)).all() == [row.id]
+    money = grant_money(session, row)
+    assert (money.received, money.spent) == (Decimal("350000.00"), Decimal("1000.00"))

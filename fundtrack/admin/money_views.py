@@ -13,6 +13,7 @@ from fundtrack.admin.base import (
     scoped_centres,
     scoped_rows,
 )
+from fundtrack.admin.grant_views import GRANT_PICKER, GrantLineForm
 from fundtrack.admin.lists import (
     ListFeatures,
     MonthFilter,
@@ -76,7 +77,7 @@ class CentreLineView(ListFeatures, SecureModelView):
     }
 
 
-class IncomeLineView(IncomeOperations, CentreLineView):
+class IncomeLineView(GrantLineForm, IncomeOperations, CentreLineView):
     column_list = [
         "booking_date",
         "centre.code",
@@ -151,6 +152,7 @@ class IncomeLineView(IncomeOperations, CentreLineView):
         "donor",
         "agreement",
         "earmarked_fund",
+        "grant",
         "reference",
         "description",
         "external_id",
@@ -163,11 +165,12 @@ class IncomeLineView(IncomeOperations, CentreLineView):
         "donor": {"query_factory": scoped_rows(Donor), "blank_text": NONE},
         "agreement": {"query_factory": scoped_rows(FundingAgreement), "blank_text": NONE},
         "earmarked_fund": {"query_factory": scoped_rows(EarmarkedFund), "blank_text": NONE},
+        "grant": GRANT_PICKER,
     }
     form_widget_args = plain_dates("booking_date")
 
 
-class CostLineView(CostOperations, CentreLineView):
+class CostLineView(GrantLineForm, CostOperations, CentreLineView):
     column_list = ["year", "centre.code", "kind", "category", "amount", "currency", "description"]
     column_default_sort = ("year", True)
     column_filters = [
@@ -195,11 +198,12 @@ class CostLineView(CostOperations, CentreLineView):
     ]
     export_formatters = {"kind": in_words("cost_kind"), "category": in_words("cost_category")}
     column_select_related_list = [CostLine.centre]
-    form_columns = ["centre", "year", "kind", "category", "amount", "description"]
+    form_columns = ["centre", "year", "kind", "category", "amount", "grant", "description"]
     form_overrides = {"amount": MoneyField}
     form_args = {
         "amount": _money(minimum="0.00"),
         "centre": {"query_factory": scoped_centres, "validators": [DataRequired()]},
+        "grant": GRANT_PICKER,
     }
 
 

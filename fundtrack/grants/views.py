@@ -62,6 +62,8 @@ def grant_page(grant_id: int):
         income=income,
         costs=costs,
         moves=operations.allowed_moves(grant) if _user().can_manage(grant.centre_id) else (),
+        # Lines are booked by whoever keeps the applicant's books (the admin form scopes).
+        can_book=_user().can_manage(grant.centre_id),
         states=STATE_LABELS,
     )
 
