@@ -20,6 +20,8 @@
   function amount(text) {
     var decimal = form().getAttribute("data-decimal");
     var plain = (text || "").replace(/[\s\u00a0\u202f']/g, "");
+    // "12.50" in Dutch is refused by the server (grouping where decimals belong): no guess here.
+    if (decimal === "," && /\.\d{1,2}$/.test(plain)) return null;
     plain = decimal === "," ? plain.replace(/\./g, "").replace(",", ".") : plain.replace(/,/g, "");
     var value = Number(plain);
     return plain && isFinite(value) ? Math.round(value * 100) : null;
@@ -29,7 +31,7 @@
     var count = 0, cents = 0;
     rows().forEach(function (row) {
       var value = amount(row.querySelector("[name$='-amount']").value);
-      var typed = ["date", "counterparty", "amount", "description"].some(function (f) {
+      var typed = ["counterparty", "amount", "description"].some(function (f) {
         return row.querySelector("[name$='-" + f + "']").value.trim() !== "";
       });
       if (typed) count += 1;
@@ -126,7 +128,7 @@
 
   area.addEventListener("keydown", function (event) {
     if (event.key !== "Enter" || !event.target.closest("#batch")) return;
-    if (event.target.tagName === "BUTTON") return;  // its own click
+    if (event.target.closest("button, a")) return;  // their own click
     event.preventDefault();
     if (event.ctrlKey || event.metaKey) {
       submit();
@@ -138,6 +140,7 @@
     } else {
       var first = rows()[0].querySelector("input");
       first.focus();
+      first.select();  // the default date: typing replaces it, Tab keeps it
     }
   });
   area.addEventListener("click", function (event) {

@@ -136,9 +136,9 @@ def test_a_treasurer_lands_on_their_centres_figures_after_signing_in(client, ses
     assert response.headers["Location"] == "/my-centre"
 
 
-def test_the_national_office_lands_on_the_home_page(client, session, network):
+def test_the_national_office_lands_on_the_dashboard(client, session, network):
     factories.user(session, role="national", email="office@example.org")
     response = client.post(
         "/login", data={"email": "office@example.org", "password": "correct horse battery"}
     )
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/dashboard"

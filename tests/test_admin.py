@@ -208,7 +208,7 @@ def test_admin_booking_meets_the_same_rules_as_the_api(client, session, login_as
         },
     ).get_data(as_text=True)
     assert _count_lines(session) == before
-    assert f"donor: donor {their_donor.id} is not OWN&#39;s" in page
+    assert f"Donor: donor {their_donor.id} is not OWN&#39;s" in page
 
 
 def test_treasurer_records_an_agreement_and_a_donor_for_their_centre(
@@ -252,7 +252,7 @@ def test_a_bad_iban_is_refused_with_the_field_named(client, session, login_as, c
               "iban": "NL91 ABNA 0417 1643 01"},
     ).get_data(as_text=True)  # fmt: skip
     assert factories.first(session, Donor, name="Wrong IBAN") is None
-    assert "iban:" in page
+    assert "IBAN:" in page
 
 
 def test_only_the_national_office_renames_a_funder(client, session, login_as, centres):

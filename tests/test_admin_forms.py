@@ -94,7 +94,7 @@ def test_a_locale_babel_does_not_know_is_refused_by_name(client, session, login_
               "target_denominator": "3", "fiscal_year_start_month": "1"},
     ).get_data(as_text=True)  # fmt: skip
     session.expire_all()
-    assert network.locale == "nl_NL" and "locale: &#39;xx_YY&#39; is not a locale" in page
+    assert network.locale == "nl_NL" and "Language: &#39;xx_YY&#39; is not a locale" in page
 
 
 def test_deleting_a_region_that_still_has_centres_says_why_without_sql(client, session, login_as):
@@ -153,7 +153,7 @@ def test_a_centre_with_books_keeps_its_currency(client, session, login_as):
     ).get_data(as_text=True)  # fmt: skip
     session.expire_all()
     assert session.get(Centre, centre.id).currency == "EUR"
-    assert "currency: the centre already has lines in its currency" in page
+    assert "Currency: the centre already has lines in its currency" in page
 
 
 def test_the_first_fiscal_month_cannot_change_once_income_is_booked(client, session, login_as):
@@ -166,7 +166,7 @@ def test_the_first_fiscal_month_cannot_change_once_income_is_booked(client, sess
     ).get_data(as_text=True)  # fmt: skip
     session.expire_all()
     assert session.get(Network, 1).fiscal_year_start_month == 1
-    assert "fiscal_year_start_month: income is already booked" in page
+    assert "Fiscal year starts in month: income is already booked" in page
 
 
 @pytest.mark.parametrize("year", ["0", "99999"])

@@ -1,7 +1,12 @@
 """Screens where treasurers keep their centre's books: income, costs, donors, funds, agreements."""
 
+import json
 from decimal import Decimal
 
+from flask import Response, abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.model.template import EndpointLinkRowAction
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.validators import DataRequired, InputRequired, NumberRange
@@ -33,9 +38,12 @@ from fundtrack.admin.operations_view import (
     FundOperations,
     IncomeOperations,
 )
+from fundtrack.auth.access import NotAllowed
 from fundtrack.costs.models import CostLine
+from fundtrack.extensions import db
 from fundtrack.forms import MoneyField
 from fundtrack.grants.models import Grant
+from fundtrack.income import gdpr
 from fundtrack.income.donors import DONOR_FIELDS
 from fundtrack.income.models import (
     Donor,
@@ -278,6 +286,48 @@ class DonorView(DonorOperations, ListFeatures, SecureModelView):
         ("consent_newsletter", _l("Receives the newsletter"), "text"),
     ]
     export_formatters = {"kind": in_words("donor_kind")}
+
+    def get_list_row_actions(self):
+        actions = list(super().get_list_row_actions())
+        actions.append(
+            EndpointLinkRowAction("fa fa-download", ".gdpr_export", title=gettext("Their data"))
+        )
+        if self._writes:
+            actions.append(
+                EndpointLinkRowAction("fa fa-eraser", ".gdpr_erase", title=gettext("Erase"))
+            )
+        return actions
+
+    @expose("/gdpr/export/")
+    def gdpr_export(self):
+        """The donor's data on request (the right of access), as a JSON file."""
+        donor = self.get_one(request.args.get("id")) or abort(404)
+        body = json.dumps(
+            gdpr.access_export(db.session, current_user, donor), ensure_ascii=False, indent=2
+        )
+        return Response(
+            body,
+            mimetype="application/json",
+            headers={"Content-Disposition": f'attachment; filename="donor-{donor.id}.json"'},
+        )
+
+    @expose("/gdpr/erase/", methods=("GET", "POST"))
+    def gdpr_erase(self):
+        """Erase the donor's personal data on request, after a confirmation."""
+        donor = self.get_one(request.values.get("id")) or abort(404)
+        if not self._writes:
+            abort(403)
+        if request.method == "POST" and request.form.get("confirm") == "yes":
+            try:
+                gdpr.erase_donor(db.session, current_user._get_current_object(), donor)
+                db.session.commit()
+            except NotAllowed:
+                db.session.rollback()
+                abort(403)
+            flash(gettext("The donor's personal data is erased; their gifts are kept."))
+            return redirect(url_for(".index_view"))
+        return self.render("admin/erase_donor.html", donor=donor)
+
     column_select_related_list = [Donor.centre]
     form_columns = list(DONOR_FIELDS)
     form_args = {"centre": {"query_factory": scoped_centres, "validators": [DataRequired()]}}

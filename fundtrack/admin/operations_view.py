@@ -1,7 +1,12 @@
 """Admin screens whose writes go through the domain operations, exactly as the API's do."""
 
-from flask import flash
+from flask import flash, g, request, session
+from flask_admin import expose
+from flask_admin.babel import gettext as admin_gettext
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms import BooleanField, StringField
 
 from fundtrack.admin.base import SecureModelView
 from fundtrack.centres import network
@@ -10,8 +15,11 @@ from fundtrack.centres.models import Centre, Region
 from fundtrack.costs import operations as costs
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
+from fundtrack.formatting import format_day, network_format
 from fundtrack.income import donors, funders
 from fundtrack.income import operations as income
+from fundtrack.income.views import last_booking_date, remember_booking_date
+from fundtrack.income.wording import flash_text
 
 
 def _plain(value):
@@ -67,7 +75,8 @@ class OperationsView(SecureModelView):
 
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, DomainError):
-            flash(str(exc), "error")
+            # In the user's language, the field by its name on the form.
+            flash(flash_text(exc.field, exc.message), "error")
             return True
         return super().handle_view_exception(exc)
 
@@ -86,9 +95,101 @@ class IncomeOperations(OperationsView):
         "description": "description",
         "external_id": "external_id",
     }
-    create_with = staticmethod(income.book_income)
     update_with = staticmethod(income.update_income)
     delete_with = staticmethod(income.delete_income)
+    # Named in form_columns of the view: a new donor typed in the form, and the confirmation
+    # that a line like one already booked is meant.
+    form_extra_fields = {
+        "new_donor": StringField(_l("New donor (name), instead of picking one")),
+        "confirm_duplicate": BooleanField(
+            _l("Book it even if it looks like a line already booked")
+        ),
+    }
+
+    def create_with(self, session, user, values):
+        return income.book_income(
+            session, user, values, confirm_duplicate=bool(g.get("fundtrack_confirm_duplicate"))
+        )
+
+    def scaffold_form(self):
+        form_class = super().scaffold_form()
+        # No category picked: the one the funder's type, the agreement or the donor implies.
+        form_class.category.kwargs["allow_blank"] = True
+        form_class.category.kwargs["blank_text"] = _l("as the funder or donor implies")
+        form_class.category.kwargs["validators"] = []
+        return form_class
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        if request.method == "GET" and not form.booking_date.data:
+            form.booking_date.data = last_booking_date()
+        return form
+
+    def values(self, form) -> dict:
+        values = super().values(form)
+        values["category"] = values.get("category") or None
+        g.fundtrack_confirm_duplicate = bool(form.confirm_duplicate.data)
+        name = (form.new_donor.data or "").strip()
+        if name and values.get("donor") is None:
+            donor = donors.create_donor(
+                db.session,
+                current_user._get_current_object(),
+                {"centre": values["centre"], "kind": "person", "name": name},
+            )
+            values["donor"] = donor.id
+        return values
+
+    def after_model_change(self, form, model, is_created):
+        super().after_model_change(form, model, is_created)
+        remember_booking_date(model.booking_date)
+        g.fundtrack_saved = line_in_words(model)
+
+    def after_model_delete(self, model):
+        super().after_model_delete(model)
+        g.fundtrack_saved = line_in_words(model)
+
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self):
+        response = super().create_view()
+        _name_the_line("Record was successfully created.", _l("Booked: %(line)s."))
+        return response
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        response = super().edit_view()
+        _name_the_line("Record was successfully saved.", _l("Saved: %(line)s."))
+        return response
+
+    @expose("/delete/", methods=("POST",))
+    def delete_view(self):
+        response = super().delete_view()
+        _name_the_line("Record was successfully deleted.", _l("Deleted: %(line)s."))
+        return response
+
+
+def line_in_words(line) -> str:
+    """'12 jun 2025, € 25,00 from Jan de Vries (HLM)': the line a message is about."""
+    amount = network_format().money(line.amount, line.currency)
+    return gettext(
+        "%(day)s, %(amount)s from %(who)s (%(centre)s)",
+        day=format_day(line.booking_date),
+        amount=amount,
+        who=income.counterparty_name(line),
+        centre=line.centre.code,
+    )
+
+
+def _name_the_line(generic: str, ours) -> None:
+    """Replace Flask-Admin's "Record was successfully ..." by a message naming the line."""
+    line = g.pop("fundtrack_saved", None)
+    if line is None:
+        return
+    flashes = session.get("_flashes", [])
+    generic_words = admin_gettext(generic)
+    session["_flashes"] = [
+        (category, str(ours) % {"line": line} if message == generic_words else message)
+        for category, message in flashes
+    ]
 
 
 class CostOperations(OperationsView):

@@ -31,14 +31,18 @@ PENDING_SECONDS = 300
 
 
 def landing_page(user: User) -> str:
-    """Where a user arrives after signing in: a treasurer on their own centre's figures,
-    an admin of a new installation on the form that creates the network."""
+    """Where a user arrives after signing in: a treasurer on their own centre's running year,
+    the national office on the dashboard, an admin of a new installation on the form that
+    creates the network."""
     from fundtrack.centres.views import network_exists
 
     if user.role == Role.ADMIN and not network_exists():
         return url_for("first_run.setup")
-    if user.centre_id is not None and "share.my_centre" in current_app.url_map._rules_by_endpoint:
+    rules = current_app.url_map._rules_by_endpoint
+    if user.centre_id is not None and "share.my_centre" in rules:
         return url_for("share.my_centre")
+    if user.role == Role.NATIONAL and "share.dashboard" in rules:
+        return url_for("share.dashboard")
     return url_for("auth.home")
 
 
@@ -162,6 +166,9 @@ def choose_language():
         flash(gettext("Language saved."), "info")
     else:
         flash(gettext("Language: %(errors)s", errors=", ".join(form.locale.errors)), "error")
+    # Chosen in any page's header: the user stays on that page.
+    if request.form.get("next"):
+        return redirect(_safe_next(request.form.get("next")))
     return redirect(url_for("auth.home"))
 
 

@@ -58,7 +58,10 @@ class Row:
 
     @property
     def blank(self) -> bool:
-        return not any(getattr(self, name).strip() for name in ROW_FIELDS if name != "category")
+        # A date alone (carried down into a row never used) is not a line.
+        return not any(
+            getattr(self, name).strip() for name in ("counterparty", "amount", "description")
+        )
 
 
 @dataclass

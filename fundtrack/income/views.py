@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, render_template, request, session, url_for
 from flask_babel import get_locale, gettext, ngettext
+from flask_babel import lazy_gettext as _
 from flask_login import current_user, login_required
 
 from fundtrack.auth.access import visible
@@ -143,7 +144,11 @@ def _page(centre: Centre, rows: list[batch.Row], status: int = 200, **context):
             centre=centre,
             centres=[c for c in centres if current_user.can_manage(c.id)],
             rows=rows,
-            known=sorted(batch.counterparties(db.session, centre)),
+            known=[
+                (name, next(iter(ids)))
+                for name, ids in sorted(batch.counterparties(db.session, centre).items())
+            ],
+            kinds={"donor": _("donor"), "funder": _("funder"), "agreement": _("agreement")},
             categories=[(c.value, CATEGORY_LABELS[c.value]) for c in IncomeCategory],
             default_day=default_day.isoformat(),
             copy_from=request.values.get("from") or f"{_previous_month(today):%Y-%m}",
@@ -180,10 +185,11 @@ def batch_entry():
             field_errors["copy"] = on_screen(error.message)
         else:
             if not rows:
+                month = date(*source, 1)
                 field_errors["copy"] = gettext(
                     "%(name)s has no lines in %(month)s.",
                     name=copied,
-                    month=f"{source[0]}-{source[1]:02}",
+                    month=month.strftime("%Y-%m"),
                 )
     return _page(centre, rows, field_errors=field_errors, copied=copied)
 

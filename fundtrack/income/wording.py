@@ -10,7 +10,6 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
-from fundtrack.admin.labels import COLUMN_LABELS
 from fundtrack.formatting import CATEGORY_LABELS, FUNDER_TYPE_LABELS, label_of
 
 _PATTERNS = [
@@ -101,6 +100,8 @@ def on_screen(message: str) -> str:
 
 def field_label(field: str) -> str:
     """A field as the screens name it: `date` is the booking date."""
+    from fundtrack.admin.labels import COLUMN_LABELS  # the admin package imports this module
+
     names = {"date": "booking_date", "fund": "earmarked_fund"}
     return str(COLUMN_LABELS.get(names.get(field, field), field.replace("_", " ")))
 

@@ -12,6 +12,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from fundtrack.auth.menu import user_menu
 from fundtrack.centres.locks import current_network
 from fundtrack.centres.models import Network, Region
 from fundtrack.extensions import db
@@ -43,6 +44,9 @@ def _running() -> int | None:
     return network.fiscal_year_of(date.today()) if network else None
 
 
+bp.app_context_processor(user_menu)
+
+
 @bp.app_context_processor
 def _running_year() -> dict:
     if not current_user or not current_user.is_authenticated:
@@ -68,8 +72,8 @@ def _or_404(function, *args, **kwargs):
         abort(404)
 
 
-def _chosen_year(points: list[TrendPoint]) -> int:
-    """The `year` query argument, else the latest fiscal year on record that has ended.
+def _chosen_year(points: list[TrendPoint], default: int | None = None) -> int:
+    """The `year` query argument, else `default`, else the latest fiscal year that has ended.
 
     A running year sets income booked so far against a whole year's costs, so it would show
     every centre further from the target than it is; it stays one click away.
@@ -77,6 +81,8 @@ def _chosen_year(points: list[TrendPoint]) -> int:
     year = request.args.get("year", type=int)
     if year is not None and 1900 <= year <= 2999:
         return year
+    if default is not None:
+        return default
     current = current_network(db.session).fiscal_year_of(date.today())
     ended = [p.year for p in points if p.year < current]
     return max(ended) if ended else current
@@ -156,9 +162,9 @@ def dashboard_export(kind: str):
     return _download(table, kind, f"structural-funding-{year}" + (f"-{region}" if region else ""))
 
 
-def _centre_page(code: str):
+def _centre_page(code: str, default_year: int | None = None):
     points = _or_404(share_trend, centre_code=code)
-    year = _chosen_year(points)
+    year = _chosen_year(points, default_year)
     figures = _or_404(funding_share, year, centre_code=code)
     centre: CentreFigures = figures.centres[0]
     fmt = network_format()
@@ -200,7 +206,8 @@ def centre(code: str):
 def my_centre():
     if current_user.centre is None:
         return redirect(url_for("share.dashboard"))
-    return _centre_page(current_user.centre.code)
+    # The treasurer's own books: the year they are entering now, "so far".
+    return _centre_page(current_user.centre.code, default_year=_running())
 
 
 @bp.route("/centres/<code>/figures.<any(csv, xlsx):kind>")

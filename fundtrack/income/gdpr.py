@@ -1,0 +1,103 @@
+"""A donor's rights under the GDPR: access to their data, and erasure.
+
+Erasure removes the personal data from the donor's row and from the audit events about that
+row, keeps the row itself (so income lines keep their donor and every total stays as it was),
+and records the erasure in the audit log without the erased data.
+"""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from fundtrack.audit.actor import current_actor
+from fundtrack.audit.models import AuditEvent
+from fundtrack.auth.access import NotAllowed, require_manage
+from fundtrack.auth.models import User
+from fundtrack.income.models import Donor, IncomeLine
+
+PERSONAL = ("name", "email", "phone", "address", "postcode", "city", "iban")
+CONSENTS = ("consent_contact", "consent_newsletter", "consent_recorded_at")
+ERASED = "[erased]"
+
+
+def _plain(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return getattr(value, "value", value)
+
+
+def access_export(session: Session, user: User, donor: Donor) -> dict:
+    """Everything fundtrack holds about a donor: the row and the gifts booked for them."""
+    if not user.sees_all_centres and user.centre_id != donor.centre_id:
+        raise NotAllowed(f"{user.email} may not read centre {donor.centre_id}'s donors")
+    lines = session.scalars(
+        select(IncomeLine).where(IncomeLine.donor_id == donor.id).order_by(IncomeLine.booking_date)
+    )
+    return {
+        "exported_at": datetime.now(UTC).isoformat(),
+        "controller": donor.centre.name,
+        "donor": {
+            column: _plain(getattr(donor, column))
+            for column in ("kind", *PERSONAL, *CONSENTS, "created_at")
+        },
+        "gifts": [
+            {
+                "date": line.booking_date.isoformat(),
+                "amount": str(line.amount),
+                "currency": line.currency,
+                "reference": line.reference,
+                "description": line.description,
+            }
+            for line in lines
+        ],
+    }
+
+
+def _scrubbed(snapshot: dict | None) -> dict | None:
+    if snapshot is None:
+        return None
+    return {
+        column: (ERASED if column in PERSONAL and value is not None else value)
+        for column, value in snapshot.items()
+    }
+
+
+def erase_donor(session: Session, user: User, donor: Donor) -> None:
+    """Erase a donor's personal data; their gifts and every total stay."""
+    require_manage(user, donor.centre_id)
+    values = {column: None for column in PERSONAL if column != "name"}
+    values |= {
+        "name": f"{ERASED} #{donor.id}",
+        "consent_contact": False,
+        "consent_newsletter": False,
+        "consent_recorded_at": None,
+    }
+    # A Core UPDATE: the ORM's audit hook would copy the old values into a new event.
+    session.execute(update(Donor).where(Donor.id == donor.id).values(**values))
+    events = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.entity == "donors", AuditEvent.entity_id == str(donor.id)
+        )
+    )
+    for event in events:
+        event.before = _scrubbed(event.before)
+        event.after = _scrubbed(event.after)
+    actor = current_actor()
+    session.execute(
+        insert(AuditEvent),
+        [
+            {
+                "user_id": actor[0] if actor[0] is not None else user.id,
+                "actor": actor[1],
+                "action": "erase",
+                "entity": "donors",
+                "entity_id": str(donor.id),
+                "centre_id": donor.centre_id,
+                "before": None,
+                "after": {"erased": ", ".join(PERSONAL)},
+            }
+        ],
+    )
+    session.flush()
+    session.expire(donor)
