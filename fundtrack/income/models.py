@@ -216,6 +216,9 @@ class IncomeLine(db.Model):
         UniqueConstraint("centre_id", "external_id"),
         Index("ix_income_lines_centre_year", "centre_id", "fiscal_year"),
         Index("ix_income_lines_year_centre_category", "fiscal_year", "centre_id", "category"),
+        # A page of the list in booking-date order, the network's or one centre's (0005_lists).
+        Index("ix_income_lines_booking_date", "booking_date", "id"),
+        Index("ix_income_lines_centre_booking", "centre_id", "booking_date", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
