@@ -87,6 +87,8 @@ def test_treasurer_books_a_donation_and_finds_it_behind_the_centres_figures(brow
     browser.get(live_server + "/admin/income-lines/new/")
     date_field = browser.find_element(By.NAME, "booking_date")
     assert date_field.get_attribute("placeholder") == "YYYY-MM-DD"
+    assert date_field.get_attribute("value")  # today, or the date this session last used
+    date_field.clear()
     date_field.send_keys("2025-06-12")
     browser.find_element(By.NAME, "amount").send_keys("123.45")
     browser.find_element(By.NAME, "reference").send_keys("browser-gift-2025")
@@ -96,7 +98,8 @@ def test_treasurer_books_a_donation_and_finds_it_behind_the_centres_figures(brow
         "s.value = 'individuals'; s.dispatchEvent(new Event('change'));"
     )
     _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "input[type=submit]"))
-    assert "successfully created" in browser.page_source
+    alerts = " ".join(e.text for e in browser.find_elements(By.CSS_SELECTOR, ".alert"))
+    assert "Booked: " in alerts and "€ 123,45" in alerts, alerts
     _shot(browser, "treasurer-booked")
     browser.get(f"{live_server}/centres/{TREASURER_CENTRE}/lines?year=2025&category=individuals")
     assert "browser-gift-2025" in browser.page_source
