@@ -158,12 +158,14 @@ class IncomeLineView(GrantLineForm, IncomeOperations, CentreLineView):
         "category",
         "funder",
         "donor",
+        "new_donor",
         "agreement",
         "earmarked_fund",
         "grant",
         "reference",
         "description",
         "external_id",
+        "confirm_duplicate",
     ]
     form_overrides = {"amount": MoneyField}
     form_args = {
