@@ -400,7 +400,8 @@ def test_dashboard_statements_do_not_grow_with_the_number_of_centres(
         html = page(client, "/dashboard?year=2025")
     assert html.count("<tr data-centre=") == 10
     assert len(after) == len(before), (len(before), len(after))
-    assert len(after) <= 14, after
+    # + 4 for the grant panels: reports due, the pipeline's centres and sums, the forecast.
+    assert len(after) <= 18, after
 
 
 def test_a_norwegian_network_reads_kroner_with_the_sign_first(client, login_as, net, network):

@@ -143,13 +143,18 @@ def share_forecast(
     year: int,
     region_code: str | None = None,
     centre_code: str | None = None,
+    share=None,
 ) -> ShareForecast:
     """Next year's (`year` + 1) structural share: secured plus chance-weighted applications,
-    over `year`'s costs, for a centre, a region or the network as the user may see it."""
+    over `year`'s costs, for a centre, a region or the network as the user may see it.
+
+    `share`: the `funding_share` of the same user, year and codes when the caller (a page
+    showing it) has it already; it is not worked out twice."""
     from fundtrack.share.service import funding_share
 
     network = current_network(session)
-    share = funding_share(session, user, year, region_code, centre_code)
+    if share is None:
+        share = funding_share(session, user, year, region_code, centre_code)
     if centre_code is not None:
         base = share.centres[0] if share.centres else None
     elif region_code is not None:

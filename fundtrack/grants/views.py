@@ -13,6 +13,7 @@ from fundtrack.forms import _ui_locale
 from fundtrack.grants import figures, operations
 from fundtrack.grants.models import Grant
 from fundtrack.grants.obligations import reports_due
+from fundtrack.grants.pipeline import share_forecast
 from fundtrack.money import parse_amount
 
 bp = Blueprint("grant_screens", __name__, url_prefix="/grants")
@@ -65,6 +66,27 @@ def grant_page(grant_id: int):
         # Lines are booked by whoever keeps the applicant's books (the admin form scopes).
         can_book=_user().can_manage(grant.centre_id),
         states=STATE_LABELS,
+    )
+
+
+@bp.route("/forecast")
+@login_required
+def forecast():
+    """The applications behind next year's forecast share of a centre, region or network
+    (`year` is the page's year; the forecast is for the year after)."""
+    year = request.args.get("year", type=int)
+    if year is None or not 1900 <= year <= 2999:
+        abort(404)
+    region = request.args.get("region") or None
+    centre = request.args.get("centre") or None
+    if centre is None and region is None and not _user().sees_all_centres:
+        centre = _user().centre.code if _user().centre else None
+    try:
+        result = share_forecast(db.session, _user(), year, region, centre)
+    except LookupError:
+        abort(404)
+    return render_template(
+        "grants/forecast.html", f=result, year=year, region=region, centre=centre
     )
 
 

@@ -23,6 +23,7 @@ from fundtrack.formatting import (
     label_of,
     network_format,
 )
+from fundtrack.grants.panels import landing_panels
 from fundtrack.share import charts, exports
 from fundtrack.share.classification import Wording
 from fundtrack.share.figures import CentreFigures, TrendPoint
@@ -133,6 +134,7 @@ def dashboard():
         shares_svg=charts.shares_chart(figures, fmt, charts.by_share(centres)),
         trend_svg=charts.share_trend_chart(points, figures.target, fmt, title, _running()),
         basis_labels=BASIS_LABELS,
+        grants=_or_404(landing_panels, date.today(), year, region_code=region, share=figures),
     )
 
 
@@ -192,6 +194,7 @@ def _centre_page(code: str, default_year: int | None = None):
         ),
         category_labels=CATEGORY_LABELS,
         basis_labels=BASIS_LABELS,
+        grants=_or_404(landing_panels, date.today(), year, centre_code=code, share=figures),
     )
 
 
