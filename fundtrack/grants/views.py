@@ -1,8 +1,20 @@
 """Screens: the grant list, a grant's page with its ledger lines, and the state-move buttons."""
 
+import json
 from datetime import date
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -11,6 +23,7 @@ from fundtrack.errors import DomainError
 from fundtrack.extensions import db
 from fundtrack.forms import _ui_locale
 from fundtrack.grants import figures, operations
+from fundtrack.grants import giving360 as giving360_export
 from fundtrack.grants.models import Grant
 from fundtrack.grants.obligations import reports_due
 from fundtrack.grants.pipeline import share_forecast
@@ -87,6 +100,33 @@ def forecast():
         abort(404)
     return render_template(
         "grants/forecast.html", f=result, year=year, region=region, centre=centre
+    )
+
+
+EXPORT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
+
+
+@bp.route("/360giving.<any(json, csv):kind>")
+@login_required
+def giving360(kind: str):
+    """Awarded grants in the 360Giving Data Standard, validated against its schema; for the
+    national office, admins and auditors (a treasurer's figures stay with her centre)."""
+    if not _user().sees_all_centres:
+        abort(403)
+    prefix = current_app.config.get("GIVING360_PREFIX", giving360_export.DEFAULT_PREFIX)
+    try:
+        package = giving360_export.package(db.session, _user(), prefix)
+    except giving360_export.InvalidExport as error:
+        flash(_l("No 360Giving export: %(errors)s", errors="; ".join(error.errors[:5])), "error")
+        return redirect(url_for("grant_screens.grant_list"))
+    if kind == "json":
+        body = json.dumps(package, ensure_ascii=False, indent=2)
+    else:
+        body = giving360_export.flattened_csv(package)
+    return Response(
+        body,
+        mimetype=EXPORT_TYPES[kind],
+        headers={"Content-Disposition": f'attachment; filename="360giving-grants.{kind}"'},
     )
 
 
