@@ -42,6 +42,9 @@ def live_server():
                 "SECRET_KEY": "browser-test",
                 # The tests read English words; Dutch and Norwegian are tested elsewhere.
                 "BABEL_DEFAULT_LOCALE": "en",
+                # The demo's national office signs in with its password alone here; the second
+                # step is clicked through in tests/test_auth_login.py.
+                "MFA_REQUIRED_ROLES": ("admin",),
             }
         )
         with app.app_context():
