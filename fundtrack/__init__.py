@@ -120,6 +120,9 @@ def _register_blueprints(app: Flask) -> None:
     from fundtrack.grants import views as grant_views
 
     grant_views.init_app(app)
+    from fundtrack import imports
+
+    imports.init_app(app)
     formatting.init_app(app)
 
 

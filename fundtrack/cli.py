@@ -7,9 +7,11 @@ def register(app: Flask) -> None:
     from fundtrack.auth.cli import users
     from fundtrack.centres.cli import network
     from fundtrack.demo.cli import demo_command
+    from fundtrack.imports.cli import import_command
     from fundtrack.reports.cli import reports
 
     app.cli.add_command(users)
     app.cli.add_command(network)
     app.cli.add_command(demo_command)
     app.cli.add_command(reports)
+    app.cli.add_command(import_command)

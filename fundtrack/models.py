@@ -15,6 +15,7 @@ from fundtrack.grants.models import (
     ReportKind,
     ReportObligation,
 )
+from fundtrack.imports.models import Import, ImportProfile, ImportState
 from fundtrack.income.models import (
     Donor,
     DonorKind,
@@ -37,6 +38,9 @@ __all__ = [
     "CostKind",
     "CostLine",
     "Donor",
+    "Import",
+    "ImportProfile",
+    "ImportState",
     "DonorKind",
     "EarmarkedFund",
     "FiscalYearLock",

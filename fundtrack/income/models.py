@@ -246,6 +246,8 @@ class IncomeLine(db.Model):
         enum_column(IncomeSource, "income_source"), default=IncomeSource.MANUAL
     )
     external_id: Mapped[str | None] = mapped_column(String(200))
+    # The file import that booked this line (fundtrack.imports), undone together.
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     centre: Mapped[Centre] = relationship()

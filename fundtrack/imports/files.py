@@ -1,0 +1,200 @@
+"""Uploaded files: how big they may be, what they are (by content, never by name), where
+they wait between the preview and the commit.
+
+A file is kept under a random name in the instance folder (`instance/imports/`) and removed
+when its import is booked, abandoned or older than a day; the name the user gave it is
+shown, never used as a path. XLSX files are zip archives: their entries' sizes are checked
+before any of them is opened, since neither openpyxl nor calamine limits what they unpack.
+"""
+
+import os
+import re
+import secrets
+import time
+import zipfile
+from pathlib import Path
+
+from fundtrack.imports.entries import ImportFileError
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+# What a workbook may unpack to, in all and per entry, and how much it may grow.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 100
+MAX_ZIP_ENTRIES = 10_000
+KEEP_SECONDS = 24 * 3600
+
+CAMT = "camt053"
+MT940 = "mt940"
+CSV = "csv"
+XLSX = "xlsx"
+KINDS = (CAMT, MT940, CSV, XLSX)
+
+_NOT_OURS = [
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) or Word file: save it as .xlsx"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"MZ", "a Windows program"),
+    (b"\x7fELF", "a program"),
+]
+
+
+def max_bytes(config) -> int:
+    return int(config.get("FUNDTRACK_IMPORT_MAX_BYTES")
+               or os.environ.get("FUNDTRACK_IMPORT_MAX_BYTES") or DEFAULT_MAX_BYTES)  # fmt: skip
+
+
+def check_size(size: int, limit: int) -> None:
+    if size == 0:
+        raise ImportFileError("the file is empty")
+    if size > limit:
+        raise ImportFileError(
+            f"the file is {size:,} bytes; at most {limit:,} bytes can be imported at once"
+        )
+
+
+def detect_kind(head: bytes, path: Path | None = None) -> str:
+    """camt053, mt940, xlsx or csv, read from the first bytes (and a zip's directory)."""
+    for magic, what in _NOT_OURS:
+        if head.startswith(magic):
+            raise ImportFileError(f"this is {what}, not a bank statement or a spreadsheet")
+    if head.startswith(b"PK\x03\x04"):
+        if path is None:
+            raise ImportFileError("a zip archive cannot be read from here")
+        check_workbook(path)
+        return XLSX
+    if b"\x00" in head:
+        raise ImportFileError("this is not a text file, a bank statement or a spreadsheet")
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if text.startswith(b"<"):
+        return CAMT
+    if text.startswith((b":20:", b"{1:", b":940:")) or re.search(rb"(?m)^:(20|25|60F|61):", text):
+        return MT940
+    return CSV
+
+
+def check_workbook(path: Path) -> None:
+    """Refuse a zip that is no workbook, or one whose entries would unpack too far."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ImportFileError(f"the spreadsheet is damaged ({error})") from None
+    names = {info.filename for info in infos}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise ImportFileError("this zip archive is not an Excel workbook (.xlsx)")
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise ImportFileError("the workbook holds too many parts to be a spreadsheet")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > MAX_UNPACKED_BYTES or total > MAX_UNPACKED_BYTES:
+            raise ImportFileError(
+                f"the workbook would unpack to more than {MAX_UNPACKED_BYTES // 2**20} MiB"
+            )
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise ImportFileError(
+                f"part {info.filename!r} of the workbook is packed {MAX_RATIO} times or more:"
+                " refused as a zip bomb"
+            )
+
+
+def upload_folder(instance_path: str) -> Path:
+    folder = Path(instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def new_token() -> str:
+    return secrets.token_hex(16)
+
+
+def stored_path(instance_path: str, token: str) -> Path:
+    """Where a kept upload lives: its random token is the only name it has."""
+    if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
+        raise ImportFileError("unknown upload")
+    return upload_folder(instance_path) / f"{token}.upload"
+
+
+def store(instance_path: str, stream, limit: int) -> tuple[str, int, str]:
+    """Copy `stream` to a random name, hashing and counting as it goes: (token, size, sha256).
+
+    Stops (and removes what it wrote) as soon as the file passes `limit`.
+    """
+    import hashlib
+
+    sweep(instance_path)
+    token = new_token()
+    path = stored_path(instance_path, token)
+    digest, size = hashlib.sha256(), 0
+    try:
+        with open(path, "xb") as out:
+            while chunk := stream.read(1024 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    check_size(size, limit)
+                digest.update(chunk)
+                out.write(chunk)
+        check_size(size, limit)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return token, size, digest.hexdigest()
+
+
+def remove(instance_path: str, token: str | None) -> None:
+    if token:
+        stored_path(instance_path, token).unlink(missing_ok=True)
+
+
+def sweep(instance_path: str, now: float | None = None) -> None:
+    """Remove uploads nobody booked within a day."""
+    now = now or time.time()
+    for path in upload_folder(instance_path).glob("*.*"):
+        try:
+            if now - path.stat().st_mtime > KEEP_SECONDS:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def display_name(filename: str | None) -> str:
+    """The user's name for the file, for screens and the log only: no folders, no controls."""
+    name = re.split(r"[\\/]", filename or "")[-1]
+    name = "".join(ch for ch in name if ch.isprintable())[:200].strip()
+    return name or "upload"
+
+
+def preview_path(instance_path: str, token: str) -> Path:
+    return stored_path(instance_path, token).with_suffix(".preview.json")
+
+
+def save_preview(instance_path: str, token: str, data: dict) -> None:
+    import json
+
+    path = preview_path(instance_path, token)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    tmp.replace(path)
+
+
+def load_preview(instance_path: str, token: str | None) -> dict | None:
+    import json
+
+    if not token:
+        return None
+    try:
+        return json.loads(preview_path(instance_path, token).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def remove_all(instance_path: str, token: str | None) -> None:
+    """The upload and its preview, once the import is booked or abandoned."""
+    if token:
+        remove(instance_path, token)
+        preview_path(instance_path, token).unlink(missing_ok=True)

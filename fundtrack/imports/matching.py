@@ -1,0 +1,171 @@
+"""Who paid: an entry's IBAN or name matched to a centre's donor, a funder or its agreement.
+
+Everything a centre's matching needs is loaded once (donors, funders, agreements, the
+structural rules, the choices the centre confirmed before), so a file of 100,000 entries
+costs a handful of statements, not one per entry. Order of trust: what the user chose in
+this preview, what the centre chose before, the donor with that IBAN, a donor, agreement
+or funder with that name; else the payer becomes a new donor.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fundtrack.auth.access import visible
+from fundtrack.auth.models import User
+from fundtrack.centres.models import Centre
+from fundtrack.imports.models import ImportProfile
+from fundtrack.income.models import Donor, Funder, FundingAgreement, StructuralRule
+from fundtrack.income.operations import implied_category
+from fundtrack.share.classification import is_long_running
+
+CHOICE_KINDS = ("donor", "funder", "agreement", "new_donor", "skip")
+MATCH_PREFIX = "match:"
+
+
+def counterparty_key(iban: str | None, name: str) -> str:
+    """How a payer is recognised again: the IBAN, else the name folded."""
+    return iban if iban else "name:" + " ".join(name.casefold().split())
+
+
+@dataclass
+class Match:
+    kind: str | None  # donor, funder, agreement, new_donor, skip, or None (nobody)
+    id: int | None = None
+    label: str = ""
+    by: str = ""  # choice, remembered, iban, name
+    category: str | None = None
+    structural: bool = False
+    funder_id: int | None = None
+    donor_kind: str = "person"
+
+
+@dataclass
+class Counterparties:
+    """A centre's donors, the funders it may book from, its agreements and the rules."""
+
+    centre: Centre
+    donors: dict[int, Donor] = field(default_factory=dict)
+    by_iban: dict[str, Donor] = field(default_factory=dict)
+    by_name: dict[str, tuple[str, object]] = field(default_factory=dict)
+    funders: dict[int, Funder] = field(default_factory=dict)
+    agreements: dict[int, FundingAgreement] = field(default_factory=dict)
+    by_funder: dict[int, list[FundingAgreement]] = field(default_factory=dict)
+    rules: dict = field(default_factory=dict)
+    remembered: dict[str, dict] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, session: Session, user: User, centre: Centre) -> "Counterparties":
+        found = cls(centre=centre)
+        for funder in session.scalars(visible(Funder, user).order_by(Funder.name)):
+            found.funders[funder.id] = funder
+            found.by_name[_fold(funder.name)] = ("funder", funder)
+        agreements = session.scalars(
+            select(FundingAgreement)
+            .where(FundingAgreement.centre_id == centre.id)
+            .order_by(FundingAgreement.start_date, FundingAgreement.id)
+        )
+        for agreement in agreements:
+            found.agreements[agreement.id] = agreement
+            found.by_funder.setdefault(agreement.funder_id, []).append(agreement)
+        for donor in session.scalars(
+            select(Donor).where(Donor.centre_id == centre.id).order_by(Donor.id)
+        ):
+            found.add_donor(donor)
+        found.rules = {
+            rule.funder_type: rule.structural_by_default
+            for rule in session.scalars(select(StructuralRule))
+        }
+        for profile in session.scalars(
+            select(ImportProfile).where(
+                ImportProfile.centre_id == centre.id, ImportProfile.key.startswith(MATCH_PREFIX)
+            )
+        ):
+            found.remembered[profile.key.removeprefix(MATCH_PREFIX)] = profile.value
+        return found
+
+    def add_donor(self, donor: Donor) -> None:
+        self.donors[donor.id] = donor
+        if donor.iban:
+            self.by_iban.setdefault(donor.iban, donor)
+        # A funder's name means the funder; among donors the first registered wins.
+        self.by_name.setdefault(_fold(donor.name), ("donor", donor))
+
+    def match(self, iban: str | None, name: str, day: date | None, choices: dict) -> Match:
+        key = counterparty_key(iban, name)
+        if key in choices:
+            return self._chosen(choices[key], day, "choice")
+        if key in self.remembered:
+            chosen = self._chosen(self.remembered[key], day, "remembered")
+            if chosen.kind is not None:
+                return chosen
+        if iban and iban in self.by_iban:
+            return self._donor(self.by_iban[iban], "iban")
+        named = self.by_name.get(_fold(name)) if name else None
+        if named is not None:
+            kind, row = named
+            if kind == "donor":
+                return self._donor(row, "name")
+            return self._funder(row, day, "name")
+        if name:
+            return Match("new_donor", label=name, by="new", category="individuals")
+        return Match(None)
+
+    def _chosen(self, choice: dict, day: date | None, by: str) -> Match:
+        kind, row_id = choice.get("kind"), choice.get("id")
+        if kind == "donor" and row_id in self.donors:
+            return self._donor(self.donors[row_id], by)
+        if kind == "funder" and row_id in self.funders:
+            return self._funder(self.funders[row_id], day, by)
+        if kind == "agreement" and row_id in self.agreements:
+            return self._agreement(self.agreements[row_id], by)
+        if kind == "new_donor":
+            donor_kind = "organisation" if choice.get("donor_kind") == "organisation" else "person"
+            category = "companies" if donor_kind == "organisation" else "individuals"
+            return Match("new_donor", label=choice.get("name") or "", by=by,
+                         category=category, donor_kind=donor_kind)  # fmt: skip
+        if kind == "skip":
+            return Match("skip", by=by)
+        return Match(None)
+
+    def _donor(self, donor: Donor, by: str) -> Match:
+        category = implied_category(None, donor)
+        return Match("donor", donor.id, donor.name, by, category.value if category else None)
+
+    def _funder(self, funder: Funder, day: date | None, by: str) -> Match:
+        for agreement in self.by_funder.get(funder.id, []):
+            if (
+                day is not None
+                and agreement.start_date <= day
+                and (agreement.end_date is None or day <= agreement.end_date)
+            ):
+                return self._agreement(agreement, by)
+        category = implied_category(funder, None)
+        return Match("funder", funder.id, funder.name, by, category.value, False, funder.id)
+
+    def _agreement(self, agreement: FundingAgreement, by: str) -> Match:
+        funder = self.funders.get(agreement.funder_id) or agreement.funder
+        label = f"{funder.name}: {agreement.title or agreement.start_date.isoformat()}"
+        return Match(
+            "agreement",
+            agreement.id,
+            label,
+            by,
+            implied_category(funder, None).value,
+            self.structural(agreement, funder),
+            funder.id,
+        )
+
+    def structural(self, agreement: FundingAgreement, funder: Funder) -> bool:
+        """The Python twin of share.classification's SQL rule, from loaded rows."""
+        if agreement.structural_override is not None:
+            return agreement.structural_override
+        return bool(self.rules.get(funder.type)) and is_long_running(
+            agreement.recurring, agreement.start_date, agreement.end_date
+        )
+
+
+def _fold(name: str) -> str:
+    return " ".join((name or "").casefold().split())

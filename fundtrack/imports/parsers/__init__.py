@@ -1,0 +1,68 @@
+"""Our interface to the statement and spreadsheet readers: a file in, entries out.
+
+`read_entries(path, kind, options)` yields `Entry` objects in file order, whatever the format;
+`table_head` gives a spreadsheet's header and first rows for the column mapping. Every
+reader raises `ImportFileError` for a file it cannot read as a whole.
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from fundtrack.imports import files
+from fundtrack.imports.entries import Entry, ImportFileError
+from fundtrack.imports.mapping import entry_from_row
+from fundtrack.imports.parsers import camt, mt940, table
+
+SAMPLE_ROWS = 8
+
+
+def _table_rows(path: Path, kind: str, options: dict) -> Iterator[tuple[int, list]]:
+    if kind == files.XLSX:
+        yield from table.xlsx_rows(path)
+        return
+    with open(path, "rb") as stream:
+        encoding, delimiter = table.csv_dialect(
+            stream, options.get("encoding"), options.get("delimiter")
+        )
+        options.setdefault("encoding", encoding)
+        options.setdefault("delimiter", delimiter)
+        yield from table.csv_rows(stream, encoding, delimiter)
+
+
+def table_head(path: Path, kind: str, options: dict) -> tuple[list, list[list]]:
+    """The header row and the first rows after it; `options` gains the detected dialect."""
+    rows = _table_rows(path, kind, options)
+    try:
+        _number, header = next(rows)
+    except StopIteration:
+        raise ImportFileError("the file has no rows") from None
+    sample = []
+    for _number, cells in rows:
+        sample.append(cells)
+        if len(sample) >= SAMPLE_ROWS:
+            break
+    rows.close()
+    return [str(cell) for cell in header], sample
+
+
+def read_entries(path: Path, kind: str, options: dict) -> Iterator[Entry]:
+    """Every entry of the file at `path`, in order."""
+    if kind in (files.CAMT, files.MT940):
+        with open(path, "rb") as stream:
+            reader = camt.parse if kind == files.CAMT else mt940.parse
+            yield from reader(stream)
+        return
+    mapping = options.get("mapping")
+    if not mapping:
+        raise ImportFileError("confirm which column holds what first")
+    rows = _table_rows(path, kind, options)
+    header = next(rows, None)
+    if header is None:
+        raise ImportFileError("the file has no rows")
+    width = len(header[1])
+    mapping = mapping | {"header": {str(i): str(name) for i, name in enumerate(header[1])}}
+    for number, cells in rows:
+        entry = entry_from_row(number, cells, mapping)
+        if len(cells) > width and any(str(c).strip() for c in cells[width:]):
+            entry.refuse("row", f"{len(cells)} cells where the header has {width}")
+        yield entry

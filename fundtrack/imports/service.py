@@ -1,0 +1,288 @@
+"""An import from upload to booking: the steps every screen, job and command takes.
+
+receive (kept under a random name, typed by content) → for spreadsheets, the column mapping
+confirmed → preview (the plan as plain data, nothing written to the books) → corrections →
+commit (the plan booked in one transaction) → perhaps undo. Each step checks that the user
+manages the import's centre.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fundtrack.auth.access import require_manage
+from fundtrack.auth.models import User
+from fundtrack.centres.models import Centre
+from fundtrack.errors import Conflict, ValidationError
+from fundtrack.imports import files
+from fundtrack.imports.booking import book_plan, remember, remember_choices
+from fundtrack.imports.entries import ImportFileError
+from fundtrack.imports.mapping import FIELDS, check_mapping, guess, header_key
+from fundtrack.imports.matching import CHOICE_KINDS, Counterparties
+from fundtrack.imports.models import Import, ImportProfile, ImportState
+from fundtrack.imports.parsers import read_entries, table_head
+from fundtrack.imports.plan import BOOK, DUPLICATE, ERROR, REVERSE, SKIPPED, Plan, make_plan
+
+SHOWN_ROWS = 300
+SHOWN_ERRORS = 1000
+SHOWN_COUNTERPARTIES = 500
+COLUMNS_PREFIX = "columns:"
+
+
+def receive(
+    session: Session,
+    user: User,
+    centre: Centre,
+    stream,
+    filename: str,
+    instance_path: str,
+    limit: int,
+) -> Import:
+    """Keep the uploaded file under a random name and register it; flushed.
+
+    Raises ImportFileError (and keeps nothing) for a file too big, empty, or of a kind
+    that is not a camt.053 or MT940 statement, a CSV or an XLSX workbook.
+    """
+    require_manage(user, centre.id)
+    token, size, sha256 = files.store(instance_path, stream, limit)
+    path = files.stored_path(instance_path, token)
+    try:
+        with open(path, "rb") as head:
+            kind = files.detect_kind(head.read(8192), path)
+        options: dict = {}
+        if kind in (files.CSV, files.XLSX):
+            header, sample = table_head(path, kind, options)
+            remembered = session.scalar(
+                select(ImportProfile.value).where(
+                    ImportProfile.centre_id == centre.id,
+                    ImportProfile.key == COLUMNS_PREFIX + header_key(header),
+                )
+            )
+            options["mapping"] = remembered or guess(header, sample)
+            options["mapping_remembered"] = remembered is not None
+    except BaseException:
+        files.remove(instance_path, token)
+        raise
+    earlier = session.scalar(
+        select(Import.id).where(
+            Import.centre_id == centre.id,
+            Import.sha256 == sha256,
+            Import.state == ImportState.BOOKED,
+        )
+    )
+    if earlier is not None:
+        options["same_file_as"] = earlier
+    record = Import(
+        centre=centre,
+        user_id=user.id,
+        filename=files.display_name(filename),
+        kind=kind,
+        sha256=sha256,
+        size=size,
+        token=token,
+        options=options,
+        state=ImportState.UPLOADED,
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def upload_path(record: Import, instance_path: str) -> Path:
+    if not record.token:
+        raise Conflict("state", "the file of this import is no longer kept; upload it again")
+    path = files.stored_path(instance_path, record.token)
+    if not path.exists():
+        raise Conflict("state", "the file of this import is no longer kept; upload it again")
+    return path
+
+
+def head(record: Import, instance_path: str) -> tuple[list, list[list]]:
+    """A spreadsheet's header and first rows, for the mapping screen."""
+    options = dict(record.options or {})
+    return table_head(upload_path(record, instance_path), record.kind, options)
+
+
+def set_mapping(
+    session: Session, user: User, record: Import, mapping: dict, instance_path: str
+) -> Import:
+    """Confirm which column holds what; remembered for the centre's files with this header."""
+    require_manage(user, record.centre_id)
+    _waiting(record)
+    header, _sample = head(record, instance_path)
+    columns = {f: i for f, i in (mapping.get("columns") or {}).items() if i is not None}
+    clean = {"columns": columns, "decimal": mapping.get("decimal")}
+    problems = check_mapping(clean, len(header))
+    if problems:
+        raise ValidationError("mapping", "; ".join(problems))
+    options = dict(record.options or {})
+    for name in ("encoding", "delimiter"):
+        if mapping.get(name):
+            options[name] = mapping[name]
+    options["mapping"] = clean
+    options["mapping_confirmed"] = True
+    record.options = options
+    remember(session, record.centre_id, COLUMNS_PREFIX + header_key(header), clean)
+    session.flush()
+    return record
+
+
+def set_choices(session: Session, user: User, record: Import, choices: dict) -> Import:
+    """The user's corrections: which donor, funder or agreement a payer is (or leave out)."""
+    require_manage(user, record.centre_id)
+    _waiting(record)
+    kept = {}
+    for key, choice in choices.items():
+        kind = (choice or {}).get("kind")
+        if kind in (None, "", "auto"):
+            continue
+        if kind not in CHOICE_KINDS:
+            raise ValidationError("choices", f"{kind!r} is not a choice")
+        if kind in ("donor", "funder", "agreement") and not isinstance(choice.get("id"), int):
+            raise ValidationError("choices", f"choose which {kind}")
+        kept[str(key)[:300]] = {
+            k: v for k, v in choice.items() if k in ("kind", "id", "donor_kind")
+        }
+    options = dict(record.options or {})
+    options["choices"] = kept
+    record.options = options
+    session.flush()
+    return record
+
+
+def _waiting(record: Import) -> None:
+    if record.state not in (ImportState.UPLOADED, ImportState.PREVIEWED):
+        raise Conflict("state", f"import {record.id} is {record.state.value}")
+
+
+def needs_mapping(record: Import) -> bool:
+    return record.kind in (files.CSV, files.XLSX) and not (record.options or {}).get(
+        "mapping_confirmed"
+    )
+
+
+def plan_for(
+    session: Session, user: User, record: Import, instance_path: str, progress=None
+) -> tuple[Counterparties, Plan]:
+    """Read the file and plan every row with the import's mapping and choices."""
+    require_manage(user, record.centre_id)
+    options = dict(record.options or {})
+    known = Counterparties.load(session, user, record.centre)
+    entries = read_entries(upload_path(record, instance_path), record.kind, options)
+    return known, make_plan(session, known, entries, options.get("choices", {}), progress)
+
+
+def preview(
+    session: Session, user: User, record: Import, instance_path: str, progress=None
+) -> dict:
+    """The plan as plain data, kept beside the upload; the books are not touched."""
+    _waiting(record)
+    if needs_mapping(record):
+        raise Conflict("mapping", "confirm which column holds what first")
+    known, plan = plan_for(session, user, record, instance_path, progress)
+    data = summarise(record, known, plan)
+    files.save_preview(instance_path, record.token, data)
+    _counts(record, plan)
+    record.state = ImportState.PREVIEWED
+    record.error = ""
+    session.flush()
+    return data
+
+
+def commit(
+    session: Session, user: User, record: Import, instance_path: str, progress=None
+) -> Import:
+    """Plan the file again with the confirmed choices and book it all; flushed, the caller
+    commits (and removes the kept file once committed: `files.remove_all`)."""
+    _waiting(record)
+    if needs_mapping(record):
+        raise Conflict("mapping", "confirm which column holds what first")
+    known, plan = plan_for(session, user, record, instance_path)
+    book_plan(session, user, record, known, plan, progress)
+    remember_choices(session, record.centre_id, (record.options or {}).get("choices", {}))
+    return record
+
+
+def _counts(record: Import, plan: Plan) -> None:
+    record.rows_total = len(plan.rows)
+    record.rows_duplicate = plan.count(DUPLICATE)
+    record.rows_skipped = plan.count(SKIPPED) + plan.count(REVERSE)
+    record.rows_error = plan.count(ERROR)
+    record.new_donors = len(
+        {row.key for row in plan.rows if row.status == BOOK and row.match.kind == "new_donor"}
+    )
+
+
+def summarise(record: Import, known: Counterparties, plan: Plan) -> dict:
+    """Counts, the first rows, every error (capped) and the payers with their matches."""
+    counts = {s: plan.count(s) for s in (BOOK, DUPLICATE, SKIPPED, REVERSE, ERROR)}
+    shown = [row.as_dict() for row in plan.rows[:SHOWN_ROWS]]
+    errors = [row.as_dict() for row in plan.rows[SHOWN_ROWS:] if row.status == ERROR]
+    payers: dict[str, dict] = {}
+    totals: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    for row in plan.rows:
+        if row.match is None or row.status not in (BOOK, ERROR):
+            continue
+        payer = payers.get(row.key)
+        if payer is None:
+            if len(payers) >= SHOWN_COUNTERPARTIES:
+                continue
+            payer = payers[row.key] = {
+                "key": row.key, "name": row.name, "iban": row.iban, "rows": 0,
+                "match": row.as_dict()["match"], "category": row.category,
+                "structural": bool(row.match.structural),
+            }  # fmt: skip
+        payer["rows"] += 1
+        totals[row.key] += row.amount or Decimal("0.00")
+    for key, payer in payers.items():
+        payer["total"] = str(totals[key])
+    return {
+        "import": record.id,
+        "kind": record.kind,
+        "filename": record.filename,
+        "counts": counts,
+        "rows_total": len(plan.rows),
+        "total": str(plan.total),
+        "currency": known.centre.currency,
+        "rows": shown,
+        "more_errors": errors[:SHOWN_ERRORS],
+        "payers": list(payers.values()),
+        "same_file_as": (record.options or {}).get("same_file_as"),
+    }
+
+
+def import_file(
+    session: Session,
+    user: User,
+    centre: Centre,
+    path: Path,
+    instance_path: str,
+    *,
+    limit: int,
+    mapping: dict | None = None,
+    dry_run: bool = False,
+    progress=None,
+) -> tuple[Import, dict]:
+    """The command line's import: receive, preview and (unless a dry run) book in one go.
+
+    A spreadsheet takes the mapping given, else the centre's remembered one, else the guess.
+    """
+    with open(path, "rb") as stream:
+        record = receive(session, user, centre, stream, path.name, instance_path, limit)
+    token = record.token
+    try:
+        if record.kind in (files.CSV, files.XLSX):
+            chosen = mapping or record.options["mapping"]
+            set_mapping(session, user, record, chosen, instance_path)
+        data = preview(session, user, record, instance_path, progress)
+        if not dry_run:
+            commit(session, user, record, instance_path, progress)
+    finally:
+        files.remove_all(instance_path, token)
+    return record, data
+
+
+__all__ = ["FIELDS", "ImportFileError", "commit", "import_file", "preview", "receive"]

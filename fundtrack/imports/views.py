@@ -1,0 +1,234 @@
+"""Import screens in the books: upload, confirm the columns, check the preview, correct who
+paid, book, and undo. Every route loads the import through the access rules: another
+centre's import is answered 404, like anything else of another centre."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from fundtrack.auth.access import visible
+from fundtrack.centres.models import Centre
+from fundtrack.errors import DomainError
+from fundtrack.extensions import db
+from fundtrack.formatting import CATEGORY_LABELS
+from fundtrack.imports import bp, files, jobs, service
+from fundtrack.imports.entries import ImportFileError
+from fundtrack.imports.mapping import FIELDS
+from fundtrack.imports.matching import Counterparties
+from fundtrack.imports.models import Import, ImportState
+from fundtrack.income.wording import on_screen
+
+FIELD_LABELS = {
+    "date": _l("Date"), "amount": _l("Amount (+ in, − out)"), "amount_in": _l("Amount in"),
+    "amount_out": _l("Amount out"), "direction": _l("In or out"), "name": _l("Name"),
+    "iban": _l("IBAN of the payer"), "description": _l("Description"), "reference": _l("Reference"),
+    "external_id": _l("Bank's id of the row"), "category": _l("Category"),
+}  # fmt: skip
+
+
+def _centres():
+    rows = db.session.scalars(
+        visible(Centre, current_user).where(Centre.active.is_(True)).order_by(Centre.code)
+    )
+    return [c for c in rows if current_user.can_manage(c.id)]
+
+
+def _centre(code: str | None) -> Centre:
+    centres = _centres()
+    if not centres:
+        abort(403)
+    own = current_user.centre.code if current_user.centre else None
+    wanted = code or own
+    return next((c for c in centres if c.code == wanted), centres[0])
+
+
+def _own(import_id: int) -> Import:
+    record = db.session.scalars(visible(Import, current_user).where(Import.id == import_id)).first()
+    if record is None or not current_user.can_manage(record.centre_id):
+        abort(404)
+    return record
+
+
+def _problem(error) -> str:
+    return on_screen(getattr(error, "message", str(error)))
+
+
+@bp.route("/", methods=["GET"])
+@login_required
+def index():
+    centre = _centre(request.args.get("centre"))
+    recent = db.session.scalars(
+        select(Import)
+        .where(Import.centre_id == centre.id)
+        .order_by(Import.created_at.desc(), Import.id.desc())
+        .limit(30)
+    ).all()
+    limit = files.max_bytes(current_app.config)
+    return render_template(
+        "imports/index.html", centre=centre, centres=_centres(), recent=recent, limit=limit
+    )
+
+
+@bp.route("/", methods=["POST"])
+@login_required
+def upload():
+    limit = files.max_bytes(current_app.config)
+    # The body limit of every other request is too small for a year's statement.
+    request.max_content_length = limit + 64 * 1024
+    centre = _centre(request.form.get("centre"))
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(gettext("Choose a file to import."), "error")
+        return redirect(url_for("imports.index", centre=centre.code))
+    try:
+        record = service.receive(
+            db.session, current_user, centre, upload.stream, upload.filename,
+            current_app.instance_path, limit,
+        )  # fmt: skip
+    except ImportFileError as error:
+        db.session.rollback()
+        flash(gettext("The file cannot be imported: %(why)s", why=str(error)), "error")
+        return redirect(url_for("imports.index", centre=centre.code)), 303
+    db.session.commit()
+    if service.needs_mapping(record):
+        return redirect(url_for("imports.columns", import_id=record.id), 303)
+    return _run(record, "preview")
+
+
+def _run(record: Import, step: str):
+    if jobs.runs_in_background(record):
+        jobs.start(record, step)
+        return redirect(url_for("imports.show", import_id=record.id), 303)
+    token = record.token
+    try:
+        if step == "preview":
+            service.preview(db.session, current_user, record, current_app.instance_path)
+        else:
+            service.commit(db.session, current_user, record, current_app.instance_path)
+    except (DomainError, ImportFileError) as error:
+        db.session.rollback()
+        record = db.session.get(Import, record.id)
+        record.error = _problem(error)[:2000]
+        db.session.commit()
+        return redirect(url_for("imports.show", import_id=record.id), 303)
+    db.session.commit()
+    if step == "commit":
+        files.remove_all(current_app.instance_path, token)
+        flash(gettext("Imported: %(count)s lines booked.", count=record.rows_booked), "ok")
+    return redirect(url_for("imports.show", import_id=record.id), 303)
+
+
+@bp.route("/<int:import_id>/columns", methods=["GET", "POST"])
+@login_required
+def columns(import_id: int):
+    record = _own(import_id)
+    problem = None
+    if request.method == "POST":
+        mapping = {"columns": {}, "decimal": request.form.get("decimal")}
+        for field in FIELDS:
+            value = request.form.get(f"col-{field}", "")
+            if value.isdigit():
+                mapping["columns"][field] = int(value)
+        for name in ("encoding", "delimiter"):
+            if request.form.get(name):
+                mapping[name] = request.form[name].replace("\\t", "\t")
+        try:
+            service.set_mapping(db.session, current_user, record, mapping,
+                                current_app.instance_path)  # fmt: skip
+            db.session.commit()
+            return _run(record, "preview")
+        except (DomainError, ImportFileError) as error:
+            db.session.rollback()
+            problem = _problem(error)
+            record = _own(import_id)
+    try:
+        header, sample = service.head(record, current_app.instance_path)
+    except (DomainError, ImportFileError) as error:
+        flash(_problem(error), "error")
+        return redirect(url_for("imports.index", centre=record.centre.code))
+    return render_template(
+        "imports/columns.html", record=record, header=header, sample=sample,
+        mapping=(record.options or {}).get("mapping", {}), fields=FIELDS,
+        labels=FIELD_LABELS, problem=problem,
+    )  # fmt: skip
+
+
+@bp.route("/<int:import_id>")
+@login_required
+def show(import_id: int):
+    record = _own(import_id)
+    data = files.load_preview(current_app.instance_path, record.token)
+    busy = record.state in (ImportState.PREVIEWING, ImportState.BOOKING)
+    known = Counterparties.load(db.session, current_user, record.centre) if data else None
+    return render_template(
+        "imports/show.html", record=record, data=data, busy=busy,
+        progress=jobs.progress_of(record.id) if busy else {},
+        choices=(record.options or {}).get("choices", {}), known=known,
+        categories=CATEGORY_LABELS,
+    )  # fmt: skip
+
+
+@bp.route("/<int:import_id>/choices", methods=["POST"])
+@login_required
+def choices(import_id: int):
+    """Who a payer is, as the user corrected it; then the preview again."""
+    record = _own(import_id)
+    chosen = {}
+    for name, value in request.form.items():
+        if not name.startswith("choice-") or not value or value == "auto":
+            continue
+        key = request.form.get("key-" + name.removeprefix("choice-"), "")
+        kind, _, row_id = value.partition(":")
+        choice = {"kind": kind}
+        if row_id.isdigit():
+            choice["id"] = int(row_id)
+        elif row_id:
+            choice["donor_kind"] = row_id
+        chosen[key] = choice
+    try:
+        service.set_choices(db.session, current_user, record, chosen)
+    except DomainError as error:
+        db.session.rollback()
+        flash(_problem(error), "error")
+        return redirect(url_for("imports.show", import_id=import_id), 303)
+    db.session.commit()
+    return _run(record, "preview")
+
+
+@bp.route("/<int:import_id>/commit", methods=["POST"])
+@login_required
+def commit(import_id: int):
+    record = _own(import_id)
+    if record.state != ImportState.PREVIEWED:
+        abort(409)
+    return _run(record, "commit")
+
+
+@bp.route("/<int:import_id>/undo", methods=["POST"])
+@login_required
+def undo(import_id: int):
+    from fundtrack.imports.booking import undo_import
+
+    record = _own(import_id)
+    try:
+        undo_import(db.session, current_user, record)
+    except DomainError as error:
+        db.session.rollback()
+        flash(gettext("The import cannot be undone: %(why)s", why=_problem(error)), "error")
+        return redirect(url_for("imports.show", import_id=import_id), 303)
+    db.session.commit()
+    flash(gettext("Undone: the lines of this import are gone from the books."), "ok")
+    return redirect(url_for("imports.show", import_id=import_id), 303)
+
+
+@bp.route("/<int:import_id>/abandon", methods=["POST"])
+@login_required
+def abandon(import_id: int):
+    record = _own(import_id)
+    if record.state in (ImportState.UPLOADED, ImportState.PREVIEWED, ImportState.FAILED):
+        files.remove_all(current_app.instance_path, record.token)
+        record.state, record.token = ImportState.ABANDONED, None
+        db.session.commit()
+    return redirect(url_for("imports.index", centre=record.centre.code), 303)
