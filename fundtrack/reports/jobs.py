@@ -23,7 +23,8 @@ from fundtrack.auth.access import NotAllowed
 from fundtrack.auth.models import User
 from fundtrack.extensions import db
 from fundtrack.reports.models import JobState, ReportJob
-from fundtrack.reports.national_report import national_pdf
+from fundtrack.reports.national_report import TEMPLATE, national_report
+from fundtrack.reports.render import html_to_pdf, in_language, render_html, report_language
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PROGRESS_EVERY = 4  # centres between two progress commits
@@ -108,7 +109,13 @@ def run_national_job(job_id: str) -> None:
             session.commit()
 
     try:
-        pdf = national_pdf(session, job.user, job.year, job.language, progress)
+        with in_language(job.language):
+            data = national_report(session, job.user, job.year, progress)
+            html = render_html(TEMPLATE, lang=report_language(job.language), **data)
+        # End the transaction before WeasyPrint's minute: on SQLite every transaction holds
+        # the write lock (BEGIN IMMEDIATE), and the web processes would wait for it.
+        session.commit()
+        pdf = html_to_pdf(html)
     except Exception as error:  # the job page must say why, whatever went wrong
         session.rollback()
         job = session.get(ReportJob, job_id)
@@ -116,6 +123,7 @@ def run_national_job(job_id: str) -> None:
         job.finished_at = datetime.now(UTC)
         session.commit()
         return
+    job = session.get(ReportJob, job_id)
     job.pdf, job.state, job.finished_at = pdf, JobState.DONE, datetime.now(UTC)
     session.commit()
 
