@@ -294,3 +294,44 @@ def test_demo_names_the_countries_it_knows(app, session):
 
     assert result.exit_code != 0 and "nl" in result.output and "no" in result.output
     assert session.get(Network, 1) is None
+
+
+def test_demo_grants_in_every_state_with_money_from_the_ledger(session):
+    from fundtrack.demo.build import DEMO_TODAY
+    from fundtrack.grants.figures import grant_money
+    from fundtrack.grants.models import Grant, GrantState
+    from fundtrack.grants.obligations import reports_due
+
+    _load(session)
+
+    grants = session.scalars(select(Grant).order_by(Grant.id)).all()
+    assert {g.state for g in grants} == set(GrantState)
+    assert all(len(g.goals) >= 2 and g.budget_lines for g in grants)
+    admin = session.scalars(select(User).where(User.role == Role.ADMIN)).one()
+    paid = [g for g in grants if grant_money(session, g).received > 0]
+    spent = [g for g in grants if grant_money(session, g).spent > 0]
+    assert len(paid) >= 3 and len(spent) >= 2
+    first = grant_money(session, grants[0])
+    assert (first.received, first.spent) == (Decimal("40000.00"), Decimal("6000.00"))
+    due = reports_due(session, admin, DEMO_TODAY)
+    assert due.overdue and due.due
+    # Costs moved onto grants leave every centre's totals, and so the shares, as designed.
+    assert _shares_2025(session)["HLM"] == (Decimal("44400.00"), Decimal("102000.00"))
+
+
+def test_norwegian_demo_has_the_companion_service_application(session):
+    from fundtrack.grants.models import GoalKind, Grant
+
+    _load(session, "no")
+
+    companion = session.scalars(
+        select(Grant).where(Grant.project_name.startswith("Følgetjeneste"))
+    ).one()
+    assert companion.centre is None and companion.currency == "NOK"
+    assert companion.amount_requested == Decimal("700000.00")
+    assert len(companion.allocations) == 8
+    assert {a.centre.code[:3] for a in companion.allocations} == {"DK-"}
+    assert sum(a.amount for a in companion.allocations) == Decimal("700000.00")
+    counted = [g for g in companion.goals if g.kind == GoalKind.QUANTITATIVE]
+    assert Decimal("160.00") in {g.target for g in counted}
+    assert len([g for g in companion.goals if g.kind == GoalKind.QUALITATIVE]) == 2

@@ -19,6 +19,7 @@ from fundtrack.costs.models import CostKind
 from fundtrack.demo import incidental, netherlands, norway
 from fundtrack.demo.agreements import book_agreement
 from fundtrack.demo.costs import book_costs, cost_totals
+from fundtrack.demo.grants import build_grants
 from fundtrack.demo.ledger import IncomeBook
 from fundtrack.income.models import EarmarkedFund, Funder, FunderType, FundingAgreement
 
@@ -49,6 +50,7 @@ class DemoResult:
     agreements: int
     income_lines: int
     cost_lines: int
+    grants: int = 0
     logins: list[Login] = field(default_factory=list)
 
 
@@ -65,7 +67,8 @@ def existing_network(session: Session) -> str | None:
 
 def build_demo(session: Session, country: str = "nl", today: date = DEMO_TODAY) -> DemoResult:
     """Add a whole demo network (regions, centres, funders, agreements, donors, earmarked
-    funds, income and cost lines for 2024-2026, one user per role) to an empty database.
+    funds, income and cost lines for 2024-2026, one user per role, grant applications in
+    every state) to an empty database.
 
     Raises DemoRefused, without writing anything, when the database holds a network.
     """
@@ -136,6 +139,8 @@ def build_demo(session: Session, country: str = "nl", today: date = DEMO_TODAY) 
     )
     logins = _users(session, data)
     session.flush()
+    national = session.scalars(select(User).where(User.role == Role.NATIONAL)).one()
+    grants = build_grants(session, data, book, centres, funders, national)
     return DemoResult(
         network=network.name,
         currency=network.currency,
@@ -143,6 +148,7 @@ def build_demo(session: Session, country: str = "nl", today: date = DEMO_TODAY) 
         agreements=session.scalar(select(func.count()).select_from(FundingAgreement)),
         income_lines=book.lines,
         cost_lines=cost_lines,
+        grants=len(grants),
         logins=logins,
     )
 
