@@ -77,7 +77,8 @@ def import_command(file: Path, code: str, dry_run: bool, email: str | None):
             )  # fmt: skip
         except (DomainError, ImportFileError) as error:
             session.rollback()
-            raise click.ClickException(getattr(error, "message", str(error))) from None
+            message = str(error) if isinstance(error, ImportFileError) else error.message
+            raise click.ClickException(message) from None
         if dry_run:
             session.rollback()
         else:

@@ -72,7 +72,8 @@ def run_step(import_id: int, step: str, instance_path: str) -> None:
             session.commit()
         except (DomainError, ImportFileError, PermissionError) as error:
             session.rollback()
-            _failed(import_id, step, getattr(error, "message", str(error)))
+            message = str(error) if isinstance(error, ImportFileError) else None
+            _failed(import_id, step, message or getattr(error, "message", str(error)))
             return
         except Exception as error:  # the page must say why, whatever went wrong
             session.rollback()

@@ -52,6 +52,8 @@ def _own(import_id: int) -> Import:
 
 
 def _problem(error) -> str:
+    if isinstance(error, ImportFileError):
+        return str(error)  # with its row and column
     return on_screen(getattr(error, "message", str(error)))
 
 
