@@ -162,8 +162,10 @@ def test_treasurer_records_an_agreement_for_their_centre_only(api, session, two)
     assert response.status_code == 201
     body = response.get_json()
     assert (body["annual_amount"], body["currency"], body["end"]) == ("48000.00", "EUR", None)
-    assert body["structural"] is True  # a recurring municipal subsidy
-    assert body["structural_reason"].startswith("structural: municipality income")
+    # A recurring municipal subsidy: structural once the national office confirms it.
+    assert body["structural"] is False
+    assert body["structural_reason"].startswith("incidental: awaiting confirmation")
+    assert "municipality income is structural by default" in body["structural_reason"]
     other = caller.post("/agreements", json=agreement_values(funder, centre="OTHER"))
     assert other.status_code == 422
     assert count(session, FundingAgreement) == 1

@@ -29,6 +29,7 @@ from fundtrack.operations import (
     refuse_unknown,
     require,
 )
+from fundtrack.share.classification import structural_by_rule
 
 FUNDER_FIELDS = ("name", "type", "centre")
 AGREEMENT_FIELDS = (
@@ -163,6 +164,7 @@ def _agreement_values(session, user, values: dict, agreement: FundingAgreement |
         raise ValidationError("override_reason", "say why the rule is overridden")
     if agreement is not None:
         _refuse_reclassifying_closed_years(session, agreement, merged)
+    awaiting = _awaiting(session, user, agreement, merged, funder, override)
     return {
         "funder": funder,
         "centre": centre,
@@ -174,7 +176,29 @@ def _agreement_values(session, user, values: dict, agreement: FundingAgreement |
         "currency": currency,
         "structural_override": override,
         "override_reason": reason if override is not None else None,
+        "awaiting_confirmation": awaiting,
     }
+
+
+def _awaiting(session, user, agreement, merged: dict, funder: Funder, override) -> bool:
+    """Four eyes on the target: what a treasurer adds or changes so that it would count as
+    structural waits for the national office's confirmation (share.rules.confirm_agreement)
+    and counts as incidental until then. The office's own agreements need none."""
+    kept = bool(agreement is not None and agreement.awaiting_confirmation)
+    if user.can_manage_network or override is not None:
+        return kept
+    if not structural_by_rule(
+        session, funder.type, merged.get("recurring"), merged["start"], merged.get("end")
+    ):
+        return False
+    if agreement is None or funder.id != agreement.funder_id:
+        return True
+    changed = (
+        merged["start"] != agreement.start_date
+        or merged.get("end") != agreement.end_date
+        or bool(merged.get("recurring")) != agreement.recurring
+    )
+    return changed or kept
 
 
 # What decides whether an agreement's income is structural (see share.classification).

@@ -1,9 +1,11 @@
 """The rule that makes funding structural, once in SQL (for the sums) and once in words.
 
 An agreement is structural when the national office has overridden it (then that answer,
-with its reason); otherwise when its funder's type is structural by default AND the agreement
-is recurring or multi-year (open-ended, or running more than one year). An income line is
-structural exactly when it has an agreement that is structural.
+with its reason); otherwise, while it awaits the national office's confirmation (four eyes:
+a treasurer added or changed it), it is incidental; otherwise when its funder's type is
+structural by default AND the agreement is recurring or multi-year (open-ended, or running
+more than one year). An income line is structural exactly when it has an agreement that is
+structural. tests/test_share_four_eyes.py checks that the SQL and the words agree.
 """
 
 from collections.abc import Callable
@@ -55,6 +57,7 @@ def structural_expression(agreement=FundingAgreement, rule=StructuralRule):
     return case(
         (agreement.id.is_(None), false()),
         (agreement.structural_override.is_not(None), agreement.structural_override),
+        (agreement.awaiting_confirmation, false()),
         else_=and_(coalesce(rule.structural_by_default, false()), long_running),
     )
 
@@ -85,6 +88,15 @@ def join_classification(stmt: Select) -> Select:
 def is_long_running(recurring: bool, start: date, end: date | None) -> bool:
     """Recurring, open-ended or running more than one year: the Python twin of the SQL."""
     return recurring or end is None or (end - start).days > MULTI_YEAR_DAYS
+
+
+def structural_by_rule(session: Session, funder_type, recurring, start, end) -> bool:
+    """Would an agreement with these values count as structural under its funder type's
+    rule (no override, nothing awaiting)? What four eyes asks before a treasurer's change."""
+    rule = session.get(StructuralRule, funder_type) if funder_type is not None else None
+    return bool(rule and rule.structural_by_default) and is_long_running(
+        bool(recurring), start, end
+    )
 
 
 def _funder_words(funder_type) -> str:
@@ -122,6 +134,7 @@ def explain(
     recurring: bool = False,
     start: date | None = None,
     end: date | None = None,
+    awaiting: bool = False,
     wording: Wording = ENGLISH,
 ) -> str:
     """Why income is structural or incidental, in a sentence starting with the verdict.
@@ -135,6 +148,20 @@ def explain(
         if override:
             return t(N_("structural: override by the national office: %(reason)s"), reason=reason)
         return t(N_("incidental: override by the national office: %(reason)s"), reason=reason)
+    by_rule = _by_rule(funder_type, structural_by_default, recurring, start, end, wording)
+    if awaiting and structural_by_default and is_long_running(recurring, start, end):
+        return t(
+            N_(
+                "incidental: awaiting confirmation by the national office; once confirmed "
+                "it counts as structural (%(why)s)"
+            ),
+            why=by_rule.partition(": ")[2],
+        )
+    return by_rule
+
+
+def _by_rule(funder_type, structural_by_default, recurring, start, end, wording) -> str:
+    t = wording.translate
     who = wording.funder(funder_type)
     if not structural_by_default:
         return t(N_("incidental: %(who)s income is not structural by default"), who=who)
@@ -172,6 +199,7 @@ RULE_COLUMNS = (
     FundingAgreement.end_date,
     Funder.type.label("funder_type"),
     StructuralRule.structural_by_default,
+    FundingAgreement.awaiting_confirmation,
 )
 
 
@@ -186,6 +214,7 @@ def explain_row(row, *, has_agreement: bool = True, wording: Wording = ENGLISH) 
         recurring=bool(row.recurring),
         start=row.start_date,
         end=row.end_date,
+        awaiting=bool(row.awaiting_confirmation),
         wording=wording,
     )
 
@@ -203,8 +232,14 @@ def explain_agreement(session: Session, agreement: FundingAgreement) -> str:
         recurring=agreement.recurring,
         start=agreement.start_date,
         end=agreement.end_date,
+        awaiting=bool(agreement.awaiting_confirmation),
     )
 
 
 def is_structural(explanation: str) -> bool:
     return explanation.startswith("structural:")
+
+
+def is_awaiting(explanation: str) -> bool:
+    """Does this (English) explanation say the agreement awaits the national office?"""
+    return explanation.startswith("incidental: awaiting confirmation")

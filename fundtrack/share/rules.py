@@ -4,12 +4,13 @@ Both operations check who acts and what is asked, change the rows and flush; the
 commits. The audit hook records who changed which rule, from what to what.
 """
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.access import require_network_manager
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import closed_years_with_income, reclassification_refused
+from fundtrack.centres.models import Centre
 from fundtrack.income.models import (
     Funder,
     FunderType,
@@ -17,6 +18,7 @@ from fundtrack.income.models import (
     IncomeLine,
     StructuralRule,
 )
+from fundtrack.share.classification import RULE_COLUMNS, join_rule
 
 NOTE_MAX = 500
 
@@ -106,3 +108,58 @@ def override_agreement(
         agreement.override_reason = reason
     session.flush()
     return agreement
+
+
+def awaiting_filter():
+    """Agreements a treasurer added that wait for the national office's confirmation (and
+    that an override has not already decided)."""
+    return FundingAgreement.awaiting_confirmation.is_(True) & (
+        FundingAgreement.structural_override.is_(None)
+    )
+
+
+def confirm_agreement(session: Session, user: User, agreement_id: int) -> FundingAgreement:
+    """The national office's second pair of eyes: the agreement now counts as its funder
+    type's rule says (structural, most often), no longer as incidental.
+
+    Only the national office and admins may (NotAllowed); LookupError for an unknown
+    agreement; ValueError naming the field when it awaits nothing or has income in a closed
+    fiscal year (confirming would rewrite that year's final figures). Flushes; the audit
+    hook records who confirmed it.
+    """
+    require_network_manager(user)
+    agreement = session.get(FundingAgreement, agreement_id)
+    if agreement is None:
+        raise LookupError(f"agreement {agreement_id}: not found")
+    if not agreement.awaiting_confirmation:
+        raise ValueError(f"agreement: agreement {agreement_id} awaits no confirmation")
+    refusal = reclassification_refused(session, agreement.id)
+    if refusal:
+        raise ValueError(f"agreement: {refusal}")
+    agreement.awaiting_confirmation = False
+    session.flush()
+    return agreement
+
+
+def awaiting_agreements(session: Session, centre_id: int | None = None, limit: int = 100):
+    """(count, rows) of the agreements awaiting confirmation, for one centre or all; each
+    row has the agreement's id, title, amount, centre, funder and RULE_COLUMNS (explain_row)."""
+    where = [awaiting_filter()]
+    if centre_id is not None:
+        where.append(FundingAgreement.centre_id == centre_id)
+    count = session.scalar(select(func.count(FundingAgreement.id)).where(*where))
+    if not count:
+        return 0, []
+    stmt = join_rule(
+        select(
+            FundingAgreement.id,
+            FundingAgreement.title,
+            FundingAgreement.annual_amount,
+            Centre.code.label("centre_code"),
+            Centre.name.label("centre_name"),
+            Funder.name.label("funder_name"),
+            *RULE_COLUMNS,
+        ).join(Centre, Centre.id == FundingAgreement.centre_id)
+    ).where(*where)
+    rows = session.execute(stmt.order_by(Centre.code, FundingAgreement.id).limit(limit))
+    return count, list(rows)

@@ -8,14 +8,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from fundtrack.auth.access import NotAllowed
+from fundtrack.auth.forms import ButtonForm
 from fundtrack.centres.models import Centre
 from fundtrack.extensions import db
 from fundtrack.formatting import FUNDER_TYPE_LABELS
 from fundtrack.income.models import Funder, FunderType, FundingAgreement, StructuralRule
 from fundtrack.share.classification import RULE_COLUMNS, explain_row, join_rule
 from fundtrack.share.forms import OverrideForm, RuleForm
-from fundtrack.share.rules import closed_years_under_rule
-from fundtrack.share.service import override_agreement, set_structural_rule
+from fundtrack.share.rules import awaiting_agreements, closed_years_under_rule
+from fundtrack.share.service import confirm_agreement, override_agreement, set_structural_rule
 from fundtrack.share.views import bp, screen_wording
 
 AGREEMENTS_SHOWN = 200
@@ -176,3 +177,37 @@ def override():
             flash(messages.get(form.structural.data, default) % {"number": agreement.id})
             return redirect(url_for("share.rules", centre=request.args.get("centre")))
     return _render(RuleForm(formdata=None), form, 400)
+
+
+def awaiting_panel(centre_id: int | None = None) -> dict:
+    """Template values for the "awaiting confirmation" panel: how many, the first rows with
+    why they would count, and the confirm button's form for those who may confirm."""
+    count, rows = awaiting_agreements(db.session, centre_id, limit=AGREEMENTS_SHOWN)
+    wording = screen_wording()
+    return {
+        "count": count,
+        "rows": [(row, explain_row(row, wording=wording)) for row in rows],
+        "form": ButtonForm() if current_user.can_manage_network else None,
+    }
+
+
+@bp.route("/agreements/<int:agreement_id>/confirm", methods=["POST"])
+@login_required
+def confirm(agreement_id: int):
+    """The national office confirms an agreement a treasurer added (four eyes)."""
+    _require_rule_owner()
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        confirm_agreement(db.session, current_user, agreement_id)
+    except NotAllowed:
+        abort(403)
+    except LookupError:
+        abort(404)
+    except ValueError as error:
+        db.session.rollback()
+        flash(str(error).partition(": ")[2] or str(error), "error")
+    else:
+        db.session.commit()
+        flash(gettext("Agreement %(number)s is confirmed.", number=agreement_id))
+    return redirect(url_for("share.dashboard", _anchor="awaiting"))

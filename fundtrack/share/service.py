@@ -50,10 +50,11 @@ from fundtrack.share.queries import (
     structural_agreements,
     visible_centres,
 )
-from fundtrack.share.rules import override_agreement, set_structural_rule
+from fundtrack.share.rules import confirm_agreement, override_agreement, set_structural_rule
 from fundtrack.share.trace import trace
 
 __all__ = [
+    "confirm_agreement",
     "funding_share",
     "override_agreement",
     "set_structural_rule",

@@ -18,6 +18,7 @@ from fundtrack.share.classification import (
     RULE_COLUMNS,
     Wording,
     explain_row,
+    is_long_running,
     join_classification,
     join_rule,
     structural_expression,
@@ -41,6 +42,8 @@ class TracedIncome:
     agreement_title: str | None
     structural: bool
     explanation: str  # "structural: ..." or "incidental: ..."
+    # Four eyes: it would count as structural once the national office confirms its agreement.
+    awaiting: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,10 @@ def _traced_income(row, wording: Wording = ENGLISH) -> TracedIncome:
         agreement_title=row.title,
         structural=bool(row.structural),
         explanation=explanation,
+        awaiting=bool(row.awaiting_confirmation)
+        and row.structural_override is None
+        and bool(row.structural_by_default)
+        and is_long_running(bool(row.recurring), row.start_date, row.end_date),
     )
 
 

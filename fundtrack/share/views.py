@@ -135,6 +135,7 @@ def dashboard():
         trend_svg=charts.share_trend_chart(points, figures.target, fmt, title, _running()),
         basis_labels=BASIS_LABELS,
         grants=_or_404(landing_panels, date.today(), year, region_code=region, share=figures),
+        awaiting=rules_views.awaiting_panel(),
     )
 
 
@@ -195,6 +196,7 @@ def _centre_page(code: str, default_year: int | None = None):
         category_labels=CATEGORY_LABELS,
         basis_labels=BASIS_LABELS,
         grants=_or_404(landing_panels, date.today(), year, centre_code=code, share=figures),
+        awaiting=rules_views.awaiting_panel(centre.centre_id),
     )
 
 
