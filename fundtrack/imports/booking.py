@@ -58,18 +58,18 @@ def book_plan(
     for row in plan.rows:
         if row.status == REVERSE:
             outcome["reversed"].append(_remove_reversed(session, user, row.target_line))
+    # Donors first: each is a flush of its own, which should not drag pending lines along.
+    for row in plan.rows:
+        if row.status == BOOK and row.match.kind == "new_donor" and row.key not in new_donors:
+            donor = _new_donor(session, user, centre, row, row.match)
+            known.add_donor(donor)
+            new_donors[row.key] = donor.id
+            outcome["donors"].append(donor.id)
     for row in plan.rows:
         if row.status != BOOK:
             continue
         match = row.match
-        donor_id = match.id if match.kind == "donor" else None
-        if match.kind == "new_donor":
-            donor_id = new_donors.get(row.key)
-            if donor_id is None:
-                donor = _new_donor(session, user, centre, row, match)
-                known.add_donor(donor)
-                donor_id = new_donors[row.key] = donor.id
-                outcome["donors"].append(donor.id)
+        donor_id = match.id if match.kind == "donor" else new_donors.get(row.key)
         line = IncomeLine(
             centre=centre,
             booking_date=row.booking_date,

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import String, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from fundtrack.centres.locks import current_network, locked_years
@@ -208,7 +209,8 @@ def _mark_booked(session: Session, centre_id: int, rows: list[PlanRow]) -> None:
     stored_ids = dict(
         session.execute(
             select(IncomeLine.external_id, IncomeLine.id).where(
-                IncomeLine.centre_id == centre_id, IncomeLine.external_id.in_(ids | refs)
+                IncomeLine.centre_id == centre_id,
+                _among(session, IncomeLine.external_id, ids | refs),
             )
         ).all()
     )
@@ -218,7 +220,8 @@ def _mark_booked(session: Session, centre_id: int, rows: list[PlanRow]) -> None:
             (reference, amount): line_id
             for reference, amount, line_id in session.execute(
                 select(IncomeLine.reference, IncomeLine.amount, IncomeLine.id).where(
-                    IncomeLine.centre_id == centre_id, IncomeLine.reference.in_(refs)
+                    IncomeLine.centre_id == centre_id,
+                    _among(session, IncomeLine.reference, refs),
                 )
             )
         }
@@ -227,6 +230,13 @@ def _mark_booked(session: Session, centre_id: int, rows: list[PlanRow]) -> None:
         line = line or stored_refs.get((row.reference, row.amount))
         if line is not None:
             row.status, row.reason, row.target_line = DUPLICATE, "already booked", line
+
+
+def _among(session: Session, column, values: set):
+    """`column IN values`; on PostgreSQL one array parameter rather than a thousand."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, sorted(values), type_=ARRAY(String)))
+    return column.in_(values)
 
 
 def _reversals(session, centre_id, reversals, credits_by_ref, plan, closed, network) -> None:
