@@ -74,6 +74,16 @@ def _wait_for_answer(browser) -> None:
 
 
 def test_a_dutch_treasurer_enters_a_month_with_the_keyboard(browser, live_server):
+    try:
+        _enter_the_month(browser, live_server)
+    finally:
+        # The live server is shared: the demo treasurer speaks English again for other tests.
+        english = browser.find_elements(By.CSS_SELECTOR, "header .languages button[value=en]")
+        if english:
+            english[0].click()
+
+
+def _enter_the_month(browser, live_server):
     act = Counter(browser)
     act.new_page(lambda: browser.get(live_server + "/login"))
     act.type(DEMO_EMAIL.format(role="treasurer"), Keys.TAB, demo_password(Role.TREASURER))
