@@ -159,7 +159,8 @@ def test_choosing_norwegian_is_confirmed_in_norwegian(client, login_as, net):
 def test_a_dutch_user_exports_the_dashboard_with_dutch_headers(client, login_as, net):
     login_as("national", locale="nl")
     response = client.get("/dashboard.csv?year=2025")
-    header = response.get_data(as_text=True).splitlines()[0].split(",")
+    # Dutch spreadsheets read semicolons between columns (and decimal commas).
+    header = response.get_data(as_text=True).splitlines()[0].split(";")
     assert header[:9] == [
         "Rij", "Code", "Naam", "Regio", "Haalt de norm", "Centra", "Centra op de norm",
         "Kosten (EUR)", "Grondslag kosten",
