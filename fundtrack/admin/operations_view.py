@@ -144,9 +144,13 @@ class IncomeOperations(OperationsView):
         remember_booking_date(model.booking_date)
         g.fundtrack_saved = line_in_words(model)
 
-    def after_model_delete(self, model):
-        super().after_model_delete(model)
-        g.fundtrack_saved = line_in_words(model)
+    def delete_model(self, model):
+        # Named before it goes: a deleted line can no longer load its donor or centre.
+        words = line_in_words(model)
+        done = super().delete_model(model)
+        if done:
+            g.fundtrack_saved = words
+        return done
 
     @expose("/new/", methods=("GET", "POST"))
     def create_view(self):

@@ -50,8 +50,9 @@ def test_a_treasurer_saves_and_deletes_a_line_with_no_csp_violation(browser, liv
                 "return !window.fundtrackOldPage && document.readyState === 'complete'"
             )
         )
-        assert "successfully deleted" in browser.page_source
-        assert "csp-check-2025" not in browser.page_source
+        assert "Deleted: " in browser.page_source
+        rows = browser.find_elements(By.CSS_SELECTOR, "table.model-list tbody tr")
+        assert not any("csp-check-2025" in row.text for row in rows)
         assert _violations(browser) == []
     finally:
         browser.execute_cdp_cmd(
