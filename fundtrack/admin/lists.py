@@ -86,13 +86,22 @@ def enum_filter(column, name):
     return _Equals(column, name, options=options, coerce=enum_class)
 
 
-def row_filter(column, name, model, label=str, scoped=True, order_by=None, load=()):
-    """A foreign key's filter: the rows of `model` the user may see, by id."""
+def row_filter(column, name, model, label=str, scoped=True, order_by=None, load=(), where=None):
+    """A foreign key's filter: the rows of `model` the user may see, by id.
+
+    `where`, a function of no arguments, narrows the options further (None: no narrowing).
+    """
 
     def options():
+        from fundtrack.auth.access import visibility
+
         query = select(model).options(*(joinedload(path) for path in load))
-        if scoped and hasattr(model, "centre_id") and not current_user.sees_all_centres:
-            query = query.where(model.centre_id == current_user.centre_id)
+        clause = visibility(model, current_user) if scoped else None
+        if clause is not None:
+            query = query.where(clause)
+        narrower = where() if where is not None else None
+        if narrower is not None:
+            query = query.where(narrower)
         query = query.order_by(order_by if order_by is not None else model.id)
         rows = db.session.scalars(query.limit(OPTIONS_CAP))
         return [(str(row.id), label(row)) for row in rows]

@@ -171,7 +171,7 @@ class IncomeLineView(GrantLineForm, IncomeOperations, CentreLineView):
     form_args = {
         "amount": _money(),
         "centre": {"query_factory": scoped_centres, "validators": [DataRequired()]},
-        "funder": {"blank_text": NONE},
+        "funder": {"query_factory": scoped_rows(Funder), "blank_text": NONE},
         "donor": {"query_factory": scoped_rows(Donor), "blank_text": NONE},
         "agreement": {"query_factory": scoped_rows(FundingAgreement), "blank_text": NONE},
         "earmarked_fund": {"query_factory": scoped_rows(EarmarkedFund), "blank_text": NONE},
@@ -263,6 +263,7 @@ class FundingAgreementView(AgreementOperations, CentreLineView):
     form_args = {
         "annual_amount": _money(),
         "centre": {"query_factory": scoped_centres, "validators": [DataRequired()]},
+        "funder": {"query_factory": scoped_rows(Funder), "validators": [DataRequired()]},
     }
     form_widget_args = plain_dates("start_date", "end_date")
 
@@ -359,6 +360,7 @@ class FunderView(FunderOperations, ListFeatures, SecureModelView):
     column_filters = [enum_filter(Funder.type, _l("Type"))]
     export_columns = [("name", _l("Name"), "text"), ("type", _l("Type"), "text")]
     export_formatters = {"type": in_words("funder_type")}
+    form_args = {"centre": {"query_factory": scoped_centres}}
 
     @property
     def can_edit(self) -> bool:

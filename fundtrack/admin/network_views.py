@@ -244,6 +244,15 @@ def _record_words(_view, _context, model, _name) -> str:
     return f"{words.kind}: {words.record}" if words.record else words.kind
 
 
+def _who_acted_here():
+    """A treasurer's "who" filter names only people in her centre's audit trail, not every
+    user of the network (other centres' treasurers by name)."""
+    if current_user.sees_all_centres:
+        return None
+    acted = select(AuditEvent.user_id).where(AuditEvent.centre_id == current_user.centre_id)
+    return User.id.in_(acted)
+
+
 class AuditEventView(ListFeatures, SecureModelView):
     """The audit trail in words, read-only for everybody; a treasurer sees her centre's.
 
@@ -273,7 +282,7 @@ class AuditEventView(ListFeatures, SecureModelView):
     column_filters = [
         centre_filter(AuditEvent.centre_id),
         row_filter(AuditEvent.user_id, _l("Who"), User, label=lambda u: u.name or u.email,
-                   scoped=False, order_by=User.email),
+                   scoped=False, order_by=User.email, where=_who_acted_here),
         kind_filter(AuditEvent.entity),
         MonthFilter(AuditEvent.at, _l("Month")),
         year_filter(AuditEvent.at, _l("Year"), calendar=True),

@@ -2,11 +2,11 @@
 
 import marshmallow as ma
 from flask.views import MethodView
-from sqlalchemy import select
 
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved, visible_or_404
 from fundtrack.api.schemas import Choice, Strict, Text
+from fundtrack.auth.access import visible
 from fundtrack.extensions import db
 from fundtrack.income import funders as operations
 from fundtrack.income.models import Funder, FunderType
@@ -35,7 +35,7 @@ class Funders(MethodView):
     @blp.response(200, page_of(FunderSchema))
     def get(self, args):
         """List funders."""
-        stmt = select(Funder)
+        stmt = visible(Funder, api_user())  # another centre's private person stays hidden
         if args.get("type"):
             stmt = stmt.where(Funder.type == args["type"])
         if args.get("name"):

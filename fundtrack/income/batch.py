@@ -133,7 +133,9 @@ def counterparties(session: Session, centre: Centre) -> dict[str, dict]:
         select(Donor).where(Donor.centre_id == centre.id).order_by(Donor.name)
     ):
         found[donor.name] = {"donor": donor.id}
-    for funder in session.scalars(select(Funder).order_by(Funder.name)):
+    # Shared funders, and the private persons of this centre only.
+    funders = select(Funder).where(Funder.centre_id.is_(None) | (Funder.centre_id == centre.id))
+    for funder in session.scalars(funders.order_by(Funder.name)):
         found[funder.name] = {"funder": funder.id}
     agreements = session.scalars(
         select(FundingAgreement)
