@@ -197,6 +197,50 @@ class UserView(SecureModelView):
         )
     }
 
+    def get_list_row_actions(self):
+        actions = list(super().get_list_row_actions())
+        actions.append(
+            EndpointLinkRowAction("fa fa-key", ".security_view", title=gettext("Sign-in security"))
+        )
+        return actions
+
+    @expose("/security/", methods=("GET", "POST"))
+    def security_view(self):
+        """A user's second step and open sessions; reset the one, end the others."""
+        from fundtrack.auth import operations
+        from fundtrack.auth.forms import ButtonForm
+
+        if not _signed_in_admin():
+            abort(403)
+        user = self.get_one(request.values.get("id"))
+        if user is None:
+            abort(404)
+        form = ButtonForm()
+        if request.method == "POST":
+            if not form.validate_on_submit():
+                abort(400)
+            admin = current_user._get_current_object()
+            if request.form.get("do") == "reset-mfa":
+                operations.reset_second_step(db.session, admin, user)
+                message = gettext(
+                    "%(email)s sets up the second step again at the next sign-in.",
+                    email=user.email,
+                )
+            elif request.form.get("do") == "end-sessions":
+                ended = operations.end_user_sessions(db.session, admin, user)
+                message = gettext(
+                    "%(email)s is signed out everywhere (%(count)s sessions ended).",
+                    email=user.email,
+                    count=ended,
+                )
+            else:
+                abort(400)
+            db.session.commit()
+            flash(message)
+            return redirect(url_for(".security_view", id=user.id))
+        state = operations.sign_in_state(db.session, user)
+        return self.render("admin/user_security.html", user=user, state=state, form=form)
+
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)
         refuse_duplicate(model, "email", f"{model.email} already has an account")

@@ -40,6 +40,8 @@ ACTIONS = {
     "delete": _l("deleted"),
     "reopen": _l("reopened"),
     "erase": _l("erased"),
+    "mfa-reset": _l("reset the second sign-in step of"),
+    "sess-end": _l("signed out everywhere"),
 }
 
 # Columns a person does not need to read in a change list.
