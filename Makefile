@@ -78,7 +78,7 @@ test: lint
 
 # Our own words in Dutch and Norwegian: extract the English, merge it into the catalogues
 # (new words come out empty: translate them, tests/test_translations.py fails until then),
-# and compile the .mo files that are committed next to them.
+# and compile the .mo files that are committed next to them; the same for Flask-Admin's words.
 TRANSLATIONS := fundtrack/translations
 translations: install-test
 	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output --width 100 \
@@ -86,6 +86,13 @@ translations: install-test
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
 		--no-fuzzy-matching --ignore-obsolete --width 100
 	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
+# Flask-Admin's own words (its domain "admin"), ours read after its catalogue so that they win;
+# the template holds the words of the Flask-Admin screens we use (fundtrack/admin/catalogue.py).
+	$(BIN)/python -c "from fundtrack.admin.catalogue import write_template as w; \
+		w('$(TRANSLATIONS)/admin.pot')"
+	$(BIN)/pybabel update -D admin -i $(TRANSLATIONS)/admin.pot -d $(TRANSLATIONS) \
+		--no-fuzzy-matching --ignore-obsolete --width 100
+	$(BIN)/pybabel compile -D admin -d $(TRANSLATIONS) --statistics
 
 # Needs PostgreSQL; builds a 1,000,000-line database (not part of `make test`).
 bench: install-test

@@ -6,11 +6,14 @@ from flask_admin.theme import Bootstrap4Theme
 
 from fundtrack.admin import grant_views, money_views, network_views
 from fundtrack.admin.base import SecureIndexView
+from fundtrack.admin.catalogue import use_our_admin_words
 from fundtrack.admin.labels import MENU
 from fundtrack.auth.headers import csp_nonce
 
 
 def init_admin(app: Flask) -> Admin:
+    # Flask-Admin's buttons, pager and messages in our Dutch and Norwegian (admin/catalogue.py).
+    use_our_admin_words()
     admin = Admin(
         app,
         name="fundtrack",
