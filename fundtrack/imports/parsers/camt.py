@@ -7,6 +7,7 @@ here. A document type declaration is refused before parsing: no bank statement h
 and it is where entity bombs and external entities live.
 """
 
+import io
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -62,14 +63,31 @@ def _date(text: str | None) -> date | None:
         return None
 
 
+def _root_tag(head: bytes) -> str:
+    """The root element's tag, from the first bytes alone."""
+    try:
+        for _event, element in etree.iterparse(
+            io.BytesIO(head), events=("start",), resolve_entities=False, no_network=True,
+            load_dtd=False, huge_tree=False,
+        ):  # fmt: skip
+            return element.tag
+    except etree.XMLSyntaxError as error:
+        raise ImportFileError(f"the XML is broken or cut off ({error.msg})") from None
+    raise ImportFileError("the file holds no XML")
+
+
 def parse(stream) -> Iterator[Entry]:
     """The statement's entries in order; numbered by their place among the file's entries."""
     head = stream.read(_PROLOGUE)
     refuse_declarations(head)
+    ns, reader = _root(_root_tag(head))
     stream.seek(0)
+    stmt_tag = f"{{{ns}}}Stmt"
+    # Only the elements we use come back to Python: a statement's balances and entries.
     events = etree.iterparse(
         stream,
-        events=("start", "end"),
+        events=("end",),
+        tag=(f"{{{ns}}}Ntry", f"{{{ns}}}Bal", stmt_tag),
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -77,47 +95,39 @@ def parse(stream) -> Iterator[Entry]:
         remove_comments=True,
         remove_pis=True,
     )
-    ns = reader = None
     number = 0
-    statement: dict = {}
+    statement = None
     try:
-        for event, element in events:
-            if ns is None:
-                ns, reader = _root(element)
-                continue
-            name = _local(element.tag)
-            if event == "start":
-                if name == "Stmt":
-                    statement = {"balances": {}, "booked": Decimal("0.00"), "currency": None}
+        for _event, element in events:
+            if statement is None:
+                statement = {"balances": {}, "booked": Decimal("0.00")}
+            if element.tag == stmt_tag:
+                _check_balances(statement, number)
+                statement = None
+                element.clear()
                 continue
             parent = element.getparent()
-            parent_name = _local(parent.tag) if parent is not None else ""
-            if name == "Bal" and parent_name == "Stmt":
+            if parent is None or parent.tag != stmt_tag:
+                continue
+            if element.tag.endswith("}Bal"):
                 _balance(element, ns, statement)
-            elif name == "Ntry" and parent_name == "Stmt":
-                for entry in _entries(reader, element, parent, ns, number):
-                    number = entry.row
-                    if entry.booked and entry.amount is not None:
-                        statement["booked"] += entry.amount if entry.credit else -entry.amount
-                    yield entry
-                element.clear()
-                while element.getprevious() is not None:
-                    del parent[0]
-            elif name == "Stmt":
-                _check_balances(statement, number)
-                element.clear()
+                continue
+            for entry in _entries(reader, element, parent, ns, number):
+                number = entry.row
+                if entry.booked and entry.amount is not None:
+                    statement["booked"] += entry.amount if entry.credit else -entry.amount
+                yield entry
+            element.clear()
+            while element.getprevious() is not None:
+                del parent[0]
     except etree.XMLSyntaxError as error:
         raise ImportFileError(f"the XML is broken or cut off ({error.msg})") from None
-    if ns is None:
-        raise ImportFileError("the file holds no XML")
 
 
-def _root(element) -> tuple[str, _EntryReader]:
-    match = NAMESPACE.fullmatch(element.tag.split("}", 1)[0].lstrip("{"))
-    if not match or _local(element.tag) != "Document":
-        raise ImportFileError(
-            f"this XML is not a camt.053 bank statement (its root is {element.tag!r})"
-        )
+def _root(tag: str) -> tuple[str, _EntryReader]:
+    match = NAMESPACE.fullmatch(tag.split("}", 1)[0].lstrip("{"))
+    if not match or _local(tag) != "Document":
+        raise ImportFileError(f"this XML is not a camt.053 bank statement (its root is {tag!r})")
     if match.group(1) not in SUPPORTED:
         raise ImportFileError(f"camt.053 version .001.{match.group(1)} is not supported")
     ns = match.group(0)
