@@ -43,7 +43,7 @@ from fundtrack.costs.models import CostLine
 from fundtrack.extensions import db
 from fundtrack.forms import MoneyField
 from fundtrack.grants.models import Grant
-from fundtrack.income import gdpr
+from fundtrack.income import funds, gdpr
 from fundtrack.income.donors import DONOR_FIELDS
 from fundtrack.income.models import (
     Donor,
@@ -336,8 +336,22 @@ class DonorView(DonorOperations, ListFeatures, SecureModelView):
     form_args = {"centre": {"query_factory": scoped_centres, "validators": [DataRequired()]}}
 
 
+def _fund_money(_view, _context, model, name) -> str:
+    from fundtrack.formatting import network_format
+
+    return network_format().money(funds.money(getattr(model, name)), model.centre.currency)
+
+
 class EarmarkedFundView(FundOperations, ListFeatures, SecureModelView):
-    column_list = ["name", "centre.code", "purpose", "end_date"]
+    """Funds with their balance to date and this fiscal year's result, summed by the list's
+    own statement (fundtrack.income.funds.with_balances), not per fund."""
+
+    column_list = ["name", "centre.code", "purpose", "end_date", "balance_year", "balance"]
+    column_labels = SecureModelView.column_labels | {
+        "balance": _l("Balance to date"),
+        "balance_year": _l("This fiscal year"),
+    }
+    column_formatters = {"balance": _fund_money, "balance_year": _fund_money}
     column_searchable_list = ["name", "purpose"]
     column_filters = [centre_filter(EarmarkedFund.centre_id)]
     export_columns = [
@@ -345,10 +359,16 @@ class EarmarkedFundView(FundOperations, ListFeatures, SecureModelView):
         ("centre.code", _l("Centre"), "text"),
         ("purpose", _l("Purpose"), "text"),
         ("end_date", _l("End date"), "text"),
+        ("balance_year", _l("This fiscal year"), "money"),
+        ("balance", _l("Balance to date"), "money"),
     ]
+    export_formatters = {"balance": funds.money, "balance_year": funds.money}
     column_select_related_list = [EarmarkedFund.centre]
     form_args = {"centre": {"query_factory": scoped_centres, "validators": [DataRequired()]}}
     form_widget_args = plain_dates("end_date")
+
+    def get_query(self):
+        return funds.with_balances(super().get_query(), funds.running_year(db.session))
 
 
 class FunderView(FunderOperations, ListFeatures, SecureModelView):

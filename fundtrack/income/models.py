@@ -16,7 +16,7 @@ from sqlalchemy import (
     false,
     func,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, validates
 
 from fundtrack.centres.models import Centre
 from fundtrack.enums import enum_column
@@ -200,6 +200,10 @@ class EarmarkedFund(db.Model):
     end_date: Mapped[date | None]
 
     centre: Mapped[Centre] = relationship()
+    # Loaded only when a query asks for them (fundtrack.income.funds.with_balances), in the
+    # same statement: the balance at a fiscal year's end and that year's own result.
+    balance: Mapped[Decimal | None] = query_expression()
+    balance_year: Mapped[Decimal | None] = query_expression()
 
     def __str__(self) -> str:
         return self.name

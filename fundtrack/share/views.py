@@ -24,6 +24,7 @@ from fundtrack.formatting import (
     network_format,
 )
 from fundtrack.grants.panels import landing_panels
+from fundtrack.income.funds import fund_balances
 from fundtrack.share import charts, exports
 from fundtrack.share.classification import Wording
 from fundtrack.share.figures import CentreFigures, TrendPoint
@@ -197,6 +198,7 @@ def _centre_page(code: str, default_year: int | None = None):
         basis_labels=BASIS_LABELS,
         grants=_or_404(landing_panels, date.today(), year, centre_code=code, share=figures),
         awaiting=rules_views.awaiting_panel(centre.centre_id),
+        funds=fund_balances(db.session, current_user, centre_id=centre.centre_id, year=year),
     )
 
 
