@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 from flask_login import login_user
 from openpyxl import load_workbook
 
@@ -31,10 +32,14 @@ def books(session, network):
 
 
 def _arg(app, user, endpoint: str, group: str) -> str:
+    """The URL argument of the filter named `group` in English. A Dutch user's groups are
+    named in Dutch ("Maand"); the argument itself is the filter's index, the same in every
+    language, so it is looked up with the English names."""
     with app.test_request_context():
         login_user(user)
         view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == endpoint)
-        return view._get_filter_groups()[group][0]["arg"]
+        with force_locale("en"):
+            return view._get_filter_groups()[group][0]["arg"]
 
 
 def _totals(page: str) -> dict[str, str]:
