@@ -160,6 +160,8 @@ class Counterparties:
 
     def structural(self, agreement: FundingAgreement, funder: Funder) -> bool:
         """The Python twin of share.classification's SQL rule, from loaded rows."""
+        if agreement.awaiting_confirmation:
+            return False  # four eyes: incidental until the national office confirms it
         if agreement.structural_override is not None:
             return agreement.structural_override
         return bool(self.rules.get(funder.type)) and is_long_running(
