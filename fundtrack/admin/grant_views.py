@@ -18,6 +18,14 @@ from sqlalchemy import or_, select
 from wtforms.validators import Optional
 
 from fundtrack.admin.base import label_column, money_column, scoped_centres
+from fundtrack.admin.labels import NONE
+from fundtrack.admin.lists import (
+    ListFeatures,
+    centre_filter,
+    enum_filter,
+    row_filter,
+    year_filter,
+)
 from fundtrack.admin.operations_view import OperationsView
 from fundtrack.auth.access import visible
 from fundtrack.errors import DomainError
@@ -31,15 +39,13 @@ from fundtrack.grants.models import (
     GrantGoal,
     ReportObligation,
 )
-from fundtrack.income.models import Funder
+from fundtrack.income.models import Funder, FundingAgreement
+from fundtrack.reports.labels import GRANT_STATE_LABELS
 
 # The inline lists: form attribute -> (fields sent to the operations, what a row is called).
 GOAL_FIELDS = ("kind", "description", "unit", "target", "achieved", "as_of", "result")
 BUDGET_FIELDS = ("category", "description", "amount")
 OBLIGATION_FIELDS = ("kind", "due_date", "sent_on", "note")
-
-
-NONE = "(none)"
 
 
 def plain_dates(*fields: str) -> dict:
@@ -262,9 +268,44 @@ def _inline(model, columns, money=(), dates=(), **extra) -> tuple:
     return (model, options)
 
 
-class GrantView(GrantOperations):
+def _state_in_words(value) -> str:
+    code = getattr(value, "value", value)
+    return str(GRANT_STATE_LABELS.get(code, code))
+
+
+class GrantView(ListFeatures, GrantOperations):
     """Applications with their goals, budget lines, allocations and report duties inline;
-    the state moves are the buttons on the application's own page (linked from the list)."""
+    the state moves are the buttons on the application's own page (linked from the list).
+
+    Like the books' lists: the awarded amounts of exactly the filtered applications summed
+    per currency, filters by year (of the start), centre, funder, state and agreement, the
+    funder's name found by search, and the filtered rows exported to CSV and XLSX."""
+
+    column_filters = [
+        year_filter(Grant.start_date, _l("Year"), calendar=True),
+        centre_filter(Grant.centre_id, _l("Applicant")),
+        row_filter(Grant.funder_id, _l("Funder"), Funder, order_by=Funder.name),
+        enum_filter(Grant.state, _l("State")),
+        row_filter(
+            Grant.agreement_id, _l("Agreement"), FundingAgreement,
+            load=(FundingAgreement.centre, FundingAgreement.funder),
+        ),
+    ]  # fmt: skip
+    search_relations = {Grant.funder_id: Funder.name}
+    total_column = "amount_awarded"
+    export_columns = [
+        ("project_name", _l("Project"), "text"),
+        ("programme", _l("Programme"), "text"),
+        ("funder.name", _l("Funder"), "text"),
+        ("centre.code", _l("Applicant"), "text"),
+        ("state", _l("State"), "text"),
+        ("start_date", _l("Start date"), "text"),
+        ("end_date", _l("End date"), "text"),
+        ("amount_requested", _l("Requested"), "money"),
+        ("amount_awarded", _l("Awarded"), "money"),
+        ("currency", _l("Currency"), "text"),
+    ]
+    export_formatters = {"state": _state_in_words}
 
     inline_model_form_converter = OperationsInlineConverter
     inline_models = [
