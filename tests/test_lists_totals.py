@@ -171,3 +171,15 @@ def test_costs_list_totals(client, session, login_as, books):
     login_as("treasurer", centre=own)
     page = client.get("/admin/cost-lines/").get_data(as_text=True)
     assert _totals(page)["EUR"].replace("\xa0", " ") == "€ 1.001,00"
+
+
+def test_searching_an_imported_lines_id_finds_it_whole(client, session, login_as, books):
+    own, _other = books
+    factories.income(session, own, "12.34", external_id="NTRY-2025-0042", reference="imported")
+    login_as("national")
+    assert "imported" in client.get("/admin/income-lines/?search=NTRY-2025-0042").get_data(
+        as_text=True
+    )
+    assert 'id="list-count">0 lines' in client.get(
+        "/admin/income-lines/?search=NTRY-2025"
+    ).get_data(as_text=True)

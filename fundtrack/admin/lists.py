@@ -337,6 +337,8 @@ class ListFeatures:
     total_column: str | None = None
     export_columns: list[tuple[str, object, str]] = []
     search_relations: dict = {}
+    # Searchable columns matched whole rather than by substring (ids from a bank or a file).
+    search_exact: tuple[str, ...] = ()
     year_column: str | None = None
 
     # ---- filters: dropdowns made per request ---------------------------------------------
@@ -426,6 +428,9 @@ class ListFeatures:
         for term in search.split():
             like = tools.parse_like_term(term)
             conditions = [column.ilike(like) for column in self._own_search_columns()]
+            # Ids are matched whole: an ILIKE on a column without a trigram index turns the
+            # whole OR into a scan of the ledger (1.5 s at a million lines, 40x the 1k time).
+            conditions += [getattr(self.model, name) == term for name in self.search_exact]
             for foreign_key, name in self.search_relations.items():
                 target = name.class_
                 lookup = select(target.id).where(name.ilike(like))
@@ -440,7 +445,11 @@ class ListFeatures:
         return query, count_query, joins, count_joins
 
     def _own_search_columns(self):
-        return [getattr(self.model, name) for name in self.column_searchable_list]
+        return [
+            getattr(self.model, name)
+            for name in self.column_searchable_list
+            if name not in self.search_exact
+        ]
 
     # ---- locked lines: shown, not offered for change ---------------------------------------
 

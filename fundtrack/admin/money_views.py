@@ -122,6 +122,8 @@ class IncomeLineView(GrantLineForm, IncomeOperations, CentreLineView):
     column_searchable_list = ["reference", "description", "external_id"]
     # A donor's or funder's name finds their lines (looked up first, then by indexed id).
     search_relations = {IncomeLine.donor_id: Donor.name, IncomeLine.funder_id: Funder.name}
+    # The bank's or the file's id of an imported line: no trigram index, so matched whole.
+    search_exact = ("external_id",)
     total_column = "amount"
     year_column = "fiscal_year"
     export_columns = [
