@@ -309,3 +309,11 @@ def test_the_running_year_is_labelled_so_far_on_the_trend_axes():
     gaps = charts.gap_chart(points, fmt, "gaps", running_year=2026)
     for svg in (trend, gaps):
         assert "2026 (so far)" in svg and "2025 (so far)" not in svg
+
+
+def test_a_value_on_the_target_line_keeps_a_halo_that_hides_the_dashes():
+    # A bar ending near the target prints its value across the dashed line: the value's
+    # white outline, painted under its letters, keeps the digits readable there.
+    style = "".join(ET.fromstring(charts.shares_chart(SHARE, NL)).find(f"{SVG}defs").itertext())
+    rule = style.rsplit(".text-overlay .value{", 1)[1].split("}", 1)[0]
+    assert "stroke:#ffffff" in rule and "paint-order:stroke" in rule

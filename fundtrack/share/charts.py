@@ -48,7 +48,10 @@ STYLE = Style(
 TARGET_CSS = (
     "inline:.axis .guides .major.line{stroke-width:2.5px;stroke-opacity:1}"
     ".axis .guides text.major{font-weight:700}"
-    ".text-overlay .value{fill:#1d2433;stroke:none}"
+    # A value printed where the target line runs (a bar ending just short of or past the
+    # target) stays readable: a white halo drawn under its letters hides the dashes there.
+    ".text-overlay .value{fill:#1d2433;stroke:#ffffff;stroke-width:4px;"
+    "stroke-linejoin:round;paint-order:stroke}"
 )
 
 
