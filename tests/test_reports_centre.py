@@ -79,3 +79,16 @@ def test_centre_pdf_in_norwegian_shows_kroner(session, books):
     assert "kr 90 000,00" in text and "kr 12 000,00" in text
     with in_language("nb"):
         assert gettext("Page") + " 1 " + gettext("of") in text
+
+
+def test_centre_report_lists_the_open_applications(session, books):
+    from tests import grant_helpers
+
+    grant_helpers.awarded(session, books.a, amount="5000.00", project_name="Walking group",
+                          amount_requested=Decimal("6000.00"))  # fmt: skip
+    grant_helpers.grant(session, books.a, project_name="Still a draft")
+    with in_language("en"):
+        data = centre_report(session, books.national, "A", 2025)
+    [row] = data["open_applications"]
+    assert (row["project"], row["status_label"]) == ("Walking group", "partly awarded")
+    assert (row["requested"], row["awarded"]) == (Decimal("6000.00"), Decimal("5000.00"))
