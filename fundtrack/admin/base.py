@@ -13,6 +13,7 @@ from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.model.form import converts
+from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func
@@ -84,14 +85,19 @@ def money_column(_view, _context, model, name) -> str:
 
 def enum_label(enum_name: str, value):
     """A stored code in words, by the enum it belongs to (a cost's "other" is not income's)."""
+    from fundtrack.admin.labels import ENUM_LABELS
     from fundtrack.formatting import CATEGORY_LABELS, FUNDER_TYPE_LABELS, ROLE_LABELS
+    from fundtrack.grants.views import STATE_LABELS
 
     labels = {
         "income_category": CATEGORY_LABELS,
         "funder_type": FUNDER_TYPE_LABELS,
         "rule_funder_type": FUNDER_TYPE_LABELS,
         "role": ROLE_LABELS,
-    }.get(enum_name, {})
+        "grant_state": STATE_LABELS,
+        "from_state": STATE_LABELS,
+        "to_state": STATE_LABELS,
+    }.get(enum_name) or ENUM_LABELS.get(enum_name, {})
     code = getattr(value, "value", value)
     if code is None:
         return ""
@@ -197,8 +203,11 @@ class SecureModelView(ModelView):
         if isinstance(exc, IntegrityError):
             # The database's own words name tables and SQL; a treasurer needs the reason.
             flash(
-                f"{self.name}: not saved, other records still refer to it or a value is "
-                "already taken; nothing was changed",
+                gettext(
+                    "%(screen)s: not saved, other records still refer to it or a value is "
+                    "already taken; nothing was changed",
+                    screen=self.name,
+                ),
                 "error",
             )
             return True

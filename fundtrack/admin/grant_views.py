@@ -415,4 +415,9 @@ class GrantView(ListFeatures, GrantOperations):
         return super().delete_view()
 
 
+# An inline form labels its fields from its own column_labels, not the view's.
+for _model, _options in GrantView.inline_models:
+    _options["column_labels"] = GrantView.column_labels
+
+
 VIEWS = [(GrantView, Grant, "Grant applications", "Grants")]

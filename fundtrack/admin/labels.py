@@ -59,6 +59,7 @@ COLUMN_LABELS = {
     "centre_id": _l("Centre (id)"),
     "new_password": _l("New password (leave empty to keep)"),
     "grant": _l("Grant"),
+    "auditor_statement_threshold": _l("Auditor's statement from (amount)"),
 }
 
 MENU = {
@@ -79,3 +80,29 @@ MENU = {
     "Grants": _l("Grants"),
     "Grant applications": _l("Grant applications"),
 }
+
+# Stored codes of the admin's other enums in words (the income categories, funder types and
+# roles are in fundtrack/formatting.py; grant states in fundtrack/grants/views.py).
+ENUM_LABELS = {
+    "income_source": {
+        "manual": _l("Entered by hand"),
+        "import": _l("Imported"),
+        "api": _l("Through the API"),
+    },
+    "donor_kind": {"person": _l("Person"), "organisation": _l("Organisation")},
+    "cost_kind": {"budget": _l("Budget"), "actual": _l("Actual")},
+    "cost_category": {
+        "staff": _l("Staff"),
+        "housing": _l("Housing"),
+        "activities": _l("Activities"),
+        "volunteers": _l("Volunteers"),
+        "communication": _l("Communication"),
+        "administration": _l("Administration"),
+        "other": _l("Other costs"),
+    },
+    "goal_kind": {"quantitative": _l("Quantitative"), "qualitative": _l("Qualitative")},
+    "report_kind": {"interim": _l("Interim report"), "final": _l("Final report")},
+}
+
+# A picker left empty.
+NONE = _l("(none)")

@@ -19,6 +19,7 @@ from fundtrack.admin.base import (
     scoped_rows,
 )
 from fundtrack.admin.grant_views import GRANT_PICKER, GrantLineForm
+from fundtrack.admin.labels import NONE
 from fundtrack.admin.lists import (
     ListFeatures,
     MonthFilter,
@@ -59,9 +60,6 @@ def _money(minimum: str = "0.01") -> dict:
     return {
         "validators": [InputRequired(), NumberRange(min=Decimal(minimum))],
     }
-
-
-NONE = "(none)"
 
 
 def _agreement_label(agreement: FundingAgreement) -> str:
