@@ -3,6 +3,7 @@
 from flask import flash, g, request, session
 from flask_admin import expose
 from flask_admin.babel import gettext as admin_gettext
+from flask_admin.babel import ngettext as admin_ngettext
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -152,6 +153,10 @@ class IncomeOperations(OperationsView):
             g.fundtrack_saved = words
         return done
 
+    def delete_question(self, line) -> str:
+        """The delete button's confirmation, naming the line (row_actions.html)."""
+        return gettext("Delete the line of %(line)s?", line=line_in_words(line))
+
     @expose("/new/", methods=("GET", "POST"))
     def create_view(self):
         response = super().create_view()
@@ -167,7 +172,10 @@ class IncomeOperations(OperationsView):
     @expose("/delete/", methods=("POST",))
     def delete_view(self):
         response = super().delete_view()
-        _name_the_line("Record was successfully deleted.", _l("Deleted: %(line)s."))
+        _name_the_line(
+            ("Record was successfully deleted.", "%(count)s records were successfully deleted."),
+            _l("Deleted: %(line)s."),
+        )
         return response
 
 
@@ -183,13 +191,16 @@ def line_in_words(line) -> str:
     )
 
 
-def _name_the_line(generic: str, ours) -> None:
+def _name_the_line(generic: str | tuple[str, str], ours) -> None:
     """Replace Flask-Admin's "Record was successfully ..." by a message naming the line."""
     line = g.pop("fundtrack_saved", None)
     if line is None:
         return
     flashes = session.get("_flashes", [])
-    generic_words = admin_gettext(generic)
+    # Flask-Admin says "deleted" with ngettext: its words are looked up as a plural.
+    generic_words = (
+        admin_ngettext(*generic, 1) if isinstance(generic, tuple) else admin_gettext(generic)
+    )
     session["_flashes"] = [
         (category, str(ours) % {"line": line} if message == generic_words else message)
         for category, message in flashes
