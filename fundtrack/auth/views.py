@@ -173,7 +173,10 @@ def choose_language():
 
 
 def home_links(user: User) -> list[tuple[str, str]]:
-    """The screens this user's role opens, as (label, endpoint) pairs that exist."""
+    """The screens this user's role opens, as (label, endpoint) pairs that exist.
+
+    API tokens are not among them: few users need one, and the user's own menu has them.
+    """
     wanted = []
     if user.sees_all_centres:
         wanted.append((_l("National funding dashboard"), "share.dashboard"))
@@ -182,7 +185,6 @@ def home_links(user: User) -> list[tuple[str, str]]:
     if user.centre_id:
         wanted.append((_l("My centre's funding mix"), "share.my_centre"))
     wanted.append((_l("Your account and sessions"), "account.index"))
-    wanted.append((_l("API tokens"), "api_tokens.index"))
     wanted.append((_l("Books and settings"), "admin.index"))
     rules = current_app.url_map._rules_by_endpoint
     return [(label, endpoint) for label, endpoint in wanted if endpoint in rules]
