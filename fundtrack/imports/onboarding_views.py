@@ -1,0 +1,147 @@
+"""The onboarding workbook's screens: the template to download, upload, preview per sheet,
+commit. National office and admins only (403 for everyone else).
+
+The upload waits under its random token in instance/imports/ beside a small file saying
+who sent it, its name as shown and its SHA-256; only the user who sent it may see its
+preview or commit it (404 otherwise).
+"""
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale, gettext
+from flask_login import current_user, login_required
+
+from fundtrack.errors import DomainError
+from fundtrack.extensions import db
+from fundtrack.imports import bp, files
+from fundtrack.imports import onboarding as workbook
+from fundtrack.imports.entries import ImportFileError
+from fundtrack.imports.onboarding_sheets import SHEET_BY_CODE, template
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_office() -> None:
+    if not current_user.can_manage_network:
+        abort(403)
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def _kept(token: str) -> dict:
+    """The kept upload's facts, if it is this user's; 404 otherwise."""
+    try:
+        meta = files.load_preview(current_app.instance_path, token)
+        path = files.stored_path(current_app.instance_path, token)
+    except ImportFileError:
+        abort(404)
+    if not meta or meta.get("kind") != "onboarding" or meta.get("user_id") != current_user.id:
+        abort(404)
+    if not path.exists():
+        abort(404)
+    return meta | {"path": path}
+
+
+@bp.route("/onboarding/template.xlsx")
+@login_required
+def onboarding_template():
+    _require_office()
+    return Response(
+        template(),
+        mimetype=XLSX_TYPE,
+        headers={"Content-Disposition": 'attachment; filename="fundtrack-onboarding.xlsx"'},
+    )
+
+
+@bp.route("/onboarding", methods=["GET"])
+@login_required
+def onboarding():
+    _require_office()
+    limit = files.max_bytes(current_app.config)
+    return render_template("imports/onboarding.html", limit=limit)
+
+
+@bp.route("/onboarding", methods=["POST"])
+@login_required
+def onboarding_upload():
+    _require_office()
+    limit = files.max_bytes(current_app.config)
+    request.max_content_length = limit + 64 * 1024
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(gettext("Choose a file to import."), "error")
+        return redirect(url_for("imports.onboarding"), 303)
+    instance = current_app.instance_path
+    token = None
+    try:
+        token, size, sha256 = files.store(instance, upload.stream, limit)
+        path = files.stored_path(instance, token)
+        with open(path, "rb") as head:
+            if files.detect_kind(head.read(8192), path) != files.XLSX:
+                raise ImportFileError("the onboarding workbook is an Excel workbook (.xlsx)")
+        data = workbook.preview(db.session, current_user, path, _locale())
+    except (ImportFileError, DomainError) as error:
+        db.session.rollback()
+        files.remove_all(instance, token)
+        why = str(error) if isinstance(error, ImportFileError) else error.message
+        flash(gettext("The file cannot be imported: %(why)s", why=why), "error")
+        return redirect(url_for("imports.onboarding"), 303)
+    earlier = workbook.imported_before(db.session, sha256)
+    db.session.rollback()
+    files.save_preview(instance, token, {
+        "kind": "onboarding", "user_id": current_user.id, "size": size, "sha256": sha256,
+        "filename": files.display_name(upload.filename), "preview": data,
+        "earlier": earlier.at.strftime("%Y-%m-%d %H:%M") if earlier and earlier.at else None,
+    })  # fmt: skip
+    return redirect(url_for("imports.onboarding_show", token=token), 303)
+
+
+@bp.route("/onboarding/<token>")
+@login_required
+def onboarding_show(token: str):
+    _require_office()
+    meta = _kept(token)
+    return render_template(
+        "imports/onboarding_show.html", token=token, meta=meta, data=meta["preview"],
+        sheets=SHEET_BY_CODE,
+    )  # fmt: skip
+
+
+@bp.route("/onboarding/<token>/commit", methods=["POST"])
+@login_required
+def onboarding_commit(token: str):
+    _require_office()
+    meta = _kept(token)
+    try:
+        data = workbook.commit(
+            db.session, current_user, meta["path"], _locale(),
+            filename=meta["filename"], sha256=meta["sha256"],
+        )  # fmt: skip
+    except (ImportFileError, DomainError) as error:
+        db.session.rollback()
+        why = str(error) if isinstance(error, ImportFileError) else error.message
+        flash(gettext("Nothing was imported: %(why)s", why=why), "error")
+        return redirect(url_for("imports.onboarding_show", token=token), 303)
+    db.session.commit()
+    files.remove_all(current_app.instance_path, token)
+    flash(gettext("Imported: %(count)s rows created.", count=data["counts"]["create"]), "ok")
+    return redirect(url_for("imports.onboarding"), 303)
+
+
+@bp.route("/onboarding/<token>/abandon", methods=["POST"])
+@login_required
+def onboarding_abandon(token: str):
+    _require_office()
+    _kept(token)
+    files.remove_all(current_app.instance_path, token)
+    return redirect(url_for("imports.onboarding"), 303)
