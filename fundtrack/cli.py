@@ -8,6 +8,7 @@ def register(app: Flask) -> None:
     from fundtrack.centres.cli import network
     from fundtrack.demo.cli import demo_command
     from fundtrack.imports.cli import import_command
+    from fundtrack.imports.onboarding_cli import onboard_command
     from fundtrack.reports.cli import reports
 
     app.cli.add_command(users)
@@ -15,3 +16,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(reports)
     app.cli.add_command(import_command)
+    app.cli.add_command(onboard_command)

@@ -7,6 +7,6 @@ bp = Blueprint("imports", __name__, url_prefix="/imports")
 
 
 def init_app(app) -> None:
-    from fundtrack.imports import views  # noqa: F401  (registers the routes on bp)
+    from fundtrack.imports import onboarding_views, views  # noqa: F401  (routes on bp)
 
     app.register_blueprint(bp)
