@@ -183,7 +183,7 @@ def test_pickers_and_lists_name_codes_in_a_treasurers_words(client, session, log
     form = client.get("/admin/income-lines/new/").get_data(as_text=True)
     assert '<option value="government_subsidies">Government subsidies</option>' in form
     costs = client.get("/admin/cost-lines/").get_data(as_text=True)
-    assert re.search(r">\s*Other\s*<", costs) and "Other income" not in costs
+    assert re.search(r">\s*Other costs\s*<", costs) and "Other income" not in costs
 
 
 def test_a_dutch_treasurer_picks_the_rj650_category_in_dutch(client, session, login_as):
