@@ -79,7 +79,8 @@ def dashboard_row(client, code: str) -> dict:
     delimiter = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     header = next(row for row in rows if "Code" in row)
-    return dict(zip(header, next(row for row in rows if len(row) > 1 and row[1] == code)))
+    row = next(row for row in rows if len(row) > 1 and row[1] == code)
+    return dict(zip(header, row, strict=True))
 
 
 def test_the_template_has_a_sheet_per_kind_headings_an_example_and_notes(client, login_as, session):
