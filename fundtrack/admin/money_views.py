@@ -89,7 +89,6 @@ class IncomeLineView(GrantLineForm, IncomeOperations, CentreLineView):
         "centre.code",
         "category",
         "amount",
-        "currency",
         "funder",
         "donor",
         "agreement",
