@@ -156,6 +156,10 @@ def _candidates(rule, b_ids: dict[str, list], a_ids: dict[str, list], b_codes) -
             choices[name] = list(b_codes)
         elif name == "year":
             choices[name] = [2025]
+        elif name == "token":
+            # An onboarding upload waits under a random name and belongs to no centre: an
+            # unknown one must be refused, never a 500.
+            choices[name] = ["0" * 32]
         elif name.endswith("_id"):
             stem = name[: -len("_id")]
             # "grants" for <grant_id>; else every table the stem is part of (<line_id>:
