@@ -103,6 +103,28 @@ def cost_totals(session: Session, centre_ids: Sequence[int] | None, year: int | 
     return list(session.execute(stmt))
 
 
+def latest_year_before(
+    session: Session, centre_ids: Sequence[int] | None, before: int
+) -> int | None:
+    """The latest fiscal year before `before` with income or costs of these centres.
+
+    Two MAX statements that walk the (year, centre, ...) indexes backwards: what a page
+    showing one year needs to pick its default, without summing every year on record.
+    """
+    income = session.scalar(
+        select(func.max(IncomeLine.fiscal_year)).where(
+            IncomeLine.fiscal_year < before, _in_centres(IncomeLine.centre_id, centre_ids)
+        )
+    )
+    costs = session.scalar(
+        select(func.max(CostLine.year)).where(
+            CostLine.year < before, _in_centres(CostLine.centre_id, centre_ids)
+        )
+    )
+    years = [year for year in (income, costs) if year is not None]
+    return max(years) if years else None
+
+
 def structural_agreements(
     session: Session,
     centre_ids: Sequence[int] | None,

@@ -46,6 +46,7 @@ from fundtrack.share.queries import (
     cost_totals,
     fiscal_year_bounds,
     income_totals,
+    latest_year_before,
     months_covered,
     structural_agreements,
     visible_centres,
@@ -56,6 +57,7 @@ from fundtrack.share.trace import trace
 __all__ = [
     "confirm_agreement",
     "funding_share",
+    "latest_ended_year",
     "override_agreement",
     "set_structural_rule",
     "share_trend",
@@ -253,6 +255,21 @@ def funding_share(
     start, end = fiscal_year_bounds(network, year + 1)
     agreements = structural_agreements(session, ids, start, end)
     return _year_figures(network, centres, year, books, _secured(network, agreements, [year]))
+
+
+def latest_ended_year(
+    session: Session, user: User, before: int, region_code: str | None = None
+) -> int | None:
+    """The latest year before `before` that `share_trend` would hold a point for (a year with
+    income or costs of the centres the user may see), read from two indexed MAX statements.
+
+    Raises LookupError like `funding_share`.
+    """
+    centres = visible_centres(session, user, region_code)
+    if not centres:
+        return None
+    ids = _scope_ids(user, centres, narrowed=bool(region_code))
+    return latest_year_before(session, ids, before)
 
 
 def share_trend(

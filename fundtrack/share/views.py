@@ -28,7 +28,7 @@ from fundtrack.income.funds import fund_balances
 from fundtrack.share import charts, exports
 from fundtrack.share.classification import Wording
 from fundtrack.share.figures import CentreFigures, TrendPoint
-from fundtrack.share.service import funding_share, share_trend, trace
+from fundtrack.share.service import funding_share, latest_ended_year, share_trend, trace
 from fundtrack.share.sorting import SORT_COLUMNS, sort_centres
 from fundtrack.share.trace import trace_secured
 
@@ -100,10 +100,19 @@ def _require_network_viewer() -> None:
         abort(403)
 
 
-def _dashboard_data():
+def _dashboard_data(trend: bool = True):
+    """The dashboard's figures, trend, year, region and sort. Without `trend` (the exports,
+    which show one year) the default year comes from the latest year on record instead of
+    summing every year, and the points are empty."""
     region = request.args.get("region") or None
-    points = _or_404(share_trend, region_code=region)
-    year = _chosen_year(points)
+    if trend:
+        points = _or_404(share_trend, region_code=region)
+        year = _chosen_year(points)
+    else:
+        points = []
+        current = current_network(db.session).fiscal_year_of(date.today())
+        latest = _or_404(latest_ended_year, current, region_code=region)
+        year = _chosen_year(points, latest)
     figures = _or_404(funding_share, year, region_code=region)
     sort = request.args.get("sort", "code")
     if sort.lstrip("-") not in SORT_COLUMNS:
@@ -161,7 +170,7 @@ def dashboard_export(kind: str):
     A treasurer exports their own centre from its page (`share.centre_export`).
     """
     _require_network_viewer()
-    figures, _points, year, region, sort = _dashboard_data()
+    figures, _points, year, region, sort = _dashboard_data(trend=False)
     table = exports.dashboard_table(figures, sort_centres(figures.centres, sort))
     return _download(table, kind, f"structural-funding-{year}" + (f"-{region}" if region else ""))
 
