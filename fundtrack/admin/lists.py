@@ -9,7 +9,9 @@
 - bulk delete through the domain operations, with ids as integers (PostgreSQL refuses
   `integer = character varying`, SQLite silently compares);
 - cost bounded by the page, not the ledger: the count and the totals read at most
-  `COUNT_CAP` rows; search looks donors and funders up first, then lines by indexed ids.
+  `COUNT_CAP` rows; search looks donors and funders up first, then lines by indexed ids;
+  pages start at most `PAGE_DEPTH_CAP` rows in (OFFSET reads and drops every row before
+  the page), deeper ones ask for a narrower filter or the other sort order.
 """
 
 from datetime import date
@@ -24,7 +26,7 @@ from flask_admin.model.template import DeleteRowAction, EditPopupRowAction, Edit
 from flask_babel import format_date, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from fundtrack.centres.locks import locked_years
@@ -34,6 +36,10 @@ from fundtrack.money import CENT
 # The list's count and totals read at most this many filtered rows; beyond it the screen
 # says "more than" and asks for a narrower filter (a year, a month, a centre).
 COUNT_CAP = 50_000
+# A page starts at most this many filtered rows in: OFFSET makes the database read and drop
+# every row before the page, so the cost of page 200 grows with the ledger. The pager offers
+# the pages up to here; a deeper page's address shows the hint to narrow the filter.
+PAGE_DEPTH_CAP = 2_000
 # A download holds at most this many rows (a year of the whole network fits).
 EXPORT_CAP = 200_000
 # Pickers in a filter list at most this many rows (a treasurer's donors, the funders).
@@ -379,11 +385,19 @@ class ListFeatures:
         for join in self._auto_joins:
             query = query.options(joinedload(join))
         query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
-        query = self._apply_pagination(query, page, page_size)
+        size = page_size or self.page_size
+        too_deep = bool(page and size and page * size >= PAGE_DEPTH_CAP)
+        request.fundtrack_list["too_deep"] = too_deep
+        query = query.filter(false()) if too_deep else self._apply_pagination(query, page, size)
         if execute:
-            query = query.all()
+            query = [] if too_deep else query.all()
             self._note_locked(query)
         return count, query
+
+    def pages_offered(self, num_pages: int, page_size: int | None) -> int:
+        """The pager's last page: the last one that starts within PAGE_DEPTH_CAP rows."""
+        size = page_size or self.page_size
+        return min(num_pages, -(-PAGE_DEPTH_CAP // size)) if size else num_pages
 
     def _count_and_totals(self, query) -> int:
         """One statement over at most COUNT_CAP + 1 filtered rows: their number and, per
@@ -414,6 +428,7 @@ class ListFeatures:
             "capped": count > COUNT_CAP,
             "totals": [] if count > COUNT_CAP else totals,
             "summed": money is not None,
+            "depth_cap": PAGE_DEPTH_CAP,
         }
         return min(count, COUNT_CAP)
 
@@ -530,6 +545,7 @@ __all__ = [
     "COUNT_CAP",
     "ListFeatures",
     "MonthFilter",
+    "PAGE_DEPTH_CAP",
     "StructuralFilter",
     "bool_filter",
     "centre_filter",
