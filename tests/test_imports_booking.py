@@ -240,3 +240,23 @@ def test_a_dry_run_of_the_whole_import_writes_nothing(session, books):
     session.rollback()
     assert session.scalar(select(func.count()).select_from(Import)) == before
     shutil.rmtree(books["instance"], ignore_errors=True)
+
+
+def test_an_xlsx_saved_by_libreoffice_previews_and_books_its_dates_and_amounts(session, books):
+    # Made with `soffice --headless --convert-to xlsx` (LibreOffice 7.4) from a CSV list:
+    # shared strings, LibreOffice's styles, dates as date-formatted serial numbers.
+    record = receive(session, books, "libreoffice_giften.xlsx")
+    assert record.kind == "xlsx"
+    service.set_mapping(session, books["user"], record, record.options["mapping"],
+                        books["instance"])  # fmt: skip
+    data = service.preview(session, books["user"], record, books["instance"])
+    assert data["counts"]["book"] == 3 and data["counts"]["error"] == 0
+    assert [(row["date"], row["amount"]) for row in data["rows"]] == [
+        ("2025-03-03", "250.10"), ("2025-03-12", "19.99"), ("2025-04-01", "1234.56")]  # fmt: skip
+    assert data["rows"][0]["match"]["id"] == books["donor"].id
+    service.commit(session, books["user"], record, books["instance"])
+    booked = lines(session, books["centre"])
+    assert [(line.booking_date, line.amount) for line in booked] == [
+        (date(2025, 3, 3), Decimal("250.10")), (date(2025, 3, 12), Decimal("19.99")),
+        (date(2025, 4, 1), Decimal("1234.56"))]  # fmt: skip
+    assert booked[0].donor_id == books["donor"].id and record.rows_booked == 3
