@@ -63,9 +63,7 @@ def run_migrations_offline():
         context.run_migrations()
 
 
-def _compared(obj, name, type_, reflected, compare_to):
-    """PostgreSQL-only trigram indexes (0005_lists) live in the migration, not the models."""
-    return not (type_ == "index" and name and name.endswith("_trgm"))
+from fundtrack.extensions import compared_for_drift as _compared  # noqa: E402
 
 
 def run_migrations_online():

@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from fundtrack import create_app
-from fundtrack.extensions import db
+from fundtrack.extensions import compared_for_drift, db
 from fundtrack.income.models import FunderType, StructuralRule
 from tests.databases import fresh_database
 
@@ -27,7 +27,8 @@ def fresh_app(app, tmp_path):
 
 def _drift(app) -> list:
     with app.app_context(), db.engine.connect() as conn:
-        return compare_metadata(MigrationContext.configure(conn), db.metadata)
+        context = MigrationContext.configure(conn, opts={"include_object": compared_for_drift})
+        return compare_metadata(context, db.metadata)
 
 
 def test_upgrade_creates_every_table_with_no_drift_from_the_models(fresh_app):
