@@ -1,9 +1,9 @@
 """Booking a plan in one transaction, and undoing a whole import while its year is open.
 
-New donors go through `create_donor` (its checks, its audit); income lines are added in
-chunks of a thousand and flushed, so the session hooks audit each line and refuse a closed
-year as for any other write. The caller commits once at the end: a failure or a killed
-process anywhere leaves the books as they were.
+New donors go through `create_donor` (its checks, its audit); income lines are inserted in
+chunks of a thousand (`lines.insert_lines`), each chunk with the audit rows the session hook
+would have written for it and the closed-year refusal the lock hook makes. The caller
+commits once at the end: a failure or a killed process anywhere leaves the books as they were.
 """
 
 from datetime import UTC, datetime
@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 from fundtrack.auth.access import require_manage
 from fundtrack.auth.models import User
 from fundtrack.errors import Conflict, DomainError, ValidationError
+from fundtrack.imports.lines import insert_lines
 from fundtrack.imports.matching import MATCH_PREFIX, Counterparties
 from fundtrack.imports.models import Import, ImportProfile, ImportState
 from fundtrack.imports.plan import BOOK, CHUNK, DUPLICATE, ERROR, REVERSE, SKIPPED, Plan
 from fundtrack.income.donors import create_donor
-from fundtrack.income.models import Donor, IncomeCategory, IncomeLine, IncomeSource
+from fundtrack.income.models import Donor, IncomeLine, IncomeSource
 from fundtrack.income.operations import book_income, delete_income, refusing_closed_years
 
 _REBOOK_FIELDS = ("date", "amount", "currency", "category", "funder", "donor", "agreement",
@@ -54,7 +55,6 @@ def book_plan(
         )
     outcome: dict = {"donors": [], "reversed": []}
     new_donors: dict[str, int] = {}
-    booked = 0
     for row in plan.rows:
         if row.status == REVERSE:
             outcome["reversed"].append(_remove_reversed(session, user, row.target_line))
@@ -65,35 +65,7 @@ def book_plan(
             known.add_donor(donor)
             new_donors[row.key] = donor.id
             outcome["donors"].append(donor.id)
-    for row in plan.rows:
-        if row.status != BOOK:
-            continue
-        match = row.match
-        donor_id = match.id if match.kind == "donor" else new_donors.get(row.key)
-        line = IncomeLine(
-            centre=centre,
-            booking_date=row.booking_date,
-            amount=row.amount,
-            currency=centre.currency,
-            category=IncomeCategory(row.category),
-            funder_id=match.funder_id if match.kind in ("funder", "agreement") else None,
-            agreement_id=match.id if match.kind == "agreement" else None,
-            donor_id=donor_id,
-            reference=row.reference[:200],
-            description=row.text,
-            source=IncomeSource.IMPORT,
-            external_id=row.external_id,
-            import_id=record.id,
-        )
-        session.add(line)
-        booked += 1
-        if booked % CHUNK == 0:
-            with refusing_closed_years("date"):
-                session.flush()
-            if progress is not None:
-                progress(booked)
-    with refusing_closed_years("date"):
-        session.flush()
+    booked = insert_lines(session, record, known, plan, new_donors, progress)
     _count(record, plan)
     record.rows_booked = booked
     record.new_donors = len(outcome["donors"])

@@ -198,3 +198,4 @@ def remove_all(instance_path: str, token: str | None) -> None:
     if token:
         remove(instance_path, token)
         preview_path(instance_path, token).unlink(missing_ok=True)
+        stored_path(instance_path, token).with_suffix(".entries.jsonl").unlink(missing_ok=True)

@@ -17,7 +17,7 @@ from fundtrack.auth.access import require_manage
 from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre
 from fundtrack.errors import Conflict, ValidationError
-from fundtrack.imports import files
+from fundtrack.imports import files, kept
 from fundtrack.imports.booking import book_plan, remember, remember_choices
 from fundtrack.imports.entries import ImportFileError
 from fundtrack.imports.mapping import FIELDS, check_mapping, guess, header_key
@@ -134,7 +134,7 @@ def set_choices(session: Session, user: User, record: Import, choices: dict) -> 
     """The user's corrections: which donor, funder or agreement a payer is (or leave out)."""
     require_manage(user, record.centre_id)
     _waiting(record)
-    kept = {}
+    chosen = {}
     for key, choice in choices.items():
         kind = (choice or {}).get("kind")
         if kind in (None, "", "auto"):
@@ -143,11 +143,11 @@ def set_choices(session: Session, user: User, record: Import, choices: dict) -> 
             raise ValidationError("choices", f"{kind!r} is not a choice")
         if kind in ("donor", "funder", "agreement") and not isinstance(choice.get("id"), int):
             raise ValidationError("choices", f"choose which {kind}")
-        kept[str(key)[:300]] = {
+        chosen[str(key)[:300]] = {
             k: v for k, v in choice.items() if k in ("kind", "id", "donor_kind")
         }
     options = dict(record.options or {})
-    options["choices"] = kept
+    options["choices"] = chosen
     record.options = options
     session.flush()
     return record
@@ -165,13 +165,27 @@ def needs_mapping(record: Import) -> bool:
 
 
 def plan_for(
-    session: Session, user: User, record: Import, instance_path: str, progress=None
+    session: Session,
+    user: User,
+    record: Import,
+    instance_path: str,
+    progress=None,
+    *,
+    keep: bool = False,
 ) -> tuple[Counterparties, Plan]:
-    """Read the file and plan every row with the import's mapping and choices."""
+    """Plan every row with the import's mapping and choices: from the entries its preview
+    kept when they were read with these options, else from the file (kept if `keep`)."""
     require_manage(user, record.centre_id)
     options = dict(record.options or {})
     known = Counterparties.load(session, user, record.centre)
-    entries = read_entries(upload_path(record, instance_path), record.kind, options)
+    path = upload_path(record, instance_path)
+    file_key = kept.key(record.sha256, options)
+    cache = kept.kept_path(instance_path, record.token)
+    entries = None if keep else kept.reading(cache, file_key)
+    if entries is None:
+        entries = read_entries(path, record.kind, options)
+        if keep:
+            entries = kept.keeping(cache, file_key, entries)
     return known, make_plan(session, known, entries, options.get("choices", {}), progress)
 
 
@@ -182,7 +196,7 @@ def preview(
     _waiting(record)
     if needs_mapping(record):
         raise Conflict("mapping", "confirm which column holds what first")
-    known, plan = plan_for(session, user, record, instance_path, progress)
+    known, plan = plan_for(session, user, record, instance_path, progress, keep=True)
     data = summarise(record, known, plan)
     files.save_preview(instance_path, record.token, data)
     _counts(record, plan)
@@ -195,8 +209,9 @@ def preview(
 def commit(
     session: Session, user: User, record: Import, instance_path: str, progress=None
 ) -> Import:
-    """Plan the file again with the confirmed choices and book it all; flushed, the caller
-    commits (and removes the kept file once committed: `files.remove_all`)."""
+    """Plan again with the confirmed choices (from the entries the preview kept) and book it
+    all; flushed, the caller commits (and removes the kept files once committed:
+    `files.remove_all`)."""
     _waiting(record)
     if needs_mapping(record):
         raise Conflict("mapping", "confirm which column holds what first")

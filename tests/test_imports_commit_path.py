@@ -1,0 +1,87 @@
+"""The commit's fast path: entries kept by the preview, lines inserted in bulk with their
+audit rows, and both held to what the slow path (the file, the session hooks) gives."""
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from fundtrack.audit.models import AuditEvent
+from fundtrack.centres.models import FiscalYearLock
+from fundtrack.errors import Conflict, ValidationError
+from fundtrack.imports import kept, service
+from fundtrack.imports.models import ImportState
+from fundtrack.income.models import IncomeLine
+from tests import factories
+from tests import test_imports_booking as booking
+from tests.test_imports_booking import lines, receive
+
+books = booking.books  # the same centre, treasurer, donor and agreement
+
+
+def _events(session, line_ids) -> dict:
+    found = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.entity == "income_lines",
+            AuditEvent.entity_id.in_([str(i) for i in line_ids]),
+        )
+    )
+    return {event.entity_id: event for event in found}
+
+
+def test_every_imported_line_has_the_audit_row_the_session_hook_writes(session, books):
+    by_hand = factories.income(session, books["centre"], "12.00", reference="BY-HAND")
+    record = receive(session, books, "camt053_v02.xml")
+    service.preview(session, books["user"], record, books["instance"])
+    service.commit(session, books["user"], record, books["instance"])
+    imported = [line for line in lines(session, books["centre"]) if line.import_id == record.id]
+    events = _events(session, [by_hand.id, *(line.id for line in imported)])
+    hook = events.pop(str(by_hand.id))
+    assert len(events) == len(imported) == 2
+    for line in imported:
+        event = events[str(line.id)]
+        assert (event.action, event.centre_id, event.before) == ("create", line.centre_id, None)
+        assert (event.user_id, event.actor) == (hook.user_id, hook.actor)
+        assert event.after.keys() == hook.after.keys()
+        assert event.after["amount"] == str(line.amount)
+        assert event.after["booking_date"] == line.booking_date.isoformat()
+        assert event.after["fiscal_year"] == line.fiscal_year == 2025
+        assert (event.after["category"], event.after["source"]) == (
+            line.category.value, "import")  # fmt: skip
+        assert event.after["import_id"] == record.id and event.after["id"] == line.id
+
+
+def test_the_commit_books_from_the_entries_its_preview_kept(session, books):
+    record = receive(session, books, "camt053_v02.xml")
+    service.preview(session, books["user"], record, books["instance"])
+    assert kept.kept_path(books["instance"], record.token).exists()
+    # The upload is no longer read: what the preview showed is what gets booked.
+    service.upload_path(record, books["instance"]).write_bytes(b"<Document/>")
+    service.commit(session, books["user"], record, books["instance"])
+    assert [line.amount for line in lines(session, books["centre"])] == [
+        Decimal("250.00"), Decimal("12500.00")]  # fmt: skip
+
+
+def test_kept_entries_read_with_another_mapping_are_not_used(session, books):
+    record = receive(session, books, "dnb_no.csv")
+    mapping = record.options["mapping"] | {"decimal": ","}
+    service.set_mapping(session, books["user"], record, mapping, books["instance"])
+    service.preview(session, books["user"], record, books["instance"])
+    cache = kept.kept_path(books["instance"], record.token)
+    assert kept.reading(cache, kept.key(record.sha256, record.options)) is not None
+    changed = dict(mapping, decimal=".")
+    assert (
+        kept.reading(cache, kept.key(record.sha256, dict(record.options, mapping=changed))) is None
+    )
+    assert kept.reading(cache, kept.key("0" * 64, record.options)) is None
+
+
+def test_a_year_closed_between_preview_and_commit_refuses_the_bulk_insert(session, books):
+    record = receive(session, books, "camt053_v02.xml")
+    service.preview(session, books["user"], record, books["instance"])
+    session.add(FiscalYearLock(year=2025))
+    session.flush()
+    with pytest.raises((Conflict, ValidationError), match="2025 is closed"):
+        service.commit(session, books["user"], record, books["instance"])
+    assert record.state == ImportState.PREVIEWED
+    assert session.scalars(select(IncomeLine).where(IncomeLine.import_id == record.id)).all() == []
