@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from schwifty import IBAN
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -264,3 +265,25 @@ class IncomeLine(db.Model):
     @validates("currency")
     def _check_currency(self, _key, value):
         return check_currency(value)
+
+
+class IncomeSummary(db.Model):
+    """The ledger's income summed per centre, fiscal year, category and agreement, in cents.
+
+    Kept exact by database triggers on `income_lines` (migration 0007_summary), so every
+    write counts, whether it comes through the ORM, a bulk import or plain SQL; never written
+    by the application. The funding share's trend reads these few thousand rows instead of
+    every line on record; tests/test_share_summary.py checks them against the lines.
+    `agreement_key` is the agreement's id, 0 for lines without one (a key cannot be NULL).
+    """
+
+    __tablename__ = "income_summary"
+
+    centre_id: Mapped[int] = mapped_column(
+        ForeignKey("centres.id", ondelete="CASCADE"), primary_key=True
+    )
+    fiscal_year: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+    agreement_key: Mapped[int] = mapped_column(primary_key=True)
+    cents: Mapped[int] = mapped_column(BigInteger)
+    lines: Mapped[int]

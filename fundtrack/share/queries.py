@@ -6,6 +6,8 @@ over the small aggregated rows (centres x years x categories).
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import Row, case, func, select, true
 from sqlalchemy.orm import Session
@@ -14,7 +16,7 @@ from fundtrack.auth.access import visible
 from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre, Network, Region
 from fundtrack.costs.models import CostLine
-from fundtrack.income.models import FundingAgreement, IncomeLine
+from fundtrack.income.models import FundingAgreement, IncomeLine, IncomeSummary
 from fundtrack.share.classification import (
     classified_agreements,
     join_rule,
@@ -69,7 +71,59 @@ def _in_centres(column, centre_ids: Sequence[int] | None):
 
 
 def income_totals(session: Session, centre_ids: Sequence[int] | None, year: int | None) -> list:
-    """Rows (centre_id, year, category, total, structural) summed per centre, year, category.
+    """Rows (centre_id, fiscal_year, category, total, structural) summed per centre, year and
+    category, read from `income_summary` (a few rows per centre and year, whatever the
+    number of lines).
+
+    `structural` is the part of the total whose agreement is structural (None when no part),
+    classified by `structural_expression()` now, so a changed rule counts at once. Amounts
+    are summed as integer cents and returned as Decimal: exact on both databases.
+    """
+    classified = classified_agreements()
+    cents = func.sum(IncomeSummary.cents)
+    stmt = (
+        select(
+            IncomeSummary.centre_id,
+            IncomeSummary.fiscal_year,
+            IncomeSummary.category,
+            cents.label("cents"),
+            func.sum(case((classified.c.structural, IncomeSummary.cents))).label("structural"),
+        )
+        .outerjoin(classified, classified.c.id == IncomeSummary.agreement_key)
+        .where(IncomeSummary.lines > 0, _in_centres(IncomeSummary.centre_id, centre_ids))
+    )
+    if year is not None:
+        stmt = stmt.where(IncomeSummary.fiscal_year == year)
+    stmt = stmt.group_by(IncomeSummary.centre_id, IncomeSummary.fiscal_year, IncomeSummary.category)
+    return [
+        IncomeTotal(
+            row.centre_id,
+            row.fiscal_year,
+            row.category,
+            _from_cents(row.cents),
+            None if row.structural is None else _from_cents(row.structural),
+        )
+        for row in session.execute(stmt)
+    ]
+
+
+class IncomeTotal(NamedTuple):
+    centre_id: int
+    fiscal_year: int
+    category: str
+    total: Decimal
+    structural: Decimal | None
+
+
+def _from_cents(cents) -> Decimal:
+    return Decimal(int(cents)).scaleb(-2)
+
+
+def income_line_totals(
+    session: Session, centre_ids: Sequence[int] | None, year: int | None
+) -> list:
+    """`income_totals` summed from the lines themselves: what `income_summary` must equal
+    (tests/test_share_summary.py), and the way to check a database's summary by hand.
 
     `structural` is the part of the total whose agreement is structural (None when no part),
     classified by `structural_expression()` inside the same statement.
