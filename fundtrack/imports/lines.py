@@ -8,6 +8,9 @@ event with every column (audit.listeners), written as one bulk insert of the sam
 test holds these audit rows to the ones the hook writes for a line booked by hand.
 """
 
+import json
+from enum import Enum
+
 from sqlalchemy import insert, inspect
 from sqlalchemy.orm import Session
 
@@ -84,6 +87,8 @@ def insert_lines(
 
 def _insert(session: Session, statement, chunk: list[dict], columns, actor) -> int:
     connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return _copy(connection, chunk, columns, actor)
     returned = connection.execute(statement, chunk).all()
     events = []
     for values, (line_id, created_at) in zip(chunk, returned, strict=True):
@@ -95,3 +100,40 @@ def _insert(session: Session, statement, chunk: list[dict], columns, actor) -> i
         })  # fmt: skip
     connection.execute(insert(AuditEvent), events)
     return len(chunk)
+
+
+def _copy(connection, chunk: list[dict], columns, actor) -> int:
+    """PostgreSQL: the same rows through COPY, in the session's transaction.
+
+    The ids are taken from the table's sequence first (as the INSERT would), and the
+    creation time is the transaction's `now()`, which the column's default would give too;
+    `before` is JSON null, as the hook writes it.
+    """
+    raw = connection.connection.driver_connection
+    names = [name for name in columns if name not in _RETURNED]
+    with raw.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('income_lines', 'id'))"
+            " FROM generate_series(1, %s)",
+            (len(chunk),),
+        )
+        ids = [line_id for (line_id,) in cursor.fetchall()]
+        cursor.execute("SELECT CAST(now() AS timestamp)")
+        (created_at,) = cursor.fetchone()
+        with cursor.copy(
+            f"COPY income_lines (id, created_at, {', '.join(names)}) FROM STDIN"
+        ) as copy:
+            for line_id, values in zip(ids, chunk, strict=True):
+                copy.write_row((line_id, created_at, *(_raw(values[name]) for name in names)))
+        event_columns = "user_id, actor, action, entity, entity_id, centre_id, before, after"
+        with cursor.copy(f"COPY audit_events ({event_columns}) FROM STDIN") as copy:
+            for line_id, values in zip(ids, chunk, strict=True):
+                values = values | {"id": line_id, "created_at": created_at}
+                after = {name: _shown(name, values.get(name)) for name in columns}
+                copy.write_row((actor[0], actor[1], "create", _TABLE.name, str(line_id),
+                                values["centre_id"], "null", json.dumps(after)))  # fmt: skip
+    return len(chunk)
+
+
+def _raw(value):
+    return value.value if isinstance(value, Enum) else value
