@@ -1,10 +1,13 @@
 """ISO 20022 camt.053 bank statements (.001.02 to .001.08), read entry by entry.
 
 The document is streamed with lxml's iterparse (entities never expanded, no network, no
-DTD), each `Ntry` handed to pycamt's extraction and then dropped, so a statement of 100,000
-entries never sits in memory whole. pycamt returns amounts as text; ours become Decimals
-here. A document type declaration is refused before parsing: no bank statement has one,
-and it is where entity bombs and external entities live.
+DTD), each `Ntry` read by `details` and then dropped, so a statement of 100,000 entries never
+sits in memory whole. `details` reads the fields we use the way pycamt's extraction does
+(same paths, same first-match and merge rules; a test holds the two equal on our sample
+statements) without the fields we don't and with paths made once per namespace: pycamt's
+per-entry extraction was most of a statement's reading time. Amounts become Decimals here.
+A document type declaration is refused before parsing: no bank statement has one, and it is
+where entity bombs and external entities live.
 """
 
 import io
@@ -14,7 +17,6 @@ from datetime import date
 from decimal import Decimal
 
 from lxml import etree
-from pycamt.parser import Camt053Parser
 
 from fundtrack.imports.entries import (
     Entry,
@@ -30,11 +32,85 @@ SUPPORTED = {"02", "03", "04", "05", "06", "07", "08"}
 _PROLOGUE = 4096
 
 
-class _EntryReader(Camt053Parser):
-    """pycamt's field extraction, applied to one `Ntry` element at a time."""
+_ENTRY_PATHS = {
+    "Amt": ".//Amt", "CdtDbtInd": ".//CdtDbtInd", "RvslInd": ".//RvslInd", "Sts": ".//Sts",
+    "StsCd": ".//Cd", "BookgDt": ".//BookgDt//*", "ValDt": ".//ValDt//*",
+    "AddtlNtryInf": ".//AddtlNtryInf", "NtryDtls": ".//NtryDtls", "TxDtls": ".//TxDtls",
+}  # fmt: skip
+_DETAIL_PATHS = {
+    "EndToEndId": ".//Refs//EndToEndId", "Amount": ".//Amt",
+    "CreditorName": ".//RltdPties//Cdtr//Nm", "CreditorIBAN": ".//RltdPties//CdtrAcct//Id//IBAN",
+    "DebtorName": ".//RltdPties//Dbtr//Nm", "DebtorIBAN": ".//RltdPties//DbtrAcct//Id//IBAN",
+    "RemittanceInformation": ".//RmtInf//Ustrd", "Strd": ".//RmtInf//Strd",
+    "StrdRef": ".//CdtrRefInf//Ref", "StrdAddtl": ".//AddtlRmtInf",
+    "CreditDebitIndicator": ".//CdtDbtInd",
+}  # fmt: skip
 
-    def __init__(self, namespaces: dict):  # noqa: D107  (no document: we stream it)
-        self.namespaces = namespaces
+
+class _EntryReader:
+    """The fields of one `Ntry` we use, read as pycamt reads them (its `_extract_transaction`
+    restricted to those fields): one dict per transaction detail, the entry's own fields
+    merged under each."""
+
+    def __init__(self, ns: str):
+        def qualified(path: str) -> str:
+            return re.sub(r"(?<=/)(\w+)|^(\w+)", lambda m: f"{{{ns}}}{m.group(0)}", path)
+
+        self.entry = {name: qualified(path) for name, path in _ENTRY_PATHS.items()}
+        self.detail = {name: qualified(path) for name, path in _DETAIL_PATHS.items()}
+
+    def details(self, element) -> list[dict]:
+        paths = self.entry
+        amount = element.find(paths["Amt"])
+        status = element.find(paths["Sts"])
+        if status is not None:
+            code = status.find(paths["StsCd"])
+            status = code.text if code is not None else status.text
+        common = {
+            "Amount": amount.text if amount is not None else None,
+            "Currency": amount.attrib.get("Ccy") if amount is not None else None,
+            "CreditDebitIndicator": _text(element, paths["CdtDbtInd"]),
+            "ReversalIndicator": _text(element, paths["RvslInd"]),
+            "Status": status,
+            "BookingDate": _text(element, paths["BookgDt"]),
+            "ValueDate": _text(element, paths["ValDt"]),
+            "AdditionalEntryInformation": _text(element, paths["AddtlNtryInf"]),
+        }
+        found = [
+            common | self._transaction(tx)
+            for ntry_details in element.iterfind(paths["NtryDtls"])
+            for tx in ntry_details.iterfind(paths["TxDtls"])
+        ]
+        return found or [common]
+
+    def _transaction(self, tx) -> dict:
+        paths = self.detail
+        data = {name: _text(tx, paths[name]) for name in _TX_TEXTS}
+        lines = tx.findall(paths["RemittanceInformation"])
+        if lines:
+            data["RemittanceInformationFull"] = " ".join(
+                line.text.strip() for line in lines if line.text
+            )
+        structured = tx.find(paths["Strd"])
+        if structured is not None:
+            data["RemittanceInformation"] = _text(structured, paths["StrdRef"])
+            data["AdditionalRemittanceInformation"] = _text(structured, paths["StrdAddtl"])
+        return {key: value for key, value in data.items() if value is not None}
+
+
+# What `_entries` reads from a detail: the fields the test holds equal to pycamt's.
+USED_FIELDS = {"Amount", "Currency", "CreditDebitIndicator", "ReversalIndicator", "Status",
+               "BookingDate", "ValueDate", "AdditionalEntryInformation", "EndToEndId",
+               "CreditorName", "CreditorIBAN", "DebtorName", "DebtorIBAN",
+               "RemittanceInformation", "RemittanceInformationFull",
+               "AdditionalRemittanceInformation"}  # fmt: skip
+_TX_TEXTS = ("EndToEndId", "Amount", "CreditorName", "CreditorIBAN", "DebtorName", "DebtorIBAN",
+             "RemittanceInformation", "CreditDebitIndicator")  # fmt: skip
+
+
+def _text(element, path: str) -> str | None:
+    found = element.find(path)
+    return found.text if found is not None else None
 
 
 def refuse_declarations(head: bytes) -> None:
@@ -131,7 +207,7 @@ def _root(tag: str) -> tuple[str, _EntryReader]:
     if match.group(1) not in SUPPORTED:
         raise ImportFileError(f"camt.053 version .001.{match.group(1)} is not supported")
     ns = match.group(0)
-    return ns, _EntryReader({None: ns})
+    return ns, _EntryReader(ns)
 
 
 def _balance(element, ns: str, statement: dict) -> None:
@@ -164,7 +240,7 @@ def _check_balances(statement: dict, row: int) -> None:
 
 
 def _entries(reader: _EntryReader, element, stmt, ns: str, number: int) -> Iterator[Entry]:
-    details = reader._extract_transaction(element, stmt)
+    details = reader.details(element)
     entry_ref = _find(element, "AcctSvcrRef", ns=ns)
     entry_ref = entry_ref.text if entry_ref is not None else None
     ntry_ref = _find(element, "NtryRef", ns=ns)
