@@ -6,6 +6,7 @@ and an IBAN validated and compacted by schwifty), the remittance text, the bank'
 and the id that stops the entry from being booked twice.
 """
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -92,11 +93,19 @@ def normal_iban(text: str | None, column: str, entry: Entry) -> str | None:
     """The IBAN in its compact form, None when there is none; a wrong one is refused."""
     if not text or not str(text).strip():
         return None
+    compact, problem = _checked_iban(str(text))
+    if problem:
+        entry.refuse(column, f"{str(text).strip()!r} is not a valid IBAN ({problem})")
+    return compact
+
+
+@functools.lru_cache(maxsize=8192)
+def _checked_iban(text: str) -> tuple[str | None, str]:
+    # A statement names the same few hundred payers again and again: check each once.
     try:
-        return IBAN(str(text)).compact
+        return IBAN(text).compact, ""
     except ValueError as error:
-        entry.refuse(column, f"{str(text).strip()!r} is not a valid IBAN ({error})")
-        return None
+        return None, str(error)
 
 
 def clean(text) -> str:
