@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 import threading
+from contextlib import contextmanager
 
 import pytest
 from flask_migrate import upgrade
@@ -61,8 +62,9 @@ def live_server():
         drop()
 
 
-@pytest.fixture(scope="session")
-def chromium():
+@contextmanager
+def started_chromium(*extra_flags: str, implicit_wait: float = 0):
+    """Debian's headless Chromium with a throwaway profile (skipped without it, except in CI)."""
     if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
         if os.environ.get("CI") == "true":
             pytest.fail("CI needs Debian's chromium and chromium-driver (see .ci/run)")
@@ -83,14 +85,23 @@ def chromium():
         "--disable-sync",
         "--disable-dev-shm-usage",
         "--window-size=1400,1000",
+        *extra_flags,
     ):
         options.add_argument(flag)
     with tempfile.TemporaryDirectory() as profile:
         options.add_argument(f"--user-data-dir={profile}")
         driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-        driver.implicitly_wait(2)
+        driver.implicitly_wait(implicit_wait)
+        try:
+            yield driver
+        finally:
+            driver.quit()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    with started_chromium(implicit_wait=2) as driver:
         yield driver
-        driver.quit()
 
 
 @pytest.fixture

@@ -1,15 +1,13 @@
 """/api/v1/docs in Chromium with the internet switched off: Swagger UI lists every operation."""
 
 import json
-import os
-import tempfile
 from urllib.request import urlopen
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.conftest import CHROMEDRIVER, CHROMIUM
+from tests.browser.conftest import started_chromium
 
 METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 
@@ -18,34 +16,11 @@ METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 def offline_chromium():
     """Chromium that can reach 127.0.0.1 only: other names do not resolve, and anything else
     goes to a proxy that is not there."""
-    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI needs Debian's chromium and chromium-driver (see .ci/run)")
-        pytest.skip("apt-get install -y chromium chromium-driver to run the browser tests")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1000",
+    with started_chromium(
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
         "--proxy-server=http://127.0.0.1:9",
-    ):
-        options.add_argument(flag)
-    with tempfile.TemporaryDirectory() as profile:
-        options.add_argument(f"--user-data-dir={profile}")
-        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    ) as driver:
         yield driver
-        driver.quit()
 
 
 def _operations(live_server) -> set[tuple[str, str]]:
