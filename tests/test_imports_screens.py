@@ -76,6 +76,22 @@ def test_a_spreadsheet_asks_for_its_columns_first(client, login_as, session, cen
     assert b'data-state="previewed"' in page.data and b"Gemeente Haarlem" in page.data
 
 
+def test_odd_digits_in_a_column_or_a_choice_are_refused_not_a_crash(
+    client, login_as, session, centre, instance
+):
+    login_as("treasurer", centre=centre, locale="en")
+    columns = upload(client, "rabobank_nl.csv").headers["Location"]
+    form = {"col-date": "\u00b2", "col-amount": "6", "col-name": "9", "decimal": ","}
+    assert client.post(columns, data=form).status_code == 200
+    record = session.scalars(select(Import)).one()
+    for odd in ("\u00b2", "9" * 5000):
+        response = client.post(
+            f"/imports/{record.id}/choices", data={"choice-1": f"donor:{odd}", "key-1": "x"}
+        )
+        assert response.status_code == 303
+    assert income_count(session) == 0
+
+
 def test_a_renamed_image_and_an_oversized_file_are_refused_on_the_screen(
     app, client, login_as, session, centre, instance, monkeypatch
 ):

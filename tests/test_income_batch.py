@@ -215,3 +215,18 @@ def test_a_booked_batch_answers_with_a_fresh_form_and_what_was_booked(
     assert lines(session) == 1
     # The next line's default date is the one just used.
     assert 'placeholder="2025-06-12"' in client.get("/income/batch").get_data(as_text=True)
+
+
+def test_a_count_in_odd_digits_is_refused_on_its_field(client, login_as, session, centre):
+    login_as("treasurer", centre=centre, locale="en")
+    for odd in ("\u00b2", "9" * 5000):
+        response = client.post(
+            "/income/batch",
+            data={
+                "expected_count": odd, "expected_total": "10.00",
+                "rows-0-date": "2025-06-12", "rows-0-category": "other", "rows-0-amount": "10.00",
+            },
+        )  # fmt: skip
+        assert response.status_code == 422
+        assert "a whole number of lines" in response.get_data(as_text=True)
+    assert lines(session) == 0

@@ -51,6 +51,11 @@ def _own(import_id: int) -> Import:
     return record
 
 
+def _whole(text: str) -> int | None:
+    """A whole number as a form posts it, or None: "²" and 5,000 digits are no number."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 def _problem(error) -> str:
     if isinstance(error, ImportFileError):
         return str(error)  # with its row and column
@@ -130,9 +135,9 @@ def columns(import_id: int):
     if request.method == "POST":
         mapping = {"columns": {}, "decimal": request.form.get("decimal")}
         for field in FIELDS:
-            value = request.form.get(f"col-{field}", "")
-            if value.isdigit():
-                mapping["columns"][field] = int(value)
+            column = _whole(request.form.get(f"col-{field}", ""))
+            if column is not None:
+                mapping["columns"][field] = column
         for name in ("encoding", "delimiter"):
             if request.form.get(name):
                 mapping[name] = request.form[name].replace("\\t", "\t")
@@ -184,8 +189,8 @@ def choices(import_id: int):
         key = request.form.get("key-" + name.removeprefix("choice-"), "")
         kind, _, row_id = value.partition(":")
         choice = {"kind": kind}
-        if row_id.isdigit():
-            choice["id"] = int(row_id)
+        if _whole(row_id) is not None:
+            choice["id"] = _whole(row_id)
         elif row_id:
             choice["donor_kind"] = row_id
         chosen[key] = choice

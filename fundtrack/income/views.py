@@ -79,7 +79,7 @@ def _expected(result_errors: dict):
     total_text = (request.form.get("expected_total") or "").strip()
     count = total = None
     if count_text:
-        if count_text.isdigit():
+        if count_text.isascii() and count_text.isdigit() and len(count_text) <= 9:
             count = int(count_text)
         else:
             result_errors["expected_count"] = gettext("a whole number of lines")
