@@ -124,6 +124,16 @@ def test_closing_is_refused_while_a_report_is_unsent(session, centre, national):
     assert row.state == S.CLOSED
 
 
+def test_a_closed_grants_report_cannot_become_unsent(session, centre, national):
+    row = awarded(session, centre)
+    move_grant(session, national, row, "reporting")
+    parts.update_obligation(session, national, row.obligations[0], {"sent_on": date(2026, 3, 20)})
+    move_grant(session, national, row, "closed")
+    with pytest.raises(Conflict, match="closed application"):
+        parts.update_obligation(session, national, row.obligations[0], {"sent_on": None})
+    assert row.obligations[0].sent_on == date(2026, 3, 20)
+
+
 def test_a_final_report_is_due_three_months_after_the_end():
     assert final_report_due(date(2025, 12, 31)) == date(2026, 3, 31)
     assert final_report_due(date(2025, 6, 15)) == date(2025, 9, 15)

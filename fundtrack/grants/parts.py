@@ -233,8 +233,9 @@ def add_obligation(session: Session, user: User, grant: Grant, values: dict) -> 
 def update_obligation(
     session: Session, user: User, obligation: ReportObligation, values: dict
 ) -> ReportObligation:
-    """Change a report duty, such as the day it was sent."""
-    require_manage_grant(user, obligation.grant)
+    """Change a report duty, such as the day it was sent (not once the grant is closed:
+    closing needs every report sent, so none may become unsent afterwards)."""
+    _open(user, obligation.grant)
     return _apply(session, obligation, _obligation_values(values, obligation))
 
 
