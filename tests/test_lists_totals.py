@@ -79,6 +79,13 @@ def test_searching_a_funders_name_finds_their_lines(client, login_as, books):
     assert 'id="list-count">1 line' in text
 
 
+def test_a_treasurer_finds_her_lines_by_a_shared_funders_name(client, login_as, books):
+    # The network's funders name no centre; a treasurer sees them, so her search finds them.
+    login_as("treasurer", centre=books[0])
+    text = client.get("/admin/income-lines/?search=haarlem").get_data(as_text=True)
+    assert 'id="list-count">1 line' in text
+
+
 def test_a_treasurer_does_not_find_another_centres_donor(client, session, login_as, books):
     own, other = books
     donor = factories.donor(session, other, name="Verborgen")

@@ -29,6 +29,7 @@ from flask_login import current_user
 from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from fundtrack.auth.access import scoped, visibility
 from fundtrack.centres.locks import locked_years
 from fundtrack.extensions import db
 from fundtrack.money import CENT
@@ -99,8 +100,6 @@ def row_filter(column, name, model, label=str, scoped=True, order_by=None, load=
     """
 
     def options():
-        from fundtrack.auth.access import visibility
-
         query = select(model).options(*(joinedload(path) for path in load))
         clause = visibility(model, current_user) if scoped else None
         if clause is not None:
@@ -448,9 +447,7 @@ class ListFeatures:
             conditions += [getattr(self.model, name) == term for name in self.search_exact]
             for foreign_key, name in self.search_relations.items():
                 target = name.class_
-                lookup = select(target.id).where(name.ilike(like))
-                if hasattr(target, "centre_id") and not current_user.sees_all_centres:
-                    lookup = lookup.where(target.centre_id == current_user.centre_id)
+                lookup = scoped(select(target.id).where(name.ilike(like)), target, current_user)
                 ids = list(db.session.scalars(lookup.limit(SEARCH_IDS_CAP)))
                 if ids:
                     conditions.append(foreign_key.in_(ids))
