@@ -11,28 +11,13 @@ from fundtrack.income.models import (
     Donor,
     EarmarkedFund,
     Funder,
-    FunderType,
     FundingAgreement,
     IncomeCategory,
     IncomeLine,
     IncomeSource,
 )
+from fundtrack.income.operations import CATEGORY_OF_FUNDER_TYPE
 from fundtrack.money import CENT
-
-# The RJ 650 category a funder type's money is reported under.
-CATEGORY_OF = {
-    FunderType.MUNICIPALITY: IncomeCategory.GOVERNMENT,
-    FunderType.PROVINCE: IncomeCategory.GOVERNMENT,
-    FunderType.NATIONAL_GOVERNMENT: IncomeCategory.GOVERNMENT,
-    FunderType.HEALTH_INSURER: IncomeCategory.INSURERS_AND_CARE,
-    FunderType.CARE_PARTNER: IncomeCategory.INSURERS_AND_CARE,
-    FunderType.AFFILIATED_NONPROFIT: IncomeCategory.AFFILIATED_NONPROFITS,
-    FunderType.FOUNDATION: IncomeCategory.OTHER_NONPROFITS,
-    FunderType.LOTTERY: IncomeCategory.LOTTERY,
-    FunderType.COMPANY: IncomeCategory.COMPANIES,
-    FunderType.INDIVIDUAL: IncomeCategory.INDIVIDUALS,
-    FunderType.OTHER: IncomeCategory.OTHER,
-}
 
 
 def round_to(amount: Decimal, step: int) -> Decimal:
@@ -84,7 +69,7 @@ class IncomeBook:
         if day > self.today:
             return None
         if category is None:
-            category = CATEGORY_OF[funder.type]
+            category = CATEGORY_OF_FUNDER_TYPE[funder.type]
         self._sequence[centre.code] += 1
         number = self._sequence[centre.code]
         line = IncomeLine(
