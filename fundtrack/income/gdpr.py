@@ -29,7 +29,7 @@ def _plain(value):
 
 def access_export(session: Session, user: User, donor: Donor) -> dict:
     """Everything fundtrack holds about a donor: the row and the gifts booked for them."""
-    if not user.sees_all_centres and user.centre_id != donor.centre_id:
+    if not user.can_view(donor.centre_id):
         raise NotAllowed(f"{user.email} may not read centre {donor.centre_id}'s donors")
     lines = session.scalars(
         select(IncomeLine).where(IncomeLine.donor_id == donor.id).order_by(IncomeLine.booking_date)
