@@ -9,16 +9,18 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.access import get_visible
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import current_network
 from fundtrack.formatting import label_of
-from fundtrack.grants.figures import grant_money, ledger_lines
+from fundtrack.grants.figures import grant_money
+from fundtrack.grants.figures import money as in_cents
 from fundtrack.grants.models import GoalKind, Grant, ReportKind, ReportObligation
 from fundtrack.grants.operations import needs_auditor_statement
+from fundtrack.income.models import Funder, IncomeLine
 from fundtrack.reports.figures import exact_share, figures_dict, number_format, running_year
 from fundtrack.reports.labels import COST_CATEGORY_LABELS, GRANT_STATE_LABELS, REPORT_KIND_LABELS
 from fundtrack.reports.markdown import render_markdown
@@ -94,24 +96,35 @@ def _goals(grant: Grant) -> tuple[list[dict], list[dict]]:
 
 
 def _income(session: Session, grant: Grant) -> dict:
-    lines, _costs = ledger_lines(session, grant)
-    tranches = [
-        {
-            "date": line.booking_date,
-            "reference": line.reference or line.description,
-            "amount": line.amount,
-        }  # fmt: skip
-        for line in sorted(lines, key=lambda line: (line.booking_date, line.id))
-        if line.funder_id == grant.funder_id
-    ]
+    """The funder's tranches line by line; other income summed per funder in SQL (donors'
+    gifts as one line, "donations")."""
+    tranches = session.scalars(
+        select(IncomeLine)
+        .where(IncomeLine.grant_id == grant.id, IncomeLine.funder_id == grant.funder_id)
+        .order_by(IncomeLine.booking_date, IncomeLine.id)
+    ).all()
+    others_by_funder = session.execute(
+        select(Funder.name, func.sum(IncomeLine.amount))
+        .outerjoin(Funder, Funder.id == IncomeLine.funder_id)
+        .where(
+            IncomeLine.grant_id == grant.id,
+            or_(IncomeLine.funder_id.is_(None), IncomeLine.funder_id != grant.funder_id),
+        )
+        .group_by(Funder.name)
+    ).all()
     others: dict[str, Decimal] = {}
-    for line in lines:
-        if line.funder_id == grant.funder_id:
-            continue
-        name = line.funder.name if line.funder else gettext("Donations")
-        others[name] = others.get(name, ZERO) + line.amount
+    for name, amount in others_by_funder:
+        name = name if name is not None else gettext("Donations")
+        others[name] = others.get(name, ZERO) + in_cents(amount)
     return {
-        "tranches": tranches,
+        "tranches": [
+            {
+                "date": line.booking_date,
+                "reference": line.reference or line.description,
+                "amount": line.amount,
+            }
+            for line in tranches
+        ],
         "others": [{"name": name, "amount": amount} for name, amount in sorted(others.items())],
     }
 
@@ -177,8 +190,7 @@ def grant_report(
     counted, described = _goals(grant)
     budget, budget_totals, money = _budget(session, grant)
     income = _income(session, grant)
-    received = sum((t["amount"] for t in income["tranches"]), ZERO)
-    co_funding = sum((o["amount"] for o in income["others"]), ZERO)
+    received, co_funding = money.received, money.co_funding
     organisation = grant.centre.name if grant.centre else network.name
     year = network.fiscal_year_of(min(grant.end_date, date.today()))
     kind = obligation.kind.value if obligation else "final"
