@@ -260,3 +260,14 @@ def test_an_xlsx_saved_by_libreoffice_previews_and_books_its_dates_and_amounts(s
         (date(2025, 3, 3), Decimal("250.10")), (date(2025, 3, 12), Decimal("19.99")),
         (date(2025, 4, 1), Decimal("1234.56"))]  # fmt: skip
     assert booked[0].donor_id == books["donor"].id and record.rows_booked == 3
+
+
+def test_a_payer_is_never_another_centres_private_person_even_for_the_national_office(
+    session, network
+):
+    centre = factories.centre(session, code="HLM", name="Inloophuis Haarlem")
+    other = factories.centre(session)
+    factories.funder(session, name="J. de Vries", type=FunderType.INDIVIDUAL, centre_id=other.id)
+    office = factories.user(session, role="national")
+    known = Counterparties.load(session, office, centre)
+    assert known.match(None, "J. de Vries", date(2025, 6, 1), {}).kind == "new_donor"

@@ -13,7 +13,6 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fundtrack.auth.access import visible
 from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre
 from fundtrack.imports.models import ImportProfile
@@ -59,7 +58,10 @@ class Counterparties:
     @classmethod
     def load(cls, session: Session, user: User, centre: Centre) -> "Counterparties":
         found = cls(centre=centre)
-        for funder in session.scalars(visible(Funder, user).order_by(Funder.name)):
+        # Shared funders and this centre's private persons: someone who sees every centre
+        # imports for one, and another centre's private person is no payer of it.
+        funders = select(Funder).where(Funder.centre_id.is_(None) | (Funder.centre_id == centre.id))
+        for funder in session.scalars(funders.order_by(Funder.name)):
             found.funders[funder.id] = funder
             found.by_name[_fold(funder.name)] = ("funder", funder)
         agreements = session.scalars(
