@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from fundtrack.auth.access import visible
 from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre
 from fundtrack.grants.obligations import ReportsDue, reports_due
@@ -48,8 +49,10 @@ def landing_panels(
     service."""
     centre_id = None
     if centre_code is not None:
-        centre = session.query(Centre).filter(Centre.code == centre_code).one_or_none()
-        if centre is None or not user.can_view(centre.id):
+        centre = session.scalars(
+            visible(Centre, user).where(Centre.code == centre_code)
+        ).one_or_none()
+        if centre is None:
             raise LookupError(centre_code)
         centre_id = centre.id
     return GrantPanels(
