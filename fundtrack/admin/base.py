@@ -216,10 +216,7 @@ class SecureModelView(ModelView):
 
 def scoped_centres():
     """Centres the current user may pick in a form."""
-    query = db.session.query(Centre).filter(Centre.active.is_(True)).order_by(Centre.code)
-    if not current_user.sees_all_centres:
-        query = query.filter(Centre.id == current_user.centre_id)
-    return query
+    return scoped_rows(Centre)().filter(Centre.active.is_(True)).order_by(Centre.code)
 
 
 def scoped_rows(model):

@@ -119,9 +119,8 @@ def centre_filter(column, name=None):
     from fundtrack.centres.models import Centre
 
     def options():
-        query = select(Centre.id, Centre.code, Centre.name).order_by(Centre.code)
-        if not current_user.sees_all_centres:
-            query = query.where(Centre.id == current_user.centre_id)
+        query = scoped(select(Centre.id, Centre.code, Centre.name), Centre, current_user)
+        query = query.order_by(Centre.code)
         return [(str(row.id), f"{row.code} {row.name}") for row in db.session.execute(query)]
 
     return _Equals(column, name or _l("Centre"), options=options, coerce=int)
