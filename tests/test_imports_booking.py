@@ -271,3 +271,21 @@ def test_a_payer_is_never_another_centres_private_person_even_for_the_national_o
     office = factories.user(session, role="national")
     known = Counterparties.load(session, office, centre)
     assert known.match(None, "J. de Vries", date(2025, 6, 1), {}).kind == "new_donor"
+
+
+def test_undo_keeps_a_new_donor_that_a_later_line_names(session, books):
+    from fundtrack.income.operations import book_income
+
+    record = receive(session, books, "ing_nl.csv")
+    service.set_mapping(session, books["user"], record, record.options["mapping"],
+                        books["instance"])  # fmt: skip
+    service.preview(session, books["user"], record, books["instance"])
+    service.commit(session, books["user"], record, books["instance"])
+    kept, *gone = record.outcome["donors"]
+    assert gone
+    book_income(session, books["user"], {"centre": "HLM", "date": date(2025, 7, 1),
+                "amount": Decimal("5.00"), "donor": kept}, IncomeSource.MANUAL)  # fmt: skip
+    undo_import(session, books["user"], record)
+    assert session.scalars(
+        select(Donor.id).where(Donor.id.in_(record.outcome["donors"]))
+    ).all() == [kept]

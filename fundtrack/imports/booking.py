@@ -134,10 +134,16 @@ def undo_import(session: Session, user: User, record: Import) -> Import:
     with refusing_closed_years("date"):
         session.flush()
     outcome = record.outcome or {}
-    for donor_id in outcome.get("donors", []):
-        donor = session.get(Donor, donor_id)
-        used = session.scalar(select(IncomeLine.id).where(IncomeLine.donor_id == donor_id))
-        if donor is not None and used is None:
+    made = outcome.get("donors", [])
+    for start in range(0, len(made), CHUNK):
+        # The donors it made that no line names any more: one statement per thousand.
+        unused = session.scalars(
+            select(Donor).where(
+                Donor.id.in_(made[start : start + CHUNK]),
+                ~select(IncomeLine.id).where(IncomeLine.donor_id == Donor.id).exists(),
+            )
+        ).all()
+        for donor in unused:
             session.delete(donor)
     for kept in outcome.get("reversed", []):
         values = {field: kept[field] for field in _REBOOK_FIELDS}
