@@ -30,6 +30,7 @@ from fundtrack.admin.operations_view import OperationsView
 from fundtrack.auth.access import visible
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
+from fundtrack.formatting import label_of
 from fundtrack.forms import MoneyField
 from fundtrack.grants import operations, parts
 from fundtrack.grants.models import (
@@ -269,8 +270,7 @@ def _inline(model, columns, money=(), dates=(), **extra) -> tuple:
 
 
 def _state_in_words(value) -> str:
-    code = getattr(value, "value", value)
-    return str(GRANT_STATE_LABELS.get(code, code))
+    return label_of(GRANT_STATE_LABELS, value)
 
 
 class GrantView(ListFeatures, GrantOperations):
