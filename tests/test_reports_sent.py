@@ -8,6 +8,7 @@ import pytest
 from flask_babel import gettext
 
 from fundtrack.errors import Conflict
+from fundtrack.grants import parts
 from fundtrack.reports.grant_report import grant_report
 from fundtrack.reports.render import in_language, render_pdf
 from fundtrack.reports.sending import save_draft, send_report, sent_report
@@ -117,3 +118,21 @@ def test_the_grant_page_offers_the_report(client, login_as, example):
     login_as("treasurer", example.centre)
     page = client.get(f"/grants/{example.grant.id}").get_data(as_text=True)
     assert f"/grants/{example.grant.id}/report.pdf" in page
+
+
+def test_the_grant_reports_page_does_not_grow_with_its_reports(
+    client, login_as, session, example, count_queries
+):
+    login_as("treasurer", example.centre)
+    url = f"/grants/{example.grant.id}/reports"
+    client.get(url)
+    with count_queries() as one_report:
+        assert client.get(url).status_code == 200
+    for month in (4, 5, 6):
+        values = {"kind": "interim", "due_date": date(2026, month, 1)}
+        duty = parts.add_obligation(session, example.office, example.grant, values)
+        save_draft(session, example.office, example.grant.id, duty.id, f"Draft {month}", "en")
+    with count_queries() as four_reports:
+        page = client.get(url)
+    assert page.status_code == 200 and "Draft 6" in page.get_data(as_text=True)
+    assert len(four_reports) == len(one_report)

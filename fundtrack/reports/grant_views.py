@@ -6,14 +6,15 @@ A treasurer reaches only their own centre's grants (404 for another's), as in th
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
 from fundtrack.grants.operations import require_manage_grant
 from fundtrack.reports import bp
-from fundtrack.reports.grant_report import default_language, draft_of, grant_pdf, visible_grant
+from fundtrack.reports.grant_report import default_language, grant_pdf, visible_grant
 from fundtrack.reports.labels import REPORT_KIND_LABELS
-from fundtrack.reports.models import SentReport
+from fundtrack.reports.models import ReportDraft, SentReport
 from fundtrack.reports.render import LANGUAGES
 from fundtrack.reports.sending import save_draft, send_report, sent_report
 from fundtrack.reports.views import pdf_response
@@ -59,13 +60,16 @@ def grant_reports(grant_id: int):
             db.session.rollback()
             flash(str(error), "error")
         return redirect(url_for("reports.grant_reports", grant_id=grant_id))
+    ids = [o.id for o in grant.obligations]
     sent = {
         row.obligation_id: row
-        for row in db.session.query(SentReport).filter(
-            SentReport.obligation_id.in_([o.id for o in grant.obligations])
-        )
+        for row in db.session.query(SentReport).filter(SentReport.obligation_id.in_(ids))
     }
-    drafts = {o.id: draft_of(db.session, o) for o in grant.obligations}
+    # One statement for every report's draft, not one per report.
+    drafts = {
+        row.obligation_id: row
+        for row in db.session.scalars(select(ReportDraft).where(ReportDraft.obligation_id.in_(ids)))
+    }
     return render_template(
         "reports/grant_reports.html",
         grant=grant,
