@@ -51,10 +51,10 @@ def test_every_imported_line_has_the_audit_row_the_session_hook_writes(session, 
         assert event.after["import_id"] == record.id and event.after["id"] == line.id
 
 
-def test_the_commit_books_from_the_entries_its_preview_kept(session, books):
+def test_the_commit_books_the_plan_its_preview_kept(session, books):
     record = receive(session, books, "camt053_v02.xml")
     service.preview(session, books["user"], record, books["instance"])
-    assert kept.kept_path(books["instance"], record.token).exists()
+    assert kept.plan_path(books["instance"], record.token).exists()
     # The upload is no longer read: what the preview showed is what gets booked.
     service.upload_path(record, books["instance"]).write_bytes(b"<Document/>")
     service.commit(session, books["user"], record, books["instance"])
@@ -62,18 +62,30 @@ def test_the_commit_books_from_the_entries_its_preview_kept(session, books):
         Decimal("250.00"), Decimal("12500.00")]  # fmt: skip
 
 
-def test_kept_entries_read_with_another_mapping_are_not_used(session, books):
+def test_a_plan_made_with_another_mapping_or_other_choices_is_not_used(session, books):
     record = receive(session, books, "dnb_no.csv")
     mapping = record.options["mapping"] | {"decimal": ","}
     service.set_mapping(session, books["user"], record, mapping, books["instance"])
     service.preview(session, books["user"], record, books["instance"])
-    cache = kept.kept_path(books["instance"], record.token)
-    assert kept.reading(cache, kept.key(record.sha256, record.options)) is not None
+    path = kept.plan_path(books["instance"], record.token)
+    assert kept.meta(path, kept.key(record.sha256, record.options)) is not None
     changed = dict(mapping, decimal=".")
-    assert (
-        kept.reading(cache, kept.key(record.sha256, dict(record.options, mapping=changed))) is None
-    )
-    assert kept.reading(cache, kept.key("0" * 64, record.options)) is None
+    assert kept.meta(path, kept.key(record.sha256, dict(record.options, mapping=changed))) is None
+    chosen = dict(record.options, choices={"name:x": {"kind": "skip"}})
+    assert kept.meta(path, kept.key(record.sha256, chosen)) is None
+    assert kept.meta(path, kept.key("0" * 64, record.options)) is None
+
+
+def test_a_plan_cut_off_before_its_end_is_never_booked(session, books):
+    record = receive(session, books, "camt053_v02.xml")
+    service.preview(session, books["user"], record, books["instance"])
+    path = kept.plan_path(books["instance"], record.token)
+    path.with_suffix(".meta.json").unlink()
+    assert kept.meta(path, kept.key(record.sha256, record.options)) is None
+    # The commit plans the file again rather than trusting a plan without its end.
+    service.commit(session, books["user"], record, books["instance"])
+    assert [line.amount for line in lines(session, books["centre"])] == [
+        Decimal("250.00"), Decimal("12500.00")]  # fmt: skip
 
 
 def test_a_year_closed_between_preview_and_commit_refuses_the_bulk_insert(session, books):

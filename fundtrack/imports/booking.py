@@ -1,11 +1,13 @@
 """Booking a plan in one transaction, and undoing a whole import while its year is open.
 
-New donors go through `create_donor` (its checks, its audit); income lines are inserted in
-chunks of a thousand (`lines.insert_lines`), each chunk with the audit rows the session hook
+The plan is read a window at a time: new donors go through `create_donors` (create_donor's
+checks, one flush per window); income lines are inserted in chunks of a thousand
+(`lines.LineWriter`), each chunk with the audit rows the session hook
 would have written for it and the closed-year refusal the lock hook makes. The caller
 commits once at the end: a failure or a killed process anywhere leaves the books as they were.
 """
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -15,11 +17,21 @@ from sqlalchemy.orm import Session
 from fundtrack.auth.access import require_manage
 from fundtrack.auth.models import User
 from fundtrack.errors import Conflict, DomainError, ValidationError
-from fundtrack.imports.lines import insert_lines
+from fundtrack.imports.lines import LineWriter
 from fundtrack.imports.matching import MATCH_PREFIX, Counterparties
 from fundtrack.imports.models import Import, ImportProfile, ImportState
-from fundtrack.imports.plan import BOOK, CHUNK, DUPLICATE, ERROR, REVERSE, SKIPPED, Plan
-from fundtrack.income.donors import create_donor
+from fundtrack.imports.plan import (
+    BOOK,
+    CHUNK,
+    DUPLICATE,
+    ERROR,
+    REVERSE,
+    PlanRow,
+    mark_stored,
+    windows,
+)
+from fundtrack.imports.summary import count_into
+from fundtrack.income.donors import create_donors
 from fundtrack.income.models import Donor, IncomeLine, IncomeSource
 from fundtrack.income.operations import book_income, delete_income, refusing_closed_years
 
@@ -32,41 +44,47 @@ def book_plan(
     user: User,
     record: Import,
     known: Counterparties,
-    plan: Plan,
+    meta: dict,
+    rows: Iterable[PlanRow],
     progress=None,
 ) -> Import:
-    """Book every planned row of `record`'s file, or refuse the whole file; flushed.
+    """Book the planned rows of `record`'s file (`meta` and `rows` from `kept`), or refuse the
+    whole file; flushed.
 
     Rows in error refuse the import as a whole (nothing is booked until each is corrected
-    or left out); duplicates and skipped rows are counted, not booked.
+    or left out); duplicates and skipped rows are counted, not booked. Each window of rows
+    is checked against the books as they are now: a line booked since the preview makes
+    its row a duplicate, a counterparty removed since refuses the import.
     """
     centre = known.centre
     require_manage(user, centre.id)
     if record.state not in (ImportState.UPLOADED, ImportState.PREVIEWED, ImportState.BOOKING):
         raise Conflict("state", f"import {record.id} is {record.state.value}, not waiting")
-    errors = [row for row in plan.rows if row.status == ERROR]
-    if errors:
-        first = errors[0]
-        column, message = first.errors[0] if first.errors else ("row", "refused")
+    counts = dict(meta["counts"])
+    if counts[ERROR]:
+        number, column, message = meta["first_error"]
         raise ValidationError(
             "rows",
-            f"{len(errors)} rows cannot be booked; the first is row {first.row},"
+            f"{counts[ERROR]} rows cannot be booked; the first is row {number},"
             f" {column}: {message}",
         )
     outcome: dict = {"donors": [], "reversed": []}
     new_donors: dict[str, int] = {}
-    for row in plan.rows:
-        if row.status == REVERSE:
-            outcome["reversed"].append(_remove_reversed(session, user, row.target_line))
-    # Donors first: each is a flush of its own, which should not drag pending lines along.
-    for row in plan.rows:
-        if row.status == BOOK and row.match.kind == "new_donor" and row.key not in new_donors:
-            donor = _new_donor(session, user, centre, row, row.match)
-            known.add_donor(donor)
-            new_donors[row.key] = donor.id
-            outcome["donors"].append(donor.id)
-    booked = insert_lines(session, record, known, plan, new_donors, progress)
-    _count(record, plan)
+    lines = LineWriter(session, record, centre)
+    booked = 0
+    for window in windows(rows):
+        for row in window:
+            if row.status == REVERSE:
+                outcome["reversed"].append(_remove_reversed(session, user, row.target_line))
+        _check_counterparties(window, known)
+        found = mark_stored(session, centre.id, window, record.id)
+        counts[BOOK] -= found
+        counts[DUPLICATE] += found
+        _new_donors(session, user, centre, window, new_donors, outcome)
+        booked += lines.insert([row for row in window if row.status == BOOK], new_donors)
+        if progress is not None:
+            progress(booked)
+    count_into(record, counts, meta["rows_total"])
     record.rows_booked = booked
     record.new_donors = len(outcome["donors"])
     record.outcome = outcome
@@ -77,21 +95,38 @@ def book_plan(
     return record
 
 
-def _count(record: Import, plan: Plan) -> None:
-    record.rows_total = len(plan.rows)
-    record.rows_duplicate = plan.count(DUPLICATE)
-    record.rows_skipped = plan.count(SKIPPED) + plan.count(REVERSE)
-    record.rows_error = plan.count(ERROR)
+def _check_counterparties(window, known: Counterparties) -> None:
+    """Every donor, funder and agreement the preview matched is still there."""
+    stored = {"donor": known.donors, "funder": known.funders, "agreement": known.agreements}
+    for row in window:
+        match = row.match
+        if row.status == BOOK and match.kind in stored and match.id not in stored[match.kind]:
+            raise Conflict(
+                "rows",
+                f"row {row.row}: {match.kind} {match.id} ({match.label}) is gone since the"
+                " preview; preview the file again",
+            )
 
 
-def _new_donor(session, user, centre, row, match) -> Donor:
-    values = {"centre": centre.code, "kind": match.donor_kind, "name": row.name or match.label}
+def _new_donors(session, user, centre, window, new_donors: dict, outcome: dict) -> None:
+    """The window's new payers as donors, all in one flush; `new_donors` maps their keys."""
+    wanted: dict[str, tuple[str, dict]] = {}
+    for row in window:
+        if row.status != BOOK or row.match.kind != "new_donor" or row.key in new_donors:
+            continue
+        if row.key not in wanted:
+            values = {"centre": centre.code, "kind": row.match.donor_kind,
+                      "name": row.name or row.match.label}  # fmt: skip
+            wanted[row.key] = (f"row {row.row}", values | ({"iban": row.iban} if row.iban else {}))
+    if not wanted:
+        return
     try:
-        return create_donor(session, user, values | ({"iban": row.iban} if row.iban else {}))
+        made = create_donors(session, user, list(wanted.values()))
     except DomainError as error:
-        raise ValidationError(
-            "rows", f"row {row.row}, name: the new donor cannot be made ({error.message})"
-        ) from None
+        raise ValidationError("rows", f"the new donor cannot be made ({error.message})") from None
+    for key, donor in zip(wanted, made, strict=True):
+        new_donors[key] = donor.id
+        outcome["donors"].append(donor.id)
 
 
 def _remove_reversed(session: Session, user: User, line_id: int) -> dict:

@@ -194,8 +194,9 @@ def load_preview(instance_path: str, token: str | None) -> dict | None:
 
 
 def remove_all(instance_path: str, token: str | None) -> None:
-    """The upload and its preview, once the import is booked or abandoned."""
+    """The upload, its preview and its plan, once the import is booked or abandoned."""
     if token:
-        remove(instance_path, token)
-        preview_path(instance_path, token).unlink(missing_ok=True)
-        stored_path(instance_path, token).with_suffix(".entries.jsonl").unlink(missing_ok=True)
+        # Every file kept for the upload is named after its token.
+        upload = stored_path(instance_path, token)
+        for path in upload.parent.glob(f"{token}.*"):
+            path.unlink(missing_ok=True)

@@ -1,96 +1,98 @@
-"""The entries a preview read, kept beside the upload so that the commit need not read the
-file again.
+"""The plan a preview made, kept beside the upload so that the commit books what the user
+saw without reading the file or planning it again.
 
-The preview writes each entry as one JSON line while it reads the file (nothing is held
-twice); the first line is a key made of the file's SHA-256 and the options that shape what
-is read (mapping, encoding, delimiter). The commit plans again from these entries, with the
-corrections made since and against the books as they are then, and reads the upload itself
-only when the kept entries are missing or were read with other options. JSON, never pickle:
-the folder is ours, but a file read back should not be able to run code.
+The preview writes each planned row as one JSON line while it reads the file (nothing is
+held whole); once every row is written, a small meta file beside it holds the key (the
+file's SHA-256, the options that shape what is read, and the user's corrections), the
+counts, the first row in error and the reversals' overrides. The commit uses the plan only
+when the key still matches; a plan without its meta file was cut off and is never used.
+JSON, never pickle: the folder is ours, but a file read back should not be able to run code.
 """
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
-from datetime import date
-from decimal import Decimal
+from collections.abc import Iterator
 from pathlib import Path
 
 from fundtrack.imports import files
-from fundtrack.imports.entries import Entry
+from fundtrack.imports.plan import PlanRow
 
-_FIELDS = ("row", "booking_date", "amount", "currency", "credit", "booked", "reversal", "name",
-           "iban", "text", "reference", "external_id", "end_to_end", "category", "counterparty",
-           "errors")  # fmt: skip
-_SHAPING = ("mapping", "encoding", "delimiter")
+_SHAPING = ("mapping", "encoding", "delimiter", "choices")
 
 
-def kept_path(instance_path: str, token: str) -> Path:
-    return files.stored_path(instance_path, token).with_suffix(".entries.jsonl")
+def plan_path(instance_path: str, token: str) -> Path:
+    return files.stored_path(instance_path, token).with_suffix(".plan.jsonl")
+
+
+def _meta_path(path: Path) -> Path:
+    return path.with_suffix(".meta.json")
 
 
 def key(sha256: str, options: dict) -> str:
-    """What the entries depend on: the file's bytes and the options that read them."""
+    """What the plan depends on: the file's bytes, the options that read it, the choices."""
     shaping = {name: options.get(name) for name in _SHAPING}
     text = sha256 + json.dumps(shaping, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _line(entry: Entry) -> str:
-    values = [getattr(entry, name) for name in _FIELDS]
-    values[1] = entry.booking_date.isoformat() if entry.booking_date else None
-    values[2] = str(entry.amount) if entry.amount is not None else None
-    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+class PlanWriter:
+    """Writes a plan row by row; `rows()` reads back what is written so far."""
+
+    def __init__(self, path: Path, plan_key: str):
+        self.path = path
+        self.key = plan_key
+        self.partial = path.with_suffix(".partial")
+        _meta_path(path).unlink(missing_ok=True)
+        self.out = open(self.partial, "w", encoding="utf-8")  # noqa: SIM115  (closed below)
+
+    def write(self, row: PlanRow) -> None:
+        self.out.write(json.dumps(row.as_list(), ensure_ascii=False, separators=(",", ":")))
+        self.out.write("\n")
+
+    def rows(self) -> Iterator[PlanRow]:
+        self.out.flush()
+        return _rows(self.partial)
+
+    def finish(self, meta: dict) -> None:
+        self.out.close()
+        self.partial.replace(self.path)
+        tmp = _meta_path(self.path).with_suffix(".tmp")
+        tmp.write_text(json.dumps(meta | {"key": self.key}), encoding="utf-8")
+        tmp.replace(_meta_path(self.path))
+
+    def abandon(self) -> None:
+        self.out.close()
+        self.partial.unlink(missing_ok=True)
 
 
-def _entry(line: str) -> Entry:
-    values = dict(zip(_FIELDS, json.loads(line), strict=True))
-    day, amount = values["booking_date"], values["amount"]
-    values["booking_date"] = date.fromisoformat(day) if day else None
-    values["amount"] = Decimal(amount) if amount is not None else None
-    values["errors"] = [tuple(error) for error in values["errors"]]
-    return Entry(**values)
-
-
-def keeping(path: Path, file_key: str, entries: Iterable[Entry]) -> Iterator[Entry]:
-    """Pass `entries` on, writing each as it goes; kept only once every entry was read."""
-    partial = path.with_suffix(".partial")
-    done = False
+def meta(path: Path, plan_key: str) -> dict | None:
+    """The plan's meta data if the plan is whole and made with this key, else None."""
     try:
-        with open(partial, "w", encoding="utf-8") as out:
-            out.write(json.dumps(file_key) + "\n")
-            for entry in entries:
-                out.write(_line(entry) + "\n")
-                yield entry
-        done = True
-        partial.replace(path)
-    finally:
-        if not done:
-            partial.unlink(missing_ok=True)
-
-
-def reading(path: Path, file_key: str) -> Iterator[Entry] | None:
-    """The kept entries if they were read from this file with these options, else None."""
-    try:
-        stream = open(path, encoding="utf-8")  # noqa: SIM115  (closed by the generator)
-    except OSError:
+        found = json.loads(_meta_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
-    try:
-        if json.loads(stream.readline() or "null") != file_key:
-            stream.close()
-            return None
-    except ValueError:
-        stream.close()
+    if not isinstance(found, dict) or found.get("key") != plan_key or not path.exists():
         return None
-    return _read(stream)
+    return found
 
 
-def _read(stream) -> Iterator[Entry]:
-    with stream:
+def rows(path: Path, overrides: dict) -> Iterator[PlanRow]:
+    """The plan's rows in file order, with the reversals' overrides applied."""
+    for row in _rows(path):
+        override = overrides.get(str(row.row))
+        if override is not None:
+            row.change(override)
+        yield row
+
+
+def _rows(path: Path) -> Iterator[PlanRow]:
+    with open(path, encoding="utf-8") as stream:
         for line in stream:
-            yield _entry(line)
+            yield PlanRow.from_list(json.loads(line))
 
 
 def remove(instance_path: str, token: str | None) -> None:
     if token:
-        kept_path(instance_path, token).unlink(missing_ok=True)
+        path = plan_path(instance_path, token)
+        for kept in (path, _meta_path(path), path.with_suffix(".partial")):
+            kept.unlink(missing_ok=True)

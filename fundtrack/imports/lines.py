@@ -19,120 +19,142 @@ from fundtrack.audit.listeners import _shown
 from fundtrack.audit.models import AuditEvent
 from fundtrack.centres.locks import YearLocked, current_network, locked_years
 from fundtrack.errors import Conflict
-from fundtrack.imports.matching import Counterparties
 from fundtrack.imports.models import Import
-from fundtrack.imports.plan import BOOK, CHUNK, Plan
+from fundtrack.imports.plan import CHUNK, PlanRow
 from fundtrack.income.models import IncomeCategory, IncomeLine, IncomeSource
 
 _TABLE = IncomeLine.__table__
 _RETURNED = ("id", "created_at")
 
 
+# What changes from line to line; the other columns are the same for a whole import.
+_VARYING = ("id", "created_at", "booking_date", "fiscal_year", "amount", "category",
+            "funder_id", "donor_id", "agreement_id", "reference", "description",
+            "external_id")  # fmt: skip
+
+
 def _columns() -> list[str]:
     return [attr.key for attr in inspect(IncomeLine).column_attrs]
 
 
-def insert_lines(
-    session: Session, record: Import, known: Counterparties, plan: Plan, new_donors: dict,
-    progress=None,
-) -> int:  # fmt: skip
-    """Insert the plan's bookable rows as `record`'s lines, with their audit; the count.
+class LineWriter:
+    """Inserts an import's lines with their audit rows, a thousand at a time."""
 
-    Raises Conflict on `date` when a row falls in a closed fiscal year.
-    """
-    centre = known.centre
-    network = current_network(session)
-    closed = locked_years(session)
-    columns = _columns()
-    statement = insert(_TABLE).returning(
-        *(_TABLE.c[name] for name in _RETURNED), sort_by_parameter_order=True
-    )
-    actor = current_actor()
-    chunk: list[dict] = []
-    booked = 0
-    for row in plan.rows:
-        if row.status != BOOK:
-            continue
-        year = network.fiscal_year_of(row.booking_date)
-        if year in closed:
-            raise Conflict("date", str(YearLocked(year)))
-        match = row.match
-        chunk.append({
-            "centre_id": centre.id,
-            "booking_date": row.booking_date,
-            "fiscal_year": year,
-            "amount": row.amount,
-            "currency": centre.currency,
-            "category": IncomeCategory(row.category),
-            "funder_id": match.funder_id if match.kind in ("funder", "agreement") else None,
-            "donor_id": match.id if match.kind == "donor" else new_donors.get(row.key),
-            "agreement_id": match.id if match.kind == "agreement" else None,
-            "earmarked_fund_id": None,
-            "grant_id": None,
-            "reference": row.reference[:200],
-            "description": row.text,
-            "source": IncomeSource.IMPORT,
-            "external_id": row.external_id,
-            "import_id": record.id,
-        })  # fmt: skip
-        if len(chunk) >= CHUNK:
-            booked += _insert(session, statement, chunk, columns, actor)
-            chunk = []
-            if progress is not None:
-                progress(booked)
-    if chunk:
-        booked += _insert(session, statement, chunk, columns, actor)
-    return booked
-
-
-def _insert(session: Session, statement, chunk: list[dict], columns, actor) -> int:
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        return _copy(connection, chunk, columns, actor)
-    returned = connection.execute(statement, chunk).all()
-    events = []
-    for values, (line_id, created_at) in zip(chunk, returned, strict=True):
-        values = values | {"id": line_id, "created_at": created_at}
-        events.append({
-            "user_id": actor[0], "actor": actor[1], "action": "create",
-            "entity": _TABLE.name, "entity_id": str(line_id), "centre_id": values["centre_id"],
-            "before": None, "after": {name: _shown(name, values.get(name)) for name in columns},
-        })  # fmt: skip
-    connection.execute(insert(AuditEvent), events)
-    return len(chunk)
-
-
-def _copy(connection, chunk: list[dict], columns, actor) -> int:
-    """PostgreSQL: the same rows through COPY, in the session's transaction.
-
-    The ids are taken from the table's sequence first (as the INSERT would), and the
-    creation time is the transaction's `now()`, which the column's default would give too;
-    `before` is JSON null, as the hook writes it.
-    """
-    raw = connection.connection.driver_connection
-    names = [name for name in columns if name not in _RETURNED]
-    with raw.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence('income_lines', 'id'))"
-            " FROM generate_series(1, %s)",
-            (len(chunk),),
+    def __init__(self, session: Session, record: Import, centre):
+        self.session = session
+        self.record = record
+        self.centre = centre
+        self.network = current_network(session)
+        self.closed = locked_years(session)
+        self.columns = _columns()
+        self.statement = insert(_TABLE).returning(
+            *(_TABLE.c[name] for name in _RETURNED), sort_by_parameter_order=True
         )
-        ids = [line_id for (line_id,) in cursor.fetchall()]
-        cursor.execute("SELECT CAST(now() AS timestamp)")
-        (created_at,) = cursor.fetchone()
-        with cursor.copy(
-            f"COPY income_lines (id, created_at, {', '.join(names)}) FROM STDIN"
-        ) as copy:
-            for line_id, values in zip(ids, chunk, strict=True):
-                copy.write_row((line_id, created_at, *(_raw(values[name]) for name in names)))
-        event_columns = "user_id, actor, action, entity, entity_id, centre_id, before, after"
-        with cursor.copy(f"COPY audit_events ({event_columns}) FROM STDIN") as copy:
-            for line_id, values in zip(ids, chunk, strict=True):
-                values = values | {"id": line_id, "created_at": created_at}
-                after = {name: _shown(name, values.get(name)) for name in columns}
-                copy.write_row((actor[0], actor[1], "create", _TABLE.name, str(line_id),
-                                values["centre_id"], "null", json.dumps(after)))  # fmt: skip
-    return len(chunk)
+        self.actor = current_actor()
+
+    def insert(self, rows: list[PlanRow], new_donors: dict) -> int:
+        """Insert `rows` (planned to book) as the import's lines; how many.
+
+        Raises Conflict on `date` when a row falls in a closed fiscal year.
+        """
+        centre, network, closed = self.centre, self.network, self.closed
+        values = []
+        for row in rows:
+            year = network.fiscal_year_of(row.booking_date)
+            if year in closed:
+                raise Conflict("date", str(YearLocked(year)))
+            match = row.match
+            values.append({
+                "centre_id": centre.id,
+                "booking_date": row.booking_date,
+                "fiscal_year": year,
+                "amount": row.amount,
+                "currency": centre.currency,
+                "category": IncomeCategory(row.category),
+                "funder_id": match.funder_id if match.kind in ("funder", "agreement") else None,
+                "donor_id": match.id if match.kind == "donor" else new_donors.get(row.key),
+                "agreement_id": match.id if match.kind == "agreement" else None,
+                "earmarked_fund_id": None,
+                "grant_id": None,
+                "reference": row.reference[:200],
+                "description": row.text,
+                "source": IncomeSource.IMPORT,
+                "external_id": row.external_id,
+                "import_id": self.record.id,
+            })  # fmt: skip
+        booked = 0
+        for start in range(0, len(values), CHUNK):
+            booked += self._insert(values[start : start + CHUNK])
+        return booked
+
+    def _insert(self, chunk: list[dict]) -> int:
+        connection = self.session.connection()
+        if connection.dialect.name == "postgresql":
+            return self._copy(connection, chunk)
+        returned = connection.execute(self.statement, chunk).all()
+        same = _same_for_all(chunk[0], self.columns)
+        events = [
+            {"user_id": self.actor[0], "actor": self.actor[1], "action": "create",
+             "entity": _TABLE.name, "entity_id": str(line_id), "centre_id": values["centre_id"],
+             "before": None, "after": _after(same, values, line_id, created_at)}
+            for values, (line_id, created_at) in zip(chunk, returned, strict=True)
+        ]  # fmt: skip
+        connection.execute(insert(AuditEvent), events)
+        return len(chunk)
+
+    def _copy(self, connection, chunk: list[dict]) -> int:
+        """PostgreSQL: the same rows through COPY, in the session's transaction.
+
+        The ids are taken from the table's sequence first (as the INSERT would), and the
+        creation time is the transaction's `now()`, which the column's default would give
+        too; `before` is JSON null, as the hook writes it.
+        """
+        raw = connection.connection.driver_connection
+        names = [name for name in self.columns if name not in _RETURNED]
+        actor = self.actor
+        with raw.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence('income_lines', 'id'))"
+                " FROM generate_series(1, %s)",
+                (len(chunk),),
+            )
+            ids = [line_id for (line_id,) in cursor.fetchall()]
+            cursor.execute("SELECT CAST(now() AS timestamp)")
+            (created_at,) = cursor.fetchone()
+            with cursor.copy(
+                f"COPY income_lines (id, created_at, {', '.join(names)}) FROM STDIN"
+            ) as copy:
+                for line_id, values in zip(ids, chunk, strict=True):
+                    copy.write_row((line_id, created_at, *(_raw(values[name]) for name in names)))
+            same = _same_for_all(chunk[0], self.columns)
+            event_columns = "user_id, actor, action, entity, entity_id, centre_id, before, after"
+            with cursor.copy(f"COPY audit_events ({event_columns}) FROM STDIN") as copy:
+                for line_id, values in zip(ids, chunk, strict=True):
+                    after = _after(same, values, line_id, created_at)
+                    copy.write_row((actor[0], actor[1], "create", _TABLE.name, str(line_id),
+                                    values["centre_id"], "null", json.dumps(after)))  # fmt: skip
+        return len(chunk)
+
+
+def _same_for_all(values: dict, columns: list[str]) -> dict:
+    """The audit's `after` for the columns every line of the import shares, as the hook
+    shows them."""
+    return {name: _shown(name, values.get(name)) for name in columns if name not in _VARYING}
+
+
+def _after(same: dict, values: dict, line_id: int, created_at) -> dict:
+    """The audit's `after` for one line: what `audit.listeners._shown` gives each column."""
+    after = dict(same)
+    after["id"] = line_id
+    after["created_at"] = created_at.isoformat() if created_at is not None else None
+    after["booking_date"] = values["booking_date"].isoformat()
+    after["fiscal_year"] = values["fiscal_year"]
+    after["amount"] = str(values["amount"])
+    after["category"] = values["category"].value
+    for name in ("funder_id", "donor_id", "agreement_id", "reference", "description",
+                 "external_id"):  # fmt: skip
+        after[name] = values[name]
+    return after
 
 
 def _raw(value):

@@ -4,15 +4,21 @@ The same plan serves the preview (shown, nothing written) and the commit (booked
 planned), so what the user saw is what gets booked. The checks are the ones `book_income`
 makes (income.operations: amount and currency, year, category against the counterparty,
 external id once per centre), plus a closed fiscal year, run over loaded rows and a few
-statements per thousand entries instead of several per entry.
+statements per window of entries instead of several per entry.
+
+The plan streams: a window of WINDOW rows is held at once, checked against the books and
+passed on (the preview writes it to the plan file, `kept`), so a file of any length costs
+the same memory, apart from the ids seen so far that stop a row being booked twice. A
+reversal may cancel a credit of a window already passed on; what it changes comes back at
+the end as `Planner.overrides`, applied wherever the rows are read again.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import String, any_, bindparam, func, select
+from sqlalchemy import String, any_, bindparam, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -25,12 +31,16 @@ from fundtrack.income.operations import check_category, check_money
 from fundtrack.operations import check_year
 
 CHUNK = 1000
+WINDOW = 5000
 
 BOOK = "book"
 DUPLICATE = "duplicate"
 SKIPPED = "skipped"
 REVERSE = "reverse"  # a reversal of a line booked before: booking removes that line
 ERROR = "error"
+STATUSES = (BOOK, DUPLICATE, SKIPPED, REVERSE, ERROR)
+
+_MATCH_FIELDS = ("kind", "id", "label", "by", "category", "structural", "funder_id", "donor_kind")
 
 
 @dataclass(slots=True)
@@ -45,6 +55,7 @@ class PlanRow:
     reference: str
     external_id: str | None
     key: str
+    end_to_end: str = ""
     match: Match | None = None
     category: str | None = None
     reason: str = ""
@@ -75,89 +86,206 @@ class PlanRow:
             "target_line": self.target_line,
         }  # fmt: skip
 
+    def as_list(self) -> list:
+        """The row as one line of the plan file (`from_list` reads it back)."""
+        match = self.match
+        return [
+            self.row, self.status,
+            self.booking_date.isoformat() if self.booking_date else None,
+            str(self.amount) if self.amount is not None else None,
+            self.name, self.iban, self.text, self.reference, self.external_id, self.key,
+            self.end_to_end,
+            None if match is None else [getattr(match, name) for name in _MATCH_FIELDS],
+            self.category, self.reason, [list(error) for error in self.errors], self.target_line,
+        ]  # fmt: skip
 
-@dataclass
-class Plan:
-    rows: list[PlanRow] = field(default_factory=list)
+    @classmethod
+    def from_list(cls, values: list) -> "PlanRow":
+        (row, status, day, amount, name, iban, text, reference, external_id, key, end_to_end,
+         match, category, reason, errors, target_line) = values  # fmt: skip
+        return cls(
+            row, status, date.fromisoformat(day) if day else None,
+            Decimal(amount) if amount is not None else None, name, iban, text, reference,
+            external_id, key, end_to_end,
+            Match(*match) if match is not None else None, category, reason,
+            [tuple(error) for error in errors], target_line,
+        )  # fmt: skip
 
-    def count(self, status: str) -> int:
-        return sum(1 for row in self.rows if row.status == status)
-
-    @property
-    def bookable(self) -> list[PlanRow]:
-        return [row for row in self.rows if row.status == BOOK]
-
-    @property
-    def total(self) -> Decimal:
-        return sum((row.amount for row in self.bookable), Decimal("0.00"))
+    def change(self, override: dict) -> None:
+        self.status = override["status"]
+        self.reason = override["reason"]
+        self.errors = [tuple(error) for error in override["errors"]]
+        self.target_line = override["target_line"]
 
 
-def make_plan(
-    session: Session,
-    known: Counterparties,
-    entries: Iterable[Entry],
-    choices: dict,
-    progress=None,
-) -> Plan:
-    """Read every entry into a plan row; `progress(done)` is called every thousand entries."""
-    centre = known.centre
-    network = current_network(session)
-    closed = locked_years(session)
-    plan = Plan()
-    seen_ids: set[str] = set()
-    fingerprints: dict[tuple, int] = {}
-    credits_by_ref: dict[tuple, PlanRow] = {}
-    reversals: list[tuple[Entry, PlanRow]] = []
-    pending: list[PlanRow] = []
-    for entry in entries:
-        row = _row(entry)
-        plan.rows.append(row)
+class Planner:
+    """Plans a file's entries for one centre, a window at a time."""
+
+    def __init__(self, session: Session, known: Counterparties, choices: dict):
+        self.session = session
+        self.known = known
+        self.choices = choices
+        self.network = current_network(session)
+        self.closed = locked_years(session)
+        self.seen_ids: set[str] = set()
+        self.fingerprints: dict[tuple, int] = {}
+        self.reversals: list[PlanRow] = []
+        self.overrides: dict[int, dict] = {}
+
+    def plan(self, entries: Iterable[Entry], progress=None) -> Iterator[PlanRow]:
+        """Every entry as a plan row, in file order; `progress(done)` every thousand."""
+        window: list[PlanRow] = []
+        for done, entry in enumerate(entries, start=1):
+            window.append(self._row(entry))
+            if len(window) >= WINDOW:
+                yield from self._checked(window)
+                window = []
+            if progress is not None and done % CHUNK == 0:
+                progress(done)
+        yield from self._checked(window)
+
+    def _checked(self, window: list[PlanRow]) -> list[PlanRow]:
+        mark_stored(self.session, self.known.centre.id, window)
+        return window
+
+    def _row(self, entry: Entry) -> PlanRow:
+        row = PlanRow(
+            row=entry.row, status=BOOK, booking_date=entry.booking_date, amount=entry.amount,
+            name=entry.name, iban=entry.iban, text=entry.text, reference=entry.reference,
+            external_id=entry.external_id, key=counterparty_key(entry.iban, entry.name),
+            end_to_end=entry.end_to_end,
+        )  # fmt: skip
         if entry.errors:
             row.status, row.errors = ERROR, list(entry.errors)
         elif not entry.credit and entry.reversal:
             row.status = REVERSE
-            reversals.append((entry, row))
+            self.reversals.append(row)
         elif not entry.income:
             row.status = SKIPPED
             row.reason = _why_not_income(entry)
         else:
-            _check(row, entry, centre, network, closed, known, choices)
+            self._check(row, entry)
         if row.status in (BOOK, ERROR) and row.external_id is None and row.amount is not None:
             fingerprint = (row.booking_date, row.amount, row.key, row.text, row.reference)
-            fingerprints[fingerprint] = fingerprints.get(fingerprint, 0) + 1
-            row.external_id = row_fingerprint(entry, fingerprints[fingerprint])
+            self.fingerprints[fingerprint] = self.fingerprints.get(fingerprint, 0) + 1
+            row.external_id = row_fingerprint(entry, self.fingerprints[fingerprint])
         if row.status == BOOK:
-            if row.external_id in seen_ids:
+            if row.external_id in self.seen_ids:
                 row.status, row.reason = DUPLICATE, "the same entry appears earlier in this file"
             else:
-                seen_ids.add(row.external_id)
-                pending.append(row)
-                if entry.end_to_end:
-                    credits_by_ref.setdefault((entry.end_to_end, row.amount), row)
-        if len(pending) >= CHUNK:
-            _mark_booked(session, centre.id, pending)
-            pending = []
-        if progress is not None and len(plan.rows) % CHUNK == 0:
-            progress(len(plan.rows))
-    _mark_booked(session, centre.id, pending)
-    _mark_by_reference(session, centre.id, plan.rows)
-    _reversals(session, centre.id, reversals, credits_by_ref, plan, closed, network)
-    return plan
+                self.seen_ids.add(row.external_id)
+        return row
+
+    def _check(self, row: PlanRow, entry: Entry) -> None:
+        """book_income's checks on a row, each refusal kept under its column."""
+        known = self.known
+        match = known.match(entry.iban, entry.name, entry.booking_date, self.choices)
+        row.match = match
+        if match.kind == "skip":
+            row.status, row.reason = SKIPPED, "left out in the preview"
+            return
+        errors = row.errors
+        try:
+            check_money(entry.amount, entry.currency or None, known.centre)
+        except DomainError as error:
+            errors.append(("amount" if error.field == "amount" else "currency", error.message))
+        try:
+            check_year(entry.booking_date.year, "date")
+            year = self.network.fiscal_year_of(entry.booking_date)
+            if year in self.closed:
+                errors.append(
+                    ("date", f"fiscal year {year} is closed; its lines can no longer change")
+                )
+        except DomainError as error:
+            errors.append(("date", error.message))
+        if match.kind is None:
+            errors.append(("name", "no name and no known IBAN: who paid this?"))
+        else:
+            funder = known.funders.get(match.funder_id) if match.funder_id else None
+            donor = known.donors.get(match.id) if match.kind == "donor" else None
+            try:
+                wanted = entry.category or (match.category if match.kind == "new_donor" else None)
+                row.category = check_category(wanted or None, funder, donor).value
+            except DomainError as error:
+                errors.append(("category", error.message))
+        if errors:
+            row.status = ERROR
+
+    def settle_reversals(self, read_back: Callable[[], Iterable[PlanRow]]) -> dict[int, dict]:
+        """What the file's reversals change: the credit each cancels in this file (read
+        again through `read_back`), else the stored line it removes; rows by number."""
+        if not self.reversals:
+            return self.overrides
+        wanted_refs = {(r.end_to_end, r.amount) for r in self.reversals if r.end_to_end}
+        wanted_keys = {(r.key, r.amount) for r in self.reversals if r.key != "name:"}
+        by_ref: dict[tuple, list[PlanRow]] = {}
+        by_key: dict[tuple, list[PlanRow]] = {}
+        for row in read_back():
+            if row.status != BOOK:
+                continue
+            if row.end_to_end and (row.end_to_end, row.amount) in wanted_refs:
+                by_ref.setdefault((row.end_to_end, row.amount), []).append(row)
+            if (row.key, row.amount) in wanted_keys:
+                by_key.setdefault((row.key, row.amount), []).append(row)
+        cancelled: set[int] = set()
+        for reversal in self.reversals:
+            credit = None
+            if reversal.end_to_end:
+                # The first credit with its reference, wherever it stands in the file.
+                credit = next(
+                    (c for c in by_ref.get((reversal.end_to_end, reversal.amount), [])
+                     if c.row not in cancelled), None,
+                )  # fmt: skip
+            if credit is None and reversal.key != "name:":
+                credit = next(
+                    (c for c in by_key.get((reversal.key, reversal.amount), [])
+                     if c.row not in cancelled and c.row < reversal.row), None,
+                )  # fmt: skip
+            if credit is not None:
+                cancelled.add(credit.row)
+                self._override(credit, SKIPPED, f"reversed by row {reversal.row}")
+                self._override(reversal, SKIPPED, f"reverses row {credit.row}")
+                continue
+            self._stored_reversal(reversal)
+        return self.overrides
+
+    def _stored_reversal(self, reversal: PlanRow) -> None:
+        line = None
+        if reversal.end_to_end:
+            line = self.session.execute(
+                select(IncomeLine.id, IncomeLine.fiscal_year).where(
+                    IncomeLine.centre_id == self.known.centre.id,
+                    IncomeLine.amount == reversal.amount,
+                    (IncomeLine.reference == reversal.end_to_end)
+                    | (IncomeLine.external_id == reversal.end_to_end),
+                )
+            ).first()
+        if line is None:
+            self._override(reversal, SKIPPED, "reverses a payment that is not in the books")
+        elif line.fiscal_year in self.closed:
+            why = f"reverses income line {line.id} of closed year {line.fiscal_year}"
+            self._override(reversal, ERROR, "", errors=[("date", why)])
+        else:
+            self._override(reversal, REVERSE, f"removes income line {line.id}", target=line.id)
+
+    def _override(self, row: PlanRow, status: str, reason: str, *, errors=(), target=None):
+        self.overrides[row.row] = {
+            "status": status, "reason": reason, "errors": [list(e) for e in errors],
+            "target_line": target, "was": [row.status, str(row.amount), row.key],
+            "shown": row.as_dict() if status == ERROR else None,
+        }  # fmt: skip
 
 
-def _row(entry: Entry) -> PlanRow:
-    return PlanRow(
-        row=entry.row,
-        status=BOOK,
-        booking_date=entry.booking_date,
-        amount=entry.amount,
-        name=entry.name,
-        iban=entry.iban,
-        text=entry.text,
-        reference=entry.reference,
-        external_id=entry.external_id,
-        key=counterparty_key(entry.iban, entry.name),
-    )
+def windows(rows: Iterable[PlanRow], size: int = WINDOW) -> Iterator[list[PlanRow]]:
+    """The rows a window at a time."""
+    window: list[PlanRow] = []
+    for row in rows:
+        window.append(row)
+        if len(window) >= size:
+            yield window
+            window = []
+    if window:
+        yield window
 
 
 def _why_not_income(entry: Entry) -> str:
@@ -168,43 +296,26 @@ def _why_not_income(entry: Entry) -> str:
     return "a reversal of a payment is not income"
 
 
-def _check(row, entry, centre, network, closed, known, choices) -> None:
-    """book_income's checks on a row, each refusal kept under its column."""
-    match = known.match(entry.iban, entry.name, entry.booking_date, choices)
-    row.match = match
-    if match.kind == "skip":
-        row.status, row.reason = SKIPPED, "left out in the preview"
-        return
-    errors = row.errors
-    try:
-        check_money(entry.amount, entry.currency or None, centre)
-    except DomainError as error:
-        errors.append(("amount" if error.field == "amount" else "currency", error.message))
-    try:
-        check_year(entry.booking_date.year, "date")
-        year = network.fiscal_year_of(entry.booking_date)
-        if year in closed:
-            errors.append(("date", f"fiscal year {year} is closed; its lines can no longer change"))
-    except DomainError as error:
-        errors.append(("date", error.message))
-    if match.kind is None:
-        errors.append(("name", "no name and no known IBAN: who paid this?"))
-    else:
-        funder = known.funders.get(match.funder_id) if match.funder_id else None
-        donor = known.donors.get(match.id) if match.kind == "donor" else None
-        try:
-            wanted = entry.category or (match.category if match.kind == "new_donor" else None)
-            row.category = check_category(wanted or None, funder, donor).value
-        except DomainError as error:
-            errors.append(("category", error.message))
-    if errors:
-        row.status = ERROR
+def mark_stored(
+    session: Session, centre_id: int, rows: list[PlanRow], import_id: int | None = None
+) -> int:
+    """Mark the rows to book that the centre's books hold already as duplicates: by external
+    id (or the bank reference used as one), then by bank reference and amount. Lines of
+    import `import_id` itself (being booked) do not count. The number marked."""
+    rows = [row for row in rows if row.status == BOOK]
+    marked = 0
+    for start in range(0, len(rows), CHUNK):
+        marked += _by_external_id(session, centre_id, rows[start : start + CHUNK], import_id)
+    return marked + _by_reference(session, centre_id, rows, import_id)
 
 
-def _mark_booked(session: Session, centre_id: int, rows: list[PlanRow]) -> None:
-    """Rows whose external id (or bank reference as an external id) a stored line has."""
-    if not rows:
-        return
+def _not_of(import_id: int | None):
+    if import_id is None:
+        return True
+    return or_(IncomeLine.import_id.is_(None), IncomeLine.import_id != import_id)
+
+
+def _by_external_id(session, centre_id: int, rows: list[PlanRow], import_id) -> int:
     ids = {row.external_id for row in rows}
     refs = {row.reference for row in rows if row.reference}
     stored_ids = dict(
@@ -212,38 +323,34 @@ def _mark_booked(session: Session, centre_id: int, rows: list[PlanRow]) -> None:
             select(IncomeLine.external_id, IncomeLine.id).where(
                 IncomeLine.centre_id == centre_id,
                 _among(session, IncomeLine.external_id, ids | refs),
+                _not_of(import_id),
             )
         ).all()
     )
+    marked = 0
     for row in rows:
         line = stored_ids.get(row.external_id) or stored_ids.get(row.reference or None)
-        if line is not None:
+        if line is not None and row.status == BOOK:
             row.status, row.reason, row.target_line = DUPLICATE, "already booked", line
+            marked += 1
+    return marked
 
 
-def _mark_by_reference(session: Session, centre_id: int, rows: list[PlanRow]) -> None:
-    """Rows whose bank reference and amount a stored line of the centre has.
-
-    Once for the whole file on PostgreSQL: `reference` has only a trigram index (for the
-    lists' search), and an equality lookup through it costs seconds per thousand references
-    on a big table; one hashed semi-join over the centre's lines costs one scan.
-    """
+def _by_reference(session, centre_id: int, rows: list[PlanRow], import_id) -> int:
+    """Rows whose bank reference and amount a stored line of the centre has (by the
+    (centre, reference) index of 0008_reference)."""
+    marked = 0
     rows = [row for row in rows if row.status == BOOK and row.reference]
-    postgresql = session.get_bind().dialect.name == "postgresql"
-    step = len(rows) or 1 if postgresql else CHUNK
-    for start in range(0, len(rows), step):
-        part = rows[start : start + step]
-        refs = sorted({row.reference for row in part})
-        if postgresql:
-            wanted = select(func.unnest(bindparam(None, refs, type_=ARRAY(String))))
-            among = IncomeLine.reference.concat("").in_(wanted)
-        else:
-            among = IncomeLine.reference.in_(refs)
+    for start in range(0, len(rows), CHUNK):
+        part = rows[start : start + CHUNK]
+        refs = {row.reference for row in part}
         stored = {
             (reference, amount): line_id
             for reference, amount, line_id in session.execute(
                 select(IncomeLine.reference, IncomeLine.amount, IncomeLine.id).where(
-                    IncomeLine.centre_id == centre_id, among
+                    IncomeLine.centre_id == centre_id,
+                    _among(session, IncomeLine.reference, refs),
+                    _not_of(import_id),
                 )
             )
         }
@@ -251,6 +358,8 @@ def _mark_by_reference(session: Session, centre_id: int, rows: list[PlanRow]) ->
             line = stored.get((row.reference, row.amount))
             if line is not None:
                 row.status, row.reason, row.target_line = DUPLICATE, "already booked", line
+                marked += 1
+    return marked
 
 
 def _among(session: Session, column, values: set):
@@ -258,45 +367,3 @@ def _among(session: Session, column, values: set):
     if session.get_bind().dialect.name == "postgresql":
         return column == any_(bindparam(None, sorted(values), type_=ARRAY(String)))
     return column.in_(values)
-
-
-def _reversals(session, centre_id, reversals, credits_by_ref, plan, closed, network) -> None:
-    """A reversal cancels the credit it names in this file, or removes a line booked before."""
-    for entry, row in reversals:
-        key = (entry.end_to_end, entry.amount)
-        credit = credits_by_ref.pop(key, None) if entry.end_to_end else None
-        if credit is None:
-            credit = next(
-                (
-                    other
-                    for other in plan.rows
-                    if other.status == BOOK
-                    and other.row < row.row
-                    and other.amount == entry.amount
-                    and other.key == row.key
-                    and other.key != "name:"
-                ),
-                None,
-            )
-        if credit is not None and credit.status == BOOK:
-            credit.status, credit.reason = SKIPPED, f"reversed by row {row.row}"
-            row.status, row.reason = SKIPPED, f"reverses row {credit.row}"
-            continue
-        line = None
-        if entry.end_to_end:
-            line = session.execute(
-                select(IncomeLine.id, IncomeLine.fiscal_year).where(
-                    IncomeLine.centre_id == centre_id,
-                    IncomeLine.amount == entry.amount,
-                    (IncomeLine.reference == entry.end_to_end)
-                    | (IncomeLine.external_id == entry.end_to_end),
-                )
-            ).first()
-        if line is None:
-            row.status, row.reason = SKIPPED, "reverses a payment that is not in the books"
-        elif line.fiscal_year in closed:
-            row.status = ERROR
-            row.errors = [("date", f"reverses income line {line.id} of closed year "
-                                   f"{line.fiscal_year}")]  # fmt: skip
-        else:
-            row.target_line, row.reason = line.id, f"removes income line {line.id}"

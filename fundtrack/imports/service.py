@@ -6,8 +6,6 @@ commit (the plan booked in one transaction) → perhaps undo. Each step checks t
 manages the import's centre.
 """
 
-from collections import defaultdict
-from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
@@ -24,11 +22,9 @@ from fundtrack.imports.mapping import FIELDS, check_mapping, guess, header_key
 from fundtrack.imports.matching import CHOICE_KINDS, Counterparties
 from fundtrack.imports.models import Import, ImportProfile, ImportState
 from fundtrack.imports.parsers import read_entries, table_head
-from fundtrack.imports.plan import BOOK, DUPLICATE, ERROR, REVERSE, SKIPPED, Plan, make_plan
+from fundtrack.imports.plan import Planner
+from fundtrack.imports.summary import Summary, count_into
 
-SHOWN_ROWS = 300
-SHOWN_ERRORS = 1000
-SHOWN_COUNTERPARTIES = 500
 COLUMNS_PREFIX = "columns:"
 
 
@@ -164,29 +160,30 @@ def needs_mapping(record: Import) -> bool:
     )
 
 
-def plan_for(
-    session: Session,
-    user: User,
-    record: Import,
-    instance_path: str,
-    progress=None,
-    *,
-    keep: bool = False,
-) -> tuple[Counterparties, Plan]:
-    """Plan every row with the import's mapping and choices: from the entries its preview
-    kept when they were read with these options, else from the file (kept if `keep`)."""
+def write_plan(
+    session: Session, user: User, record: Import, instance_path: str, progress=None
+) -> tuple[Counterparties, Summary]:
+    """Plan every row of the file with the import's mapping and choices, streaming the plan
+    into the file the commit books from (`kept`); what the preview shows of it."""
     require_manage(user, record.centre_id)
     options = dict(record.options or {})
     known = Counterparties.load(session, user, record.centre)
     path = upload_path(record, instance_path)
-    file_key = kept.key(record.sha256, options)
-    cache = kept.kept_path(instance_path, record.token)
-    entries = None if keep else kept.reading(cache, file_key)
-    if entries is None:
-        entries = read_entries(path, record.kind, options)
-        if keep:
-            entries = kept.keeping(cache, file_key, entries)
-    return known, make_plan(session, known, entries, options.get("choices", {}), progress)
+    planner = Planner(session, known, options.get("choices", {}))
+    writer = kept.PlanWriter(
+        kept.plan_path(instance_path, record.token), kept.key(record.sha256, options)
+    )
+    summary = Summary()
+    try:
+        for row in planner.plan(read_entries(path, record.kind, options), progress):
+            writer.write(row)
+            summary.add(row)
+        summary.settle(planner.settle_reversals(writer.rows))
+        writer.finish(summary.meta())
+    except BaseException:
+        writer.abandon()
+        raise
+    return known, summary
 
 
 def preview(
@@ -196,10 +193,11 @@ def preview(
     _waiting(record)
     if needs_mapping(record):
         raise Conflict("mapping", "confirm which column holds what first")
-    known, plan = plan_for(session, user, record, instance_path, progress, keep=True)
-    data = summarise(record, known, plan)
+    known, summary = write_plan(session, user, record, instance_path, progress)
+    data = summary.data(record, known.centre.currency)
     files.save_preview(instance_path, record.token, data)
-    _counts(record, plan)
+    count_into(record, summary.counts, summary.rows_total)
+    record.new_donors = summary.new_donor_count
     record.state = ImportState.PREVIEWED
     record.error = ""
     session.flush()
@@ -209,64 +207,26 @@ def preview(
 def commit(
     session: Session, user: User, record: Import, instance_path: str, progress=None
 ) -> Import:
-    """Plan again with the confirmed choices (from the entries the preview kept) and book it
-    all; flushed, the caller commits (and removes the kept files once committed:
-    `files.remove_all`)."""
+    """Book the plan the preview kept (planned again first when the choices or the mapping
+    changed since, or when it is gone); flushed, the caller commits (and removes the kept
+    files once committed: `files.remove_all`)."""
     _waiting(record)
     if needs_mapping(record):
         raise Conflict("mapping", "confirm which column holds what first")
-    known, plan = plan_for(session, user, record, instance_path)
-    book_plan(session, user, record, known, plan, progress)
+    require_manage(user, record.centre_id)
+    if not record.token:
+        raise Conflict("state", "the file of this import is no longer kept; upload it again")
+    path = kept.plan_path(instance_path, record.token)
+    plan_key = kept.key(record.sha256, dict(record.options or {}))
+    meta = kept.meta(path, plan_key)
+    if meta is None:
+        write_plan(session, user, record, instance_path)
+        meta = kept.meta(path, plan_key)
+    known = Counterparties.load(session, user, record.centre)
+    rows = kept.rows(path, meta["overrides"])
+    book_plan(session, user, record, known, meta, rows, progress)
     remember_choices(session, record.centre_id, (record.options or {}).get("choices", {}))
     return record
-
-
-def _counts(record: Import, plan: Plan) -> None:
-    record.rows_total = len(plan.rows)
-    record.rows_duplicate = plan.count(DUPLICATE)
-    record.rows_skipped = plan.count(SKIPPED) + plan.count(REVERSE)
-    record.rows_error = plan.count(ERROR)
-    record.new_donors = len(
-        {row.key for row in plan.rows if row.status == BOOK and row.match.kind == "new_donor"}
-    )
-
-
-def summarise(record: Import, known: Counterparties, plan: Plan) -> dict:
-    """Counts, the first rows, every error (capped) and the payers with their matches."""
-    counts = {s: plan.count(s) for s in (BOOK, DUPLICATE, SKIPPED, REVERSE, ERROR)}
-    shown = [row.as_dict() for row in plan.rows[:SHOWN_ROWS]]
-    errors = [row.as_dict() for row in plan.rows[SHOWN_ROWS:] if row.status == ERROR]
-    payers: dict[str, dict] = {}
-    totals: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
-    for row in plan.rows:
-        if row.match is None or row.status not in (BOOK, ERROR):
-            continue
-        payer = payers.get(row.key)
-        if payer is None:
-            if len(payers) >= SHOWN_COUNTERPARTIES:
-                continue
-            payer = payers[row.key] = {
-                "key": row.key, "name": row.name, "iban": row.iban, "rows": 0,
-                "match": row.as_dict()["match"], "category": row.category,
-                "structural": bool(row.match.structural),
-            }  # fmt: skip
-        payer["rows"] += 1
-        totals[row.key] += row.amount or Decimal("0.00")
-    for key, payer in payers.items():
-        payer["total"] = str(totals[key])
-    return {
-        "import": record.id,
-        "kind": record.kind,
-        "filename": record.filename,
-        "counts": counts,
-        "rows_total": len(plan.rows),
-        "total": str(plan.total),
-        "currency": known.centre.currency,
-        "rows": shown,
-        "more_errors": errors[:SHOWN_ERRORS],
-        "payers": list(payers.values()),
-        "same_file_as": (record.options or {}).get("same_file_as"),
-    }
 
 
 def import_file(

@@ -20,22 +20,29 @@ DONOR_FIELDS = (
 FUND_FIELDS = ("centre", "name", "purpose", "end")
 
 
-def _centre_of(session, user, merged: dict, row, what: str):
+def _centre_of(session, user, merged: dict, row, what: str, centres: dict | None = None):
     if row is not None and merged["centre"] != row.centre.code:
         raise ValidationError("centre", f"a {what} cannot move to another centre")
-    centre = row.centre if row is not None else centre_by_code(session, user, merged["centre"])
+    if row is not None:
+        centre = row.centre
+    elif centres is not None and merged["centre"] in centres:
+        centre = centres[merged["centre"]]
+    else:
+        centre = centre_by_code(session, user, merged["centre"])
+        if centres is not None:
+            centres[merged["centre"]] = centre
     require_manage(user, centre.id)
     return centre
 
 
-def _donor_values(session, user, values: dict, donor: Donor | None) -> dict:
+def _donor_values(session, user, values: dict, donor: Donor | None, centres=None) -> dict:
     refuse_unknown(values, DONOR_FIELDS, "a donor")
     current = {f: getattr(donor, f) for f in DONOR_FIELDS if f != "centre"} if donor else {}
     if donor is not None:
         current["centre"] = donor.centre.code
     merged = current | values
     require(merged, "centre", "kind", "name")
-    centre = _centre_of(session, user, merged, donor, "donor")
+    centre = _centre_of(session, user, merged, donor, "donor", centres)
     if not merged["name"].strip():
         raise ValidationError("name", "is required")
     try:
@@ -75,6 +82,26 @@ def create_donor(session: Session, user: User, values: dict) -> Donor:
     session.add(donor)
     session.flush()
     return donor
+
+
+def create_donors(session: Session, user: User, many: list[tuple[str, dict]]) -> list[Donor]:
+    """Register several donors at once (an import's new payers), each checked as
+    `create_donor` checks it; one flush for all of them instead of one per donor.
+
+    `many` holds (label, values) pairs; a refusal names the label, such as "row 17".
+    """
+    centres: dict = {}
+    donors = []
+    for label, values in many:
+        donor = Donor()
+        try:
+            _assign(donor, _donor_values(session, user, values, None, centres))
+        except ValidationError as error:
+            raise ValidationError(error.field, f"{label}: {error.message}") from None
+        donors.append(donor)
+    session.add_all(donors)
+    session.flush()
+    return donors
 
 
 def update_donor(session: Session, user: User, donor: Donor, values: dict) -> Donor:

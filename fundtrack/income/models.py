@@ -224,6 +224,8 @@ class IncomeLine(db.Model):
         # A page of the list in booking-date order, the network's or one centre's (0005_lists).
         Index("ix_income_lines_booking_date", "booking_date", "id"),
         Index("ix_income_lines_centre_booking", "centre_id", "booking_date", "id"),
+        # An import's "already booked by bank reference" lookup (0008_reference).
+        Index("ix_income_lines_centre_reference", "centre_id", "reference"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
