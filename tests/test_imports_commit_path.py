@@ -9,7 +9,7 @@ from sqlalchemy import select
 from fundtrack.audit.models import AuditEvent
 from fundtrack.centres.models import FiscalYearLock
 from fundtrack.errors import Conflict, ValidationError
-from fundtrack.imports import kept, service
+from fundtrack.imports import kept, plan, service
 from fundtrack.imports.models import ImportState
 from fundtrack.income.models import IncomeLine
 from tests import factories
@@ -97,3 +97,40 @@ def test_a_year_closed_between_preview_and_commit_refuses_the_bulk_insert(sessio
         service.commit(session, books["user"], record, books["instance"])
     assert record.state == ImportState.PREVIEWED
     assert session.scalars(select(IncomeLine).where(IncomeLine.import_id == record.id)).all() == []
+
+
+def test_a_reversal_cancels_a_credit_of_an_earlier_window(session, books, monkeypatch):
+    # One row per window: the credit is written out before its reversal is read.
+    monkeypatch.setattr(plan, "WINDOW", 1)
+    session.get(type(books["centre"]), books["centre"].id).currency = "NOK"
+    record = receive(session, books, "camt053_v08.xml")
+    data = service.preview(session, books["user"], record, books["instance"])
+    assert [(row["row"], row["status"]) for row in data["rows"]] == [
+        (1, "book"), (2, "book"), (3, "skipped"), (4, "skipped"), (5, "book")]  # fmt: skip
+    assert data["rows"][2]["reason"] == "reversed by row 4"
+    assert data["counts"] == {"book": 3, "duplicate": 0, "skipped": 2, "reverse": 0, "error": 0}
+    assert data["total"] == "1300.00"
+    service.commit(session, books["user"], record, books["instance"])
+    assert sum(line.amount for line in lines(session, books["centre"])) == Decimal("1300.00")
+    assert (record.rows_booked, record.rows_skipped, record.new_donors) == (3, 2, 3)
+
+
+def test_a_line_booked_between_preview_and_commit_is_not_booked_twice(session, books):
+    record = receive(session, books, "camt053_v02.xml")
+    service.preview(session, books["user"], record, books["instance"])
+    by_hand = factories.income(session, books["centre"], "250.00", reference="GIFT-2025-03-JDV")
+    service.commit(session, books["user"], record, books["instance"])
+    amounts = sorted(line.amount for line in lines(session, books["centre"]))
+    assert amounts == [Decimal("250.00"), Decimal("12500.00")]
+    assert (record.rows_booked, record.rows_duplicate) == (1, 1)
+    assert by_hand in lines(session, books["centre"])
+
+
+def test_a_donor_removed_since_the_preview_refuses_the_commit(session, books):
+    record = receive(session, books, "camt053_v02.xml")
+    service.preview(session, books["user"], record, books["instance"])
+    session.delete(books["donor"])
+    session.flush()
+    with pytest.raises(Conflict, match="row 1: donor .* is gone since the preview"):
+        service.commit(session, books["user"], record, books["instance"])
+    assert lines(session, books["centre"]) == []

@@ -276,12 +276,12 @@ class Planner:
         }  # fmt: skip
 
 
-def windows(rows: Iterable[PlanRow], size: int = WINDOW) -> Iterator[list[PlanRow]]:
+def windows(rows: Iterable[PlanRow]) -> Iterator[list[PlanRow]]:
     """The rows a window at a time."""
     window: list[PlanRow] = []
     for row in rows:
         window.append(row)
-        if len(window) >= size:
+        if len(window) >= WINDOW:
             yield window
             window = []
     if window:
