@@ -13,6 +13,7 @@ reversal may cancel a credit of a window already passed on; what it changes come
 the end as `Planner.overrides`, applied wherever the rows are read again.
 """
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -128,7 +129,7 @@ class Planner:
         self.network = current_network(session)
         self.closed = locked_years(session)
         self.seen_ids: set[str] = set()
-        self.fingerprints: dict[tuple, int] = {}
+        self.fingerprints: dict[bytes, int] = {}
         self.reversals: list[PlanRow] = []
         self.overrides: dict[int, dict] = {}
 
@@ -166,7 +167,11 @@ class Planner:
         else:
             self._check(row, entry)
         if row.status in (BOOK, ERROR) and row.external_id is None and row.amount is not None:
-            fingerprint = (row.booking_date, row.amount, row.key, row.text, row.reference)
+            # A digest, not the row's values: one is kept for every row of the file.
+            fingerprint = hashlib.blake2b(
+                repr((row.booking_date, row.amount, row.key, row.text, row.reference)).encode(),
+                digest_size=16,
+            ).digest()
             self.fingerprints[fingerprint] = self.fingerprints.get(fingerprint, 0) + 1
             row.external_id = row_fingerprint(entry, self.fingerprints[fingerprint])
         if row.status == BOOK:
