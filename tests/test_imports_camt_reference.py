@@ -26,7 +26,9 @@ def _pairs(path: Path):
             yield ours.details(entry), reference._extract_transaction(entry, statement)
 
 
-@pytest.mark.parametrize("name", ["camt053_v02.xml", "camt053_v08.xml", "generated"])
+@pytest.mark.parametrize(
+    "name", ["camt053_v02.xml", "camt053_v08.xml", "camt053_odd_shapes.xml", "generated"]
+)
 def test_our_camt_fields_equal_pycamts_for_the_sample_statements(name, tmp_path):
     path = SAMPLES / name
     if name == "generated":
