@@ -9,7 +9,6 @@ test holds these audit rows to the ones the hook writes for a line booked by han
 """
 
 import json
-from enum import Enum
 
 from sqlalchemy import insert, inspect
 from sqlalchemy.orm import Session
@@ -70,7 +69,7 @@ class LineWriter:
                 "fiscal_year": year,
                 "amount": row.amount,
                 "currency": centre.currency,
-                "category": IncomeCategory(row.category),
+                "category": _category(row.category),
                 "funder_id": match.funder_id if match.kind in ("funder", "agreement") else None,
                 "donor_id": match.id if match.kind == "donor" else new_donors.get(row.key),
                 "agreement_id": match.id if match.kind == "agreement" else None,
@@ -78,19 +77,20 @@ class LineWriter:
                 "grant_id": None,
                 "reference": row.reference[:200],
                 "description": row.text,
-                "source": IncomeSource.IMPORT,
+                "source": IncomeSource.IMPORT.value,
                 "external_id": row.external_id,
                 "import_id": self.record.id,
             })  # fmt: skip
-        booked = 0
-        for start in range(0, len(values), CHUNK):
-            booked += self._insert(values[start : start + CHUNK])
-        return booked
-
-    def _insert(self, chunk: list[dict]) -> int:
         connection = self.session.connection()
         if connection.dialect.name == "postgresql":
-            return self._copy(connection, chunk)
+            return self._copy(connection, values) if values else 0
+        booked = 0
+        for start in range(0, len(values), CHUNK):
+            booked += self._insert(connection, values[start : start + CHUNK])
+        return booked
+
+    def _insert(self, connection, chunk: list[dict]) -> int:
+        """SQLite: one multi-row INSERT returning the ids, then the audit rows."""
         returned = connection.execute(self.statement, chunk).all()
         same = _same_for_all(chunk[0], self.columns)
         events = [
@@ -125,7 +125,7 @@ class LineWriter:
                 f"COPY income_lines (id, created_at, {', '.join(names)}) FROM STDIN"
             ) as copy:
                 for line_id, values in zip(ids, chunk, strict=True):
-                    copy.write_row((line_id, created_at, *(_raw(values[name]) for name in names)))
+                    copy.write_row((line_id, created_at, *[values[name] for name in names]))
             same = _same_for_all(chunk[0], self.columns)
             event_columns = "user_id, actor, action, entity, entity_id, centre_id, before, after"
             with cursor.copy(f"COPY audit_events ({event_columns}) FROM STDIN") as copy:
@@ -150,12 +150,17 @@ def _after(same: dict, values: dict, line_id: int, created_at) -> dict:
     after["booking_date"] = values["booking_date"].isoformat()
     after["fiscal_year"] = values["fiscal_year"]
     after["amount"] = str(values["amount"])
-    after["category"] = values["category"].value
+    after["category"] = values["category"]
     for name in ("funder_id", "donor_id", "agreement_id", "reference", "description",
                  "external_id"):  # fmt: skip
         after[name] = values[name]
     return after
 
 
-def _raw(value):
-    return value.value if isinstance(value, Enum) else value
+_CATEGORIES = {category.value for category in IncomeCategory}
+
+
+def _category(value: str) -> str:
+    if value not in _CATEGORIES:
+        raise ValueError(f"{value!r} is not an income category")
+    return value

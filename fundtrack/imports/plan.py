@@ -308,10 +308,14 @@ def mark_stored(
     id (or the bank reference used as one), then by bank reference and amount. Lines of
     import `import_id` itself (being booked) do not count. The number marked."""
     rows = [row for row in rows if row.status == BOOK]
+    # PostgreSQL takes a window's values as one array; SQLite caps a statement's parameters.
+    step = WINDOW if session.get_bind().dialect.name == "postgresql" else CHUNK
     marked = 0
-    for start in range(0, len(rows), CHUNK):
-        marked += _by_external_id(session, centre_id, rows[start : start + CHUNK], import_id)
-    return marked + _by_reference(session, centre_id, rows, import_id)
+    for start in range(0, len(rows), step):
+        part = rows[start : start + step]
+        marked += _by_external_id(session, centre_id, part, import_id)
+        marked += _by_reference(session, centre_id, part, import_id)
+    return marked
 
 
 def _not_of(import_id: int | None):
@@ -344,26 +348,26 @@ def _by_external_id(session, centre_id: int, rows: list[PlanRow], import_id) -> 
 def _by_reference(session, centre_id: int, rows: list[PlanRow], import_id) -> int:
     """Rows whose bank reference and amount a stored line of the centre has (by the
     (centre, reference) index of 0008_reference)."""
-    marked = 0
     rows = [row for row in rows if row.status == BOOK and row.reference]
-    for start in range(0, len(rows), CHUNK):
-        part = rows[start : start + CHUNK]
-        refs = {row.reference for row in part}
-        stored = {
-            (reference, amount): line_id
-            for reference, amount, line_id in session.execute(
-                select(IncomeLine.reference, IncomeLine.amount, IncomeLine.id).where(
-                    IncomeLine.centre_id == centre_id,
-                    _among(session, IncomeLine.reference, refs),
-                    _not_of(import_id),
-                )
+    if not rows:
+        return 0
+    refs = {row.reference for row in rows}
+    stored = {
+        (reference, amount): line_id
+        for reference, amount, line_id in session.execute(
+            select(IncomeLine.reference, IncomeLine.amount, IncomeLine.id).where(
+                IncomeLine.centre_id == centre_id,
+                _among(session, IncomeLine.reference, refs),
+                _not_of(import_id),
             )
-        }
-        for row in part:
-            line = stored.get((row.reference, row.amount))
-            if line is not None:
-                row.status, row.reason, row.target_line = DUPLICATE, "already booked", line
-                marked += 1
+        )
+    }
+    marked = 0
+    for row in rows:
+        line = stored.get((row.reference, row.amount))
+        if line is not None:
+            row.status, row.reason, row.target_line = DUPLICATE, "already booked", line
+            marked += 1
     return marked
 
 

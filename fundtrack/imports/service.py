@@ -59,6 +59,8 @@ def receive(
             )
             options["mapping"] = remembered or guess(header, sample)
             options["mapping_remembered"] = remembered is not None
+            # Kept so that confirming the mapping need not open a big workbook again.
+            options["header"] = header
     except BaseException:
         files.remove(instance_path, token)
         raise
@@ -108,13 +110,19 @@ def set_mapping(
     """Confirm which column holds what; remembered for the centre's files with this header."""
     require_manage(user, record.centre_id)
     _waiting(record)
-    header, _sample = head(record, instance_path)
+    options = dict(record.options or {})
+    same_dialect = all(
+        mapping.get(name) in (None, "", options.get(name)) for name in ("encoding", "delimiter")
+    )
+    header = options.get("header") if same_dialect else None
+    if header is None:
+        header, _sample = head(record, instance_path)
     columns = {f: i for f, i in (mapping.get("columns") or {}).items() if i is not None}
     clean = {"columns": columns, "decimal": mapping.get("decimal")}
     problems = check_mapping(clean, len(header))
     if problems:
         raise ValidationError("mapping", "; ".join(problems))
-    options = dict(record.options or {})
+    options["header"] = header
     for name in ("encoding", "delimiter"):
         if mapping.get(name):
             options[name] = mapping[name]
