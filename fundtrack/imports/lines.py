@@ -121,18 +121,21 @@ class LineWriter:
             ids = [line_id for (line_id,) in cursor.fetchall()]
             cursor.execute("SELECT CAST(now() AS timestamp)")
             (created_at,) = cursor.fetchone()
+            same = _same_for_all(chunk[0], self.columns)
+            events = []
             with cursor.copy(
                 f"COPY income_lines (id, created_at, {', '.join(names)}) FROM STDIN"
             ) as copy:
+                # The audit rows are made while the server takes in the lines sent before.
                 for line_id, values in zip(ids, chunk, strict=True):
                     copy.write_row((line_id, created_at, *[values[name] for name in names]))
-            same = _same_for_all(chunk[0], self.columns)
+                    after = json.dumps(_after(same, values, line_id, created_at))
+                    events.append((actor[0], actor[1], "create", _TABLE.name, str(line_id),
+                                   values["centre_id"], "null", after))  # fmt: skip
             event_columns = "user_id, actor, action, entity, entity_id, centre_id, before, after"
             with cursor.copy(f"COPY audit_events ({event_columns}) FROM STDIN") as copy:
-                for line_id, values in zip(ids, chunk, strict=True):
-                    after = _after(same, values, line_id, created_at)
-                    copy.write_row((actor[0], actor[1], "create", _TABLE.name, str(line_id),
-                                    values["centre_id"], "null", json.dumps(after)))  # fmt: skip
+                for event in events:
+                    copy.write_row(event)
         return len(chunk)
 
 
