@@ -1,5 +1,6 @@
 """Money rules shared by every domain: ISO 4217 codes, cent precision, amounts as typed."""
 
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -21,7 +22,13 @@ MAX_AMOUNT = Decimal("999999999999.99")
 
 def is_currency(code: str | None) -> bool:
     """True for a current ISO 4217 code written in capitals, such as EUR or NOK."""
-    return bool(code) and code.isupper() and code in list_currencies()
+    return bool(code) and code.isupper() and code in _currencies()
+
+
+@functools.cache
+def _currencies() -> frozenset[str]:
+    # Babel builds this set on every call; an import asks once per entry.
+    return frozenset(list_currencies())
 
 
 def check_currency(code: str | None, field: str = "currency") -> str:

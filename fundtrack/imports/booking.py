@@ -23,11 +23,10 @@ from fundtrack.imports.models import Import, ImportProfile, ImportState
 from fundtrack.imports.plan import (
     BOOK,
     CHUNK,
-    DUPLICATE,
     ERROR,
     REVERSE,
     PlanRow,
-    mark_stored,
+    stored_twice,
     windows,
 )
 from fundtrack.imports.summary import count_into
@@ -52,9 +51,9 @@ def book_plan(
     whole file; flushed.
 
     Rows in error refuse the import as a whole (nothing is booked until each is corrected
-    or left out); duplicates and skipped rows are counted, not booked. Each window of rows
-    is checked against the books as they are now: a line booked since the preview makes
-    its row a duplicate, a counterparty removed since refuses the import.
+    or left out); duplicates and skipped rows are counted, not booked. The books may have
+    changed since the preview: a counterparty removed since, or a line booked since with a
+    reference or external id of the file, refuses the import (preview it again).
     """
     centre = known.centre
     require_manage(user, centre.id)
@@ -77,13 +76,19 @@ def book_plan(
             if row.status == REVERSE:
                 outcome["reversed"].append(_remove_reversed(session, user, row.target_line))
         _check_counterparties(window, known)
-        found = mark_stored(session, centre.id, window, record.id)
-        counts[BOOK] -= found
-        counts[DUPLICATE] += found
         _new_donors(session, user, centre, window, new_donors, outcome)
         booked += lines.insert([row for row in window if row.status == BOOK], new_donors)
         if progress is not None:
             progress(booked)
+    # Once for the whole file, by index, rather than a lookup per window before inserting.
+    twice = stored_twice(session, record.id)
+    if twice is not None:
+        reference, line_id = twice
+        raise Conflict(
+            "rows",
+            f"income line {line_id} with the bank reference {reference!r} was booked since"
+            " the preview; preview the file again",
+        )
     count_into(record, counts, meta["rows_total"])
     record.rows_booked = booked
     record.new_donors = len(outcome["donors"])

@@ -9,8 +9,11 @@ test holds these audit rows to the ones the hook writes for a line booked by han
 """
 
 import json
+from contextlib import contextmanager
 
+import psycopg
 from sqlalchemy import insert, inspect
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fundtrack.audit.actor import current_actor
@@ -91,7 +94,8 @@ class LineWriter:
 
     def _insert(self, connection, chunk: list[dict]) -> int:
         """SQLite: one multi-row INSERT returning the ids, then the audit rows."""
-        returned = connection.execute(self.statement, chunk).all()
+        with _refusing_a_second_external_id():
+            returned = connection.execute(self.statement, chunk).all()
         same = _same_for_all(chunk[0], self.columns)
         events = [
             {"user_id": self.actor[0], "actor": self.actor[1], "action": "create",
@@ -123,9 +127,12 @@ class LineWriter:
             (created_at,) = cursor.fetchone()
             same = _same_for_all(chunk[0], self.columns)
             events = []
-            with cursor.copy(
-                f"COPY income_lines (id, created_at, {', '.join(names)}) FROM STDIN"
-            ) as copy:
+            with (
+                _refusing_a_second_external_id(),
+                cursor.copy(
+                    f"COPY income_lines (id, created_at, {', '.join(names)}) FROM STDIN"
+                ) as copy,
+            ):
                 # The audit rows are made while the server takes in the lines sent before.
                 for line_id, values in zip(ids, chunk, strict=True):
                     copy.write_row((line_id, created_at, *[values[name] for name in names]))
@@ -137,6 +144,23 @@ class LineWriter:
                 for event in events:
                     copy.write_row(event)
         return len(chunk)
+
+
+@contextmanager
+def _refusing_a_second_external_id():
+    """The unique (centre, external id) refusal as the Conflict it means here: a line of
+    the file was booked since the preview."""
+    try:
+        yield
+    except (IntegrityError, psycopg.errors.UniqueViolation) as error:
+        text = str(error).replace("income_lines.", "")
+        if not any(name in text for name in _UNIQUE_EXTERNAL_ID):
+            raise
+        raise Conflict(
+            "rows",
+            "an entry of this file was booked since the preview (the same external id);"
+            " preview the file again",
+        ) from None
 
 
 def _same_for_all(values: dict, columns: list[str]) -> dict:
@@ -160,6 +184,8 @@ def _after(same: dict, values: dict, line_id: int, created_at) -> dict:
     return after
 
 
+# How PostgreSQL (the constraint's name) and SQLite (its columns) name the refusal.
+_UNIQUE_EXTERNAL_ID = ("uq_income_lines_centre_id_external_id", "centre_id, external_id")
 _CATEGORIES = {category.value for category in IncomeCategory}
 
 

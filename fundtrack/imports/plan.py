@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import String, any_, bindparam, or_, select
+from sqlalchemy import String, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from fundtrack.centres.locks import current_network, locked_years
 from fundtrack.errors import DomainError
@@ -301,30 +301,43 @@ def _why_not_income(entry: Entry) -> str:
     return "a reversal of a payment is not income"
 
 
-def mark_stored(
-    session: Session, centre_id: int, rows: list[PlanRow], import_id: int | None = None
-) -> int:
+def mark_stored(session: Session, centre_id: int, rows: list[PlanRow]) -> int:
     """Mark the rows to book that the centre's books hold already as duplicates: by external
-    id (or the bank reference used as one), then by bank reference and amount. Lines of
-    import `import_id` itself (being booked) do not count. The number marked."""
+    id (or the bank reference used as one), then by bank reference and amount. The number
+    marked."""
     rows = [row for row in rows if row.status == BOOK]
     # PostgreSQL takes a window's values as one array; SQLite caps a statement's parameters.
     step = WINDOW if session.get_bind().dialect.name == "postgresql" else CHUNK
     marked = 0
     for start in range(0, len(rows), step):
         part = rows[start : start + step]
-        marked += _by_external_id(session, centre_id, part, import_id)
-        marked += _by_reference(session, centre_id, part, import_id)
+        marked += _by_external_id(session, centre_id, part)
+        marked += _by_reference(session, centre_id, part)
     return marked
 
 
-def _not_of(import_id: int | None):
-    if import_id is None:
-        return True
-    return or_(IncomeLine.import_id.is_(None), IncomeLine.import_id != import_id)
+def stored_twice(session: Session, import_id: int) -> tuple[str, int] | None:
+    """After booking: a bank reference of the import's lines that another line of the
+    centre has too, by the rules of `mark_stored` (a line booked since the preview), with
+    that line's id; None when there is none. The same external id twice the database's
+    unique constraint refuses already."""
+    mine, other = IncomeLine, aliased(IncomeLine)
+    elsewhere = (other.centre_id == mine.centre_id) & (other.id != mine.id)
+    elsewhere &= other.import_id.is_(None) | (other.import_id != import_id)
+    same_reference = (other.reference == mine.reference) & (other.amount == mine.amount)
+    for same in (same_reference, other.external_id == mine.reference):
+        found = session.execute(
+            select(mine.reference, other.id)
+            .join(other, elsewhere & same)
+            .where(mine.import_id == import_id, mine.reference != "")
+            .limit(1)
+        ).first()
+        if found is not None:
+            return found.reference, found.id
+    return None
 
 
-def _by_external_id(session, centre_id: int, rows: list[PlanRow], import_id) -> int:
+def _by_external_id(session, centre_id: int, rows: list[PlanRow]) -> int:
     ids = {row.external_id for row in rows}
     refs = {row.reference for row in rows if row.reference}
     stored_ids = dict(
@@ -332,7 +345,6 @@ def _by_external_id(session, centre_id: int, rows: list[PlanRow], import_id) -> 
             select(IncomeLine.external_id, IncomeLine.id).where(
                 IncomeLine.centre_id == centre_id,
                 _among(session, IncomeLine.external_id, ids | refs),
-                _not_of(import_id),
             )
         ).all()
     )
@@ -345,7 +357,7 @@ def _by_external_id(session, centre_id: int, rows: list[PlanRow], import_id) -> 
     return marked
 
 
-def _by_reference(session, centre_id: int, rows: list[PlanRow], import_id) -> int:
+def _by_reference(session, centre_id: int, rows: list[PlanRow]) -> int:
     """Rows whose bank reference and amount a stored line of the centre has (by the
     (centre, reference) index of 0008_reference)."""
     rows = [row for row in rows if row.status == BOOK and row.reference]
@@ -358,7 +370,6 @@ def _by_reference(session, centre_id: int, rows: list[PlanRow], import_id) -> in
             select(IncomeLine.reference, IncomeLine.amount, IncomeLine.id).where(
                 IncomeLine.centre_id == centre_id,
                 _among(session, IncomeLine.reference, refs),
-                _not_of(import_id),
             )
         )
     }
