@@ -11,6 +11,7 @@ preview and commit seconds, rows per second, peak memory, the ratio to COPY (goa
 """
 
 import argparse
+import contextlib
 import multiprocessing
 import os
 import resource
@@ -128,6 +129,17 @@ def copy_rows(url: str, count: int, donors: int) -> float:
     return elapsed
 
 
+def vacuum(url: str) -> None:
+    """Clear what a rolled-back COPY leaves behind, so that every measurement starts from a
+    tidy table, as autovacuum would leave it between two imports, and with no checkpoint
+    of the step before still to write (it would land on whichever step runs next)."""
+    with psycopg.connect(_plain_url(url), autocommit=True) as conn:
+        for table in ("income_lines", "audit_events", "income_summary", "donors"):
+            conn.execute(f"VACUUM ANALYZE {table}")
+        with contextlib.suppress(psycopg.errors.InsufficientPrivilege):
+            conn.execute("CHECKPOINT")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
@@ -145,7 +157,11 @@ def main(argv=None) -> int:
               f" and XLSX ({xlsx.stat().st_size / 2**20:.1f} MiB)"
               f" in {time.perf_counter() - started:.1f} s")  # fmt: skip
         # The median of three, as the machine's load moves a single COPY by a fifth.
-        copies = sorted(copy_rows(args.database_url, args.rows, args.donors) for _ in range(3))
+        copies = []
+        for _ in range(3):
+            vacuum(args.database_url)
+            copies.append(copy_rows(args.database_url, args.rows, args.donors))
+        copies.sort()
         copy_seconds = copies[1]
         print(f"COPY of {args.rows:,} rows into income_lines: {copy_seconds:.2f} s"
               f" ({args.rows / copy_seconds:,.0f} rows/s; median of"
@@ -157,6 +173,7 @@ def main(argv=None) -> int:
         for label, path, small, mapping in (
             ("camt.053", camt, small_camt, False), ("XLSX", xlsx, small_xlsx, True)
         ):  # fmt: skip
+            vacuum(args.database_url)
             result = run_import(args.database_url, folder, path, mapping)
             total = result["preview"] + result["commit"]
             print(
@@ -166,6 +183,7 @@ def main(argv=None) -> int:
                 f" ratio to COPY {total / copy_seconds:.1f}x (goal at most 5x)"
             )
             # Bounded memory: the same import of a tenth of the rows, into a centre of its own.
+            vacuum(args.database_url)
             tenth = run_import(args.database_url, folder, small, mapping, "SMALL")
             grown = result["peak_mib"] - tenth["peak_mib"]
             print(
