@@ -6,7 +6,7 @@ import pytest
 from lxml import etree
 from pycamt.parser import Camt053Parser
 
-from fundtrack.imports.parsers import camt
+from fundtrack.imports.parsers import camt_fields
 from fundtrack.imports.samples import write_camt
 
 SAMPLES = Path(__file__).parent / "fixtures" / "imports"
@@ -20,7 +20,7 @@ class _Reference(Camt053Parser):
 def _pairs(path: Path):
     tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
     ns = etree.QName(tree.getroot()).namespace
-    ours, reference = camt._EntryReader(ns), _Reference(ns)
+    ours, reference = camt_fields.EntryReader(ns), _Reference(ns)
     for statement in tree.iter(f"{{{ns}}}Stmt"):
         for entry in statement.iter(f"{{{ns}}}Ntry"):
             yield ours.details(entry), reference._extract_transaction(entry, statement)
@@ -41,5 +41,5 @@ def test_our_camt_fields_equal_pycamts_for_the_sample_statements(name, tmp_path)
         for mine, reference in zip(ours, theirs, strict=True):
             assert mine == {key: value for key, value in reference.items() if key in mine}
             # Every field the entries are made from is read: none is left to pycamt.
-            used = {key for key in reference if key in camt.USED_FIELDS}
+            used = {key for key in reference if key in camt_fields.USED_FIELDS}
             assert used <= mine.keys()
