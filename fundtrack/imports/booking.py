@@ -1,10 +1,10 @@
 """Booking a plan in one transaction, and undoing a whole import while its year is open.
 
-The plan is read a window at a time: new donors go through `create_donors` (create_donor's
-checks, one flush per window); income lines are inserted in chunks of a thousand
-(`lines.LineWriter`), each chunk with the audit rows the session hook
-would have written for it and the closed-year refusal the lock hook makes. The caller
-commits once at the end: a failure or a killed process anywhere leaves the books as they were.
+The plan the preview kept is read a window at a time: new donors go through
+`create_donors` (create_donor's checks, one flush per window), and income lines go in by
+`lines.LineWriter`, with the audit rows the session hook would have written for them and
+the closed-year refusal the lock hook makes. The caller commits once at the end: a failure
+or a killed process anywhere leaves the books as they were.
 """
 
 from collections.abc import Iterable

@@ -1,7 +1,8 @@
-"""Income lines of an import inserted a thousand at a time, audited as every insert is.
+"""Income lines of an import inserted in bulk, audited as every insert is.
 
 The ORM's unit of work costs more per line than the database does; so the import's lines
-skip it and go in as one multi-row INSERT per chunk (insertmanyvalues, RETURNING their ids).
+skip it: on PostgreSQL they go in by COPY, a window of rows at a time, on SQLite as one
+multi-row INSERT per thousand (insertmanyvalues, RETURNING their ids).
 What the session hooks would have done for each line is done here for the chunk: the lock
 hook's fiscal year and closed-year refusal (centres.locks), and the audit hook's `create`
 event with every column (audit.listeners), written as one bulk insert of the same rows. A
