@@ -97,9 +97,12 @@ class NumberFormat:
 
 
 def format_day(value: date | None, style: str = "medium") -> str:
-    """A date in the user's UI language (Flask-Babel), e.g. '1 mrt 2025' in Dutch."""
+    """A date in the user's UI language (Flask-Babel), e.g. '1 mrt 2025' in Dutch; an ISO
+    date as text (a kept preview's) too."""
     if value is None:
         return NO_VALUE
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     from flask_babel import format_date
 
     return format_date(value, style)

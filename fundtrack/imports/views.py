@@ -3,7 +3,7 @@ paid, book, and undo. Every route loads the import through the access rules: ano
 centre's import is answered 404, like anything else of another centre."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from fundtrack.centres.models import Centre
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
 from fundtrack.formatting import CATEGORY_LABELS
-from fundtrack.imports import bp, files, jobs, service
+from fundtrack.imports import bp, files, jobs, service, wording
 from fundtrack.imports.entries import ImportFileError
 from fundtrack.imports.mapping import FIELDS
 from fundtrack.imports.matching import Counterparties
@@ -26,6 +26,10 @@ FIELD_LABELS = {
     "iban": _l("IBAN of the payer"), "description": _l("Description"), "reference": _l("Reference"),
     "external_id": _l("Bank's id of the row"), "category": _l("Category"),
 }  # fmt: skip
+
+
+bp.add_app_template_filter(wording.on_screen, "import_words")
+bp.add_app_template_filter(wording.state, "import_state")
 
 
 def _centres():
@@ -123,7 +127,11 @@ def _run(record: Import, step: str):
     db.session.commit()
     if step == "commit":
         files.remove_all(current_app.instance_path, token)
-        flash(gettext("Imported: %(count)s lines booked.", count=record.rows_booked), "ok")
+        flash(
+            ngettext("Imported: %(num)s line booked.", "Imported: %(num)s lines booked.",
+                     record.rows_booked),
+            "ok",
+        )  # fmt: skip
     return redirect(url_for("imports.show", import_id=record.id), 303)
 
 
@@ -173,7 +181,7 @@ def show(import_id: int):
         "imports/show.html", record=record, data=data, busy=busy,
         progress=jobs.progress_of(record.id) if busy else {},
         choices=(record.options or {}).get("choices", {}), known=known,
-        categories=CATEGORY_LABELS,
+        categories=CATEGORY_LABELS, kinds=wording.MATCH_KINDS, matched_by=wording.MATCHED_BY,
     )  # fmt: skip
 
 
