@@ -115,9 +115,7 @@ def test_a_reversal_cancels_a_credit_of_an_earlier_window(session, books, monkey
     assert (record.rows_booked, record.rows_skipped, record.new_donors) == (3, 2, 3)
 
 
-def test_a_line_booked_since_the_preview_with_a_reference_of_the_file_refuses_it(
-    session, books
-):
+def test_a_line_booked_since_the_preview_with_a_reference_of_the_file_refuses_it(session, books):
     record = receive(session, books, "camt053_v02.xml")
     service.preview(session, books["user"], record, books["instance"])
     by_hand = factories.income(session, books["centre"], "250.00", reference="GIFT-2025-03-JDV")
@@ -125,9 +123,7 @@ def test_a_line_booked_since_the_preview_with_a_reference_of_the_file_refuses_it
         service.commit(session, books["user"], record, books["instance"])
 
 
-def test_a_line_booked_since_the_preview_with_an_external_id_of_the_file_refuses_it(
-    session, books
-):
+def test_a_line_booked_since_the_preview_with_an_external_id_of_the_file_refuses_it(session, books):
     record = receive(session, books, "camt053_v02.xml")
     service.preview(session, books["user"], record, books["instance"])
     factories.income(session, books["centre"], "9.00", external_id="ABN-20250303-0001")
