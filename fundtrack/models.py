@@ -16,6 +16,7 @@ from fundtrack.grants.models import (
     ReportObligation,
 )
 from fundtrack.imports.models import Import, ImportProfile, ImportState
+from fundtrack.imports.onboarding_models import Onboarding, OnboardingState
 from fundtrack.income.models import (
     Donor,
     DonorKind,
@@ -59,6 +60,8 @@ __all__ = [
     "IncomeSource",
     "JobState",
     "Network",
+    "Onboarding",
+    "OnboardingState",
     "Region",
     "ReportDraft",
     "ReportJob",
