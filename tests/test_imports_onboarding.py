@@ -1,6 +1,7 @@
 """The network onboarding workbook: the template round-trips to the dashboard's figures,
 errors are named by sheet, row and column with nothing written, a second import creates
-nothing, treasurers are refused, a zip bomb is refused; the command line and its dry run."""
+nothing, treasurers are refused, a zip bomb is refused; the command line and its dry run;
+undoing a workbook and its refusals; big workbooks as background jobs."""
 
 import csv
 import io
@@ -13,10 +14,16 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from fundtrack.audit.models import AuditEvent
-from fundtrack.centres.models import Centre, Region
+from fundtrack.auth.access import NotAllowed
+from fundtrack.centres.models import Centre, FiscalYearLock, Region
 from fundtrack.costs.models import CostLine
-from fundtrack.imports import onboarding
+from fundtrack.errors import Conflict
+from fundtrack.extensions import db
+from fundtrack.imports import files, onboarding, onboarding_jobs
+from fundtrack.imports.onboarding_models import Onboarding, OnboardingState
+from fundtrack.imports.onboarding_undo import undo_onboarding
 from fundtrack.income.models import Funder, FundingAgreement, IncomeLine, IncomeSource
+from fundtrack.share.service import funding_share
 from tests import factories
 
 MODELS = (Region, Centre, Funder, FundingAgreement, CostLine, IncomeLine)
@@ -230,3 +237,147 @@ def test_the_command_line_dry_run_writes_nothing_then_the_import_creates(
     assert counts(session)["CostLine"] == 3 and counts(session)["IncomeLine"] == 3
     result = runner.invoke(args=["onboard", str(path), "--locale", "en"])
     assert "costs: 0 created, 3 already there" in result.output
+
+
+def committed(client, body: bytes) -> Onboarding:
+    """Read in and commit `body` through the screens; the workbook's record."""
+    location = upload(client, body).headers["Location"]
+    assert client.post(location + "/commit").status_code == 303
+    return db.session.scalars(select(Onboarding).order_by(Onboarding.id.desc())).first()
+
+
+def figures(session, user) -> tuple:
+    share = funding_share(session, user, 2025)
+    return share.network, share.regions, share.centres
+
+
+def test_undoing_a_workbook_restores_the_rows_and_the_figures(
+    client, login_as, session, network, instance
+):
+    there = factories.centre(session, code="OLD1")
+    factories.income(session, there, "3000.00")
+    factories.cost(session, there, "9000.00")
+    office = login_as("national", locale="en")
+    before, shares = counts(session), figures(session, office)
+    record = committed(client, filled(template(client)))
+    assert record.state == OnboardingState.BOOKED and len(record.created["income"]) == 3
+    assert counts(session) != before and figures(session, office) != shares
+    page = client.get(f"/imports/onboarding/booked/{record.id}").get_data(as_text=True)
+    assert 'data-state="booked"' in page and "Yes, undo this workbook" in page
+    assert client.post(f"/imports/onboarding/booked/{record.id}/undo").status_code == 303
+    session.refresh(record)
+    assert record.state == OnboardingState.UNDONE and record.undone_at is not None
+    assert counts(session) == before and figures(session, office) == shares
+    assert "undone" in client.get("/imports/onboarding").get_data(as_text=True)
+    again = upload(client, filled(template(client)))  # undone: the rows are new again
+    assert 'data-create="11"' in client.get(again.headers["Location"]).get_data(as_text=True)
+
+
+def test_undo_is_refused_while_a_year_it_touched_is_closed(
+    client, login_as, session, network, instance
+):
+    office = login_as("national", locale="en")
+    record = committed(client, filled(template(client)))
+    session.add(FiscalYearLock(year=2025))
+    session.commit()
+    before = counts(session)
+    with pytest.raises(Conflict) as refused:
+        undo_onboarding(session, office, record)
+    assert refused.value.field == "year" and "fiscal year 2025" in refused.value.message
+    session.rollback()
+    response = client.post(f"/imports/onboarding/booked/{record.id}/undo")
+    assert "cannot be undone" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert counts(session) == before and record.state == OnboardingState.BOOKED
+
+
+def test_undo_is_refused_when_a_created_centre_got_a_line_booked_by_hand(
+    client, login_as, session, network, instance
+):
+    office = login_as("national", locale="en")
+    record = committed(client, filled(template(client)))
+    centre = session.scalars(select(Centre).where(Centre.code == "N101")).one()
+    by_hand = factories.income(session, centre, "75.00", description="by hand")
+    session.commit()
+    before = counts(session)
+    with pytest.raises(Conflict) as refused:
+        undo_onboarding(session, office, record)
+    assert refused.value.field == "centre"
+    assert "N101" in refused.value.message and f"income line {by_hand.id}" in refused.value.message
+    session.rollback()
+    assert counts(session) == before and record.state == OnboardingState.BOOKED
+
+
+def test_undo_is_refused_when_another_centres_agreement_uses_a_created_funder(
+    client, login_as, session, network, instance
+):
+    office = login_as("national", locale="en")
+    record = committed(client, filled(template(client)))
+    funder = session.scalars(select(Funder).where(Funder.name == "Stichting Hulp")).one()
+    factories.agreement(session, factories.centre(session), funder)
+    with pytest.raises(Conflict) as refused:
+        undo_onboarding(session, office, record)
+    assert refused.value.field == "funder" and "Stichting Hulp" in refused.value.message
+
+
+def test_a_workbook_cannot_be_undone_twice(client, login_as, session, network, instance):
+    office = login_as("admin", locale="en")
+    record = committed(client, filled(template(client)))
+    undo_onboarding(session, office, record)
+    session.commit()
+    with pytest.raises(Conflict) as refused:
+        undo_onboarding(session, office, record)
+    assert refused.value.field == "state" and "undone already" in refused.value.message
+    page = client.get(f"/imports/onboarding/booked/{record.id}").get_data(as_text=True)
+    assert 'data-state="undone"' in page
+
+
+def test_a_treasurer_cannot_undo_a_workbook(client, login_as, session, network, instance):
+    login_as("national", locale="en")
+    record = committed(client, filled(template(client)))
+    centre = session.scalars(select(Centre).where(Centre.code == "N101")).one()
+    treasurer = login_as("treasurer", centre=centre, locale="en")
+    assert client.get(f"/imports/onboarding/booked/{record.id}").status_code == 403
+    assert client.post(f"/imports/onboarding/booked/{record.id}/undo").status_code == 403
+    with pytest.raises(NotAllowed):
+        undo_onboarding(session, treasurer, record)
+    assert record.state == OnboardingState.BOOKED and counts(session)["IncomeLine"] == 3
+
+
+def test_a_big_workbook_is_previewed_and_committed_as_a_background_job(
+    app, client, login_as, session, network, instance, monkeypatch
+):
+    monkeypatch.setitem(app.config, "FUNDTRACK_ONBOARDING_INLINE_BYTES", 10)
+    login_as("national", locale="en")
+    location = upload(client, filled(template(client))).headers["Location"]
+    token = location.rstrip("/").split("/")[-1]
+    meta = files.load_preview(str(instance), token)
+    assert meta["state"] == "previewed" and meta["preview"]["counts"]["create"] == 11
+    assert onboarding_jobs.progress_of(token) == {"done": 17, "total": 17}  # examples too
+    assert 'data-create="11"' in client.get(location).get_data(as_text=True)
+    assert counts(session)["Centre"] == 0  # the preview wrote nothing
+    done = client.post(location + "/commit")
+    assert done.headers["Location"] == location  # the job's page says how it went
+    finished = client.get(location)
+    assert finished.headers["Location"].endswith("/imports/onboarding")
+    assert counts(session) == {"Region": 1, "Centre": 1, "Funder": 2, "FundingAgreement": 1,
+                               "CostLine": 3, "IncomeLine": 3}  # fmt: skip
+    amounts = session.scalars(select(IncomeLine.amount).order_by(IncomeLine.booking_date)).all()
+    assert amounts == [Decimal("12000.00"), Decimal("1234.56"), Decimal("500.00")]
+    assert session.scalars(select(Onboarding)).one().state == OnboardingState.BOOKED
+    assert not list((instance / "imports").glob("*"))
+
+
+def test_a_background_job_that_fails_shows_its_reason(
+    app, client, login_as, session, network, instance, monkeypatch
+):
+    monkeypatch.setitem(app.config, "FUNDTRACK_ONBOARDING_INLINE_BYTES", 10)
+    login_as("national", locale="en")
+    book = load_workbook(io.BytesIO(template(client)))
+    book["Regions"]["A1"] = "Something else"
+    out = io.BytesIO()
+    book.save(out)
+    location = upload(client, out.getvalue()).headers["Location"]
+    page = client.get(location).get_data(as_text=True)
+    assert 'id="onboarding-error"' in page and "the heading row lacks Code" in page
+    assert 'data-state="failed"' in page and 'http-equiv="refresh"' not in page
+    assert counts(session) == {m.__name__: 0 for m in MODELS}

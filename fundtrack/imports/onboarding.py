@@ -7,8 +7,11 @@ record_cost, book_income) in a savepoint of its own, so a refused row is named a
 still checked. The preview rolls everything back; the commit refuses the whole workbook if
 any row is in error. Rows already present are shown and skipped, so importing the same
 workbook again creates nothing. The session hooks audit every row created; one audit event
-of its own records the workbook (file name, SHA-256, counts, user).
+of its own records the workbook (file name, SHA-256, counts, user), and an `Onboarding` row
+keeps the ids of what it created, so that `onboarding_undo` can take it back as a whole.
 """
+
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +25,7 @@ from fundtrack.centres.operations import create_centre, create_region
 from fundtrack.costs.models import CostCategory, CostKind, CostLine
 from fundtrack.costs.operations import record_cost
 from fundtrack.errors import DomainError, ValidationError
+from fundtrack.imports.onboarding_models import Onboarding, OnboardingState
 from fundtrack.imports.onboarding_read import Row, Workbook, income_id, read_workbook
 from fundtrack.imports.onboarding_sheets import SHEETS
 from fundtrack.income.funders import create_agreement, create_funder
@@ -30,6 +34,8 @@ from fundtrack.income.operations import book_income
 
 AUDIT_ENTITY = "onboarding"
 CREATE, PRESENT, ERROR, EXAMPLE = "create", "present", "error", "example"
+PROGRESS_EVERY = 100  # rows between two progress reports
+Progress = Callable[[int, int], None]
 
 
 def _present(session: Session, sheet: str, values: dict):
@@ -137,34 +143,35 @@ def _agreement_id(session: Session, values: dict) -> int | None:
     return chosen[0].id
 
 
-def _create(session: Session, user: User, sheet: str, values: dict) -> None:
-    """The row through its domain operation (checks, flush, audit by the session hooks)."""
+def _create(session: Session, user: User, sheet: str, values: dict):
+    """The row through its domain operation (checks, flush, audit by the session hooks);
+    returns what it created."""
     if sheet == "regions":
-        create_region(session, user, {"code": values["code"], "name": values["name"]})
+        return create_region(session, user, {"code": values["code"], "name": values["name"]})
     elif sheet == "centres":
         given = {k: values[k] for k in ("code", "name", "region", "municipality")}
-        create_centre(session, user, given | ({"currency": values["currency"]}
+        return create_centre(session, user, given | ({"currency": values["currency"]}
                                             if values.get("currency") else {}))  # fmt: skip
     elif sheet == "funders":
         given = {"name": values["name"], "type": values["type"]}
-        create_funder(session, user, given | ({"centre": values["centre"]}
+        return create_funder(session, user, given | ({"centre": values["centre"]}
                                               if values.get("centre") else {}))  # fmt: skip
     elif sheet == "agreements":
-        create_agreement(session, user, {
+        return create_agreement(session, user, {
             "centre": values["centre"], "funder": _funder_id(session, values["funder"]),
             "title": values.get("title") or "", "start": values["start"],
             "end": values.get("end"), "recurring": bool(values.get("recurring")),
             "annual_amount": values["annual_amount"],
         })  # fmt: skip
     elif sheet == "costs":
-        record_cost(session, user, {
+        return record_cost(session, user, {
             "centre": values["centre"], "year": values["year"], "kind": values["kind"],
             "category": values["category"], "amount": values["amount"],
             "description": values.get("description") or "",
         })  # fmt: skip
     else:
         agreement = _agreement_id(session, values)
-        book_income(session, user, {
+        return book_income(session, user, {
             "centre": values["centre"], "date": values["date"], "amount": values["amount"],
             "funder": None if agreement else _funder_id(session, values.get("funder")),
             "agreement": agreement, "category": values.get("category") or None,
@@ -174,12 +181,25 @@ def _create(session: Session, user: User, sheet: str, values: dict) -> None:
         }, IncomeSource.IMPORT, confirm_duplicate=True)  # fmt: skip
 
 
-def _run(session: Session, user: User, book: Workbook) -> dict:
-    """Every row checked (and created, in its own savepoint) in the sheets' order."""
+def _run(
+    session: Session,
+    user: User,
+    book: Workbook,
+    created: dict[str, list[int]] | None = None,
+    progress: Progress | None = None,
+) -> dict:
+    """Every row checked (and created, in its own savepoint) in the sheets' order; the ids
+    of the rows created are added to `created` per sheet, and `progress(done, total)` is
+    told how far it has come every PROGRESS_EVERY rows."""
+    total = sum(len(rows) for rows in book.rows.values())
+    done = 0
     for sheet in SHEETS:
         seen: dict[tuple, int] = {}
         occurrences: dict[tuple, int] = {}
         for row in book.rows.get(sheet.code, []):
+            done += 1
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, total)
             if row.status != CREATE:
                 continue
             values = row.values
@@ -199,13 +219,17 @@ def _run(session: Session, user: User, book: Workbook) -> dict:
                 continue
             try:
                 with session.begin_nested():
-                    _create(session, user, sheet.code, values)
+                    made = _create(session, user, sheet.code, values)
+                if created is not None:
+                    created.setdefault(sheet.code, []).append(made.id)
             except DomainError as error:
                 column = error.field if sheet.column(error.field) else None
                 where = book.heading(sheet.code, column) if column else error.field
                 row.refuse(where, error.message)
             except PermissionError as error:
                 row.refuse(sheet.columns[0].code, str(error))
+    if progress is not None:
+        progress(total, total)
     return summary(book)
 
 
@@ -237,7 +261,9 @@ def errors_of(data: dict) -> list[tuple[str, int, str, str]]:
     ]
 
 
-def preview(session: Session, user: User, path, locale: str) -> dict:
+def preview(
+    session: Session, user: User, path, locale: str, progress: Progress | None = None
+) -> dict:
     """What the workbook would create, what is there already, and what is refused and why.
 
     Nothing is kept: the rows are created in a savepoint that is rolled back.
@@ -246,17 +272,28 @@ def preview(session: Session, user: User, path, locale: str) -> dict:
     book = read_workbook(path, locale)
     savepoint = session.begin_nested()
     try:
-        return _run(session, user, book)
+        return _run(session, user, book, progress=progress)
     finally:
         savepoint.rollback()
 
 
-def commit(session: Session, user: User, path, locale: str, *, filename: str, sha256: str) -> dict:
+def commit(
+    session: Session,
+    user: User,
+    path,
+    locale: str,
+    *,
+    filename: str,
+    sha256: str,
+    progress: Progress | None = None,
+) -> dict:
     """Create every new row of the workbook, or refuse it whole (ValidationError naming the
-    first refused row); flushed, the caller commits. One audit event records the workbook."""
+    first refused row); flushed, the caller commits. One audit event records the workbook,
+    an `Onboarding` row what it created (its id in the answer's `onboarding_id`)."""
     require_network_manager(user)
     book = read_workbook(path, locale)
-    data = _run(session, user, book)
+    created: dict[str, list[int]] = {}
+    data = _run(session, user, book, created, progress)
     errors = errors_of(data)
     if errors:
         sheet, row, column, message = errors[0]
@@ -274,16 +311,23 @@ def commit(session: Session, user: User, path, locale: str, *, filename: str, sh
             "present": {s["sheet"]: s["counts"][PRESENT] for s in data["sheets"]},
         },
     ))  # fmt: skip
+    record = Onboarding(
+        filename=filename[:200], sha256=sha256, user_id=user.id,
+        state=OnboardingState.BOOKED, created=created,
+        counts={s["sheet"]: {"create": s["counts"][CREATE], "present": s["counts"][PRESENT]}
+                for s in data["sheets"]},
+    )  # fmt: skip
+    session.add(record)
     session.flush()
-    return data
+    return data | {"onboarding_id": record.id}
 
 
-def imported_before(session: Session, sha256: str) -> AuditEvent | None:
-    """The audit event of an earlier commit of the same workbook, if there was one."""
+def imported_before(session: Session, sha256: str) -> Onboarding | None:
+    """The latest commit of the same workbook that is still booked, if there is one."""
     return session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.entity == AUDIT_ENTITY, AuditEvent.entity_id == sha256)
-        .order_by(AuditEvent.id.desc())
+        select(Onboarding)
+        .where(Onboarding.sha256 == sha256, Onboarding.state == OnboardingState.BOOKED)
+        .order_by(Onboarding.id.desc())
         .limit(1)
     ).first()
 

@@ -1,9 +1,12 @@
 """The onboarding workbook's screens: the template to download, upload, preview per sheet,
-commit. National office and admins only (403 for everyone else).
+commit, and the committed workbooks with their undo. National office and admins only (403
+for everyone else).
 
 The upload waits under its random token in instance/imports/ beside a small file saying
-who sent it, its name as shown and its SHA-256; only the user who sent it may see its
-preview or commit it (404 otherwise).
+who sent it, its name as shown, its SHA-256 and where it stands; only the user who sent it
+may see its preview or commit it (404 otherwise). A workbook above
+FUNDTRACK_ONBOARDING_INLINE_BYTES is previewed and committed by a background job
+(onboarding_jobs) while its page refreshes itself.
 """
 
 from flask import (
@@ -19,12 +22,16 @@ from flask import (
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 
+from fundtrack.auth.access import NotAllowed
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
 from fundtrack.imports import bp, files
 from fundtrack.imports import onboarding as workbook
+from fundtrack.imports import onboarding_jobs as jobs
 from fundtrack.imports.entries import ImportFileError
+from fundtrack.imports.onboarding_models import Onboarding
 from fundtrack.imports.onboarding_sheets import SHEET_BY_CODE, template
+from fundtrack.imports.onboarding_undo import booked_workbooks, undo_onboarding
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -47,7 +54,7 @@ def _kept(token: str) -> dict:
         abort(404)
     if not meta or meta.get("kind") != "onboarding" or meta.get("user_id") != current_user.id:
         abort(404)
-    if not path.exists():
+    if meta.get("state") != jobs.BOOKED and not path.exists():
         abort(404)
     return meta | {"path": path}
 
@@ -68,7 +75,9 @@ def onboarding_template():
 def onboarding():
     _require_office()
     limit = files.max_bytes(current_app.config)
-    return render_template("imports/onboarding.html", limit=limit)
+    return render_template(
+        "imports/onboarding.html", limit=limit, booked=booked_workbooks(db.session)
+    )
 
 
 @bp.route("/onboarding", methods=["POST"])
@@ -89,6 +98,13 @@ def onboarding_upload():
         with open(path, "rb") as head:
             if files.detect_kind(head.read(8192), path) != files.XLSX:
                 raise ImportFileError("the onboarding workbook is an Excel workbook (.xlsx)")
+        meta = {
+            "kind": "onboarding", "user_id": current_user.id, "size": size, "sha256": sha256,
+            "filename": files.display_name(upload.filename),
+        }  # fmt: skip
+        if jobs.runs_in_background(size):
+            jobs.start(instance, token, meta, "preview", _locale())
+            return redirect(url_for("imports.onboarding_show", token=token), 303)
         data = workbook.preview(db.session, current_user, path, _locale())
     except (ImportFileError, DomainError) as error:
         db.session.rollback()
@@ -96,12 +112,10 @@ def onboarding_upload():
         why = str(error) if isinstance(error, ImportFileError) else error.message
         flash(gettext("The file cannot be imported: %(why)s", why=why), "error")
         return redirect(url_for("imports.onboarding"), 303)
-    earlier = workbook.imported_before(db.session, sha256)
+    earlier = jobs.earlier(db.session, sha256)
     db.session.rollback()
-    files.save_preview(instance, token, {
-        "kind": "onboarding", "user_id": current_user.id, "size": size, "sha256": sha256,
-        "filename": files.display_name(upload.filename), "preview": data,
-        "earlier": earlier.at.strftime("%Y-%m-%d %H:%M") if earlier and earlier.at else None,
+    files.save_preview(instance, token, meta | {
+        "state": jobs.PREVIEWED, "preview": data, "earlier": earlier,
     })  # fmt: skip
     return redirect(url_for("imports.onboarding_show", token=token), 303)
 
@@ -111,9 +125,16 @@ def onboarding_upload():
 def onboarding_show(token: str):
     _require_office()
     meta = _kept(token)
+    state = meta.get("state", jobs.PREVIEWED)
+    if state == jobs.BOOKED:
+        files.remove_all(current_app.instance_path, token)
+        flash(gettext("Imported: %(count)s rows created.", count=meta.get("created", 0)), "ok")
+        return redirect(url_for("imports.onboarding"), 303)
+    busy = state in (jobs.PREVIEWING, jobs.COMMITTING)
     return render_template(
-        "imports/onboarding_show.html", token=token, meta=meta, data=meta["preview"],
-        sheets=SHEET_BY_CODE,
+        "imports/onboarding_show.html", token=token, meta=meta, data=meta.get("preview"),
+        sheets=SHEET_BY_CODE, state=state, busy=busy,
+        progress=jobs.progress_of(token) if busy else {},
     )  # fmt: skip
 
 
@@ -122,6 +143,12 @@ def onboarding_show(token: str):
 def onboarding_commit(token: str):
     _require_office()
     meta = _kept(token)
+    if meta.get("state", jobs.PREVIEWED) != jobs.PREVIEWED:
+        return redirect(url_for("imports.onboarding_show", token=token), 303)
+    if jobs.runs_in_background(meta["size"]):
+        kept = {key: value for key, value in meta.items() if key != "path"}
+        jobs.start(current_app.instance_path, token, kept, "commit", _locale())
+        return redirect(url_for("imports.onboarding_show", token=token), 303)
     try:
         data = workbook.commit(
             db.session, current_user, meta["path"], _locale(),
@@ -144,4 +171,40 @@ def onboarding_abandon(token: str):
     _require_office()
     _kept(token)
     files.remove_all(current_app.instance_path, token)
+    return redirect(url_for("imports.onboarding"), 303)
+
+
+def _booked(onboarding_id: int) -> Onboarding:
+    record = db.session.get(Onboarding, onboarding_id)
+    if record is None:
+        abort(404)
+    return record
+
+
+@bp.route("/onboarding/booked/<int:onboarding_id>")
+@login_required
+def onboarding_booked(onboarding_id: int):
+    """What a committed workbook created, and the button that undoes it."""
+    _require_office()
+    return render_template(
+        "imports/onboarding_undo.html", record=_booked(onboarding_id), sheets=SHEET_BY_CODE
+    )
+
+
+@bp.route("/onboarding/booked/<int:onboarding_id>/undo", methods=["POST"])
+@login_required
+def onboarding_undo(onboarding_id: int):
+    _require_office()
+    record = _booked(onboarding_id)
+    try:
+        undo_onboarding(db.session, current_user, record)
+    except NotAllowed:
+        db.session.rollback()
+        abort(403)
+    except DomainError as error:
+        db.session.rollback()
+        flash(gettext("The workbook cannot be undone: %(why)s", why=error.message), "error")
+        return redirect(url_for("imports.onboarding_booked", onboarding_id=onboarding_id), 303)
+    db.session.commit()
+    flash(gettext("Undone: nothing the workbook created is left."), "ok")
     return redirect(url_for("imports.onboarding"), 303)

@@ -1,0 +1,150 @@
+"""Undoing a committed onboarding workbook: everything it created goes, or nothing does.
+
+Refused, naming the row, while a fiscal year one of its lines sits in is closed, or while
+something it created is used by a row it did not create (a centre with a line booked by hand
+since, a funder another centre's agreement names, a region that got another centre). The
+rows go through their domain delete operations, in reverse dependency order, so the session
+hooks audit and guard each one as they do for a delete by hand.
+"""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from fundtrack.auth.access import require_network_manager
+from fundtrack.auth.models import User
+from fundtrack.centres.locks import locked_years
+from fundtrack.centres.models import Centre, Region
+from fundtrack.centres.operations import delete_centre, delete_region
+from fundtrack.costs.models import CostLine
+from fundtrack.costs.operations import delete_cost
+from fundtrack.errors import Conflict, DomainError
+from fundtrack.extensions import db
+from fundtrack.imports.onboarding_models import Onboarding, OnboardingState
+from fundtrack.income.funders import delete_agreement, delete_funder
+from fundtrack.income.models import Funder, FundingAgreement, IncomeLine
+from fundtrack.income.operations import delete_income
+
+CHUNK = 500  # ids per IN (...) list: well under every database's parameter limit
+
+# Sheet → (model, delete operation, what a message calls one), in the order of undoing.
+UNDO_ORDER = (
+    ("income", IncomeLine, delete_income, "income line"),
+    ("costs", CostLine, delete_cost, "cost line"),
+    ("agreements", FundingAgreement, delete_agreement, "agreement"),
+    ("funders", Funder, delete_funder, "funder"),
+    ("centres", Centre, delete_centre, "centre"),
+    ("regions", Region, delete_region, "region"),
+)
+_WORDS = {model.__tablename__: word for _sheet, model, _delete, word in UNDO_ORDER}
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def _name(obj) -> str:
+    if isinstance(obj, Region | Centre):
+        return f"{obj.code}"
+    if isinstance(obj, Funder):
+        return obj.name
+    if isinstance(obj, FundingAgreement):
+        return f"{obj.title or obj.start_date} ({obj.centre.code}, {obj.funder.name})"
+    return f"{obj.id} ({obj.centre.code})"
+
+
+def _created(record: Onboarding) -> dict[str, list[int]]:
+    return {sheet: [int(i) for i in (record.created or {}).get(sheet, [])]
+            for sheet, *_rest in UNDO_ORDER}  # fmt: skip
+
+
+def _refuse_closed_years(session: Session, created: dict[str, list[int]]) -> None:
+    closed = locked_years(session)
+    if not closed:
+        return
+    for sheet, column, year_column in (
+        ("income", IncomeLine.id, IncomeLine.fiscal_year),
+        ("costs", CostLine.id, CostLine.year),
+    ):
+        for chunk in _chunks(created[sheet]):
+            found = session.execute(
+                select(column, year_column)
+                .where(column.in_(chunk), year_column.in_(sorted(closed)))
+                .order_by(year_column, column)
+                .limit(1)
+            ).first()
+            if found is not None:
+                word = "income line" if sheet == "income" else "cost line"
+                raise Conflict(
+                    "year",
+                    f"{word} {found[0]} is in fiscal year {found[1]}, which is closed;"
+                    " the workbook can no longer be undone",
+                    found[0],
+                )
+
+
+def _refuse_foreign_uses(session: Session, created: dict[str, list[int]]) -> None:
+    """Refuse when a row this workbook did not create refers to one it did."""
+    own = {model.__tablename__: set(created[sheet]) for sheet, model, *_rest in UNDO_ORDER}
+    for sheet, model, _delete, word in UNDO_ORDER:
+        if not created[sheet]:
+            continue
+        target = model.__table__
+        for table in db.metadata.sorted_tables:
+            for key in table.foreign_keys:
+                if key.column.table is not target or (key.ondelete or "").upper() == "CASCADE":
+                    continue
+                _refuse_use(session, table, key.parent, created[sheet], own, model, word)
+
+
+def _refuse_use(session, table: Table, column, ids, own, model, word) -> None:
+    mine = own.get(table.name, set())
+    key = next(iter(table.primary_key.columns))
+    for chunk in _chunks(ids):
+        for row_id, used_id in session.execute(
+            select(key, column).where(column.in_(chunk)).order_by(key)
+        ):
+            if row_id in mine:
+                continue
+            used = session.get(model, used_id)
+            what = _WORDS.get(table.name, table.name.replace("_", " ").rstrip("s"))
+            raise Conflict(
+                word,
+                f"{word} {_name(used)} is used by {what} {row_id}, which the workbook did not"
+                " create; remove that first",
+                used_id,
+            )
+
+
+def undo_onboarding(session: Session, user: User, record: Onboarding) -> Onboarding:
+    """Remove every row the workbook created, in reverse dependency order, all or nothing;
+    flushed, the caller commits. Network office and admins only (NotAllowed otherwise);
+    a Conflict naming the row when a year is closed, a created row is used by another, or
+    the workbook is undone already."""
+    require_network_manager(user)
+    if record.state != OnboardingState.BOOKED:
+        raise Conflict("state", f"workbook {record.id} ({record.filename}) is undone already")
+    created = _created(record)
+    _refuse_closed_years(session, created)
+    _refuse_foreign_uses(session, created)
+    with session.begin_nested():
+        for sheet, model, delete, word in UNDO_ORDER:
+            for chunk in _chunks(created[sheet]):
+                rows = session.scalars(select(model).where(model.id.in_(chunk))).all()
+                for row in rows:  # one deleted by hand since is simply gone
+                    label = _name(row)
+                    try:
+                        delete(session, user, row)
+                    except DomainError as error:
+                        raise Conflict(error.field, f"{word} {label}: {error.message}") from None
+    record.state = OnboardingState.UNDONE
+    record.undone_at = datetime.now(UTC)
+    session.flush()
+    return record
+
+
+def booked_workbooks(session: Session, limit: int = 100) -> list[Onboarding]:
+    """The latest committed workbooks, newest first, undone ones included."""
+    return list(session.scalars(select(Onboarding).order_by(Onboarding.id.desc()).limit(limit)))
