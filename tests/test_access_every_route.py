@@ -160,6 +160,10 @@ def _candidates(rule, b_ids: dict[str, list], a_ids: dict[str, list], b_codes) -
             # An onboarding upload waits under a random name and belongs to no centre: an
             # unknown one must be refused, never a 500.
             choices[name] = ["0" * 32]
+        elif name == "onboarding_id":
+            # A committed onboarding workbook belongs to the network, no centre: an unknown
+            # one must be refused (404, or 403 to a treasurer), never a 500.
+            choices[name] = [1]
         elif name.endswith("_id"):
             stem = name[: -len("_id")]
             # "grants" for <grant_id>; else every table the stem is part of (<line_id>:
