@@ -116,3 +116,19 @@ def test_lines_differing_in_date_amount_or_counterparty_are_no_duplicates(
 def test_lines_with_their_own_external_id_are_told_apart_by_it(session, centre, treasurer):
     book_income(session, treasurer, line(category="other", external_id="bank-1"))
     book_income(session, treasurer, line(category="other", external_id="bank-2"))
+
+
+def test_another_centres_private_person_is_no_funder_of_this_centre_even_for_the_office(
+    session, centre
+):
+    other = factories.centre(session, code="ZWL")
+    office = factories.user(session, role="national")
+    bequest = factories.funder(session, name="Mw. A. Smit", type=FunderType.INDIVIDUAL,
+                               centre_id=other.id)  # fmt: skip
+    with pytest.raises(ValidationError) as refused:
+        book_income(session, office, line(funder=bequest.id))
+    assert refused.value.field == "funder"
+    assert "private person of another centre" in refused.value.message
+    own = factories.funder(session, name="Dhr. B. Bakker", type=FunderType.INDIVIDUAL,
+                           centre_id=centre.id)  # fmt: skip
+    assert book_income(session, office, line(funder=own.id)).funder_id == own.id

@@ -214,6 +214,11 @@ def _resolve(session: Session, user: User, values: dict, line: IncomeLine | None
         funder = agreement.funder
     elif merged.get("funder") is not None:
         funder = referenced(session, user, Funder, merged["funder"], "funder", "funder")
+        # The national office sees every centre's private persons; a centre books its own.
+        if funder.centre_id not in (None, centre.id):
+            raise ValidationError(
+                "funder", f"funder {funder.id} is a private person of another centre"
+            )
     if merged.get("donor") is not None:
         donor = referenced(session, user, Donor, merged["donor"], "donor", "donor")
         if donor.centre_id != centre.id:
