@@ -132,3 +132,9 @@ def job_for(user: User, job_id: str) -> ReportJob | None:
     """The job if it exists and `user` asked for it (others' jobs are answered as unknown)."""
     job = db.session.get(ReportJob, job_id) if len(job_id) <= 32 else None
     return job if job is not None and job.user_id == user.id else None
+
+
+# The worker (`huey_consumer fundtrack.reports.jobs.huey`) knows the tasks of the modules it
+# imported: the imports' tasks are registered here, after `huey` exists, which they import.
+from fundtrack.imports import jobs as _import_jobs  # noqa: E402,F401
+from fundtrack.imports import onboarding_jobs as _onboarding_jobs  # noqa: E402,F401
