@@ -32,34 +32,37 @@ def _currencies() -> frozenset[str]:
 
 
 def check_currency(code: str | None, field: str = "currency") -> str:
+    """The code itself, or a ValidationError on `field` unless it is a current ISO 4217 code."""
     if not is_currency(code):
-        raise ValueError(f"{field}: {code!r} is not an ISO 4217 currency code")
+        raise ValidationError(field, f"{code!r} is not an ISO 4217 currency code")
     return code
 
 
 def check_locale(code: str | None, field: str = "locale") -> str:
-    """A locale Babel formats money and dates in, such as nl_NL or nb_NO."""
+    """A locale Babel formats money and dates in, such as nl_NL or nb_NO; else a
+    ValidationError on `field`."""
     try:
         Locale.parse(code)
     except (TypeError, ValueError, UnknownLocaleError):
-        raise ValueError(f"{field}: {code!r} is not a locale") from None
+        raise ValidationError(field, f"{code!r} is not a locale") from None
     return code
 
 
 def to_money(value, field: str = "amount") -> Decimal:
-    """Parse a money value into a Decimal with two places; refuse floats and junk."""
+    """Parse a money value into a Decimal with two places; refuse floats and junk with a
+    ValidationError on `field`."""
     if isinstance(value, float):
-        raise ValueError(f"{field}: send money as a decimal string, not a float")
+        raise ValidationError(field, "send money as a decimal string, not a float")
     try:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise ValueError(f"{field}: {value!r} is not an amount") from None
+        raise ValidationError(field, f"{value!r} is not an amount") from None
     if not amount.is_finite():
-        raise ValueError(f"{field}: {value!r} is not an amount")
+        raise ValidationError(field, f"{value!r} is not an amount")
     if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise ValueError(f"{field}: at most two decimals")
+        raise ValidationError(field, "at most two decimals")
     if abs(amount) > MAX_AMOUNT:
-        raise ValueError(f"{field}: larger than {MAX_AMOUNT}")
+        raise ValidationError(field, f"larger than {MAX_AMOUNT}")
     return amount.quantize(CENT)
 
 

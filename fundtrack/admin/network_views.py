@@ -26,7 +26,7 @@ from fundtrack.auth.access import NotAllowed
 from fundtrack.auth.models import Role, User
 from fundtrack.centres import closing
 from fundtrack.centres.models import Centre, FiscalYearLock, Network, Region
-from fundtrack.errors import DomainError
+from fundtrack.errors import DomainError, ValidationError
 from fundtrack.extensions import db
 
 NETWORK_ROLES = (Role.ADMIN, Role.NATIONAL, Role.AUDITOR)
@@ -41,7 +41,7 @@ def refuse_duplicate(model, field: str, message: str) -> None:
             select(type(model)).where(column == getattr(model, field), type(model).id != model.id)
         ).first()
     if other is not None:
-        raise ValueError(f"{field}: {message}")
+        raise ValidationError(field, message)
 
 
 class NetworkView(NetworkOperations, SecureModelView):
@@ -247,13 +247,13 @@ class UserView(SecureModelView):
         # The database refuses the mismatch too, but only with a constraint's name.
         is_treasurer = model.role == Role.TREASURER
         if is_treasurer and model.centre is None:
-            raise ValueError("centre: a treasurer belongs to one centre; pick it")
+            raise ValidationError("centre", "a treasurer belongs to one centre; pick it")
         if not is_treasurer and model.centre is not None:
-            raise ValueError(f"centre: only treasurers belong to a centre, not {model.role}")
+            raise ValidationError("centre", f"only treasurers belong to a centre, not {model.role}")
         if form.new_password.data:
             model.set_password(form.new_password.data)
         elif is_created:
-            raise ValueError("new_password: a new account needs a password")
+            raise ValidationError("new_password", "a new account needs a password")
 
 
 def _words(model):

@@ -10,11 +10,12 @@ from fundtrack.audit.actor import acting_as
 from fundtrack.auth.models import Role, User
 from fundtrack.centres.models import Centre
 from fundtrack.emails import normalise_email
+from fundtrack.errors import ValidationError
 from fundtrack.extensions import db
 
 
-class AccountError(ValueError):
-    """The account cannot be created as asked."""
+class AccountError(ValidationError):
+    """The account cannot be created as asked; `field` names the option at fault."""
 
 
 def create_user(
@@ -23,16 +24,16 @@ def create_user(
     """Create an account; a treasurer must name a centre, the other roles must not."""
     email = normalise_email(email)
     if session.scalars(select(User).where(User.email == email)).first():
-        raise AccountError(f"email: {email} already has an account")
+        raise AccountError("email", f"{email} already has an account")
     centre = None
     if role == Role.TREASURER:
         if not centre_code:
-            raise AccountError("centre: a treasurer needs --centre CODE")
+            raise AccountError("centre", "a treasurer needs --centre CODE")
         centre = session.scalars(select(Centre).where(Centre.code == centre_code)).first()
         if centre is None:
-            raise AccountError(f"centre: no centre with code {centre_code!r}")
+            raise AccountError("centre", f"no centre with code {centre_code!r}")
     elif centre_code:
-        raise AccountError(f"centre: only treasurers belong to a centre, not {role.value}")
+        raise AccountError("centre", f"only treasurers belong to a centre, not {role.value}")
     user = User(email=email, role=role, centre=centre, name=name)
     user.set_password(password)
     session.add(user)

@@ -13,6 +13,8 @@ from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash
 from zxcvbn import zxcvbn
 
+from fundtrack.errors import ValidationError
+
 MIN_LENGTH = 12
 # Long passphrases are welcome; the cap only keeps a single request's hashing bounded.
 MAX_LENGTH = 256
@@ -29,8 +31,8 @@ PROFILES = {
 }
 
 
-class WeakPassword(ValueError):
-    """The password does not meet the rules; the message names the field and the reason."""
+class WeakPassword(ValidationError):
+    """The password does not meet the rules; `field` is "password", `message` the reason."""
 
 
 def check_new_password(password: str, *user_inputs: str) -> None:
@@ -39,15 +41,15 @@ def check_new_password(password: str, *user_inputs: str) -> None:
     `user_inputs` (e-mail, name) count as guessable too.
     """
     if not isinstance(password, str) or len(password) < MIN_LENGTH:
-        raise WeakPassword(f"password: at least {MIN_LENGTH} characters")
+        raise WeakPassword("password", f"at least {MIN_LENGTH} characters")
     if len(password) > MAX_LENGTH:
-        raise WeakPassword(f"password: at most {MAX_LENGTH} characters")
+        raise WeakPassword("password", f"at most {MAX_LENGTH} characters")
     inputs = [value for value in user_inputs if value]
     inputs += [part for value in inputs for part in value.replace("@", " ").split()]
     result = zxcvbn(password[:ZXCVBN_MAX], user_inputs=inputs)
     if result["score"] < MIN_SCORE:
         raise WeakPassword(
-            "password: too common or too easy to guess; a phrase of a few unrelated words works"
+            "password", "too common or too easy to guess; a phrase of a few unrelated words works"
         )
 
 

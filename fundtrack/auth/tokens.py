@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.models import ApiToken, User
+from fundtrack.errors import ValidationError
 
 # A recognisable prefix lets secret scanners and people spot a leaked fundtrack token.
 PREFIX = "ft_"
@@ -20,9 +21,12 @@ def hash_token(token: str) -> str:
 
 
 def issue_token(session: Session, user: User, name: str = "") -> tuple[ApiToken, str]:
-    """Create a token for `user`; returns the row and the token, which is never shown again."""
+    """Create a token for `user`; returns the row and the token, which is never shown again.
+
+    An inactive user gets none: ValidationError on "user".
+    """
     if not user.active:
-        raise ValueError(f"user: {user.email} is inactive")
+        raise ValidationError("user", f"{user.email} is inactive")
     token = PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user=user, name=(name or "").strip()[:100], token_hash=hash_token(token))
     session.add(row)

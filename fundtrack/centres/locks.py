@@ -8,6 +8,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from fundtrack.centres.models import Centre, FiscalYearLock, Network
+from fundtrack.errors import ValidationError
 
 
 class YearLocked(ValueError):
@@ -110,9 +111,9 @@ def _check_centre_currency(session: Session, line) -> None:
     if centre is None and line.centre_id is not None:
         centre = session.get(Centre, line.centre_id)
     if centre is not None and line.currency != centre.currency:
-        raise ValueError(
-            f"currency: {line.currency} differs from centre {centre.code}'s currency "
-            f"{centre.currency}"
+        raise ValidationError(
+            "currency",
+            f"{line.currency} differs from centre {centre.code}'s currency {centre.currency}",
         )
 
 

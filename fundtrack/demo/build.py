@@ -21,6 +21,7 @@ from fundtrack.demo.agreements import book_agreement
 from fundtrack.demo.costs import book_costs, cost_totals
 from fundtrack.demo.grants import build_grants
 from fundtrack.demo.ledger import IncomeBook
+from fundtrack.errors import ValidationError
 from fundtrack.income.models import EarmarkedFund, Funder, FunderType, FundingAgreement
 
 COUNTRIES: dict[str, ModuleType] = {"nl": netherlands, "no": norway}
@@ -73,7 +74,7 @@ def build_demo(session: Session, country: str = "nl", today: date = DEMO_TODAY) 
     Raises DemoRefused, without writing anything, when the database holds a network.
     """
     if country not in COUNTRIES:
-        raise ValueError(f"country: choose one of {', '.join(COUNTRIES)}")
+        raise ValidationError("country", f"choose one of {', '.join(COUNTRIES)}")
     found = existing_network(session)
     if found is not None:
         raise DemoRefused(

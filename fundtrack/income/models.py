@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from fundtrack.centres.models import Centre
 from fundtrack.enums import enum_column
+from fundtrack.errors import ValidationError
 from fundtrack.extensions import db
 from fundtrack.money import check_currency
 
@@ -182,7 +183,7 @@ class Donor(db.Model):
         try:
             return IBAN(value).compact
         except ValueError as error:
-            raise ValueError(f"iban: {error}") from None
+            raise ValidationError("iban", str(error)) from None
 
     def __str__(self) -> str:
         return self.name

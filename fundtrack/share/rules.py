@@ -11,6 +11,7 @@ from fundtrack.auth.access import require_network_manager
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import closed_years_with_income, reclassification_refused
 from fundtrack.centres.models import Centre
+from fundtrack.errors import NotFound, ValidationError
 from fundtrack.income.models import (
     Funder,
     FunderType,
@@ -28,17 +29,17 @@ def _funder_type(value) -> FunderType:
         return FunderType(value)
     except ValueError:
         known = ", ".join(t.value for t in FunderType)
-        raise ValueError(f"funder_type: {value!r} is not one of {known}") from None
+        raise ValidationError("funder_type", f"{value!r} is not one of {known}") from None
 
 
 def _text(value, name: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ValueError(f"{name}: must be text")
+        raise ValidationError(name, "must be text")
     value = value.strip()
     if len(value) > NOTE_MAX:
-        raise ValueError(f"{name}: at most {NOTE_MAX} characters")
+        raise ValidationError(name, f"at most {NOTE_MAX} characters")
     return value
 
 
@@ -57,13 +58,13 @@ def set_structural_rule(
 ) -> StructuralRule:
     """Say whether agreed income from this funder type is structural by default.
 
-    Only the national office and admins may; raises NotAllowed otherwise and ValueError
+    Only the national office and admins may; raises NotAllowed otherwise and ValidationError
     naming the field for a bad value. Flushes; the caller commits.
     """
     require_network_manager(user)
     kind = _funder_type(funder_type)
     if not isinstance(structural_by_default, bool):
-        raise ValueError("structural_by_default: must be true or false")
+        raise ValidationError("structural_by_default", "must be true or false")
     note = _text(note, "note")
     rule = session.get(StructuralRule, kind)
     if rule is None:
@@ -81,29 +82,30 @@ def override_agreement(
     """Make one agreement structural (True) or incidental (False) whatever its funder's
     rule, with a reason; None returns it to the rule and clears the reason.
 
-    Only the national office and admins may; raises NotAllowed otherwise, LookupError for
-    an unknown agreement and ValueError naming the field for a missing reason.
+    Only the national office and admins may; raises NotAllowed otherwise, NotFound (a
+    LookupError) for an unknown agreement and ValidationError naming the field for a missing
+    reason.
     """
     require_network_manager(user)
     agreement = session.get(FundingAgreement, agreement_id)
     if agreement is None:
-        raise LookupError(f"agreement {agreement_id}: not found")
+        raise NotFound("agreement", f"no agreement with id {agreement_id}")
     if structural is not None and not isinstance(structural, bool):
-        raise ValueError("structural: must be true, false or empty (follow the rule)")
+        raise ValidationError("structural", "must be true, false or empty (follow the rule)")
     refusal = (
         reclassification_refused(session, agreement.id)
         if structural != agreement.structural_override
         else None
     )
     if refusal:
-        raise ValueError(f"structural: {refusal}")
+        raise ValidationError("structural", refusal)
     if structural is None:
         agreement.structural_override = None
         agreement.override_reason = None
     else:
         reason = _text(reason, "reason")
         if not reason:
-            raise ValueError("reason: required when overriding the rule")
+            raise ValidationError("reason", "required when overriding the rule")
         agreement.structural_override = structural
         agreement.override_reason = reason
     session.flush()
@@ -122,20 +124,20 @@ def confirm_agreement(session: Session, user: User, agreement_id: int) -> Fundin
     """The national office's second pair of eyes: the agreement now counts as its funder
     type's rule says (structural, most often), no longer as incidental.
 
-    Only the national office and admins may (NotAllowed); LookupError for an unknown
-    agreement; ValueError naming the field when it awaits nothing or has income in a closed
-    fiscal year (confirming would rewrite that year's final figures). Flushes; the audit
-    hook records who confirmed it.
+    Only the national office and admins may (NotAllowed); NotFound (a LookupError) for an
+    unknown agreement; ValidationError naming the field when it awaits nothing or has income
+    in a closed fiscal year (confirming would rewrite that year's final figures). Flushes;
+    the audit hook records who confirmed it.
     """
     require_network_manager(user)
     agreement = session.get(FundingAgreement, agreement_id)
     if agreement is None:
-        raise LookupError(f"agreement {agreement_id}: not found")
+        raise NotFound("agreement", f"no agreement with id {agreement_id}")
     if not agreement.awaiting_confirmation:
-        raise ValueError(f"agreement: agreement {agreement_id} awaits no confirmation")
+        raise ValidationError("agreement", f"agreement {agreement_id} awaits no confirmation")
     refusal = reclassification_refused(session, agreement.id)
     if refusal:
-        raise ValueError(f"agreement: {refusal}")
+        raise ValidationError("agreement", refusal)
     agreement.awaiting_confirmation = False
     session.flush()
     return agreement

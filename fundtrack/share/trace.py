@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import current_network
 from fundtrack.costs.models import CostLine
+from fundtrack.errors import ValidationError
 from fundtrack.income.models import Funder, FundingAgreement, IncomeCategory, IncomeLine
 from fundtrack.money import CENT
 from fundtrack.share.classification import (
@@ -79,9 +80,9 @@ class Trace:
 
 def _page(limit: int, offset: int) -> tuple[int, int]:
     if not isinstance(limit, int) or not 1 <= limit <= PAGE_MAX:
-        raise ValueError(f"limit: between 1 and {PAGE_MAX}")
+        raise ValidationError("limit", f"between 1 and {PAGE_MAX}")
     if not isinstance(offset, int) or offset < 0:
-        raise ValueError("offset: 0 or more")
+        raise ValidationError("offset", "0 or more")
     return limit, offset
 
 
@@ -91,7 +92,7 @@ def _income_filter(centre_id: int, year: int, category, structural: bool | None)
         try:
             conditions.append(IncomeLine.category == IncomeCategory(category))
         except ValueError:
-            raise ValueError(f"category: {category!r} is not an income category") from None
+            raise ValidationError("category", f"{category!r} is not an income category") from None
     if structural is True:
         conditions.append(structural_expression())
     elif structural is False:
@@ -135,8 +136,8 @@ def trace(
 
     Narrow the income lines to one RJ 650 category and/or to structural (True) or incidental
     (False) lines. The cost lines are those of the basis the figures used (actual, else
-    budget). Raises LookupError for a centre the user may not see, ValueError naming the
-    field for a bad filter. Five statements whatever the number of lines.
+    budget). Raises LookupError for a centre the user may not see, ValidationError (a
+    ValueError) naming the field for a bad filter. Five statements whatever the number of lines.
     """
     limit, offset = _page(limit, offset)
     centre = visible_centres(session, user, centre_code=centre_code)[0]
