@@ -35,3 +35,14 @@ class Conflict(DomainError):
     def __init__(self, field: str, message: str, existing_id: int | None = None):
         super().__init__(field, message)
         self.existing_id = existing_id
+
+
+def field_and_message(error: Exception, fallback: str) -> tuple[str, str]:
+    """The field an error concerns and what to say about it.
+
+    A DomainError names its own; any other error (a library's ValueError, say) names no field
+    of ours, so its whole text goes under `fallback`.
+    """
+    if isinstance(error, DomainError):
+        return error.field, error.message
+    return fallback, str(error)

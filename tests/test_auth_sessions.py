@@ -140,6 +140,14 @@ def test_the_user_changes_their_password_and_other_sessions_end(app, client, ses
     assert other.get("/my-centre").status_code == 302
 
 
+def test_a_common_new_password_is_refused_beside_the_field(client, session, treasurer):
+    _sign_in(client, "t@example.org")
+    response = client.post("/account/password", data={"current": PASSWORD, "new": "password1234"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "too common or too easy to guess" in page and "password: too common" not in page
+
+
 def test_sign_in_renews_the_session_and_the_csrf_token(app, session, network):
     factories.user(session, role="auditor", email="a@example.org")
     session.commit()

@@ -225,6 +225,17 @@ def test_the_national_office_confirms_from_the_dashboard(
     assert f'data-awaiting="{awaiting.id}"' not in page
 
 
+def test_confirming_twice_says_why_without_naming_the_field(client, login_as, books, awaiting):
+    login_as("national")
+    assert client.post(f"/agreements/{awaiting.id}/confirm").status_code == 302
+
+    page = client.post(f"/agreements/{awaiting.id}/confirm", follow_redirects=True)
+
+    text = page.get_data(as_text=True)
+    assert f"agreement {awaiting.id} awaits no confirmation" in text
+    assert "agreement: agreement" not in text
+
+
 def test_the_auditor_sees_the_list_without_confirm_buttons(client, login_as, books, awaiting):
     login_as("auditor")
     page = client.get("/dashboard?year=2025").get_data(as_text=True)

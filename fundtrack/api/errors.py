@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 from fundtrack.auth.access import NotAllowed
 from fundtrack.centres.locks import YearLocked
 from fundtrack.centres.models import NetworkMissing
-from fundtrack.errors import Conflict, NotFound, ValidationError
+from fundtrack.errors import Conflict, NotFound, ValidationError, field_and_message
 
 API_PREFIX = "/api/"
 
@@ -74,10 +74,9 @@ def handle_http_exception(error: HTTPException):
 
 
 def _value_error(error: ValueError):
-    # The models' own checks say "field: message".
-    field, _, message = str(error).partition(": ")
-    if not message or " " in field:
-        field, message = "body", str(error)
+    # The domain's refusals are ValidationErrors with a handler of their own; a ValueError
+    # that reaches here comes from a library and names no field of ours.
+    field, message = field_and_message(error, "body")
     return error_response(422, "Some values are invalid; see errors.", {field: [message]})
 
 

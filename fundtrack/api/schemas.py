@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import marshmallow as ma
 
+from fundtrack.errors import ValidationError
 from fundtrack.money import CENT, to_money
 from fundtrack.operations import FIRST_YEAR, LAST_YEAR, MAX_ID
 
@@ -72,8 +73,8 @@ class Money(ma.fields.String):
             raise self.make_error("format")
         try:
             return to_money(value)
-        except ValueError as error:
-            raise ma.ValidationError(str(error).partition(": ")[2] or str(error)) from None
+        except ValidationError as error:
+            raise ma.ValidationError(error.message) from None
 
 
 class Currency(ma.fields.String):

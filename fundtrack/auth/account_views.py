@@ -94,7 +94,7 @@ def change_password():
     try:
         user.set_password(form.new.data)
     except WeakPassword as error:
-        form.new.errors.append(str(error).partition(": ")[2])
+        form.new.errors.append(error.message)
         return _page(password_form=form, status=400)
     db.session.flush()  # ends every session of the user, this one too
     start_session(user)

@@ -70,9 +70,10 @@ def _assign(row, values: dict) -> None:
     for attribute, value in values.items():
         try:
             setattr(row, attribute, value)
-        except ValueError as error:  # the model's own checks, such as the IBAN's
-            field, _, message = str(error).partition(": ")
-            raise ValidationError(field if message else attribute, message or str(error)) from None
+        except ValidationError:  # the model's own checks, such as the IBAN's
+            raise
+        except ValueError as error:  # a library's, naming no field: the attribute set
+            raise ValidationError(attribute, str(error)) from None
 
 
 def create_donor(session: Session, user: User, values: dict) -> Donor:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from fundtrack.auth.access import NotAllowed
 from fundtrack.auth.forms import ButtonForm
 from fundtrack.centres.models import Centre
+from fundtrack.errors import field_and_message
 from fundtrack.extensions import db
 from fundtrack.formatting import FUNDER_TYPE_LABELS
 from fundtrack.income.models import Funder, FunderType, FundingAgreement, StructuralRule
@@ -73,11 +74,12 @@ def _render(rule_form: RuleForm, override_form: OverrideForm, status: int = 200)
 
 
 def _field_error(form, error: Exception, fallback: str) -> None:
-    # The service names the field first: "reason: required when overriding the rule".
-    name, _sep, message = str(error).partition(": ")
-    field = getattr(form, name, None) if message else None
-    target = field if field is not None else getattr(form, fallback)
-    target.errors = [*target.errors, message or str(error)]
+    # The service's ValidationError names the field; one the form lacks goes on `fallback`.
+    name, message = field_and_message(error, fallback)
+    target = getattr(form, name, None)
+    if target is None:
+        target = getattr(form, fallback)
+    target.errors = [*target.errors, message]
 
 
 @bp.route("/rules")
@@ -206,7 +208,8 @@ def confirm(agreement_id: int):
         abort(404)
     except ValueError as error:
         db.session.rollback()
-        flash(str(error).partition(": ")[2] or str(error), "error")
+        _field, message = field_and_message(error, "agreement")
+        flash(message, "error")
     else:
         db.session.commit()
         flash(gettext("Agreement %(number)s is confirmed.", number=agreement_id))
