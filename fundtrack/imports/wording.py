@@ -79,13 +79,8 @@ MATCHED_BY = {
 
 def on_screen(message: str) -> str:
     """A reason or refusal of the import's plan in the user's language."""
-    for pattern, template in _COMPILED:
-        match = pattern.fullmatch(message or "")
-        if match is not None:
-            values = match.groupdict()
-            text = str(template)
-            return text % values if values else text
-    return wording.on_screen(message)
+    said = wording.say_again(message, _COMPILED)
+    return wording.on_screen(message) if said is None else said
 
 
 def state(value) -> str:

@@ -85,17 +85,24 @@ _IN_WORDS = {"implied": CATEGORY_LABELS, "given": CATEGORY_LABELS, "type": FUNDE
 
 def on_screen(message: str) -> str:
     """A domain message in the user's language (unchanged when it is not one we know)."""
-    for pattern, template in _COMPILED:
-        match = pattern.fullmatch(message)
+    said = say_again(message, _COMPILED, _IN_WORDS)
+    return message if said is None else said
+
+
+def say_again(message: str, compiled: list, in_words: dict | None = None) -> str | None:
+    """`message` through the first of the (pattern, lazy template) pairs it matches whole,
+    its codes put in words by `in_words`; None when it matches none."""
+    for pattern, template in compiled:
+        match = pattern.fullmatch(message or "")
         if match is None:
             continue
         values = {k: v for k, v in match.groupdict().items() if v is not None}
-        for key, labels in _IN_WORDS.items():
+        for key, labels in (in_words or {}).items():
             if key in values:
                 values[key] = label_of(labels, values[key])
         text = str(template)  # lazy: translated into the language of this request
         return text % values if values else text
-    return message
+    return None
 
 
 def field_label(field: str) -> str:

@@ -6,11 +6,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from fundtrack.auth.models import Role
-from fundtrack.demo.build import DEMO_EMAIL, demo_password
+from tests.browser.steps import fits, loads, signed_in_dutch
 from tests.browser.test_batch_entry import _shot, _total_income
 
 STATEMENT = Path(__file__).parent.parent / "fixtures" / "imports" / "camt053_v02.xml"
@@ -27,58 +25,29 @@ def _state(browser, wanted: str) -> str:
     return browser.find_element(By.ID, "import-state").get_attribute("data-state")
 
 
-def _until(browser, text: str) -> None:
-    WebDriverWait(browser, 10).until(lambda b: text in b.page_source)
-
-
-def _loads(browser, element) -> None:
-    """Click `element` and wait until the page it was on is gone."""
-    page = browser.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(browser, 10).until(staleness_of(page))
-
-
-def _fits(browser) -> bool:
-    """Nothing on the page is wider than the window (no sideways scrolling)."""
-    return browser.execute_script(
-        "return document.documentElement.scrollWidth <= window.innerWidth + 1"
-    )
-
-
 def test_a_dutch_treasurer_imports_previews_corrects_books_and_undoes(browser, live_server):
-    try:
+    with signed_in_dutch(browser, live_server, "treasurer"):
         _import_the_statement(browser, live_server)
-    finally:
-        browser.set_window_size(1400, 1000)
-        english = browser.find_elements(By.CSS_SELECTOR, "header .languages button[value=en]")
-        if english:
-            english[0].click()
 
 
 def _import_the_statement(browser, live_server):
-    browser.get(live_server + "/login")
-    browser.find_element(By.NAME, "email").send_keys(DEMO_EMAIL.format(role="treasurer"))
-    browser.find_element(By.NAME, "password").send_keys(demo_password(Role.TREASURER))
-    browser.find_element(By.NAME, "password").submit()
-    _loads(browser, browser.find_element(By.CSS_SELECTOR, "header .languages button[value=nl]"))
-    _until(browser, "Uitloggen")
     # The statement is of March 2025: that year's figures on her centre page.
     browser.get(live_server + "/my-centre?year=2025")
     before = _total_income(browser)
 
-    _loads(browser, browser.find_element(By.LINK_TEXT, "Inlezen"))
+    loads(browser, browser.find_element(By.LINK_TEXT, "Inlezen"))
     browser.set_window_size(1366, 900)
     browser.find_element(By.NAME, "file").send_keys(str(STATEMENT))
-    _loads(browser, browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]"))
+    loads(browser, browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]"))
     assert _state(browser, "previewed") == "previewed"
     page = browser.find_element(By.TAG_NAME, "main").text
     # Amounts and dates as a Dutch reader writes them, the rows' fate in Dutch.
     assert "12.750,00" in page and "3 mrt 2025" in page
     assert "geen inkomsten" in page and "money going out" not in page
-    assert _fits(browser)
+    assert fits(browser)
     _shot(browser, "import-preview-1366")
     browser.set_window_size(390, 844)
-    assert _fits(browser)
+    assert fits(browser)
     _shot(browser, "import-preview-390")
     browser.set_window_size(1366, 900)
 
@@ -86,11 +55,11 @@ def _import_the_statement(browser, live_server):
     payers = browser.find_elements(By.CSS_SELECTOR, "#payers tbody tr")
     jan = next(row for row in payers if "J. de Vries" in row.text)
     Select(jan.find_element(By.TAG_NAME, "select")).select_by_value("skip")
-    _loads(browser, browser.find_element(By.ID, "apply-corrections"))
+    loads(browser, browser.find_element(By.ID, "apply-corrections"))
     assert _state(browser, "previewed") == "previewed"
     book = browser.find_element(By.CSS_SELECTOR, "form[action$='/commit'] button")
     assert book.text == "1 regel boeken"
-    _loads(browser, book)
+    loads(browser, book)
     assert _state(browser, "booked") == "booked"
     assert "Geboekt: 1 regel." in browser.find_element(By.ID, "import-state").text
     _shot(browser, "import-booked")
@@ -98,7 +67,7 @@ def _import_the_statement(browser, live_server):
     browser.get(live_server + "/my-centre?year=2025")
     assert _total_income(browser) == before + Decimal("12500.00")
     browser.back()
-    _loads(browser, browser.find_element(By.CSS_SELECTOR, "form[action$='/undo'] button"))
+    loads(browser, browser.find_element(By.CSS_SELECTOR, "form[action$='/undo'] button"))
     assert _state(browser, "undone") == "undone"
     browser.get(live_server + "/my-centre?year=2025")
     assert _total_income(browser) == before

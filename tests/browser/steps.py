@@ -1,0 +1,50 @@
+"""What the browser tests do again and again: sign in, choose a language, load a page, look."""
+
+from contextlib import contextmanager
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import WebDriverWait
+
+from fundtrack.auth.models import Role
+from fundtrack.demo.build import DEMO_EMAIL, demo_password
+
+
+def loads(browser, element) -> None:
+    """Click `element` and wait until the page it was on is gone."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(browser, 10).until(staleness_of(page))
+
+
+def until(browser, text: str) -> None:
+    WebDriverWait(browser, 10).until(lambda b: text in b.page_source)
+
+
+def fits(browser) -> bool:
+    """Nothing on the page is wider than the window (no sideways scrolling)."""
+    return browser.execute_script(
+        "return document.documentElement.scrollWidth <= window.innerWidth + 1"
+    )
+
+
+@contextmanager
+def signed_in_dutch(browser, live_server, role: str, while_english=None):
+    """The demo user of `role` signed in, reading Dutch; English again afterwards, since the
+    live server and its demo users are shared with the other browser tests.
+    `while_english()` runs once signed in, before the switch."""
+    browser.get(live_server + "/login")
+    browser.find_element(By.NAME, "email").send_keys(DEMO_EMAIL.format(role=role))
+    browser.find_element(By.NAME, "password").send_keys(demo_password(Role(role)))
+    loads(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    try:
+        if while_english is not None:
+            while_english()
+        loads(browser, browser.find_element(By.CSS_SELECTOR, "header .languages button[value=nl]"))
+        until(browser, "Uitloggen")
+        yield
+    finally:
+        browser.set_window_size(1400, 1000)
+        english = browser.find_elements(By.CSS_SELECTOR, "header .languages button[value=en]")
+        if english:
+            english[0].click()
