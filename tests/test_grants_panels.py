@@ -104,3 +104,46 @@ def test_the_centre_page_and_the_dashboard_show_reports_pipeline_and_forecast(
     dashboard = client.get("/dashboard?year=2025").get_data(as_text=True)
     assert 'id="reports-due"' in dashboard and 'id="pipeline-parts"' in dashboard
     assert 'data-centre="HLM"' in dashboard
+
+
+def _two_regions_with_overdue_reports(session, national):
+    """Region NORD's centre and region ZUID's centre, each with a grant whose final report
+    is overdue, and a national office application with one too."""
+    rows = {}
+    for region_code, project in (("NORD", "Noorderlicht"), ("ZUID", "Zuiderzon")):
+        region = factories.region(session, code=region_code, name=f"Region {region_code}")
+        centre = factories.centre(session, code=f"{region_code}1", region=region)
+        rows[region_code] = grant(session, centre, project_name=project)
+    rows[None] = grant(session, None, project_name="Landelijk")
+    for row in rows.values():
+        parts.add_obligation(session, national, row, {"kind": "final", "due_date": ON})
+    return rows
+
+
+def test_a_regions_panels_hold_only_its_centres_reports(session, national):
+    rows = _two_regions_with_overdue_reports(session, national)
+
+    panels = landing_panels(session, national, ON + timedelta(days=1), 2025, region_code="NORD")
+
+    assert [o.grant for o in panels.due.overdue] == [rows["NORD"]]
+    network_wide = landing_panels(session, national, ON + timedelta(days=1), 2025)
+    assert {o.grant.project_name for o in network_wide.due.overdue} == {
+        "Noorderlicht", "Zuiderzon", "Landelijk",
+    }  # fmt: skip
+
+
+def test_a_regions_dashboard_lists_its_overdue_report_and_not_another_regions(
+    client, session, national, login_as
+):
+    rows = _two_regions_with_overdue_reports(session, national)
+    for row in rows.values():
+        row.obligations[0].due_date = date.today() - timedelta(days=3)
+    session.flush()
+    login_as("national")
+
+    page = client.get("/dashboard?year=2025&region=NORD").get_data(as_text=True)
+
+    assert 'id="reports-due"' in page and "Noorderlicht" in page
+    assert "Zuiderzon" not in page and "Landelijk" not in page
+    network_wide = client.get("/dashboard?year=2025").get_data(as_text=True)
+    assert "Noorderlicht" in network_wide and "Zuiderzon" in network_wide

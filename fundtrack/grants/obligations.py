@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from fundtrack.auth.access import visible
 from fundtrack.auth.models import User
+from fundtrack.centres.models import Centre, Region
 from fundtrack.grants.models import Grant, ReportObligation
 
 DUE_WITHIN_DAYS = 60
@@ -26,10 +27,12 @@ def reports_due(
     on: date,
     centre_id: int | None = None,
     within_days: int = DUE_WITHIN_DAYS,
+    region_code: str | None = None,
 ) -> ReportsDue:
     """Unsent reports overdue on `on` and due within `within_days` after it, of the grants the
-    user may see (narrowed to one centre's when `centre_id` is given), each with its grant,
-    funder and centre loaded: one statement for the whole list."""
+    user may see (narrowed to one centre's when `centre_id` is given, to the centres of one
+    region when `region_code` is: the national office's own applications belong to no
+    region), each with its grant, funder and centre loaded: one statement for the whole list."""
     grants = visible(Grant, user).subquery()
     stmt = (
         select(ReportObligation)
@@ -47,6 +50,9 @@ def reports_due(
     )
     if centre_id is not None:
         stmt = stmt.where(Grant.centre_id == centre_id)
+    if region_code is not None:
+        in_region = select(Centre.id).join(Region, Region.id == Centre.region_id)
+        stmt = stmt.where(Grant.centre_id.in_(in_region.where(Region.code == region_code)))
     rows = session.scalars(stmt).unique().all()
     return ReportsDue(
         on=on,

@@ -44,9 +44,9 @@ def landing_panels(
     """The panels for the network (or a region, for the dashboard) or for one centre.
 
     Reports: unsent ones overdue on `today` and due within 60 days, of the grants the user
-    may see (a centre's own on its page). `share`: the page's `funding_share` for the same
-    year and codes, if it has it. Raises LookupError for an unknown code, like the share
-    service."""
+    may see (a centre's own on its page, a region's centres' on a region's dashboard).
+    `share`: the page's `funding_share` for the same year and codes, if it has it. Raises
+    LookupError for an unknown code, like the share service."""
     centre_id = None
     if centre_code is not None:
         centre = session.scalars(
@@ -56,7 +56,7 @@ def landing_panels(
             raise LookupError(centre_code)
         centre_id = centre.id
     return GrantPanels(
-        due=reports_due(session, user, today, centre_id=centre_id),
+        due=reports_due(session, user, today, centre_id=centre_id, region_code=region_code),
         pipeline=pipeline(session, user, region_code=region_code, centre_code=centre_code),
         year=year,
         forecast=share_forecast(session, user, year, region_code, centre_code, share=share),
