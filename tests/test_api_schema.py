@@ -13,14 +13,15 @@ from schemathesis import GenerationMode, checks
 
 from fundtrack.auth.tokens import issue_token
 from fundtrack.income.models import FunderType
-from tests import factories
+from tests import factories, grant_helpers
 
 MAX_EXAMPLES = 25
 
 
 @pytest.fixture
 def seeded(session, network):
-    """A region, two centres with a bit of everything, and an admin's token."""
+    """A region, two centres with a bit of everything (an awarded grant too, so the 360Giving
+    export answers), and an admin's token."""
     region = factories.region(session, code="R1", name="Region one")
     centre = factories.centre(session, code="C1", region=region)
     factories.centre(session, code="C2", region=region)
@@ -31,6 +32,7 @@ def seeded(session, network):
     factories.income(session, centre, agreement=agreement, funder=funder, external_id="e1")
     factories.income(session, centre, donor=donor, earmarked_fund=fund)
     factories.cost(session, centre)
+    grant_helpers.awarded(session, centre, funder=funder)
     admin = factories.user(session, role="admin")
     _row, token = issue_token(session, admin, "schemathesis")
     session.commit()

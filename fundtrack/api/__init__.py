@@ -29,6 +29,7 @@ RESOURCES = (
     "costs",
     "funding_share",
     "grants",
+    "giving360",
     "reports",
 )
 

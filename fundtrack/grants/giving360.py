@@ -167,6 +167,12 @@ def grant_record(grant: Grant, disbursed: Decimal, prefix: str, network_name: st
     return record
 
 
+def may_publish(user: User) -> bool:
+    """Whether the user may export: the national office, admins and auditors (a treasurer's
+    figures stay with her centre). The screens and the API both ask this."""
+    return user.sees_all_centres
+
+
 def awarded_grants(session: Session, user: User) -> list[Grant]:
     """The awarded grants the user may see, with what the records need loaded."""
     stmt = (

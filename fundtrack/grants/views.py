@@ -111,7 +111,7 @@ EXPORT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
 def giving360(kind: str):
     """Awarded grants in the 360Giving Data Standard, validated against its schema; for the
     national office, admins and auditors (a treasurer's figures stay with her centre)."""
-    if not _user().sees_all_centres:
+    if not giving360_export.may_publish(_user()):
         abort(403)
     prefix = current_app.config.get("GIVING360_PREFIX", giving360_export.DEFAULT_PREFIX)
     try:
