@@ -2,8 +2,8 @@
 
 from contextlib import contextmanager
 
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
 from fundtrack.auth.models import Role
@@ -11,10 +11,19 @@ from fundtrack.demo.build import DEMO_EMAIL, demo_password
 
 
 def loads(browser, element) -> None:
-    """Click `element` and wait until the page it was on is gone."""
-    page = browser.find_element(By.TAG_NAME, "html")
+    """Click `element` and wait until the next page is there.
+
+    The old page is marked in its window object; Chromium may answer a question about an
+    element of a page being replaced with an error rather than "stale", so the wait asks
+    the window, and lets such errors pass while it waits.
+    """
+    browser.execute_script("window.fundtrackOldPage = true")
     element.click()
-    WebDriverWait(browser, 10).until(staleness_of(page))
+    WebDriverWait(browser, 10, ignored_exceptions=(WebDriverException,)).until(
+        lambda b: b.execute_script(
+            "return !window.fundtrackOldPage && document.readyState === 'complete'"
+        )
+    )
 
 
 def until(browser, text: str) -> None:
