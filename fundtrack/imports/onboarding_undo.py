@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from fundtrack.auth.access import require_network_manager
+from fundtrack.auth.access import require_manage, require_network_manager
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import locked_years
 from fundtrack.centres.models import Centre, Region
@@ -24,7 +24,7 @@ from fundtrack.extensions import db
 from fundtrack.imports.onboarding_models import Onboarding, OnboardingState
 from fundtrack.income.funders import delete_agreement, delete_funder
 from fundtrack.income.models import Funder, FundingAgreement, IncomeLine
-from fundtrack.income.operations import delete_income
+from fundtrack.income.operations import delete_income, refusing_closed_years
 
 CHUNK = 500  # ids per IN (...) list: well under every database's parameter limit
 
@@ -118,6 +118,20 @@ def _refuse_use(session, table: Table, column, ids, own, model, word) -> None:
             )
 
 
+# Ledger lines go as delete_income and delete_cost delete them (the user manages the centre,
+# the lock hook refuses a closed year), but a flush per chunk rather than per line: a
+# centre's history can be tens of thousands of lines.
+_LEDGER = {"income": "date", "costs": "year"}
+
+
+def _delete_lines(session: Session, user: User, rows, field: str) -> None:
+    for row in rows:
+        require_manage(user, row.centre_id)
+        session.delete(row)
+    with refusing_closed_years(field):
+        session.flush()
+
+
 def undo_onboarding(session: Session, user: User, record: Onboarding) -> Onboarding:
     """Remove every row the workbook created, in reverse dependency order, all or nothing;
     flushed, the caller commits. Network office and admins only (NotAllowed otherwise);
@@ -133,6 +147,9 @@ def undo_onboarding(session: Session, user: User, record: Onboarding) -> Onboard
         for sheet, model, delete, word in UNDO_ORDER:
             for chunk in _chunks(created[sheet]):
                 rows = session.scalars(select(model).where(model.id.in_(chunk))).all()
+                if sheet in _LEDGER:
+                    _delete_lines(session, user, rows, _LEDGER[sheet])
+                    continue
                 for row in rows:  # one deleted by hand since is simply gone
                     label = _name(row)
                     try:
