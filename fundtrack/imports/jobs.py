@@ -24,19 +24,25 @@ def runs_in_background(record: Import) -> bool:
     return record.size > int(limit)
 
 
-def _key(import_id: int) -> str:
-    return f"fundtrack-import-progress-{import_id}"
+def put_progress(key: str, done: int, total: int | None = None) -> None:
+    """How far the job of `key` ("import-12", "onboarding-<token>") has come, in huey's
+    storage: outside the job's transaction, so it shows while the books are untouched."""
+    huey.put(f"fundtrack-progress-{key}", {"done": done, "total": total})
+
+
+def peek_progress(key: str) -> dict:
+    try:
+        return huey.get(f"fundtrack-progress-{key}", peek=True) or {}
+    except Exception:  # a queue that cannot be read shows no progress, not an error page
+        return {}
 
 
 def set_progress(import_id: int, done: int, total: int | None = None) -> None:
-    huey.put(_key(import_id), {"done": done, "total": total})
+    put_progress(f"import-{import_id}", done, total)
 
 
 def progress_of(import_id: int) -> dict:
-    try:
-        return huey.get(_key(import_id), peek=True) or {}
-    except Exception:  # a queue that cannot be read shows no progress, not an error page
-        return {}
+    return peek_progress(f"import-{import_id}")
 
 
 def start(record: Import, step: str) -> None:

@@ -16,6 +16,7 @@ from fundtrack.extensions import db
 from fundtrack.imports import files
 from fundtrack.imports import onboarding as workbook
 from fundtrack.imports.entries import ImportFileError
+from fundtrack.imports.jobs import peek_progress, put_progress
 from fundtrack.reports.jobs import _app_context, huey
 
 DEFAULT_INLINE_BYTES = 512 * 1024
@@ -31,19 +32,12 @@ def runs_in_background(size: int) -> bool:
     return size > int(limit)
 
 
-def _key(token: str) -> str:
-    return f"fundtrack-onboarding-progress-{token}"
-
-
 def set_progress(token: str, done: int, total: int | None = None) -> None:
-    huey.put(_key(token), {"done": done, "total": total})
+    put_progress(f"onboarding-{token}", done, total)
 
 
 def progress_of(token: str) -> dict:
-    try:
-        return huey.get(_key(token), peek=True) or {}
-    except Exception:  # a queue that cannot be read shows no progress, not an error page
-        return {}
+    return peek_progress(f"onboarding-{token}")
 
 
 def earlier(session: Session, sha256: str) -> str | None:
