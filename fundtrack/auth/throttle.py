@@ -39,29 +39,25 @@ def _address_limit() -> str:
     return current_app.config["LOGIN_LIMIT_ADDRESS"]
 
 
-def throttled(view):
-    """Limit failed POSTs to `view` per client address and per account."""
+def _throttle(view, scope: str, account_key):
+    """Failed POSTs to `view` limited per client address and per account (`account_key`)."""
     view = limiter.limit(
-        _address_limit, methods=["POST"], deduct_when=_failed, scope="login-address"
+        _address_limit, methods=["POST"], deduct_when=_failed, scope=f"{scope}-address"
     )(view)
     return limiter.limit(
         _account_limit,
-        key_func=_account_key,
+        key_func=account_key,
         methods=["POST"],
         deduct_when=_failed,
-        scope="login-account",
+        scope=f"{scope}-account",
     )(view)
+
+
+def throttled(view):
+    """Limit failed POSTs to `view` per client address and per account."""
+    return _throttle(view, "login", _account_key)
 
 
 def throttled_code(view):
     """Limit failed second-step codes per client address and per pending account."""
-    view = limiter.limit(
-        _address_limit, methods=["POST"], deduct_when=_failed, scope="code-address"
-    )(view)
-    return limiter.limit(
-        _account_limit,
-        key_func=_pending_key,
-        methods=["POST"],
-        deduct_when=_failed,
-        scope="code-account",
-    )(view)
+    return _throttle(view, "code", _pending_key)
