@@ -10,7 +10,7 @@ hooks audit and guard each one as they do for a delete by hand.
 from datetime import UTC, datetime
 
 from sqlalchemy import Table, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from fundtrack.auth.access import require_manage, require_network_manager
 from fundtrack.auth.models import User
@@ -164,4 +164,12 @@ def undo_onboarding(session: Session, user: User, record: Onboarding) -> Onboard
 
 def booked_workbooks(session: Session, limit: int = 100) -> list[Onboarding]:
     """The latest committed workbooks, newest first, undone ones included."""
-    return list(session.scalars(select(Onboarding).order_by(Onboarding.id.desc()).limit(limit)))
+    # Who imported each is shown: loaded with the list, not one statement per row.
+    return list(
+        session.scalars(
+            select(Onboarding)
+            .options(selectinload(Onboarding.user))
+            .order_by(Onboarding.id.desc())
+            .limit(limit)
+        )
+    )
