@@ -151,3 +151,20 @@ def test_a_donor_removed_since_the_preview_refuses_the_commit(session, books):
     with pytest.raises(Conflict, match="row 1: donor .* is gone since the preview"):
         service.commit(session, books["user"], record, books["instance"])
     assert lines(session, books["centre"]) == []
+
+
+def test_a_treasurer_cannot_book_a_row_to_another_centres_donor_by_its_id(session, books):
+    record = receive(session, books, "camt053_v02.xml")
+    data = service.preview(session, books["user"], record, books["instance"])
+    elsewhere = factories.centre(session, code="ZWL")
+    stranger = factories.donor(session, elsewhere, name="Donor of Zwolle")
+    key = data["rows"][0]["key"]
+    service.set_choices(session, books["user"], record, {key: {"kind": "donor", "id": stranger.id}})
+    data = service.preview(session, books["user"], record, books["instance"])
+    assert data["rows"][0]["status"] == "error"
+    assert data["rows"][0]["errors"] == [
+        ["name", "the donor, funder or agreement chosen is not this centre's"]
+    ]
+    with pytest.raises(ValidationError, match="row 1"):
+        service.commit(session, books["user"], record, books["instance"])
+    assert lines(session, books["centre"]) == []

@@ -130,7 +130,7 @@ class Counterparties:
                          category=category, donor_kind=donor_kind)  # fmt: skip
         if kind == "skip":
             return Match("skip", by=by)
-        return Match(None)
+        return Match(None, by=by)  # not one of this centre's (another's, or gone)
 
     def _donor(self, donor: Donor, by: str) -> Match:
         category = implied_category(None, donor)

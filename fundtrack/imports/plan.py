@@ -139,15 +139,13 @@ class Planner:
         for done, entry in enumerate(entries, start=1):
             window.append(self._row(entry))
             if len(window) >= WINDOW:
-                yield from self._checked(window)
+                mark_stored(self.session, self.known.centre.id, window)
+                yield from window
                 window = []
             if progress is not None and done % CHUNK == 0:
                 progress(done)
-        yield from self._checked(window)
-
-    def _checked(self, window: list[PlanRow]) -> list[PlanRow]:
         mark_stored(self.session, self.known.centre.id, window)
-        return window
+        yield from window
 
     def _row(self, entry: Entry) -> PlanRow:
         row = PlanRow(
@@ -203,7 +201,9 @@ class Planner:
                 )
         except DomainError as error:
             errors.append(("date", error.message))
-        if match.kind is None:
+        if match.kind is None and match.by == "choice":
+            errors.append(("name", "the donor, funder or agreement chosen is not this centre's"))
+        elif match.kind is None:
             errors.append(("name", "no name and no known IBAN: who paid this?"))
         else:
             funder = known.funders.get(match.funder_id) if match.funder_id else None

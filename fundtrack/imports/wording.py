@@ -41,6 +41,10 @@ _PATTERNS = [
         r"no name and no known IBAN: who paid this\?",
         _l("no name and no known IBAN: who paid this?"),
     ),
+    (
+        r"the donor, funder or agreement chosen is not this centre's",
+        _l("the donor, funder or agreement chosen is not this centre's"),
+    ),
     (r"is missing", _l("is missing")),
     (r"the date is missing", _l("the date is missing")),
     (r"the amount is missing", _l("the amount is missing")),
