@@ -190,9 +190,11 @@ def undo_import(session: Session, user: User, record: Import) -> Import:
         values["date"] = datetime.fromisoformat(kept["date"]).date()
         values["amount"] = Decimal(kept["amount"])
         values["centre"] = record.centre.code
+        # Put back as it was: a line kept without an agreement stays without one.
         line = book_income(
-            session, user, values, IncomeSource(kept["source"]), confirm_duplicate=True
-        )
+            session, user, values, IncomeSource(kept["source"]), confirm_duplicate=True,
+            confirm_incidental=True,
+        )  # fmt: skip
         line.import_id = kept.get("import_id")
     record.state = ImportState.UNDONE
     record.undone_at = datetime.now(UTC)

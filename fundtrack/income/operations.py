@@ -19,6 +19,7 @@ from fundtrack.centres.locks import YearLocked
 from fundtrack.centres.models import Centre
 from fundtrack.errors import Conflict, DomainError, ValidationError
 from fundtrack.grants.ledger import grant_for_line
+from fundtrack.income.agreements import agreement_for_funder
 from fundtrack.income.models import (
     Donor,
     DonorKind,
@@ -267,13 +268,24 @@ def book_income(
     source: IncomeSource = IncomeSource.MANUAL,
     *,
     confirm_duplicate: bool = False,
+    confirm_incidental: bool = False,
 ) -> IncomeLine:
     """Book one income line after checking every rule; flushed, not committed.
 
     A line like one already booked (same centre, date, amount and counterparty, no
     external_id of its own) raises PossibleDuplicate unless `confirm_duplicate` is given.
+    A line to a funder that names no agreement gets the funder's only agreement running on
+    its date; with several of which one is structural it raises IncidentalUnconfirmed
+    (field `agreement`) unless `confirm_incidental` is given (income.agreements).
     """
     resolved = _resolve(session, user, values, None)
+    if resolved["funder"] is not None and resolved["agreement"] is None:
+        running = agreement_for_funder(
+            session, resolved["centre"].id, resolved["funder"], resolved["booking_date"],
+            confirm_incidental=confirm_incidental,
+        )  # fmt: skip
+        if running is not None:
+            resolved["agreement"] = session.get(FundingAgreement, running.id)
     if not confirm_duplicate and resolved["external_id"] is None:
         twin = possible_duplicate(session, resolved["centre"], resolved)
         if twin is not None:
@@ -303,6 +315,7 @@ def book_income_batch(
 
     The caller runs this inside a transaction (or savepoint) it rolls back on error.
     The same external_id twice within the batch is refused like a duplicate of a stored line.
+    Each item may carry its own `confirm_incidental` (see book_income): a question per line.
     """
     items = list(items)
     if not items:
@@ -317,9 +330,13 @@ def book_income_batch(
             if key[1] is not None and key in seen:
                 raise ValidationError("external_id", f"repeats item {seen[key]} of this batch")
             seen[key] = index
-            lines.append(
-                book_income(session, user, values, source, confirm_duplicate=confirm_duplicate)
-            )
+            values = dict(values)
+            confirm_incidental = bool(values.pop("confirm_incidental", False))
+            line = book_income(
+                session, user, values, source, confirm_duplicate=confirm_duplicate,
+                confirm_incidental=confirm_incidental,
+            )  # fmt: skip
+            lines.append(line)
         except DomainError as error:
             raise error.at_index(index) from None
     return lines
