@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from fundtrack.auth.models import Role, User
 from fundtrack.centres.models import Centre, Network, Region
-from fundtrack.costs.models import CostCategory, CostKind, CostLine
+from fundtrack.costs.models import ActualsDeclaration, CostCategory, CostKind, CostLine
 from fundtrack.income.models import (
     Donor,
     DonorKind,
@@ -119,7 +119,10 @@ def income(session, centre, amount="100.00", **kwargs) -> IncomeLine:
     return row
 
 
-def cost(session, centre, amount="1000.00", **kwargs) -> CostLine:
+def cost(session, centre, amount="1000.00", declared: bool | None = None, **kwargs) -> CostLine:
+    """A cost line. Actual lines of a year that has ended are declared complete, as the
+    migration and a treasurer at year end leave them, unless `declared` says otherwise;
+    `declared=True` declares a running year's too."""
     values = {
         "year": 2025,
         "kind": CostKind.ACTUAL,
@@ -130,6 +133,15 @@ def cost(session, centre, amount="1000.00", **kwargs) -> CostLine:
     row = CostLine(centre=centre, **values)
     session.add(row)
     session.flush()
+    if declared is None:
+        network = session.get(Network, 1)
+        running = network.fiscal_year_of(date.today()) if network else date.today().year
+        declared = row.kind == CostKind.ACTUAL and row.year < running
+    if declared and not session.scalar(
+        select(ActualsDeclaration.id).filter_by(centre_id=centre.id, year=row.year)
+    ):
+        session.add(ActualsDeclaration(centre_id=centre.id, year=row.year))
+        session.flush()
     return row
 
 

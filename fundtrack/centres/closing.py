@@ -1,6 +1,7 @@
 """Closing a fiscal year and reopening it: the national office's operations.
 
-Closing freezes every income and cost line of a year (`centres/locks.py` guards them); it is
+Closing freezes every income and cost line of a year (`centres/locks.py` guards them) and
+declares the actual costs of every centre with actual lines that year complete; it is
 refused for a year that has not ended, because January's bookings of a year not yet begun
 would then be refused too. Reopening is the admin's alone and needs a reason, which the audit
 log keeps next to the removed lock.
@@ -76,7 +77,11 @@ def summary(session: Session, user: User, year: int) -> YearSummary:
 
 def close_year(session: Session, user: User, year, today: date | None = None) -> FiscalYearLock:
     """Close a fiscal year that has ended (national office and admins)."""
+    from fundtrack.costs.basis import declare_year
+
     year = check_closable(session, user, year, today)
+    # A closed year stands on its actual costs wherever it has them, declared or not.
+    declare_year(session, year, user)
     lock = FiscalYearLock(year=year, locked_by_id=user.id)
     session.add(lock)
     session.flush()

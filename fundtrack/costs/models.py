@@ -1,10 +1,11 @@
 """Costs per centre and year: the budget and the actual figures, by cost category."""
 
 import enum
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from fundtrack.centres.models import Centre
@@ -62,3 +63,29 @@ class CostLine(db.Model):
     @validates("currency")
     def _check_currency(self, _key, value):
         return check_currency(value)
+
+
+class ActualsDeclaration(db.Model):
+    """A centre's actual costs of a year, declared complete: from then on the year's figures
+    stand on them instead of the budget.
+
+    Until then one actual line booked in a running year would make a whole year's budget
+    look like a few euros of costs; the row is the treasurer's (or the national office's)
+    word that the actuals are all in. Closing a year writes it for every centre with actual
+    lines that year.
+    """
+
+    __tablename__ = "actuals_declarations"
+    __table_args__ = (
+        UniqueConstraint("centre_id", "year"),
+        CheckConstraint("year BETWEEN 1900 AND 2999", name="year_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    year: Mapped[int]
+    declared_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # None when a migration or the closing of a year declared it.
+    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    centre: Mapped[Centre] = relationship()

@@ -15,6 +15,7 @@ from fundtrack.auth.cli import create_user
 from fundtrack.auth.models import Role, User
 from fundtrack.centres.models import Centre, Network, Region
 from fundtrack.config import is_production
+from fundtrack.costs.basis import declare_year
 from fundtrack.costs.models import CostKind
 from fundtrack.demo import incidental, netherlands, norway
 from fundtrack.demo.agreements import book_agreement
@@ -138,6 +139,12 @@ def build_demo(session: Session, country: str = "nl", today: date = DEMO_TODAY) 
         book_costs(session, centres[code], year, totals, book.into_fund[code, year], data.WORDS)
         for (code, year), totals in costs.items()
     )
+    # The years that have ended were declared complete by their treasurers; the running
+    # year's actuals booked so far stand beside its budget until declared.
+    session.flush()
+    for year in YEARS:
+        if year < network.fiscal_year_of(today):
+            declare_year(session, year)
     logins = _users(session, data)
     session.flush()
     national = session.scalars(select(User).where(User.role == Role.NATIONAL)).one()

@@ -9,9 +9,23 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-# "actual": the year's actual costs; "budget": no actuals yet, so the budget;
-# "mixed": a roll-up over centres on different bases; "none": neither is recorded.
+# "actual": the year's actual costs, declared complete; "budget": actuals not (yet) declared
+# complete, so the budget; "mixed": a roll-up over centres on different bases; "none":
+# neither is there to stand on (no budget, and no declared actuals).
 CostsBasis = Literal["actual", "budget", "mixed", "none"]
+# A figure that is probably wrong rather than good news (fundtrack.share.plausibility).
+WarningCode = Literal["share_above_costs", "share_jump"]
+# What most likely caused it: costs not all in (or on the wrong basis), or structural income
+# booked in another year than it belongs to.
+WarningCause = Literal["costs_incomplete", "line_in_wrong_year"]
+
+
+@dataclass(frozen=True)
+class FigureWarning:
+    code: WarningCode
+    cause: WarningCause
+    # For a jump: last year's share, to show beside this year's.
+    previous_share: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -25,6 +39,10 @@ class Figures:
     gap: Decimal  # max(0, target x costs - structural_income); roll-ups sum the centres' gaps
     secured_next_year: Decimal  # structural agreements running into next year, prorated
     secured_share: Decimal | None  # secured_next_year / this year's costs
+    # Both totals whatever the basis, so a page can show what the other basis would say.
+    budget_costs: Decimal = Decimal("0.00")
+    actual_costs: Decimal = Decimal("0.00")
+    warnings: tuple[FigureWarning, ...] = ()
 
     @property
     def total_income(self) -> Decimal:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from fundtrack.auth.access import visible
 from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre, Network, Region
-from fundtrack.costs.models import CostLine
+from fundtrack.costs.models import ActualsDeclaration, CostLine
 from fundtrack.income.models import FundingAgreement, IncomeLine, IncomeSummary
 from fundtrack.share.classification import (
     classified_agreements,
@@ -70,7 +70,9 @@ def _in_centres(column, centre_ids: Sequence[int] | None):
     return true() if centre_ids is None else column.in_(centre_ids)
 
 
-def income_totals(session: Session, centre_ids: Sequence[int] | None, year: int | None) -> list:
+def income_totals(
+    session: Session, centre_ids: Sequence[int] | None, years: int | Sequence[int] | None
+) -> list:
     """Rows (centre_id, fiscal_year, category, total, structural) summed per centre, year and
     category, read from `income_summary` (a few rows per centre and year, whatever the
     number of lines).
@@ -92,8 +94,7 @@ def income_totals(session: Session, centre_ids: Sequence[int] | None, year: int 
         .outerjoin(classified, classified.c.id == IncomeSummary.agreement_key)
         .where(IncomeSummary.lines > 0, _in_centres(IncomeSummary.centre_id, centre_ids))
     )
-    if year is not None:
-        stmt = stmt.where(IncomeSummary.fiscal_year == year)
+    stmt = stmt.where(_in_years(IncomeSummary.fiscal_year, years))
     stmt = stmt.group_by(IncomeSummary.centre_id, IncomeSummary.fiscal_year, IncomeSummary.category)
     return [
         IncomeTotal(
@@ -146,13 +147,37 @@ def income_line_totals(
     return list(session.execute(stmt))
 
 
-def cost_totals(session: Session, centre_ids: Sequence[int] | None, year: int | None) -> list:
-    """Rows (centre_id, year, kind, total): the budget and the actual costs per centre and year."""
+def _in_years(column, years: int | Sequence[int] | None):
+    # An int is one year; a pair (first, last) every year between; None every year.
+    if years is None:
+        return true()
+    if isinstance(years, int):
+        return column == years
+    first, last = years
+    return column.between(first, last)
+
+
+def cost_totals(
+    session: Session, centre_ids: Sequence[int] | None, years: int | Sequence[int] | None
+) -> list:
+    """Rows (centre_id, year, kind, total, declared): the budget and the actual costs per
+    centre and year, and whether that centre-year's actuals are declared complete (which
+    decides the basis: `fundtrack.costs.basis.costs_basis`). One statement."""
+    declared = (
+        select(ActualsDeclaration.id)
+        .where(
+            ActualsDeclaration.centre_id == CostLine.centre_id,
+            ActualsDeclaration.year == CostLine.year,
+        )
+        .exists()
+    )
     stmt = select(
-        CostLine.centre_id, CostLine.year, CostLine.kind, func.sum(CostLine.amount).label("total")
-    ).where(_in_centres(CostLine.centre_id, centre_ids))
-    if year is not None:
-        stmt = stmt.where(CostLine.year == year)
+        CostLine.centre_id,
+        CostLine.year,
+        CostLine.kind,
+        func.sum(CostLine.amount).label("total"),
+        declared.label("declared"),
+    ).where(_in_centres(CostLine.centre_id, centre_ids), _in_years(CostLine.year, years))
     stmt = stmt.group_by(CostLine.centre_id, CostLine.year, CostLine.kind)
     return list(session.execute(stmt))
 

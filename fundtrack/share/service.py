@@ -5,8 +5,9 @@ the lines behind a figure; the national office changes the rules through
 `set_structural_rule` and `override_agreement`.
 
 Rules kept here:
-- costs are the year's actual costs when the centre has any actual cost line that year,
-  else its budget ("none" when neither is recorded, then costs are 0);
+- costs are the year's actual costs once they are declared complete (closing a year declares
+  them), else its budget ("none" when there is neither, then costs are 0): the choice is
+  `fundtrack.costs.basis.costs_basis`, and every figure carries the basis it used;
 - share = structural income / costs, None when costs are 0 (never a division by zero);
 - gap = max(0, target x costs - structural income), exact (a Fraction), rounded to cents
   (half up) once at the end; a centre meets the target when share >= target exactly, and
@@ -15,6 +16,8 @@ Rules kept here:
   gaps, rounded once, because one centre's surplus does not pay another's costs (so it may
   differ by a cent from the sum of the rounded gaps shown); their basis is "mixed" when
   their centres' bases differ;
+- a share above 100 % or more than 25 points from the year before carries a warning naming
+  the likely cause (`fundtrack.share.plausibility`), never a bare "meets the target";
 - secured next year: the annual amount of each structural agreement running into the next
   fiscal year times the whole months of that year it covers, over 12 (see `months_covered`).
 
@@ -24,7 +27,8 @@ or lines.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -33,6 +37,7 @@ from sqlalchemy.orm import Session
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import current_network
 from fundtrack.centres.models import Network
+from fundtrack.costs.basis import costs_basis
 from fundtrack.income.models import IncomeCategory
 from fundtrack.money import CENT
 from fundtrack.share.figures import (
@@ -42,6 +47,7 @@ from fundtrack.share.figures import (
     RegionFigures,
     TrendPoint,
 )
+from fundtrack.share.plausibility import figure_warnings
 from fundtrack.share.queries import (
     cost_totals,
     fiscal_year_bounds,
@@ -73,6 +79,7 @@ class _Book:
     """What the aggregate rows say about one centre in one year."""
 
     costs: dict[str, Decimal] = field(default_factory=dict)  # cost kind -> total
+    declared: bool = False  # actual costs declared complete
     income: dict[str, Decimal] = field(default_factory=dict)  # category -> total
     structural: Decimal = ZERO
 
@@ -110,13 +117,8 @@ def _by_category(amounts: dict[str, Decimal]) -> dict[str, Decimal]:
 
 
 def _centre_figures(centre, book: _Book, secured: Decimal, target: Fraction) -> CentreFigures:
-    if "actual" in book.costs:
-        costs, basis = book.costs["actual"], "actual"
-    elif "budget" in book.costs:
-        costs, basis = book.costs["budget"], "budget"
-    else:
-        costs, basis = ZERO, "none"
-    costs, structural = _money(costs), _money(book.structural)
+    basis = costs_basis(book.declared, "actual" in book.costs, "budget" in book.costs)
+    costs, structural = _money(book.costs.get(basis)), _money(book.structural)
     total = _money(sum(book.income.values(), ZERO))
     return CentreFigures(
         costs=costs,
@@ -128,6 +130,8 @@ def _centre_figures(centre, book: _Book, secured: Decimal, target: Fraction) -> 
         gap=_gap(costs, structural, target),
         secured_next_year=secured,
         secured_share=_ratio(secured, costs),
+        budget_costs=_money(book.costs.get("budget")),
+        actual_costs=_money(book.costs.get("actual")),
         centre_id=centre.id,
         code=centre.code,
         name=centre.name,
@@ -159,6 +163,8 @@ def _rolled_up(centres: list[CentreFigures], target: Fraction) -> dict:
         "gap": _cents(sum(_shortfall(c.costs, c.structural_income, target) for c in centres)),
         "secured_next_year": secured,
         "secured_share": _ratio(secured, costs),
+        "budget_costs": sum((c.budget_costs for c in centres), ZERO),
+        "actual_costs": sum((c.actual_costs for c in centres), ZERO),
     }
 
 
@@ -171,7 +177,9 @@ def _books(income_rows, cost_rows) -> dict[tuple[int, int], _Book]:
         book.structural += row.structural or ZERO
     for row in cost_rows:
         kind = getattr(row.kind, "value", row.kind)
-        books[row.centre_id, row.year].costs[kind] = row.total
+        book = books[row.centre_id, row.year]
+        book.costs[kind] = row.total
+        book.declared = book.declared or bool(row.declared)
     return books
 
 
@@ -187,38 +195,50 @@ def _secured(network: Network, agreements, years) -> dict[tuple[int, int], Decim
     return {key: _money(amount / 12) for key, amount in twelfths.items()}
 
 
-def _year_figures(network, centres, year, books, secured) -> FundingShare:
+def _warned(figures, previous, running: bool):
+    return replace(figures, warnings=figure_warnings(figures, previous, running))
+
+
+def _year_figures(
+    network, centres, year, books, secured, previous: FundingShare | None = None
+) -> FundingShare:
+    """The figures of `year`; with `previous` (the same scope's year before) they carry the
+    warnings of a jump from it, and those of a share above the costs in any case."""
     target = network.structural_target
+    running = year == network.fiscal_year_of(date.today())
+    before = {f.centre_id: f for f in previous.centres} if previous else {}
     figures = []
     for centre in centres:
         book = books.get((centre.id, year))
         if book is None and not centre.active:
             continue  # a closed centre drops out of the years it has no figures in
         money = secured.get((centre.id, year), ZERO)
-        figures.append(_centre_figures(centre, book or _Book(), money, target))
+        mine = _centre_figures(centre, book or _Book(), money, target)
+        figures.append(_warned(mine, before.get(centre.id), running))
     regions = []
     region_of = {centre.id: centre for centre in centres}
+    regions_before = {r.region_id: r for r in previous.regions} if previous else {}
     grouped: dict[str, list[CentreFigures]] = defaultdict(list)
     for figure in figures:
         grouped[figure.region_code].append(figure)
     for code, members in grouped.items():
         region = region_of[members[0].centre_id]
-        regions.append(
-            RegionFigures(
-                **_rolled_up(members, target),
-                region_id=region.region_id,
-                code=code,
-                name=region.region_name,
-                centres_total=len(members),
-                centres_at_target=sum(f.meets_target for f in members),
-            )
+        rolled = RegionFigures(
+            **_rolled_up(members, target),
+            region_id=region.region_id,
+            code=code,
+            name=region.region_name,
+            centres_total=len(members),
+            centres_at_target=sum(f.meets_target for f in members),
         )
+        regions.append(_warned(rolled, regions_before.get(region.region_id), running))
     at_target = sum(f.meets_target for f in figures)
+    whole = Figures(**_rolled_up(figures, target))
     return FundingShare(
         year=year,
         target=target,
         currency=network.currency,
-        network=Figures(**_rolled_up(figures, target)),
+        network=_warned(whole, previous.network if previous else None, running),
         regions=regions,
         centres=figures,
         centres_at_target=at_target,
@@ -251,10 +271,14 @@ def funding_share(
     ids = _scope_ids(user, centres, narrowed=bool(region_code or centre_code))
     if not centres:
         return _year_figures(network, centres, year, {}, {})
-    books = _books(income_totals(session, ids, year), cost_totals(session, ids, year))
+    # The year before comes in the same statements: a jump from it is warned of.
+    years = (year - 1, year)
+    books = _books(income_totals(session, ids, years), cost_totals(session, ids, years))
     start, end = fiscal_year_bounds(network, year + 1)
     agreements = structural_agreements(session, ids, start, end)
-    return _year_figures(network, centres, year, books, _secured(network, agreements, [year]))
+    previous = _year_figures(network, centres, year - 1, books, {})
+    secured = _secured(network, agreements, [year])
+    return _year_figures(network, centres, year, books, secured, previous)
 
 
 def latest_ended_year(
@@ -292,9 +316,12 @@ def share_trend(
     books = _books(income_rows, cost_rows)
     years = sorted({year for _centre, year in books})
     secured = _secured(network, structural_agreements(session, ids), years)
-    points = []
+    points, previous = [], None
     for year in years:
-        result = _year_figures(network, centres, year, books, secured)
+        if previous is not None and previous.year != year - 1:
+            previous = None  # a year without figures between: nothing to jump from
+        result = _year_figures(network, centres, year, books, secured, previous)
+        previous = result
         if centre_code is not None:
             figures = result.centres[0] if result.centres else None
         elif region_code is not None:

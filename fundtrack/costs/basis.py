@@ -1,0 +1,210 @@
+"""Which costs a centre-year's figures stand on: its budget, or its actuals once declared.
+
+A year stands on its budget until the treasurer (or the national office) declares its
+actual costs complete; from then on on its actuals. Closing a year declares every centre
+with actual lines that year (`declare_year`), so a closed year stands on actuals
+wherever it has them. Declaring and withdrawing are refused in a closed year: its figures
+are final. The audit hook records who declared or withdrew, and when.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import case, exists, func, select
+from sqlalchemy.orm import Session
+
+from fundtrack.auth.access import require_manage, visible
+from fundtrack.auth.models import User
+from fundtrack.centres.locks import current_network, locked_years
+from fundtrack.centres.models import Centre
+from fundtrack.costs.models import ActualsDeclaration, CostKind, CostLine
+from fundtrack.errors import Conflict, ValidationError
+from fundtrack.money import CENT
+from fundtrack.operations import centre_by_code, check_year
+
+
+@dataclass(frozen=True)
+class YearCosts:
+    """Both totals of a centre-year side by side: what the confirmation page shows."""
+
+    centre_id: int
+    centre_code: str
+    centre_name: str
+    year: int
+    budget: Decimal
+    actual: Decimal
+    budget_lines: int
+    actual_lines: int
+    declared: bool
+    closed: bool
+
+    @property
+    def basis(self) -> str:
+        """The basis the figures use: the same choice `share.service` makes."""
+        return costs_basis(self.declared, self.actual_lines > 0, self.budget_lines > 0)
+
+
+def costs_basis(declared: bool, has_actual: bool, has_budget: bool) -> str:
+    """actual once declared (and there are actual lines), else budget, else none.
+
+    The one place the choice is written; the figures and the confirmation page both ask it.
+    """
+    if declared and has_actual:
+        return "actual"
+    if has_budget:
+        return "budget"
+    return "none"
+
+
+def year_costs(session: Session, user: User, centre_code, year) -> YearCosts:
+    """The budget and actual totals of a centre-year, and whether its actuals are declared.
+
+    Raises ValidationError naming `centre` for a centre the user may not see, `year` for a
+    year outside the ledger. Two statements besides the centre.
+    """
+    centre = centre_by_code(session, user, centre_code)
+    check_year(year, "year")
+    kinds = select(
+        CostLine.kind, func.count(CostLine.id), func.coalesce(func.sum(CostLine.amount), 0)
+    ).where(CostLine.centre_id == centre.id, CostLine.year == year)
+    totals = {
+        kind: (n, Decimal(total).quantize(CENT))
+        for kind, n, total in session.execute(kinds.group_by(CostLine.kind))
+    }
+    budget_lines, budget = totals.get(CostKind.BUDGET, (0, Decimal("0.00")))
+    actual_lines, actual = totals.get(CostKind.ACTUAL, (0, Decimal("0.00")))
+    return YearCosts(
+        centre_id=centre.id,
+        centre_code=centre.code,
+        centre_name=centre.name,
+        year=year,
+        budget=budget,
+        actual=actual,
+        budget_lines=budget_lines,
+        actual_lines=actual_lines,
+        declared=_declaration(session, centre.id, year) is not None,
+        closed=year in locked_years(session),
+    )
+
+
+def _declaration(session: Session, centre_id: int, year: int) -> ActualsDeclaration | None:
+    return session.scalars(
+        select(ActualsDeclaration).where(
+            ActualsDeclaration.centre_id == centre_id, ActualsDeclaration.year == year
+        )
+    ).first()
+
+
+def _refuse_closed(costs: YearCosts, what: str) -> None:
+    if costs.closed:
+        raise ValidationError(
+            "year", f"fiscal year {costs.year} is closed; its actual costs can no longer be {what}"
+        )
+
+
+def declare_actuals_complete(session: Session, user: User, centre_code, year) -> YearCosts:
+    """Declare a centre-year's actual costs complete: its figures stand on them from now on.
+
+    Treasurers for their own centre, the national office and admins for any. Refused
+    (ValidationError on `year`) in a closed year and when no actual cost line is recorded;
+    Conflict when already declared. Flushes; the caller commits.
+    """
+    costs = year_costs(session, user, centre_code, year)
+    require_manage(user, costs.centre_id)
+    _refuse_closed(costs, "declared complete")
+    if costs.declared:
+        raise Conflict("year", f"the actual costs of {costs.year} are already declared complete")
+    if not costs.actual_lines:
+        raise ValidationError(
+            "year", f"no actual cost lines are recorded for {costs.year}; record them first"
+        )
+    session.add(ActualsDeclaration(centre_id=costs.centre_id, year=year, declared_by_id=user.id))
+    session.flush()
+    return year_costs(session, user, centre_code, year)
+
+
+def withdraw_actuals_declaration(session: Session, user: User, centre_code, year) -> YearCosts:
+    """Take the declaration back: the year stands on its budget again until declared anew.
+
+    Same people as declaring; refused in a closed year, and when nothing was declared.
+    """
+    costs = year_costs(session, user, centre_code, year)
+    require_manage(user, costs.centre_id)
+    _refuse_closed(costs, "withdrawn")
+    declaration = _declaration(session, costs.centre_id, year)
+    if declaration is None:
+        raise ValidationError("year", f"the actual costs of {costs.year} were not declared")
+    session.delete(declaration)
+    session.flush()
+    return year_costs(session, user, centre_code, year)
+
+
+def declare_year(session: Session, year: int, user: User | None = None) -> int:
+    """Declare every centre with actual lines in `year` that has not declared yet: what closing
+    a year does, so that a closed year stands on its actuals (and what the demo does for the
+    years that have ended). Returns how many centres it declared."""
+    declared = exists().where(
+        ActualsDeclaration.centre_id == CostLine.centre_id, ActualsDeclaration.year == year
+    )
+    undeclared = (
+        select(CostLine.centre_id)
+        .where(CostLine.year == year, CostLine.kind == CostKind.ACTUAL, ~declared)
+        .distinct()
+    )
+    centre_ids = list(session.scalars(undeclared))
+    if centre_ids:
+        # Through the ORM, so that the audit hook records each declaration.
+        session.add_all(
+            ActualsDeclaration(
+                centre_id=cid, year=year, declared_by_id=user.id if user is not None else None
+            )
+            for cid in centre_ids
+        )
+        session.flush()
+    return len(centre_ids)
+
+
+@dataclass(frozen=True)
+class StillOnBudget:
+    centre_code: str
+    centre_name: str
+    year: int
+    budget: Decimal
+    actual: Decimal  # actual lines booked so far, though not declared complete
+
+
+def still_on_budget(
+    session: Session, user: User, today: date | None = None, limit: int = 200
+) -> tuple[int, list[StillOnBudget]]:
+    """(count, rows) of the centre-years the user may see whose fiscal year has ended while
+    their figures still stand on the budget (actuals never declared complete), latest year
+    first. Two statements."""
+    running = current_network(session).fiscal_year_of(today or date.today())
+    declared = exists().where(
+        ActualsDeclaration.centre_id == CostLine.centre_id,
+        ActualsDeclaration.year == CostLine.year,
+    )
+    budget = func.sum(case((CostLine.kind == CostKind.BUDGET, CostLine.amount), else_=0))
+    actual = func.sum(case((CostLine.kind == CostKind.ACTUAL, CostLine.amount), else_=0))
+    centres = visible(Centre, user).with_only_columns(Centre.id).scalar_subquery()
+    stmt = (
+        select(Centre.code, Centre.name, CostLine.year, budget.label("b"), actual.label("a"))
+        .join(Centre, Centre.id == CostLine.centre_id)
+        .where(CostLine.year < running, CostLine.centre_id.in_(centres), ~declared)
+        .group_by(Centre.code, Centre.name, CostLine.year)
+    )
+    count = session.scalar(select(func.count()).select_from(stmt.subquery()))
+    if not count:
+        return 0, []
+    rows = session.execute(stmt.order_by(CostLine.year.desc(), Centre.code).limit(limit))
+    return count, [
+        StillOnBudget(
+            row.code,
+            row.name,
+            row.year,
+            Decimal(row.b).quantize(CENT),
+            Decimal(row.a).quantize(CENT),
+        )
+        for row in rows
+    ]
