@@ -1,24 +1,18 @@
 """Four eyes on the target: what a treasurer adds that would raise the structural share counts
-as incidental until the national office confirms it; the SQL and the words agree on it."""
+as incidental until the national office confirms it."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal as D
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from sqlalchemy import select
 
 from fundtrack.audit.models import AuditEvent
 from fundtrack.auth.access import NotAllowed
 from fundtrack.centres.models import FiscalYearLock
 from fundtrack.income.funders import create_agreement, update_agreement
-from fundtrack.income.models import FunderType, FundingAgreement, StructuralRule
-from fundtrack.share.classification import (
-    classified_agreements,
-    explain_agreement,
-    is_structural,
-)
+from fundtrack.income.models import FunderType, FundingAgreement
+from fundtrack.share.classification import explain_agreement, verdict_of_agreement
 from fundtrack.share.service import confirm_agreement, funding_share
 from fundtrack.share.trace import trace
 from tests import factories
@@ -72,7 +66,7 @@ def test_a_treasurers_structural_agreement_counts_only_once_confirmed(session, b
 
     assert not agreement.awaiting_confirmation
     assert _structural(session, books) == D("12000.00")
-    assert is_structural(explain_agreement(session, agreement))
+    assert verdict_of_agreement(session, agreement).structural
     events = session.scalars(
         select(AuditEvent).where(
             AuditEvent.entity == "funding_agreements",
@@ -127,58 +121,8 @@ def test_the_trace_says_a_line_awaits_confirmation(session, books):
     assert "awaiting confirmation" in line.explanation
 
 
-# The SQL (`structural_expression`, what every figure sums) and the Python (`explain`, what
-# every screen says) must give the same verdict for any agreement.
-agreements = st.fixed_dictionaries(
-    {
-        "funder_type": st.sampled_from(list(FunderType)),
-        "structural_by_default": st.booleans(),
-        "recurring": st.booleans(),
-        "days": st.one_of(st.none(), st.integers(0, 800)),
-        "override": st.sampled_from([None, True, False]),
-        "awaiting": st.booleans(),
-    }
-)
-
-
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(cases=st.lists(agreements, min_size=1, max_size=6))
-def test_the_sql_and_the_words_agree_on_every_agreement(session, network, cases):
-    centre = factories.centre(session)
-    nested = session.begin_nested()
-    try:
-        rows = []
-        for case in cases:
-            rule = session.get(StructuralRule, case["funder_type"])
-            rule.structural_by_default = case["structural_by_default"]
-            start = date(2025, 1, 1)
-            row = factories.agreement(
-                session,
-                centre,
-                factories.funder(session, case["funder_type"]),
-                start_date=start,
-                end_date=None if case["days"] is None else start + timedelta(days=case["days"]),
-                recurring=case["recurring"],
-                structural_override=case["override"],
-                override_reason="because" if case["override"] is not None else None,
-                awaiting_confirmation=case["awaiting"],
-            )
-            rows.append(row)
-        session.flush()
-        classified = classified_agreements()
-        sql = dict(
-            session.execute(
-                select(classified.c.id, classified.c.structural).where(
-                    classified.c.id.in_([r.id for r in rows])
-                )
-            ).all()
-        )
-        for row in rows:
-            assert bool(sql[row.id]) == is_structural(explain_agreement(session, row)), row.id
-    finally:
-        nested.rollback()
+# That the figures' SQL, the words, the trace, the import preview and the API agree on every
+# agreement is tests/test_structural_rule.py's property test.
 
 
 # Screens: the office's dashboard lists it with a confirm button, the treasurer's centre page

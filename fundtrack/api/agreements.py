@@ -14,7 +14,7 @@ from fundtrack.centres.models import Centre
 from fundtrack.extensions import db
 from fundtrack.income import funders as operations
 from fundtrack.income.models import FundingAgreement
-from fundtrack.share.classification import RULE_COLUMNS, explain_row, is_structural, join_rule
+from fundtrack.share.classification import RULE_COLUMNS, join_rule, verdict_row
 from fundtrack.share.queries import fiscal_year_bounds
 
 blp = api_blueprint("agreements", "/agreements", "Funding agreements between funders and centres.")
@@ -67,8 +67,9 @@ def with_classification(agreements: list[FundingAgreement]) -> list[FundingAgree
     for agreement in agreements:
         row = by_id[agreement.id]
         set_committed_value(agreement, "centre", row.Centre)
-        agreement.structural_reason = explain_row(row)
-        agreement.structural = is_structural(agreement.structural_reason)
+        said = verdict_row(row)
+        agreement.structural = said.structural
+        agreement.structural_reason = said.words
     return agreements
 
 

@@ -23,10 +23,9 @@ from fundtrack.income.models import (
 )
 from fundtrack.share.classification import (
     RULE_COLUMNS,
-    explain_row,
-    is_structural,
     join_classification,
     structural_expression,
+    verdict_row,
 )
 
 blp = api_blueprint("income", "/income", "Income lines of the centres.")
@@ -92,10 +91,12 @@ def with_classification(lines: list[IncomeLine]) -> list[IncomeLine]:
             IncomeLine.id.in_([line.id for line in lines])
         )
     )
-    reasons = {row.id: explain_row(row, has_agreement=row.agreement_id is not None) for row in rows}
+    verdicts = {
+        row.id: verdict_row(row, has_agreement=row.agreement_id is not None) for row in rows
+    }
     for line in lines:
-        line.structural_reason = reasons[line.id]
-        line.structural = is_structural(line.structural_reason)
+        line.structural = verdicts[line.id].structural
+        line.structural_reason = verdicts[line.id].words
     return lines
 
 

@@ -18,7 +18,7 @@ from fundtrack.centres.models import Centre
 from fundtrack.imports.models import ImportProfile
 from fundtrack.income.models import Donor, Funder, FundingAgreement, StructuralRule
 from fundtrack.income.operations import implied_category
-from fundtrack.share.classification import is_long_running
+from fundtrack.share.classification import Verdict, facts_of_agreement, verdict
 
 CHOICE_KINDS = ("donor", "funder", "agreement", "new_donor", "skip")
 MATCH_PREFIX = "match:"
@@ -161,14 +161,14 @@ class Counterparties:
         )
 
     def structural(self, agreement: FundingAgreement, funder: Funder) -> bool:
-        """The Python twin of share.classification's SQL rule, from loaded rows."""
-        if agreement.awaiting_confirmation:
-            return False  # four eyes: incidental until the national office confirms it
-        if agreement.structural_override is not None:
-            return agreement.structural_override
-        return bool(self.rules.get(funder.type)) and is_long_running(
-            agreement.recurring, agreement.start_date, agreement.end_date
-        )
+        """Does this agreement's income count as structural? share.classification's rule."""
+        return self.verdict(agreement, funder).structural
+
+    def verdict(self, agreement: FundingAgreement, funder: Funder) -> Verdict:
+        """The rule's verdict from the loaded rows (no statement): structural or not,
+        awaiting confirmation or not, and why."""
+        facts = facts_of_agreement(agreement, funder.type, self.rules.get(funder.type))
+        return verdict(facts)
 
 
 def _fold(name: str) -> str:

@@ -1,65 +1,49 @@
-"""The rule that makes funding structural, once in SQL (for the sums) and once in words.
+"""The structural rule (share/rule.py) joined to the tables for the sums, and put in words.
 
-An agreement is structural when the national office has overridden it (then that answer,
-with its reason); otherwise, while it awaits the national office's confirmation (four eyes:
-a treasurer added or changed it), it is incidental; otherwise when its funder's type is
-structural by default AND the agreement is recurring or multi-year (open-ended, or running
-more than one year). An income line is structural exactly when it has an agreement that is
-structural. tests/test_share_four_eyes.py checks that the SQL and the words agree.
+`structural_expression()` is the rule as SQL over an (outer-joined) agreement and its funder
+type's rule; `verdict()` is the same rule on plain values: structural or not, whether it
+awaits the national office's confirmation, which step decided and why, in words. An override
+by the national office wins over a pending confirmation (see share/rule.py). Screens word the
+verdict in the user's language, the API in English; no flag is ever read back from words.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, fields
 
-from sqlalchemy import Integer, Select, and_, case, false, literal_column, or_, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.functions import FunctionElement, coalesce
 
 from fundtrack.income.models import Funder, FundingAgreement, IncomeLine, StructuralRule
-
-# Same threshold as FundingAgreement.multi_year: more than a (leap) year between the dates.
-MULTI_YEAR_DAYS = 366
-
-
-class days_between(FunctionElement):
-    """Whole days from the second date to the first, in either database."""
-
-    type = Integer()
-    inherit_cache = True
+from fundtrack.share import rule
+from fundtrack.share.rule import Facts
 
 
-@compiles(days_between)
-def _days_between_postgresql(element, compiler, **kw):
-    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"({later} - {earlier})"
+def _columns(agreement, structural_rule) -> dict:
+    # The facts the rule reads (share.rule.Facts), as the columns they come from.
+    return {
+        "has_agreement": agreement.id.is_not(None),
+        "structural_override": agreement.structural_override,
+        "awaiting_confirmation": agreement.awaiting_confirmation,
+        "structural_by_default": structural_rule.structural_by_default,
+        "recurring": agreement.recurring,
+        "start_date": agreement.start_date,
+        "end_date": agreement.end_date,
+    }
 
 
-@compiles(days_between, "sqlite")
-def _days_between_sqlite(element, compiler, **kw):
-    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
-
-
-def structural_expression(agreement=FundingAgreement, rule=StructuralRule):
+def structural_expression(agreement=FundingAgreement, structural_rule=StructuralRule):
     """A boolean SQL expression: is the (outer-joined) agreement structural?
 
-    False when there is no agreement. It holds no bound parameters, so it can be grouped by
-    or summed over (`sum(case((expr, amount)))`) on PostgreSQL and SQLite alike.
+    False when there is no agreement, never NULL. It holds no bound parameters, so it can be
+    grouped by or summed over (`sum(case((expr, amount)))`) on PostgreSQL and SQLite alike.
     """
-    long_running = or_(
-        agreement.recurring,
-        agreement.end_date.is_(None),
-        days_between(agreement.end_date, agreement.start_date)
-        > literal_column(str(MULTI_YEAR_DAYS)),
-    )
-    return case(
-        (agreement.id.is_(None), false()),
-        (agreement.structural_override.is_not(None), agreement.structural_override),
-        (agreement.awaiting_confirmation, false()),
-        else_=and_(coalesce(rule.structural_by_default, false()), long_running),
-    )
+    return rule.as_sql(_columns(agreement, structural_rule))
+
+
+def awaiting_expression(agreement=FundingAgreement, structural_rule=StructuralRule):
+    """SQL: the (joined) agreement counts as incidental only until the national office
+    confirms it: the rule's "awaiting" step decides (not overridden, structural by the rule)."""
+    return rule.decided_by_sql("awaiting", _columns(agreement, structural_rule))
 
 
 def join_rule(stmt: Select, agreement=FundingAgreement) -> Select:
@@ -85,18 +69,18 @@ def join_classification(stmt: Select) -> Select:
     return join_rule(stmt)
 
 
-def is_long_running(recurring: bool, start: date, end: date | None) -> bool:
-    """Recurring, open-ended or running more than one year: the Python twin of the SQL."""
-    return recurring or end is None or (end - start).days > MULTI_YEAR_DAYS
-
-
-def structural_by_rule(session: Session, funder_type, recurring, start, end) -> bool:
-    """Would an agreement with these values count as structural under its funder type's
-    rule (no override, nothing awaiting)? What four eyes asks before a treasurer's change."""
-    rule = session.get(StructuralRule, funder_type) if funder_type is not None else None
-    return bool(rule and rule.structural_by_default) and is_long_running(
-        bool(recurring), start, end
-    )
+# What `verdict_row` reads: select these (after `join_rule`) next to a query's own columns.
+RULE_COLUMNS = (
+    FundingAgreement.structural_override,
+    FundingAgreement.override_reason,
+    FundingAgreement.recurring,
+    FundingAgreement.start_date,
+    FundingAgreement.end_date,
+    Funder.type.label("funder_type"),
+    StructuralRule.structural_by_default,
+    FundingAgreement.awaiting_confirmation,
+)
+_FACT_NAMES = tuple(f.name for f in fields(Facts) if f.name != "has_agreement")
 
 
 def _funder_words(funder_type) -> str:
@@ -124,122 +108,162 @@ class Wording:
 ENGLISH = Wording()
 
 
-def explain(
-    *,
-    has_agreement: bool,
-    override: bool | None = None,
-    reason: str | None = None,
-    funder_type=None,
-    structural_by_default: bool | None = None,
-    recurring: bool = False,
-    start: date | None = None,
-    end: date | None = None,
-    awaiting: bool = False,
-    wording: Wording = ENGLISH,
-) -> str:
-    """Why income is structural or incidental, in a sentence starting with the verdict.
+@dataclass(frozen=True)
+class Verdict:
+    """Whether an agreement's income counts as structural, and why."""
 
-    Works from plain values so that a page of traced lines needs no query per line.
-    """
+    structural: bool
+    awaiting: bool  # incidental only until the national office confirms the agreement
+    step: str  # the step of the rule that decided: no_agreement, override, awaiting, rule
+    # Finer: the step's code, except for the rule's step and `awaiting` (which the rule would
+    # make structural): not_by_default, recurring, open_ended, multi_year, one_year_or_less.
+    reason: str
+    words: str  # a sentence starting with the verdict, in the wording asked for
+
+
+def verdict(facts: Facts, wording: Wording = ENGLISH) -> Verdict:
+    """Decide by the rule and say why. Works from plain values, so a page of lines needs
+    no query per line."""
+    step, structural = rule.decide(facts)
+    reason = _rule_reason(facts) if step.code in ("rule", "awaiting") else step.code
     t = wording.translate
-    if not has_agreement:
-        return t(N_("incidental: no funding agreement"))
-    if override is not None:
-        if override:
-            return t(N_("structural: override by the national office: %(reason)s"), reason=reason)
-        return t(N_("incidental: override by the national office: %(reason)s"), reason=reason)
-    by_rule = _by_rule(funder_type, structural_by_default, recurring, start, end, wording)
-    if awaiting and structural_by_default and is_long_running(recurring, start, end):
-        return t(
+    if step.code == "no_agreement":
+        words = t(N_("incidental: no funding agreement"))
+    elif step.code == "override" and structural:
+        words = t(
+            N_("structural: override by the national office: %(reason)s"),
+            reason=facts.override_reason,
+        )
+    elif step.code == "override":
+        words = t(
+            N_("incidental: override by the national office: %(reason)s"),
+            reason=facts.override_reason,
+        )
+    elif step.code == "awaiting":
+        words = t(
             N_(
                 "incidental: awaiting confirmation by the national office; once confirmed "
                 "it counts as structural (%(why)s)"
             ),
-            why=by_rule.partition(": ")[2],
-        )
-    return by_rule
-
-
-def _by_rule(funder_type, structural_by_default, recurring, start, end, wording) -> str:
-    t = wording.translate
-    who = wording.funder(funder_type)
-    if not structural_by_default:
-        return t(N_("incidental: %(who)s income is not structural by default"), who=who)
-    if recurring:
-        how = t(N_("the agreement is recurring"))
-    elif end is None:
-        how = t(N_("the agreement is open-ended"))
-    elif is_long_running(recurring, start, end):
-        how = t(
-            N_("the agreement runs more than one year (%(start)s to %(end)s)"),
-            start=start.isoformat(),
-            end=end.isoformat(),
-        )
+            why=t(N_("%(who)s income is structural by default and %(how)s"),
+                  who=wording.funder(facts.funder_type), how=_how(facts, reason, wording)),
+        )  # fmt: skip
     else:
+        words = _by_the_rule(facts, reason, wording)
+    return Verdict(structural, step.code == "awaiting", step.code, reason, words)
+
+
+def _rule_reason(facts: Facts) -> str:
+    """Which part of the funder type's rule decided (the first that applies)."""
+    if not rule.STRUCTURAL_BY_DEFAULT.holds(facts):
+        return "not_by_default"
+    if rule.RECURRING.holds(facts):
+        return "recurring"
+    if rule.OPEN_ENDED.holds(facts):
+        return "open_ended"
+    if rule.MORE_THAN_A_YEAR.holds(facts):
+        return "multi_year"
+    return "one_year_or_less"
+
+
+def _how(facts: Facts, reason: str, wording: Wording) -> str:
+    t = wording.translate
+    if reason == "recurring":
+        return t(N_("the agreement is recurring"))
+    if reason == "open_ended":
+        return t(N_("the agreement is open-ended"))
+    return t(
+        N_("the agreement runs more than one year (%(start)s to %(end)s)"),
+        start=facts.start_date.isoformat(),
+        end=facts.end_date.isoformat(),
+    )
+
+
+def _by_the_rule(facts: Facts, reason: str, wording: Wording) -> str:
+    t = wording.translate
+    who = wording.funder(facts.funder_type)
+    if reason == "not_by_default":
+        return t(N_("incidental: %(who)s income is not structural by default"), who=who)
+    if reason == "one_year_or_less":
         return t(
             N_(
                 "incidental: %(who)s income is structural by default, but the agreement is "
                 "one-off and runs one year or less (%(start)s to %(end)s)"
             ),
             who=who,
-            start=start.isoformat(),
-            end=end.isoformat(),
+            start=facts.start_date.isoformat(),
+            end=facts.end_date.isoformat(),
         )
     return t(
-        N_("structural: %(who)s income is structural by default and %(how)s"), who=who, how=how
+        N_("structural: %(who)s income is structural by default and %(how)s"),
+        who=who,
+        how=_how(facts, reason, wording),
     )
 
 
-# What `explain_row` reads: select these (after `join_rule`) next to a query's own columns.
-RULE_COLUMNS = (
-    FundingAgreement.structural_override,
-    FundingAgreement.override_reason,
-    FundingAgreement.recurring,
-    FundingAgreement.start_date,
-    FundingAgreement.end_date,
-    Funder.type.label("funder_type"),
-    StructuralRule.structural_by_default,
-    FundingAgreement.awaiting_confirmation,
-)
+def facts_of_row(row, *, has_agreement: bool = True) -> Facts:
+    """The facts of a query row that selected RULE_COLUMNS."""
+    if not has_agreement:
+        return Facts(has_agreement=False)
+    return Facts(True, **{name: getattr(row, name) for name in _FACT_NAMES})
+
+
+def facts_of_agreement(agreement: FundingAgreement, funder_type, structural_by_default) -> Facts:
+    """The facts of a loaded agreement, given its funder's type and that type's rule (None:
+    no rule), so that a caller with the funders and rules loaded needs no statement."""
+    return Facts(
+        has_agreement=True,
+        structural_override=agreement.structural_override,
+        override_reason=agreement.override_reason,
+        awaiting_confirmation=bool(agreement.awaiting_confirmation),
+        funder_type=funder_type,
+        structural_by_default=structural_by_default,
+        recurring=bool(agreement.recurring),
+        start_date=agreement.start_date,
+        end_date=agreement.end_date,
+    )
+
+
+def verdict_row(row, *, has_agreement: bool = True, wording: Wording = ENGLISH) -> Verdict:
+    """`verdict` for a query row that selected RULE_COLUMNS."""
+    return verdict(facts_of_row(row, has_agreement=has_agreement), wording)
+
+
+def verdict_of_agreement(
+    session: Session, agreement: FundingAgreement, wording: Wording = ENGLISH
+) -> Verdict:
+    """The verdict on this agreement under the current rule (one look-up of its rule)."""
+    funder_type = agreement.funder.type if agreement.funder else None
+    found = session.get(StructuralRule, funder_type) if funder_type is not None else None
+    default = found.structural_by_default if found else None
+    return verdict(facts_of_agreement(agreement, funder_type, default), wording)
+
+
+def explain(*, wording: Wording = ENGLISH, **values) -> str:
+    """The words of `verdict` for plain values (the names of `Facts`)."""
+    return verdict(Facts(**values), wording).words
 
 
 def explain_row(row, *, has_agreement: bool = True, wording: Wording = ENGLISH) -> str:
-    """`explain` for a query row that selected RULE_COLUMNS."""
-    return explain(
-        has_agreement=has_agreement,
-        override=row.structural_override,
-        reason=row.override_reason,
-        funder_type=row.funder_type,
-        structural_by_default=row.structural_by_default,
-        recurring=bool(row.recurring),
-        start=row.start_date,
-        end=row.end_date,
-        awaiting=bool(row.awaiting_confirmation),
-        wording=wording,
-    )
+    """The words of `verdict_row`."""
+    return verdict_row(row, has_agreement=has_agreement, wording=wording).words
 
 
 def explain_agreement(session: Session, agreement: FundingAgreement) -> str:
     """Why this agreement's income counts as structural or incidental (the current rule)."""
-    funder_type = agreement.funder.type if agreement.funder else None
-    rule = session.get(StructuralRule, funder_type) if funder_type else None
-    return explain(
+    return verdict_of_agreement(session, agreement).words
+
+
+def structural_by_rule(session: Session, funder_type, recurring, start, end) -> bool:
+    """Would an agreement with these values count as structural under its funder type's
+    rule (no override, nothing awaiting)? What four eyes asks before a treasurer's change."""
+    found = session.get(StructuralRule, funder_type) if funder_type is not None else None
+    facts = Facts(
         has_agreement=True,
-        override=agreement.structural_override,
-        reason=agreement.override_reason,
         funder_type=funder_type,
-        structural_by_default=rule.structural_by_default if rule else False,
-        recurring=agreement.recurring,
-        start=agreement.start_date,
-        end=agreement.end_date,
-        awaiting=bool(agreement.awaiting_confirmation),
+        structural_by_default=found.structural_by_default if found else None,
+        recurring=bool(recurring),
+        start_date=start,
+        end_date=end,
     )
-
-
-def is_structural(explanation: str) -> bool:
-    return explanation.startswith("structural:")
-
-
-def is_awaiting(explanation: str) -> bool:
-    """Does this (English) explanation say the agreement awaits the national office?"""
-    return explanation.startswith("incidental: awaiting confirmation")
+    return verdict(facts).structural

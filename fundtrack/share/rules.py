@@ -19,7 +19,7 @@ from fundtrack.income.models import (
     IncomeLine,
     StructuralRule,
 )
-from fundtrack.share.classification import RULE_COLUMNS, join_rule
+from fundtrack.share.classification import RULE_COLUMNS, awaiting_expression, join_rule
 
 NOTE_MAX = 500
 
@@ -113,11 +113,11 @@ def override_agreement(
 
 
 def awaiting_filter():
-    """Agreements a treasurer added that wait for the national office's confirmation (and
-    that an override has not already decided)."""
-    return FundingAgreement.awaiting_confirmation.is_(True) & (
-        FundingAgreement.structural_override.is_(None)
-    )
+    """Agreements that count as incidental only until the national office confirms them:
+    the structural rule's "awaiting" step decides. Not those an override already decided
+    (the override is the office's own decision), nor those the funder type's rule makes
+    incidental anyway. Needs the rule joined (`join_rule`)."""
+    return awaiting_expression()
 
 
 def confirm_agreement(session: Session, user: User, agreement_id: int) -> FundingAgreement:
@@ -149,7 +149,7 @@ def awaiting_agreements(session: Session, centre_id: int | None = None, limit: i
     where = [awaiting_filter()]
     if centre_id is not None:
         where.append(FundingAgreement.centre_id == centre_id)
-    count = session.scalar(select(func.count(FundingAgreement.id)).where(*where))
+    count = session.scalar(join_rule(select(func.count(FundingAgreement.id))).where(*where))
     if not count:
         return 0, []
     stmt = join_rule(

@@ -18,11 +18,10 @@ from fundtrack.share.classification import (
     ENGLISH,
     RULE_COLUMNS,
     Wording,
-    explain_row,
-    is_long_running,
     join_classification,
     join_rule,
     structural_expression,
+    verdict_row,
 )
 from fundtrack.share.queries import fiscal_year_bounds, months_covered, visible_centres
 
@@ -101,7 +100,9 @@ def _income_filter(centre_id: int, year: int, category, structural: bool | None)
 
 
 def _traced_income(row, wording: Wording = ENGLISH) -> TracedIncome:
-    explanation = explain_row(row, has_agreement=row.agreement_id is not None, wording=wording)
+    # The flag and the words are one verdict; the page's filter and totals use the same rule
+    # as SQL (structural_expression).
+    said = verdict_row(row, has_agreement=row.agreement_id is not None, wording=wording)
     return TracedIncome(
         id=row.id,
         booking_date=row.booking_date,
@@ -112,12 +113,9 @@ def _traced_income(row, wording: Wording = ENGLISH) -> TracedIncome:
         funder=row.line_funder or row.agreement_funder,
         agreement_id=row.agreement_id,
         agreement_title=row.title,
-        structural=bool(row.structural),
-        explanation=explanation,
-        awaiting=bool(row.awaiting_confirmation)
-        and row.structural_override is None
-        and bool(row.structural_by_default)
-        and is_long_running(bool(row.recurring), row.start_date, row.end_date),
+        structural=said.structural,
+        explanation=said.words,
+        awaiting=said.awaiting,
     )
 
 
@@ -163,7 +161,6 @@ def trace(
                 Funder.name.label("agreement_funder"),
                 FundingAgreement.title,
                 *RULE_COLUMNS,
-                structural_expression().label("structural"),
             )
         )
         .outerjoin(line_funder, line_funder.id == IncomeLine.funder_id)
@@ -263,7 +260,7 @@ def trace_secured(
         if not months:
             continue
         twelfths += row.annual_amount * months
-        why = explain_row(row, wording=wording)
+        why = verdict_row(row, wording=wording).words
         amount = (row.annual_amount * months / 12).quantize(CENT, rounding=ROUND_HALF_UP)
         agreements.append(
             SecuredAgreement(
