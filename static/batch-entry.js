@@ -65,7 +65,7 @@
     var last = after || rows()[rows().length - 1];
     var row = last.cloneNode(true);
     row.classList.remove("has-errors");
-    row.querySelectorAll(".field-error, label.warning").forEach(function (e) { e.remove(); });
+    row.querySelectorAll(".field-error, label.warning, .row-outcome").forEach(function (e) { e.remove(); });
     row.querySelectorAll("input").forEach(function (input) {
       if (input.type === "checkbox") input.checked = false;
       else if (!/-date$/.test(input.name)) input.value = "";

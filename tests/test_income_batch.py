@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from fundtrack.centres.models import FiscalYearLock
-from fundtrack.income.batch import Row, book_batch, copy_rows, parse_day, rows_from_form
+from fundtrack.income.batch import book_batch
+from fundtrack.income.batch_rows import Row, copy_rows, parse_day, rows_from_form
 from fundtrack.income.models import Donor, FunderType, IncomeLine
 from tests import factories
 
@@ -230,3 +231,93 @@ def test_a_count_in_odd_digits_is_refused_on_its_field(client, login_as, session
         assert response.status_code == 422
         assert "a whole number of lines" in response.get_data(as_text=True)
     assert lines(session) == 0
+
+
+def subsidy_and_project(session, centre, town):
+    """A structural subsidy and a half-year project of the same funder, both running in March."""
+    subsidy = factories.agreement(session, centre, town, title="Subsidie 2026",
+                                  start_date=date(2026, 1, 1))  # fmt: skip
+    project = factories.agreement(session, centre, town, title="Project voorjaar",
+                                  start_date=date(2026, 1, 1), end_date=date(2026, 6, 30),
+                                  recurring=False)  # fmt: skip
+    return subsidy, project
+
+
+def test_a_row_naming_a_funder_gets_its_one_running_agreement_and_says_structural(
+    session, centre, treasurer, town
+):
+    subsidy = factories.agreement(session, centre, town, title="Subsidie 2026",
+                                  start_date=date(2026, 1, 1))  # fmt: skip
+    rows = [Row(1, "15-3-2026", "Gemeente Haarlem", "", "500,00"),
+            Row(2, "15-3-2026", "", "other", "5,00")]  # fmt: skip
+    result = book(session, treasurer, centre, rows, total="505.00")
+    assert result.booked and result.lines[0].agreement_id == subsidy.id
+    assert rows[0].counterparty == "Gemeente Haarlem: Subsidie 2026"  # filled in on the row
+    assert [(o.agreement, o.structural) for o in result.outcomes.values()] == [
+        ("Gemeente Haarlem: Subsidie 2026", True),
+        (None, False),
+    ]
+
+
+def test_a_row_to_a_funder_with_a_structural_agreement_among_several_asks_to_confirm(
+    session, centre, treasurer, town
+):
+    subsidy_and_project(session, centre, town)
+    rows = [Row(1, "15-3-2026", "Gemeente Haarlem", "", "500,00"),
+            Row(2, "15-3-2026", "Gemeente Haarlem: Project voorjaar", "", "20,00")]  # fmt: skip
+    asked = book(session, treasurer, centre, rows, total="520.00")
+    assert not asked.booked and lines(session) == 0
+    assert asked.errors == {1: {"confirm_incidental": [
+        "Gemeente Haarlem has a structural agreement 'Subsidie 2026' running on 2026-03-15:"
+        " book the line to it, or confirm it is incidental"
+    ]}}  # fmt: skip
+    # The other row, though rolled back, says what it would have been.
+    assert asked.outcomes[2].structural is False and 1 not in asked.outcomes
+    rows[0].confirm_incidental = True
+    confirmed = book(session, treasurer, centre, rows, total="520.00")
+    assert confirmed.booked and confirmed.lines[0].agreement_id is None
+    assert confirmed.outcomes[1].structural is False and confirmed.outcomes[1].agreement is None
+
+
+def test_the_batch_offers_the_agreements_running_on_its_day_first(
+    client, login_as, session, centre, town
+):
+    subsidy_and_project(session, centre, town)
+    factories.agreement(session, centre, town, title="Subsidie 2019", start_date=date(2019, 1, 1),
+                        end_date=date(2019, 12, 31))  # fmt: skip
+    factories.donor(session, centre, name="Anna Aalberts")
+    login_as("treasurer", centre=centre, locale="en")
+    with client.session_transaction() as cookie:
+        cookie["fundtrack_last_booking_date"] = "2026-03-15"
+    page = client.get("/income/batch").get_data(as_text=True)
+    datalist = page[page.index('<datalist id="counterparties">') :]
+    names = [part.split('"')[0] for part in datalist.split('<option value="')[1:]]
+    assert names[:2] == ["Gemeente Haarlem: Subsidie 2026", "Gemeente Haarlem: Project voorjaar"]
+    assert names[2:] == sorted(names[2:]) and "Gemeente Haarlem: Subsidie 2019" in names[2:]
+
+
+def test_the_batch_answer_asks_the_question_and_says_structural_or_incidental_per_line(
+    client, login_as, session, centre, town
+):
+    subsidy_and_project(session, centre, town)
+    login_as("treasurer", centre=centre, locale="en")
+    form = {
+        "expected_count": "2", "expected_total": "520.00",
+        "rows-0-date": "2026-03-15", "rows-0-counterparty": "Gemeente Haarlem",
+        "rows-0-amount": "500.00",
+        "rows-1-date": "2026-03-15", "rows-1-counterparty": "Gemeente Haarlem: Subsidie 2026",
+        "rows-1-amount": "20.00",
+    }  # fmt: skip
+    asked = client.post("/income/batch", data=form, headers={"X-Requested-With": "fetch"})
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 422
+    assert ("Gemeente Haarlem has a structural agreement &#39;Subsidie 2026&#39; running on"
+            " Mar 15, 2026: book the line to it, or confirm it is incidental") in page  # fmt: skip
+    assert 'name="rows-0-confirm_incidental"' in page
+    assert '<span class="row-outcome note" data-structural="yes">structural</span>' in page
+    booked = client.post("/income/batch", data=form | {"rows-0-confirm_incidental": "1"})
+    page = booked.get_data(as_text=True)
+    assert booked.status_code == 200 and lines(session) == 2
+    table = page[page.index('id="batch-booked"') :]
+    assert table.count('data-structural="no">incidental') == 1
+    assert table.count('data-structural="yes">structural') == 1

@@ -3,12 +3,13 @@
 import json
 from decimal import Decimal
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import contains_eager
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from fundtrack.admin.base import (
@@ -45,6 +46,7 @@ from fundtrack.extensions import db
 from fundtrack.forms import MoneyField
 from fundtrack.grants.models import Grant
 from fundtrack.income import funds, gdpr
+from fundtrack.income.agreements import running_first, structural_agreements
 from fundtrack.income.donors import DONOR_FIELDS
 from fundtrack.income.models import (
     Donor,
@@ -53,6 +55,7 @@ from fundtrack.income.models import (
     FundingAgreement,
     IncomeLine,
 )
+from fundtrack.income.views import last_booking_date
 
 
 def _money(minimum: str = "0.01") -> dict:
@@ -64,6 +67,19 @@ def _money(minimum: str = "0.01") -> dict:
 
 def _agreement_label(agreement: FundingAgreement) -> str:
     return f"{agreement.centre.code} {agreement}"
+
+
+def _agreements_running_first():
+    """The income form's agreement picker: those running on the form's date first."""
+    query = scoped_rows(FundingAgreement)().join(FundingAgreement.funder)
+    return query.options(contains_eager(FundingAgreement.funder)).order_by(
+        running_first(last_booking_date()), Funder.name, FundingAgreement.start_date.desc()
+    )
+
+
+def _structural_column(_view, _context, model, _name) -> str:
+    structural = model.agreement_id in g.get("fundtrack_structural", ())
+    return gettext("structural") if structural else gettext("incidental")
 
 
 def plain_dates(*fields: str) -> dict:
@@ -92,10 +108,13 @@ class IncomeLineView(GrantLineForm, IncomeOperations, CentreLineView):
         "funder",
         "donor",
         "agreement",
+        "structural",
         "earmarked_fund",
         "reference",
         "source",
     ]
+    column_labels = CentreLineView.column_labels | {"structural": _l("Structural or incidental")}
+    column_formatters = CentreLineView.column_formatters | {"structural": _structural_column}
     column_default_sort = ("booking_date", True)
     column_filters = [
         centre_filter(IncomeLine.centre_id),
@@ -165,6 +184,7 @@ class IncomeLineView(GrantLineForm, IncomeOperations, CentreLineView):
         "description",
         "external_id",
         "confirm_duplicate",
+        "confirm_incidental",
     ]
     form_overrides = {"amount": MoneyField}
     form_args = {
@@ -172,11 +192,22 @@ class IncomeLineView(GrantLineForm, IncomeOperations, CentreLineView):
         "centre": {"query_factory": scoped_centres, "validators": [DataRequired()]},
         "funder": {"query_factory": scoped_rows(Funder), "blank_text": NONE},
         "donor": {"query_factory": scoped_rows(Donor), "blank_text": NONE},
-        "agreement": {"query_factory": scoped_rows(FundingAgreement), "blank_text": NONE},
+        "agreement": {"query_factory": _agreements_running_first, "blank_text": NONE},
         "earmarked_fund": {"query_factory": scoped_rows(EarmarkedFund), "blank_text": NONE},
         "grant": GRANT_PICKER,
     }
     form_widget_args = plain_dates("booking_date")
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, **kwargs):
+        count, rows = super().get_list(
+            page, sort_column, sort_desc, search, filters, execute, **kwargs
+        )
+        if execute:
+            # The page's agreements by share.classification's SQL rule: one query a page.
+            g.fundtrack_structural = structural_agreements(
+                db.session, (line.agreement_id for line in rows)
+            )
+        return count, rows
 
 
 class CostLineView(GrantLineForm, CostOperations, CentreLineView):

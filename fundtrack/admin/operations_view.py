@@ -105,12 +105,16 @@ class IncomeOperations(OperationsView):
         "confirm_duplicate": BooleanField(
             _l("Book it even if it looks like a line already booked")
         ),
+        # A funder's only running agreement is filled in; with several, one structural, the
+        # booking asks (income.agreements) and this says the funder alone is meant.
+        "confirm_incidental": BooleanField(_l("It is incidental: book it to the funder alone")),
     }
 
     def create_with(self, session, user, values):
         return income.book_income(
-            session, user, values, confirm_duplicate=bool(g.get("fundtrack_confirm_duplicate"))
-        )
+            session, user, values, confirm_duplicate=bool(g.get("fundtrack_confirm_duplicate")),
+            confirm_incidental=bool(g.get("fundtrack_confirm_incidental")),
+        )  # fmt: skip
 
     def scaffold_form(self):
         form_class = super().scaffold_form()
@@ -130,6 +134,7 @@ class IncomeOperations(OperationsView):
         values = super().values(form)
         values["category"] = values.get("category") or None
         g.fundtrack_confirm_duplicate = bool(form.confirm_duplicate.data)
+        g.fundtrack_confirm_incidental = bool(form.confirm_incidental.data)
         name = (form.new_donor.data or "").strip()
         if name and values.get("donor") is None:
             donor = donors.create_donor(

@@ -18,7 +18,7 @@ from fundtrack.centres.models import Centre, Network
 from fundtrack.errors import ValidationError
 from fundtrack.extensions import db
 from fundtrack.formatting import CATEGORY_LABELS, network_format
-from fundtrack.income import batch
+from fundtrack.income import batch, batch_rows
 from fundtrack.income.models import IncomeCategory
 from fundtrack.income.wording import on_screen
 from fundtrack.money import parse_amount
@@ -127,12 +127,12 @@ def _row_errors(result: batch.BatchResult) -> dict:
     }
 
 
-def _page(centre: Centre, rows: list[batch.Row], status: int = 200, **context):
+def _page(centre: Centre, rows: list[batch_rows.Row], status: int = 200, **context):
     fragment = request.headers.get("X-Requested-With") == "fetch"
     template = "income/_batch_form.html" if fragment else "income/batch.html"
     default_day = last_booking_date()
     if not rows:
-        rows = [batch.Row(number=1, date=default_day.isoformat())]
+        rows = [batch_rows.Row(number=1, date=default_day.isoformat())]
     centres = db.session.scalars(
         visible(Centre, current_user).where(Centre.active.is_(True)).order_by(Centre.code)
     ).all()
@@ -144,10 +144,8 @@ def _page(centre: Centre, rows: list[batch.Row], status: int = 200, **context):
             centre=centre,
             centres=[c for c in centres if current_user.can_manage(c.id)],
             rows=rows,
-            known=[
-                (name, next(iter(ids)))
-                for name, ids in sorted(batch.counterparties(db.session, centre).items())
-            ],
+            # The agreements running on the default day first, then every name A to Z.
+            known=batch_rows.offered(db.session, centre, default_day),
             kinds={"donor": _("donor"), "funder": _("funder"), "agreement": _("agreement")},
             categories=[(c.value, CATEGORY_LABELS[c.value]) for c in IncomeCategory],
             default_day=default_day.isoformat(),
@@ -155,6 +153,7 @@ def _page(centre: Centre, rows: list[batch.Row], status: int = 200, **context):
             copy_to=request.values.get("to") or f"{today:%Y-%m}",
             running_year=network.fiscal_year_of(today) if network else today.year,
             row_errors=context.pop("row_errors", {}),
+            outcomes=context.pop("outcomes", {}),
             field_errors=context.pop("field_errors", {}),
             batch_errors=context.pop("batch_errors", []),
             expected_count=context.pop("expected_count", request.form.get("expected_count", "")),
@@ -170,7 +169,7 @@ def _page(centre: Centre, rows: list[batch.Row], status: int = 200, **context):
 def batch_entry():
     """The batch form; `copy` with `from` and `to` fills it with a period's recurring lines."""
     centre = _centre()
-    rows: list[batch.Row] = []
+    rows: list[batch_rows.Row] = []
     field_errors = {}
     copied = request.args.get("copy", "").strip()
     if copied:
@@ -178,7 +177,7 @@ def batch_entry():
         source = _month(request.args.get("from"), _previous_month(today))
         target = _month(request.args.get("to"), today)
         try:
-            rows = batch.copy_rows(
+            rows = batch_rows.copy_rows(
                 db.session, current_user, centre, copied, source, target, _locale()
             )
         except ValidationError as error:
@@ -199,7 +198,7 @@ def batch_entry():
 def book_batch():
     """Book the posted rows all together, or show every refusal and book none."""
     centre = _centre()
-    rows = batch.rows_from_form(request.form)
+    rows = batch_rows.rows_from_form(request.form)
     field_errors: dict = {}
     count, total = _expected(field_errors)
     result = batch.book_batch(
@@ -221,6 +220,7 @@ def book_batch():
         rows,
         422,
         row_errors=_row_errors(result),
+        outcomes=result.outcomes,
         field_errors=field_errors,
         batch_errors=_batch_messages(result),
     )
@@ -244,4 +244,6 @@ def _saved(centre: Centre, result: batch.BatchResult):
         expected_total="",
         saved_message=message,
         saved_link=url_for("share.centre", code=centre.code, year=year),
+        # What each line was booked as: under which agreement, structural or incidental.
+        booked=[result.outcomes[number] for number in sorted(result.outcomes)],
     )

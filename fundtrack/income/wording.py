@@ -10,7 +10,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
-from fundtrack.formatting import CATEGORY_LABELS, FUNDER_TYPE_LABELS, label_of
+from fundtrack.formatting import CATEGORY_LABELS, FUNDER_TYPE_LABELS, format_day, label_of
 
 _PATTERNS = [
     (r"is required", _l("is required")),
@@ -63,6 +63,22 @@ _PATTERNS = [
         _l("no donor, funder or agreement is called %(name)s; tick “new donor” to add one"),
     ),
     (r"already booked as income line (?P<id>\d+)", _l("already booked as income line %(id)s")),
+    (
+        r"(?P<funder>.+) has a structural agreement (?P<names>'.*') running on (?P<day>[0-9-]+):"
+        r" book the line to it, or confirm it is incidental",
+        _l(
+            "%(funder)s has a structural agreement %(names)s running on %(day)s: book the line"
+            " to it, or confirm it is incidental"
+        ),
+    ),
+    (
+        r"(?P<funder>.+) has structural agreements (?P<names>'.*') running on (?P<day>[0-9-]+):"
+        r" book the line to one of them, or confirm it is incidental",
+        _l(
+            "%(funder)s has structural agreements %(names)s running on %(day)s: book the line"
+            " to one of them, or confirm it is incidental"
+        ),
+    ),
     (r"(?P<typed>'.*') is not an amount", _l("%(typed)s is not an amount")),
     (
         r"(?P<typed>'.*') is not an amount as written here \(decimals after '(?P<sep>.)'\)"
@@ -80,7 +96,12 @@ _PATTERNS = [
     ),
 ]
 _COMPILED = [(re.compile(pattern), template) for pattern, template in _PATTERNS]
-_IN_WORDS = {"implied": CATEGORY_LABELS, "given": CATEGORY_LABELS, "type": FUNDER_TYPE_LABELS}
+_IN_WORDS = {
+    "implied": CATEGORY_LABELS,
+    "given": CATEGORY_LABELS,
+    "type": FUNDER_TYPE_LABELS,
+    "day": format_day,
+}
 
 
 def on_screen(message: str) -> str:
@@ -91,14 +112,17 @@ def on_screen(message: str) -> str:
 
 def say_again(message: str, compiled: list, in_words: dict | None = None) -> str | None:
     """`message` through the first of the (pattern, lazy template) pairs it matches whole,
-    its codes put in words by `in_words`; None when it matches none."""
+    its codes put in words by `in_words` (labels by code, or a function: a date's words);
+    None when it matches none."""
     for pattern, template in compiled:
         match = pattern.fullmatch(message or "")
         if match is None:
             continue
         values = {k: v for k, v in match.groupdict().items() if v is not None}
         for key, labels in (in_words or {}).items():
-            if key in values:
+            if key in values and callable(labels):
+                values[key] = labels(values[key])
+            elif key in values:
                 values[key] = label_of(labels, values[key])
         text = str(template)  # lazy: translated into the language of this request
         return text % values if values else text
