@@ -12,7 +12,12 @@ from sqlalchemy import select
 
 from fundtrack.imports.matching import Counterparties, counterparty_key
 from fundtrack.income.models import FunderType, IncomeCategory, StructuralRule
-from fundtrack.share.classification import classified_agreements, verdict_of_agreement
+from fundtrack.share import rule
+from fundtrack.share.classification import (
+    classified_agreements,
+    rule_in_words,
+    verdict_of_agreement,
+)
 from fundtrack.share.rules import awaiting_agreements
 from fundtrack.share.trace import trace
 from tests import factories
@@ -232,3 +237,11 @@ def test_a_funder_type_without_a_rule_gives_incidental_income(session, network):
     said = verdict_of_agreement(session, agreement)
     assert (said.structural, said.step, said.reason) == (False, "rule", "not_by_default")
     assert said.words == "incidental: foundation income is not structural by default"
+
+
+def test_the_rules_page_words_name_every_step_in_the_order_it_decides():
+    words = rule_in_words()
+    assert [step.code for step in rule.STEPS] == ["no_agreement", "override", "awaiting", "rule"]
+    assert len(words) == len(rule.STEPS)
+    assert words[1].startswith("An override by the national office decides")
+    assert "awaits confirmation" in words[1] and "until the national office confirms" in words[2]

@@ -201,6 +201,29 @@ def _by_the_rule(facts: Facts, reason: str, wording: Wording) -> str:
     )
 
 
+# The rule step by step, as the /rules page lists it: one sentence per step of share.rule.
+STEP_WORDS = {
+    "no_agreement": N_("Income without a funding agreement is incidental."),
+    "override": N_(
+        "An override by the national office decides, structural or incidental, also for an "
+        "agreement that awaits confirmation: the override is the office's own decision."
+    ),
+    "awaiting": N_(
+        "An agreement a treasurer added or changed so that it would count as structural "
+        "counts as incidental until the national office confirms it."
+    ),
+    "rule": N_(
+        "Otherwise income is structural when the rule for its funder's type says so and the "
+        "agreement is recurring, open-ended or runs more than one year (more than 366 days)."
+    ),
+}
+
+
+def rule_in_words(wording: Wording = ENGLISH) -> list[str]:
+    """The rule's steps in the order they decide, one sentence each."""
+    return [wording.translate(STEP_WORDS[step.code]) for step in rule.STEPS]
+
+
 def facts_of_row(row, *, has_agreement: bool = True) -> Facts:
     """The facts of a query row that selected RULE_COLUMNS."""
     if not has_agreement:

@@ -14,7 +14,7 @@ from fundtrack.errors import field_and_message
 from fundtrack.extensions import db
 from fundtrack.formatting import FUNDER_TYPE_LABELS
 from fundtrack.income.models import Funder, FunderType, FundingAgreement, StructuralRule
-from fundtrack.share.classification import RULE_COLUMNS, explain_row, join_rule
+from fundtrack.share.classification import RULE_COLUMNS, explain_row, join_rule, rule_in_words
 from fundtrack.share.forms import OverrideForm, RuleForm
 from fundtrack.share.rules import awaiting_agreements, closed_years_under_rule
 from fundtrack.share.service import confirm_agreement, override_agreement, set_structural_rule
@@ -62,6 +62,7 @@ def _render(rule_form: RuleForm, override_form: OverrideForm, status: int = 200)
     centre_rows = _agreement_rows(Centre.code == centre_code) if centre_code is not None else None
     page = render_template(
         "share/rules.html",
+        rule_steps=rule_in_words(screen_wording()),
         funder_types=list(FunderType),
         rules=rules,
         rule_form=rule_form,
