@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session, aliased
 
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import current_network
-from fundtrack.costs.models import CostLine
+from fundtrack.costs.basis import costs_basis
+from fundtrack.costs.models import ActualsDeclaration, CostLine
 from fundtrack.errors import ValidationError
 from fundtrack.income.models import Funder, FundingAgreement, IncomeCategory, IncomeLine
 from fundtrack.money import CENT
@@ -133,9 +134,10 @@ def trace(
     """The income and cost lines behind a centre's figures for `year`, a page at a time.
 
     Narrow the income lines to one RJ 650 category and/or to structural (True) or incidental
-    (False) lines. The cost lines are those of the basis the figures used (actual, else
-    budget). Raises LookupError for a centre the user may not see, ValidationError (a
-    ValueError) naming the field for a bad filter. Five statements whatever the number of lines.
+    (False) lines. The cost lines are those of the basis the figures used (actual once
+    declared complete, else budget). Raises LookupError for a centre the user may not see,
+    ValidationError (a ValueError) naming the field for a bad filter. Six statements whatever
+    the number of lines.
     """
     limit, offset = _page(limit, offset)
     centre = visible_centres(session, user, centre_code=centre_code)[0]
@@ -177,7 +179,12 @@ def trace(
     by_kind = {
         kind.value: (n, total) for kind, n, total in session.execute(kinds.group_by(CostLine.kind))
     }
-    basis = next((k for k in ("actual", "budget") if k in by_kind), "none")
+    declared = session.scalar(
+        select(ActualsDeclaration.id).where(
+            ActualsDeclaration.centre_id == centre.id, ActualsDeclaration.year == year
+        )
+    )
+    basis = costs_basis(declared is not None, "actual" in by_kind, "budget" in by_kind)
     costs_count, costs_total = by_kind.get(basis, (0, None))
     cost_lines = []
     if basis != "none":
