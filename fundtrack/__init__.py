@@ -109,6 +109,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(share_bp)
     app.register_blueprint(income_bp)
     centre_views.init_app(app)
+    from fundtrack.costs import views as cost_views
+
+    cost_views.init_app(app)
     from fundtrack.api import init_api
     from fundtrack.auth.token_views import bp as api_tokens_bp
 

@@ -142,6 +142,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["role"] = lambda v: label_of(ROLE_LABELS, v)
     app.jinja_env.filters["funder_type"] = lambda v: label_of(FUNDER_TYPE_LABELS, v)
+    app.jinja_env.filters["warning"] = lambda v: warning_text(v, network_format())
 
 
 def label_of(labels: dict, value) -> str:
@@ -170,6 +171,29 @@ BASIS_LABELS = {
     "mixed": _l("actual and budget"),
     "none": _l("no costs"),
 }
+
+# A figure too good or too sudden to be true (fundtrack.share.plausibility), and its likely
+# cause: the screens, exports and PDFs say these instead of a bare "meets the target".
+WARNING_CAUSES = {
+    "costs_incomplete": _l("are the costs complete, and declared on the right basis?"),
+    "line_in_wrong_year": _l(
+        "is a structural income line booked in the wrong year, or did an agreement start or end?"
+    ),
+}
+
+
+def warning_text(warning, fmt: NumberFormat | None = None) -> str:
+    """One warning as a sentence in the user's language, its likely cause included."""
+    cause = label_of(WARNING_CAUSES, warning.cause)
+    if warning.code == "share_jump":
+        before = (fmt or NumberFormat()).percent(warning.previous_share)
+        return gettext(
+            "Check: the share moved more than 25 points from last year's %(before)s; %(cause)s",
+            before=before,
+            cause=cause,
+        )
+    return gettext("Check: structural income exceeds all the costs; %(cause)s", cause=cause)
+
 
 ROLE_LABELS = {
     "admin": _l("administrator"),

@@ -179,7 +179,7 @@ def still_on_budget(
 ) -> tuple[int, list[StillOnBudget]]:
     """(count, rows) of the centre-years the user may see whose fiscal year has ended while
     their figures still stand on the budget (actuals never declared complete), latest year
-    first. Two statements."""
+    first; with `limit=0` only the count. At most three statements."""
     running = current_network(session).fiscal_year_of(today or date.today())
     declared = exists().where(
         ActualsDeclaration.centre_id == CostLine.centre_id,
@@ -195,8 +195,8 @@ def still_on_budget(
         .group_by(Centre.code, Centre.name, CostLine.year)
     )
     count = session.scalar(select(func.count()).select_from(stmt.subquery()))
-    if not count:
-        return 0, []
+    if not count or not limit:
+        return count, []
     rows = session.execute(stmt.order_by(CostLine.year.desc(), Centre.code).limit(limit))
     return count, [
         StillOnBudget(

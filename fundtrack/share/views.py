@@ -15,6 +15,7 @@ from sqlalchemy import select
 from fundtrack.auth.menu import user_menu
 from fundtrack.centres.locks import current_network
 from fundtrack.centres.models import Network, Region
+from fundtrack.costs.basis import still_on_budget
 from fundtrack.extensions import db
 from fundtrack.formatting import (
     BASIS_LABELS,
@@ -146,6 +147,7 @@ def dashboard():
         basis_labels=BASIS_LABELS,
         grants=_or_404(landing_panels, date.today(), year, region_code=region, share=figures),
         awaiting=rules_views.awaiting_panel(),
+        on_budget=still_on_budget(db.session, current_user, limit=0)[0],
     )
 
 
