@@ -27,6 +27,7 @@ RESOURCES = (
     "funds",
     "income",
     "costs",
+    "cost_basis",
     "funding_share",
     "grants",
     "giving360",

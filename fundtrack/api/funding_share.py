@@ -40,10 +40,36 @@ class Ratio(ma.fields.String):
         return str(Decimal(value).quantize(RATIO_PLACES, rounding=ROUND_HALF_UP))
 
 
+class WarningSchema(ma.Schema):
+    code = ma.fields.String(
+        validate=ma.validate.OneOf(["share_above_costs", "share_jump"]),
+        metadata={
+            "description": "share_above_costs: structural income exceeds all the costs; "
+            "share_jump: more than 25 points from the year before"
+        },
+    )
+    cause = ma.fields.String(
+        validate=ma.validate.OneOf(["costs_incomplete", "line_in_wrong_year"]),
+        metadata={"description": "the likely cause"},
+    )
+    previous_share = Ratio(allow_none=True, metadata={"description": "share_jump: last year's"})
+
+
 class FiguresSchema(ma.Schema):
-    costs = Total(metadata={"description": "actual costs, or the budget (see costs_basis)"})
+    costs = Total(
+        metadata={
+            "description": "the budget until the actual costs are declared complete, then the "
+            "actual costs (see costs_basis)"
+        }
+    )
     costs_basis = ma.fields.String(
         validate=ma.validate.OneOf(["actual", "budget", "mixed", "none"])
+    )
+    budget_costs = Total(metadata={"description": "the budget, whatever the basis"})
+    actual_costs = Total(metadata={"description": "actual cost lines booked, declared or not"})
+    warnings = ma.fields.List(
+        ma.fields.Nested(WarningSchema),
+        metadata={"description": "a share too good or too sudden to be true, and why"},
     )
     structural_income = Total()
     incidental_income = Total()

@@ -9,7 +9,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from fundtrack.centres.models import Network
-from fundtrack.formatting import BASIS_LABELS, CATEGORY_LABELS, NumberFormat, label_of
+from fundtrack.formatting import (
+    BASIS_LABELS,
+    CATEGORY_LABELS,
+    NumberFormat,
+    label_of,
+    network_format,
+    warning_text,
+)
 from fundtrack.share.figures import Figures
 
 SHARE_PLACES = Decimal("0.000001")
@@ -45,6 +52,8 @@ def figures_dict(f: Figures) -> dict:
         "secured_next_year": f.secured_next_year,
         "secured_share": f.secured_share,
         "meets_target": bool(getattr(f, "meets_target", False)),
+        # A share too good or too sudden to be true is never shown as a bare "at target".
+        "warnings": [warning_text(w, network_format()) for w in f.warnings],
     }
 
 

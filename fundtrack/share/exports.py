@@ -19,7 +19,13 @@ from flask_babel import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from fundtrack.formatting import BASIS_LABELS, CATEGORY_LABELS, round_money
+from fundtrack.formatting import (
+    BASIS_LABELS,
+    CATEGORY_LABELS,
+    network_format,
+    round_money,
+    warning_text,
+)
 from fundtrack.share.figures import CentreFigures, Figures, FundingShare, TrendPoint
 
 Kind = Literal["text", "int", "money", "share"]
@@ -43,16 +49,20 @@ class Table:
 
 
 def _figure_columns(currency: str) -> list[Column]:
-    return [
-        Column(gettext("Costs (%(currency)s)", currency=currency), "money"),
-        Column(gettext("Costs basis")),
-        Column(gettext("Structural income (%(currency)s)", currency=currency), "money"),
-        Column(gettext("Incidental income (%(currency)s)", currency=currency), "money"),
-        Column(gettext("Structural share"), "share"),
-        Column(gettext("Gap to target (%(currency)s)", currency=currency), "money"),
-        Column(gettext("Secured next year (%(currency)s)", currency=currency), "money"),
-        Column(gettext("Secured share"), "share"),
-    ] + [Column(f"{label} ({currency})", "money") for label in CATEGORY_LABELS.values()]
+    return (
+        [
+            Column(gettext("Costs (%(currency)s)", currency=currency), "money"),
+            Column(gettext("Costs basis")),
+            Column(gettext("Structural income (%(currency)s)", currency=currency), "money"),
+            Column(gettext("Incidental income (%(currency)s)", currency=currency), "money"),
+            Column(gettext("Structural share"), "share"),
+            Column(gettext("Gap to target (%(currency)s)", currency=currency), "money"),
+            Column(gettext("Secured next year (%(currency)s)", currency=currency), "money"),
+            Column(gettext("Secured share"), "share"),
+        ]
+        + [Column(f"{label} ({currency})", "money") for label in CATEGORY_LABELS.values()]
+        + [Column(gettext("Check"))]
+    )
 
 
 def _yes_no(value: bool | None) -> str | None:
@@ -62,16 +72,20 @@ def _yes_no(value: bool | None) -> str | None:
 
 
 def _figure_values(f: Figures) -> list:
-    return [
-        f.costs,
-        str(BASIS_LABELS.get(f.costs_basis, f.costs_basis)),
-        f.structural_income,
-        f.incidental_income,
-        f.share,
-        f.gap,
-        f.secured_next_year,
-        f.secured_share,
-    ] + [f.income_by_category.get(category, Decimal(0)) for category in CATEGORY_LABELS]
+    return (
+        [
+            f.costs,
+            str(BASIS_LABELS.get(f.costs_basis, f.costs_basis)),
+            f.structural_income,
+            f.incidental_income,
+            f.share,
+            f.gap,
+            f.secured_next_year,
+            f.secured_share,
+        ]
+        + [f.income_by_category.get(category, Decimal(0)) for category in CATEGORY_LABELS]
+        + [" ".join(warning_text(w, network_format()) for w in f.warnings) or None]
+    )
 
 
 def dashboard_table(share: FundingShare, centres: Sequence[CentreFigures] | None = None) -> Table:
