@@ -136,7 +136,7 @@ def trace(
     Narrow the income lines to one RJ 650 category and/or to structural (True) or incidental
     (False) lines. The cost lines are those of the basis the figures used (actual once
     declared complete, else budget). Raises LookupError for a centre the user may not see,
-    ValidationError (a ValueError) naming the field for a bad filter. Six statements whatever
+    ValidationError (a ValueError) naming the field for a bad filter. Five statements whatever
     the number of lines.
     """
     limit, offset = _page(limit, offset)
@@ -173,18 +173,18 @@ def trace(
     )
     income_lines = [_traced_income(row, wording) for row in session.execute(page)]
 
-    kinds = select(CostLine.kind, func.count(CostLine.id), func.sum(CostLine.amount)).where(
-        CostLine.centre_id == centre.id, CostLine.year == year
+    declared = (
+        select(ActualsDeclaration.id)
+        .where(ActualsDeclaration.centre_id == centre.id, ActualsDeclaration.year == year)
+        .exists()
     )
-    by_kind = {
-        kind.value: (n, total) for kind, n, total in session.execute(kinds.group_by(CostLine.kind))
-    }
-    declared = session.scalar(
-        select(ActualsDeclaration.id).where(
-            ActualsDeclaration.centre_id == centre.id, ActualsDeclaration.year == year
-        )
-    )
-    basis = costs_basis(declared is not None, "actual" in by_kind, "budget" in by_kind)
+    kinds = select(
+        CostLine.kind, func.count(CostLine.id), func.sum(CostLine.amount), declared
+    ).where(CostLine.centre_id == centre.id, CostLine.year == year)
+    rows = session.execute(kinds.group_by(CostLine.kind)).all()
+    by_kind = {kind.value: (n, total) for kind, n, total, _declared in rows}
+    declared = any(row[3] for row in rows)
+    basis = costs_basis(declared, "actual" in by_kind, "budget" in by_kind)
     costs_count, costs_total = by_kind.get(basis, (0, None))
     cost_lines = []
     if basis != "none":
