@@ -143,6 +143,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["role"] = lambda v: label_of(ROLE_LABELS, v)
     app.jinja_env.filters["funder_type"] = lambda v: label_of(FUNDER_TYPE_LABELS, v)
     app.jinja_env.filters["warning"] = lambda v: warning_text(v, network_format())
+    app.jinja_env.filters["basis"] = lambda v: label_of(BASIS_LABELS, v)
 
 
 def label_of(labels: dict, value) -> str:

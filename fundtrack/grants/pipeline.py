@@ -125,6 +125,7 @@ class PendingApplication:
 class ShareForecast:
     year: int  # the year forecast (next year)
     costs: Decimal  # this year's costs, the basis
+    costs_basis: str  # what those costs stand on: budget, actual (declared), mixed or none
     secured: Decimal  # structural agreements running into the year
     secured_share: Decimal | None
     pending: Decimal  # chance-weighted applications that would become structural
@@ -162,6 +163,7 @@ def share_forecast(
     else:
         base = share.network
     costs = base.costs if base else ZERO
+    basis = base.costs_basis if base else "none"
     secured = base.secured_next_year if base else ZERO
     ids = [c.centre_id for c in share.centres]
     start, end = fiscal_year_bounds(network, year + 1)
@@ -193,6 +195,7 @@ def share_forecast(
     return ShareForecast(
         year=year + 1,
         costs=costs,
+        costs_basis=basis,
         secured=secured,
         secured_share=_ratio(secured, costs),
         pending=pending,
