@@ -49,6 +49,15 @@ class IncomeIn(Strict):
         allow_none=True,
         metadata={"description": "your id for the line: unique per centre, so retries are safe"},
     )
+    confirm_incidental = ma.fields.Boolean(
+        load_only=True,
+        metadata={
+            "description": "when booking a line to a funder without an agreement: a funder's only"
+            " agreement running on the date is filled in; with several of which one is"
+            " structural the line is refused on `agreement` unless this is true (then it is"
+            " booked to the funder alone, incidental)"
+        },
+    )
 
 
 class IncomeSchema(IncomeIn):
@@ -215,10 +224,16 @@ class Income(MethodView):
                 )
                 body = IncomeBatchSchema().dump({"items": with_classification(lines)})
             else:
+                confirm_incidental = values.pop("confirm_incidental", False)
                 line = saved(
                     lambda: operations.book_income(
-                        db.session, user, values, IncomeSource.API, confirm_duplicate=True
-                    )
+                        db.session,
+                        user,
+                        values,
+                        IncomeSource.API,
+                        confirm_duplicate=True,
+                        confirm_incidental=confirm_incidental,
+                    )  # fmt: skip
                 )
                 body = IncomeSchema().dump(with_classification([line])[0])
         except IntegrityError:
@@ -245,6 +260,7 @@ class IncomeById(MethodView):
     def patch(self, values, line_id):
         """Change an income line (not in a closed year)."""
         line = visible_or_404(IncomeLine, line_id, api_user(), "line")
+        values.pop("confirm_incidental", None)  # a question of booking, not of changing
         saved(lambda: operations.update_income(db.session, api_user(), line, values))
         return with_classification([line])[0]
 
