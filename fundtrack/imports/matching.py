@@ -4,7 +4,9 @@ Everything a centre's matching needs is loaded once (donors, funders, agreements
 structural rules, the choices the centre confirmed before), so a file of 100,000 entries
 costs a handful of statements, not one per entry. Order of trust: what the user chose in
 this preview, what the centre chose before, the donor with that IBAN, a donor, agreement
-or funder with that name; else the payer becomes a new donor.
+or funder with that name; else the payer becomes a new donor. A funder gets the agreement
+the income package says a line of that day gets (income.agreements: the only one running,
+or none, or a question when a structural one runs among several).
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session
 from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre
 from fundtrack.imports.models import ImportProfile
+from fundtrack.income.agreements import CentreAgreements, IncidentalUnconfirmed, Running
 from fundtrack.income.models import Donor, Funder, FundingAgreement, StructuralRule
 from fundtrack.income.operations import implied_category
 from fundtrack.share.classification import Verdict, facts_of_agreement, verdict
@@ -39,6 +42,9 @@ class Match:
     structural: bool = False
     funder_id: int | None = None
     donor_kind: str = "person"
+    # A funder matched while a structural agreement of theirs runs among several: the
+    # question to answer in the preview (choose the agreement, or the funder to confirm).
+    question: str = ""
 
 
 @dataclass
@@ -51,7 +57,7 @@ class Counterparties:
     by_name: dict[str, tuple[str, object]] = field(default_factory=dict)
     funders: dict[int, Funder] = field(default_factory=dict)
     agreements: dict[int, FundingAgreement] = field(default_factory=dict)
-    by_funder: dict[int, list[FundingAgreement]] = field(default_factory=dict)
+    running: CentreAgreements = field(default_factory=lambda: CentreAgreements(()))
     rules: dict = field(default_factory=dict)
     remembered: dict[str, dict] = field(default_factory=dict)
 
@@ -71,7 +77,6 @@ class Counterparties:
         )
         for agreement in agreements:
             found.agreements[agreement.id] = agreement
-            found.by_funder.setdefault(agreement.funder_id, []).append(agreement)
         for donor in session.scalars(
             select(Donor).where(Donor.centre_id == centre.id).order_by(Donor.id)
         ):
@@ -86,7 +91,28 @@ class Counterparties:
             )
         ):
             found.remembered[profile.key.removeprefix(MATCH_PREFIX)] = profile.value
+        found.running = CentreAgreements(found._running(a) for a in found.agreements.values())
         return found
+
+    def _running(self, agreement: FundingAgreement) -> Running:
+        funder = self.funders.get(agreement.funder_id) or agreement.funder
+        return Running(
+            agreement.id, funder.id, funder.name, agreement.title or "", agreement.start_date,
+            agreement.end_date, self.structural(agreement, funder),
+        )  # fmt: skip
+
+    def offered_to(self, match: dict | None, day: date | None) -> list[Running]:
+        """The agreements the preview offers a payer first: those of the funder it was
+        matched to, the ones running on `day` (its latest row's) before the others."""
+        match = match or {}
+        if match.get("kind") == "funder":
+            funder_id = match.get("id")
+        elif match.get("kind") == "agreement" and match.get("id") in self.agreements:
+            funder_id = self.agreements[match["id"]].funder_id
+        else:
+            return []
+        offered = self.running.offered(day) if day else self.running.all
+        return [agreement for agreement in offered if agreement.funder_id == funder_id]
 
     def add_donor(self, donor: Donor) -> None:
         self.donors[donor.id] = donor
@@ -137,15 +163,19 @@ class Counterparties:
         return Match("donor", donor.id, donor.name, by, category.value if category else None)
 
     def _funder(self, funder: Funder, day: date | None, by: str) -> Match:
-        for agreement in self.by_funder.get(funder.id, []):
-            if (
-                day is not None
-                and agreement.start_date <= day
-                and (agreement.end_date is None or day <= agreement.end_date)
-            ):
-                return self._agreement(agreement, by)
         category = implied_category(funder, None)
-        return Match("funder", funder.id, funder.name, by, category.value, False, funder.id)
+        alone = Match("funder", funder.id, funder.name, by, category.value, False, funder.id)
+        if day is None:
+            return alone
+        try:
+            # Choosing the funder in this preview is the confirmation that it is incidental.
+            running = self.running.for_funder(
+                funder.id, funder.name, day, confirm_incidental=by == "choice"
+            )
+        except IncidentalUnconfirmed as question:
+            alone.question = question.message
+            return alone
+        return alone if running is None else self._agreement(self.agreements[running.id], by)
 
     def _agreement(self, agreement: FundingAgreement, by: str) -> Match:
         funder = self.funders.get(agreement.funder_id) or agreement.funder

@@ -41,7 +41,8 @@ REVERSE = "reverse"  # a reversal of a line booked before: booking removes that 
 ERROR = "error"
 STATUSES = (BOOK, DUPLICATE, SKIPPED, REVERSE, ERROR)
 
-_MATCH_FIELDS = ("kind", "id", "label", "by", "category", "structural", "funder_id", "donor_kind")
+_MATCH_FIELDS = ("kind", "id", "label", "by", "category", "structural", "funder_id", "donor_kind",
+                 "question")  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -213,6 +214,8 @@ class Planner:
                 row.category = check_category(wanted or None, funder, donor).value
             except DomainError as error:
                 errors.append(("category", error.message))
+            if match.question:
+                errors.append(("name", match.question))
         if errors:
             row.status = ERROR
 

@@ -51,6 +51,9 @@ class Summary:
             }  # fmt: skip
         payer["rows"] += 1
         payer["total"] += row.amount or Decimal("0.00")
+        # The payer's latest day: which of its funder's agreements run, to offer them first.
+        if row.booking_date and row.booking_date.isoformat() > (payer.get("day") or ""):
+            payer["day"] = row.booking_date.isoformat()
 
     def settle(self, overrides: dict[int, dict]) -> None:
         """Count the reversals' changes to rows already counted."""

@@ -2,6 +2,8 @@
 paid, book, and undo. Every route loads the import through the access rules: another
 centre's import is answered 404, like anything else of another centre."""
 
+from datetime import date
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
@@ -177,12 +179,21 @@ def show(import_id: int):
     data = files.load_preview(current_app.instance_path, record.token)
     busy = record.state in (ImportState.PREVIEWING, ImportState.BOOKING)
     known = Counterparties.load(db.session, current_user, record.centre) if data else None
+    # Per payer, its funder's agreements (those running on its day first), offered first.
+    offers = {
+        payer["key"]: known.offered_to(payer.get("match"), _day(payer.get("day")))
+        for payer in (data or {}).get("payers", [])
+    }
     return render_template(
         "imports/show.html", record=record, data=data, busy=busy,
         progress=jobs.progress_of(record.id) if busy else {},
-        choices=(record.options or {}).get("choices", {}), known=known,
+        choices=(record.options or {}).get("choices", {}), known=known, offers=offers,
         categories=CATEGORY_LABELS, kinds=wording.MATCH_KINDS, matched_by=wording.MATCHED_BY,
     )  # fmt: skip
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 @bp.route("/<int:import_id>/choices", methods=["POST"])
