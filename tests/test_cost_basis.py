@@ -229,3 +229,16 @@ def test_the_running_year_falling_short_of_last_year_is_no_jump(session, books):
     )
     # 90 % last year, 49 % booked so far this year: the year is not over.
     assert _figures(session, treasurer, running).warnings == ()
+
+
+def test_a_centre_with_a_declared_year_is_not_deleted_but_told_why(session, books):
+    from fundtrack.centres.operations import delete_centre
+
+    _centre, _treasurer, national, running = books
+    empty = factories.centre(session, code="NEW")
+    line = factories.cost(session, empty, "10.00", kind=CostKind.ACTUAL, year=running)
+    declare_actuals_complete(session, national, "NEW", running)
+    session.delete(line)
+    session.flush()
+    with pytest.raises(Conflict, match="years with actual costs declared complete"):
+        delete_centre(session, national, empty)

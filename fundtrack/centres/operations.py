@@ -7,7 +7,7 @@ from fundtrack.auth.access import require_network_manager
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import current_network
 from fundtrack.centres.models import Centre, Region
-from fundtrack.costs.models import CostLine
+from fundtrack.costs.models import ActualsDeclaration, CostLine
 from fundtrack.errors import Conflict, ValidationError
 from fundtrack.income.models import Donor, EarmarkedFund, FundingAgreement, IncomeLine
 from fundtrack.money import is_currency
@@ -123,6 +123,7 @@ def delete_centre(session: Session, user: User, centre: Centre) -> None:
         "centre",
         (IncomeLine.centre_id, centre.id, "income lines"),
         (CostLine.centre_id, centre.id, "cost lines"),
+        (ActualsDeclaration.centre_id, centre.id, "years with actual costs declared complete"),
         (FundingAgreement.centre_id, centre.id, "funding agreements"),
         (Donor.centre_id, centre.id, "donors"),
         (EarmarkedFund.centre_id, centre.id, "earmarked funds"),
