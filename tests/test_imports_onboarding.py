@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from fundtrack.audit.models import AuditEvent
 from fundtrack.auth.access import NotAllowed
 from fundtrack.centres.models import Centre, FiscalYearLock, Region
-from fundtrack.costs.models import CostLine
+from fundtrack.costs.models import ActualsDeclaration, CostLine
 from fundtrack.errors import Conflict
 from fundtrack.extensions import db
 from fundtrack.imports import files, onboarding, onboarding_jobs
@@ -262,11 +262,18 @@ def test_undoing_a_workbook_restores_the_rows_and_the_figures(
     record = committed(client, filled(template(client)))
     assert record.state == OnboardingState.BOOKED and len(record.created["income"]) == 3
     assert counts(session) != before and figures(session, office) != shares
+    # 2025 has ended: the workbook's actual costs are N101's books of that year.
+    declared = session.scalars(select(ActualsDeclaration)).all()
+    assert [(d.centre.code, d.year) for d in declared if d.centre.code == "N101"] == [
+        ("N101", 2025)
+    ]
+    assert record.created["declarations"] == [d.id for d in declared if d.centre.code == "N101"]
     page = client.get(f"/imports/onboarding/booked/{record.id}").get_data(as_text=True)
     assert 'data-state="booked"' in page and "Yes, undo this workbook" in page
     assert client.post(f"/imports/onboarding/booked/{record.id}/undo").status_code == 303
     session.refresh(record)
     assert record.state == OnboardingState.UNDONE and record.undone_at is not None
+    assert [d.centre.code for d in session.scalars(select(ActualsDeclaration))] == ["OLD1"]
     assert counts(session) == before and figures(session, office) == shares
     assert "undone" in client.get("/imports/onboarding").get_data(as_text=True)
     again = upload(client, filled(template(client)))  # undone: the rows are new again

@@ -165,6 +165,45 @@ def declare_year(session: Session, year: int, user: User | None = None) -> int:
     return len(centre_ids)
 
 
+def declare_ended_years(
+    session: Session, cost_line_ids: list[int], today: date | None = None
+) -> list[int]:
+    """Declare complete the ended years of these cost lines' centres that have actual lines
+    among them and no declaration yet: a centre's history brought in whole (an onboarding
+    workbook) is its books of years gone by, as the migration took existing ones. Returns the
+    new declarations' ids, so that the import can be undone with them."""
+    if not cost_line_ids:
+        return []
+    running = current_network(session).fiscal_year_of(today or date.today())
+    declared = exists().where(
+        ActualsDeclaration.centre_id == CostLine.centre_id,
+        ActualsDeclaration.year == CostLine.year,
+    )
+    pairs = session.execute(
+        select(CostLine.centre_id, CostLine.year)
+        .where(
+            CostLine.id.in_(cost_line_ids),
+            CostLine.kind == CostKind.ACTUAL,
+            CostLine.year < running,
+            ~declared,
+        )
+        .distinct()
+    ).all()
+    made = [ActualsDeclaration(centre_id=centre_id, year=year) for centre_id, year in pairs]
+    session.add_all(made)
+    session.flush()
+    return [row.id for row in made]
+
+
+def delete_declaration(session: Session, user: User, declaration: ActualsDeclaration) -> None:
+    """Remove a declaration as taking back an import does (not in a closed year)."""
+    require_manage(user, declaration.centre_id)
+    if declaration.year in locked_years(session):
+        raise ValidationError("year", f"fiscal year {declaration.year} is closed")
+    session.delete(declaration)
+    session.flush()
+
+
 @dataclass(frozen=True)
 class StillOnBudget:
     centre_code: str

@@ -22,6 +22,7 @@ from fundtrack.auth.access import require_network_manager
 from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre, Region
 from fundtrack.centres.operations import create_centre, create_region
+from fundtrack.costs.basis import declare_ended_years
 from fundtrack.costs.models import CostCategory, CostKind, CostLine
 from fundtrack.costs.operations import record_cost
 from fundtrack.errors import DomainError, ValidationError
@@ -301,6 +302,11 @@ def commit(
             "workbook",
             f"{len(errors)} errors; the first: sheet {sheet}, row {row}, {column}: {message}",
         )
+    # The ended years of a centre's history stand on their actual costs, as existing books did
+    # when the cost basis arrived; undoing the workbook takes these declarations back too.
+    declared = declare_ended_years(session, created.get("costs", []))
+    if declared:
+        created["declarations"] = declared
     actor = current_actor()
     session.add(AuditEvent(
         user_id=actor[0] if actor[0] is not None else user.id, actor=actor[1][:254],

@@ -17,7 +17,8 @@ from fundtrack.auth.models import User
 from fundtrack.centres.locks import locked_years
 from fundtrack.centres.models import Centre, Region
 from fundtrack.centres.operations import delete_centre, delete_region
-from fundtrack.costs.models import CostLine
+from fundtrack.costs.basis import delete_declaration
+from fundtrack.costs.models import ActualsDeclaration, CostLine
 from fundtrack.costs.operations import delete_cost
 from fundtrack.errors import Conflict, DomainError
 from fundtrack.extensions import db
@@ -32,6 +33,7 @@ CHUNK = 500  # ids per IN (...) list: well under every database's parameter limi
 UNDO_ORDER = (
     ("income", IncomeLine, delete_income, "income line"),
     ("costs", CostLine, delete_cost, "cost line"),
+    ("declarations", ActualsDeclaration, delete_declaration, "declaration of actual costs"),
     ("agreements", FundingAgreement, delete_agreement, "agreement"),
     ("funders", Funder, delete_funder, "funder"),
     ("centres", Centre, delete_centre, "centre"),
