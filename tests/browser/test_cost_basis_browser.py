@@ -7,7 +7,7 @@ from datetime import date
 from selenium.webdriver.common.by import By
 
 from fundtrack.demo.netherlands import TREASURER_CENTRE
-from tests.browser.steps import loads, signed_in_dutch, until
+from tests.browser.steps import fits, loads, signed_in_dutch, until
 
 SHOTS = os.environ.get("FUNDTRACK_SCREENSHOTS")
 
@@ -56,6 +56,10 @@ def test_one_actual_line_leaves_the_share_until_the_actuals_are_declared(browser
 
         loads(browser, browser.find_element(By.ID, "costs-basis"))
         _shot(browser, "cost-basis-2-confirm")
+        browser.set_window_size(390, 844)  # a phone: both totals and the button still fit
+        assert fits(browser)
+        _shot(browser, "cost-basis-2-confirm-phone")
+        browser.set_window_size(1400, 1000)
         assert "€ 2.000,00" in browser.find_element(By.CSS_SELECTOR, "[data-kind=actual]").text
         loads(browser, browser.find_element(By.ID, "declare"))
         until(browser, "werkelijke kosten")
