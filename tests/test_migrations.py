@@ -1,5 +1,7 @@
 """The migrations build the whole schema, match the models, and go down and up again."""
 
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -58,3 +60,46 @@ def test_downgrade_removes_everything_and_upgrade_builds_it_again(fresh_app):
         upgrade()
     assert left == set()
     assert _drift(fresh_app) == []
+
+
+def test_the_cost_basis_migration_declares_ended_and_closed_years_not_the_running_one(fresh_app):
+    running = date.today().year  # the network below starts its fiscal year in January
+    with fresh_app.app_context():
+        upgrade(revision="0009_onboardings")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO network (id, name, currency, locale, target_numerator,"
+                " target_denominator, fiscal_year_start_month) VALUES (1, 'N', 'EUR', 'nl_NL',"
+                " 2, 3, 1)"
+            ))  # fmt: skip
+            conn.execute(sa.text("INSERT INTO regions (id, code, name) VALUES (1, 'R', 'R')"))
+            conn.execute(sa.text(
+                "INSERT INTO centres (id, code, name, municipality, region_id, currency, active)"
+                " VALUES (1, 'A', 'A', 'A', 1, 'EUR', true), (2, 'B', 'B', 'B', 1, 'EUR', true)"
+            ))  # fmt: skip
+            lines = [
+                (1, running - 2, "actual"),  # ended: declared
+                (1, running - 1, "budget"),  # ended, budget only: nothing to declare
+                (1, running, "actual"),  # running: stays on its budget
+                (2, running - 1, "actual"),  # ended: declared
+                (2, running + 1, "actual"),  # a later year, closed by mistake: declared
+            ]
+            for centre, year, kind in lines:
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO cost_lines (centre_id, year, kind, category, amount,"
+                        " currency, description) VALUES (:c, :y, :k, 'staff', 10, 'EUR', '')"
+                    ),
+                    {"c": centre, "y": year, "k": kind},
+                )
+            conn.execute(
+                sa.text("INSERT INTO fiscal_year_locks (year) VALUES (:y)"), {"y": running + 1}
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            declared = conn.execute(
+                sa.text("SELECT centre_id, year FROM actuals_declarations ORDER BY centre_id, year")
+            ).all()
+    assert [tuple(row) for row in declared] == [
+        (1, running - 2), (2, running - 1), (2, running + 1)
+    ]  # fmt: skip
