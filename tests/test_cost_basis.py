@@ -20,30 +20,16 @@ from fundtrack.errors import Conflict, ValidationError
 from fundtrack.income.models import FunderType, IncomeCategory
 from fundtrack.share.service import funding_share, share_trend
 from tests import factories
+from tests.cost_basis_case import running_year_with_one_actual_line
 
 
 @pytest.fixture
 def books(session):
-    """The case the issue was found with: a 106,100 budget for the running year, 1,000 of
-    structural income a quarter so far, and one actual cost line of 2,000."""
-    network = factories.network(session)
-    running = network.fiscal_year_of(date.today())
-    centre = factories.centre(session, code="HLM")
+    """The case the issue was found with (tests/cost_basis_case.py), with its treasurer and
+    the national office."""
+    centre, running = running_year_with_one_actual_line(session)
     treasurer = factories.user(session, "treasurer", centre=centre)
     national = factories.user(session, "national")
-    town = factories.funder(session, type=FunderType.MUNICIPALITY)
-    subsidy = factories.agreement(session, centre, town, start_date=date(running - 2, 1, 1))
-    factories.income(
-        session,
-        centre,
-        "52250.00",
-        agreement=subsidy,
-        funder=town,
-        category=IncomeCategory.GOVERNMENT,
-        booking_date=date(running, 1, 2),
-    )
-    factories.cost(session, centre, "106100.00", kind=CostKind.BUDGET, year=running)
-    factories.cost(session, centre, "2000.00", kind=CostKind.ACTUAL, year=running)
     return centre, treasurer, national, running
 
 

@@ -2,41 +2,22 @@
 
 import csv
 import io
-from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from fundtrack.centres.closing import close_year
 from fundtrack.costs.models import ActualsDeclaration, CostKind
-from fundtrack.income.models import FunderType, IncomeCategory
 from fundtrack.reports.centre_report import centre_pdf
 from tests import factories
 from tests.api_helpers import ApiCaller
+from tests.cost_basis_case import running_year_with_one_actual_line
 from tests.reports_helpers import pdf_text
 
 
 @pytest.fixture
 def books(session):
-    """HLM's running year: a 106,100 budget, 52,250 of structural income so far and one
-    actual cost line of 2,000 (the case the issue was found with)."""
-    network = factories.network(session)
-    running = network.fiscal_year_of(date.today())
-    centre = factories.centre(session, code="HLM", name="Haarlem")
-    town = factories.funder(session, type=FunderType.MUNICIPALITY)
-    subsidy = factories.agreement(session, centre, town, start_date=date(running - 2, 1, 1))
-    factories.income(
-        session,
-        centre,
-        "52250.00",
-        agreement=subsidy,
-        funder=town,
-        category=IncomeCategory.GOVERNMENT,
-        booking_date=date(running, 1, 2),
-    )
-    factories.cost(session, centre, "106100.00", kind=CostKind.BUDGET, year=running)
-    factories.cost(session, centre, "2000.00", kind=CostKind.ACTUAL, year=running)
-    return centre, running
+    return running_year_with_one_actual_line(session)
 
 
 @pytest.fixture
