@@ -45,6 +45,22 @@ def test_the_confirmation_page_shows_each_centres_totals(client, session, login_
     assert session.scalar(select(FiscalYearLock).where(FiscalYearLock.year == 2024)) is None
 
 
+def test_the_confirmation_page_shows_the_figures_on_the_actuals_closing_will_declare(
+    client, session, login_as, books
+):
+    from fundtrack.costs.models import ActualsDeclaration, CostKind
+
+    other = factories.centre(session, code="ASN")
+    factories.cost(session, other, "50000.00", kind=CostKind.BUDGET, year=2024)
+    factories.cost(session, other, "48000.00", year=2024, declared=False)
+    login_as("national")
+    page = client.get("/admin/fiscal-year-locks/close/?year=2024").get_data(as_text=True)
+    row = page[page.index('data-centre="ASN"') :].split("</tr>")[0]
+    assert "48.000,00" in row and "actual costs" in row and "50.000,00" not in row
+    # Only shown: nothing is declared until the year is closed.
+    assert session.scalar(select(ActualsDeclaration.id).filter_by(centre_id=other.id)) is None
+
+
 def test_confirming_closes_and_names_the_closer(client, session, login_as, books):
     user = login_as("national", name="Anna de Vries")
     response = client.post(

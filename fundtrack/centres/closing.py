@@ -60,10 +60,18 @@ def check_closable(session: Session, user: User, year, today: date | None = None
 
 
 def summary(session: Session, user: User, year: int) -> YearSummary:
-    """Each centre's totals for `year`: what the confirmation page shows before closing."""
+    """Each centre's totals for `year` as closing will freeze them: what the confirmation page
+    shows. Closing declares the actual costs complete, so the figures are worked out with
+    those declarations made in a savepoint that is then rolled back."""
+    from fundtrack.costs.basis import declare_year
     from fundtrack.share.service import funding_share
 
-    figures = funding_share(session, user, year)
+    preview = session.begin_nested()
+    try:
+        declare_year(session, year, user)
+        figures = funding_share(session, user, year)
+    finally:
+        preview.rollback()
     network = figures.network
     return YearSummary(
         year=year,
