@@ -4,7 +4,9 @@ they wait between the preview and the commit.
 A file is kept under a random name in the instance folder (`instance/imports/`) and removed
 when its import is booked, abandoned or older than a day; the name the user gave it is
 shown, never used as a path. XLSX files are zip archives: their entries' sizes are checked
-before any of them is opened, since neither openpyxl nor calamine limits what they unpack.
+before any of them is opened, since neither openpyxl nor calamine limits what they unpack,
+and what each sheet declares it holds; the workbook is then read in a child process with a
+memory and time limit (`parsers.sandbox`).
 """
 
 import os
@@ -21,6 +23,11 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 100
 MAX_ZIP_ENTRIES = 10_000
+# What a sheet may declare (its <dimension>): readers size their grid from it.
+MAX_DECLARED_CELLS = 10_000_000
+_DIMENSION = re.compile(
+    rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?\""
+)
 KEEP_SECONDS = 24 * 3600
 
 CAMT = "camt053"
@@ -101,6 +108,35 @@ def check_workbook(path: Path) -> None:
                 f"part {info.filename!r} of the workbook is packed {MAX_RATIO} times or more:"
                 " refused as a zip bomb"
             )
+    for info in infos:
+        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            _check_declared(path, info)
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _check_declared(path: Path, info: zipfile.ZipInfo) -> None:
+    """Refuse a sheet whose declared size is beyond what an income list or workbook needs.
+
+    Only the sheet's first 64 KiB are unpacked, where the <dimension> element stands.
+    """
+    with zipfile.ZipFile(path) as archive, archive.open(info) as part:
+        head = part.read(64 * 1024)
+    match = _DIMENSION.search(head)
+    if match is None or match[3] is None:
+        return
+    rows = int(match[4]) - int(match[2]) + 1
+    columns = _column(match[3]) - _column(match[1]) + 1
+    if rows * columns > MAX_DECLARED_CELLS:
+        raise ImportFileError(
+            f"sheet {info.filename.rsplit('/', 1)[-1]!r} of the workbook declares {rows:,} rows"
+            f" by {columns:,} columns; at most {MAX_DECLARED_CELLS:,} cells can be read"
+        )
 
 
 def upload_folder(instance_path: str) -> Path:

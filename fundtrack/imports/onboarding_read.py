@@ -2,7 +2,8 @@
 take, each refusal placed by sheet, row and column.
 
 The workbook has passed the same checks as every other spreadsheet (size, type by content,
-its zip entries' sizes and ratios) before calamine opens it. Numbers in cells arrive as
+its zip entries' sizes and ratios, what its sheets declare) before calamine opens it, in a
+child process. Numbers in cells arrive as
 floats: they are read back through their shortest decimal form (`repr`) and refused with
 more than two decimals; amounts typed as text go through `parse_amount` in the user's locale.
 """
@@ -63,26 +64,25 @@ def _letter(index: int) -> str:
 
 
 def read_workbook(path, locale: str) -> Workbook:
-    """Every known sheet of the workbook at `path`; unknown sheets (the notes) are ignored."""
-    from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError
+    """Every known sheet of the workbook at `path`; unknown sheets (the notes) are ignored.
+
+    calamine reads it in a child process (`sandbox`): a hostile workbook cannot take this one
+    down."""
+    from fundtrack.imports.parsers.sandbox import workbook_lines
 
     names = sheet_names()
     book = Workbook()
-    try:
-        calamine = CalamineWorkbook.from_path(str(path))
-        for name in calamine.sheet_names:
-            code = names.get(name.strip().casefold())
-            if code is None or code in book.rows:
-                continue
-            sheet = next(s for s in SHEETS if s.code == code)
-            rows = calamine.get_sheet_by_name(name).iter_rows()
-            book.rows[code] = list(_sheet_rows(sheet, rows, locale, book))
-    except (CalamineError, PasswordError, XmlError, ZipError) as error:
-        raise ImportFileError(f"the workbook cannot be read ({error})") from None
-    except (ValueError, OSError) as error:
-        if isinstance(error, ImportFileError):
-            raise
-        raise ImportFileError(f"the workbook cannot be read ({error})") from None
+    sheets: dict[str, list] = {}
+    rows = None
+    for number, cells in workbook_lines(path, "all", MAX_COLUMNS):
+        if number == "sheet":
+            code = names.get(cells.strip().casefold())
+            rows = None if code is None or code in sheets else sheets.setdefault(code, [])
+        elif rows is not None:
+            rows.append((number, cells))
+    for code, lines in sheets.items():
+        sheet = next(s for s in SHEETS if s.code == code)
+        book.rows[code] = list(_sheet_rows(sheet, lines, locale, book))
     if not book.rows:
         raise ImportFileError(
             "the workbook has none of the sheets Regions, Centres, Funders, Agreements, Costs,"
@@ -94,7 +94,7 @@ def read_workbook(path, locale: str) -> Workbook:
 def _sheet_rows(sheet: Sheet, rows, locale: str, book: Workbook):
     known = column_names(sheet)
     header = None
-    for number, raw in enumerate(rows, start=1):
+    for number, raw in rows:
         cells = [_cell(value) for value in raw[:MAX_COLUMNS]]
         if not any(cell != "" for cell in cells):
             continue

@@ -3,8 +3,9 @@
 CSV: the encoding is UTF-8 (with or without a byte-order mark) when the whole file decodes
 as such, else Windows-1252; the delimiter is sniffed among `; , tab |` (a one-column file
 falls back to `;`, and the user may override it). Quotes are read strictly: a stray quote is
-an error on its row, not a silently merged line. XLSX: read with calamine after
-`files.check_workbook` has checked what the archive unpacks to; numbers become Decimals
+an error on its row, not a silently merged line. XLSX: read with calamine, in a child
+process (`sandbox`), after `files.check_workbook` has checked what the archive unpacks to and
+what its sheets declare; numbers become Decimals
 from their shortest decimal form (the text the workbook stores), dates stay dates.
 """
 
@@ -100,22 +101,16 @@ def _cell(value):
 
 
 def xlsx_rows(path, sheet: int = 0) -> Iterator[tuple[int, list]]:
-    """(row number, cells) of the workbook's first sheet: str, Decimal, date or ''."""
-    from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError
+    """(row number, cells) of the workbook's first sheet: str, Decimal, date or ''.
 
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        names = workbook.sheet_names
-        if not names:
-            raise ImportFileError("the workbook has no sheet")
-        rows = workbook.get_sheet_by_index(sheet).iter_rows()
-        for number, cells in enumerate(rows, start=1):
-            values = [_cell(value) for value in cells[:MAX_COLUMNS]]
-            if any(value != "" for value in values):
-                yield number, values
-    except (CalamineError, PasswordError, XmlError, ZipError) as error:
-        raise ImportFileError(f"the workbook cannot be read ({error})") from None
-    except (ValueError, OSError) as error:
-        if isinstance(error, ImportFileError):
-            raise
-        raise ImportFileError(f"the workbook cannot be read ({error})") from None
+    Read in a child process (`sandbox`): a hostile workbook cannot take this one down.
+    """
+    from fundtrack.imports.parsers.sandbox import workbook_lines
+
+    if sheet != 0:
+        raise ValueError("only a workbook's first sheet is read as an income list")
+    lines = workbook_lines(path, "first", MAX_COLUMNS)
+    if next(lines, None) is None:
+        raise ImportFileError("the workbook has no sheet")
+    for number, cells in lines:
+        yield number, [_cell(value) for value in cells]
