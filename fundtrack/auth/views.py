@@ -6,7 +6,6 @@ per account and per client address and, like every sign-in, written to the audit
 """
 
 import time
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask import session as cookie
@@ -19,6 +18,7 @@ from fundtrack.auth import events, mfa
 from fundtrack.auth.forms import CodeForm, LanguageForm, LoginForm
 from fundtrack.auth.models import Role, User
 from fundtrack.auth.passwords import needs_rehash, verify_nobody
+from fundtrack.auth.redirects import same_site_path
 from fundtrack.auth.sessions import end_session, start_session
 from fundtrack.auth.throttle import throttled, throttled_code
 from fundtrack.extensions import db
@@ -47,11 +47,8 @@ def landing_page(user: User) -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    # Only local paths: an open redirect after login is a phishing gift. Browsers read a
-    # backslash as a slash, so "/\\evil.example" would be "//evil.example" to them.
-    if target and target.startswith("/") and "\\" not in target and not urlsplit(target).netloc:
-        return target
-    return landing_page(current_user)
+    # Only paths on this site: an open redirect after login is a phishing gift.
+    return same_site_path(target) or landing_page(current_user)
 
 
 def _password_matches(user: User | None, password: str) -> bool:
@@ -100,7 +97,7 @@ def login():
             "user": user.id,
             "remember": bool(form.remember.data),
             "at": int(time.time()),
-            "next": request.args.get("next") or "",
+            "next": same_site_path(request.args.get("next")) or "",
         }
         db.session.commit()  # an upgraded hash
         return redirect(url_for("auth.login_code"))
