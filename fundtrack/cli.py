@@ -6,6 +6,7 @@ from flask import Flask
 def register(app: Flask) -> None:
     from fundtrack.auth.cli import users
     from fundtrack.centres.cli import network
+    from fundtrack.centres.codes_cli import codes
     from fundtrack.demo.cli import demo_command
     from fundtrack.imports.cli import import_command
     from fundtrack.imports.onboarding_cli import onboard_command
@@ -13,6 +14,7 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(users)
     app.cli.add_command(network)
+    app.cli.add_command(codes)
     app.cli.add_command(demo_command)
     app.cli.add_command(reports)
     app.cli.add_command(import_command)

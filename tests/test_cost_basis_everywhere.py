@@ -26,7 +26,11 @@ def api(client, session):
 
 
 def _export(client, running) -> dict:
-    rows = list(csv.reader(io.StringIO(client.get("/centres/HLM/figures.csv").get_data(True))))
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get("/centres/HLM/figures.csv").get_data().decode("utf-8-sig"))
+        )
+    )
     header = rows[0]
     mine = next(row for row in rows[1:] if str(running) in row)
     return dict(zip(header, mine, strict=True))

@@ -1,5 +1,8 @@
 """Exported text that a spreadsheet would run as a formula is written as text."""
 
+import csv
+import io
+
 import pytest
 
 from fundtrack.share.exports import Column, Table, to_csv
@@ -19,3 +22,32 @@ def test_exported_cells_starting_a_formula_are_neutralised(name):
 def test_plain_names_are_written_as_they_are():
     table = Table("t", [Column("Name")], [["Inloophuis De Boei"]])
     assert to_csv(table).splitlines()[1] == "Inloophuis De Boei"
+
+
+def test_the_360giving_csv_neutralises_a_formula_in_a_project_name(session, network):
+    from fundtrack.grants import giving360
+    from tests import factories
+    from tests.grant_helpers import awarded
+
+    national = factories.user(session, role="national")
+    centre = factories.centre(session, code="OWN")
+    dam = factories.funder(session, type="foundation", name="@SUM(1+1)*cmd")
+    awarded(session, centre, funder=dam, project_name='=HYPERLINK("http://evil.example")')
+    text = giving360.flattened_csv(giving360.package(session, national))
+    row = dict(zip(*list(csv.reader(io.StringIO(text))), strict=True))
+    assert row["Title"] == '\'=HYPERLINK("http://evil.example")'
+    assert row["Funding Org:Name"] == "'@SUM(1+1)*cmd"
+
+
+def test_an_xlsx_cell_starting_a_formula_is_text():
+    from openpyxl import Workbook, load_workbook
+
+    from fundtrack.spreadsheets import append_row
+
+    book = Workbook()
+    append_row(book.active, ["=1+1", 5])
+    out = io.BytesIO()
+    book.save(out)
+    cell, number = load_workbook(io.BytesIO(out.getvalue())).active[1]
+    assert (cell.value, cell.data_type) == ("=1+1", "s")
+    assert (number.value, number.data_type) == (5, "n")

@@ -218,8 +218,11 @@ def test_dashboard_csv_matches_the_table_cell_by_cell(client, login_as, net):
     login_as("national")
     response = client.get("/dashboard.csv?year=2025&sort=-gap")
     assert response.mimetype == "text/csv"
-    assert 'filename="structural-funding-2025.csv"' in response.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename=structural-funding-2025.csv"
+    )
+    # A byte order mark first, so that Excel reads the accents as UTF-8.
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert rows[0][:15] == [
         "Row", "Code", "Name", "Region", "At target", "Centres", "Centres at target",
         "Costs (EUR)", "Costs basis", "Structural income (EUR)", "Incidental income (EUR)",
@@ -252,7 +255,8 @@ def test_dashboard_xlsx_has_numeric_money_and_honours_the_region_filter(client, 
     response = client.get("/dashboard.xlsx?year=2025&region=NORTH")
     assert response.status_code == 200
     assert (
-        'filename="structural-funding-2025-NORTH.xlsx"' in response.headers["Content-Disposition"]
+        response.headers["Content-Disposition"]
+        == "attachment; filename=structural-funding-2025-NORTH.xlsx"
     )
     sheet = load_workbook(io.BytesIO(response.data)).active
     header = [cell.value for cell in sheet[1]]
@@ -275,7 +279,7 @@ def test_dashboard_xlsx_has_numeric_money_and_honours_the_region_filter(client, 
 
 def test_a_treasurer_exports_their_own_centres_years(client, login_as, net):
     login_as("treasurer", centre=net.b)
-    rows = list(csv.reader(io.StringIO(page(client, "/centres/B/figures.csv"))))
+    rows = list(csv.reader(io.StringIO(page(client, "/centres/B/figures.csv").lstrip("\ufeff"))))
     assert [r[:7] for r in rows] == [
         ["Year", "At target", "Costs (EUR)", "Costs basis", "Structural income (EUR)",
          "Incidental income (EUR)", "Structural share"],

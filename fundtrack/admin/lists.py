@@ -506,8 +506,7 @@ class ListFeatures:
             ],
         )
         table.rows.extend(self.export_rows(rows))
-        name = self.endpoint.removeprefix("admin_").replace("_", "-")
-        return exports.download(table, kind, name)
+        return exports.download(table, kind, self.endpoint.removeprefix("admin_"))
 
     def export_rows(self, rows):
         """The download's rows: one list of plain values per row, as `export_columns` says."""

@@ -3,7 +3,7 @@
 import json
 from decimal import Decimal
 
-from flask import Response, abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
@@ -42,6 +42,7 @@ from fundtrack.admin.operations_view import (
 )
 from fundtrack.auth.access import NotAllowed
 from fundtrack.costs.models import CostLine
+from fundtrack.downloads import download
 from fundtrack.extensions import db
 from fundtrack.forms import MoneyField
 from fundtrack.grants.models import Grant
@@ -338,11 +339,7 @@ class DonorView(DonorOperations, ListFeatures, SecureModelView):
         body = json.dumps(
             gdpr.access_export(db.session, current_user, donor), ensure_ascii=False, indent=2
         )
-        return Response(
-            body,
-            mimetype="application/json",
-            headers={"Content-Disposition": f'attachment; filename="donor-{donor.id}.json"'},
-        )
+        return download(body, "donor", donor.id, kind="json")
 
     @expose("/gdpr/erase/", methods=("GET", "POST"))
     def gdpr_erase(self):

@@ -12,7 +12,7 @@ from fundtrack.api.common import (
     saved,
     storable_code,
 )
-from fundtrack.api.schemas import Currency, Strict, Text
+from fundtrack.api.schemas import Code, Currency, Strict, Text
 from fundtrack.auth.access import visible
 from fundtrack.centres import operations
 from fundtrack.centres.models import Centre, Region
@@ -23,7 +23,7 @@ blp = api_blueprint("centres", "/centres", "Centres, their region, municipality 
 
 
 class CentreIn(Strict):
-    code = Text(20, 1, required=True)
+    code = Code(required=True)
     name = Text(200, 1, required=True)
     region = Text(20, 1, required=True, metadata={"description": "the region's code"})
     municipality = Text(200, 1, required=True)

@@ -7,13 +7,14 @@ refused with 422 and the schema's complaints under `errors.grants`.
 """
 
 import marshmallow as ma
-from flask import Response, current_app
+from flask import current_app
 from flask.views import MethodView
 
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import api_blueprint
 from fundtrack.api.errors import error_response
 from fundtrack.auth.access import NotAllowed
+from fundtrack.downloads import download
 from fundtrack.extensions import db
 from fundtrack.grants import giving360
 
@@ -63,11 +64,4 @@ class Giving360Csv(MethodView):
     @blp.alt_response(422, "UNPROCESSABLE_ENTITY")
     def get(self):
         """Awarded grants as the standard's flattened CSV, with its column titles."""
-        return Response(
-            giving360.flattened_csv(_package()),
-            mimetype="text/csv",
-            headers={
-                "Content-Disposition": 'attachment; filename="360giving-grants.csv"',
-                "Cache-Control": "private, no-store",
-            },
-        )
+        return download(giving360.flattened_csv(_package()), "360giving-grants", kind="csv")

@@ -13,7 +13,7 @@ from fundtrack.api.common import (
     saved,
     storable_code,
 )
-from fundtrack.api.schemas import Strict, Text
+from fundtrack.api.schemas import Code, Strict, Text
 from fundtrack.centres import operations
 from fundtrack.centres.models import Region
 from fundtrack.errors import NotFound
@@ -24,7 +24,7 @@ blp = api_blueprint("regions", "/regions", "Regions group centres; the national 
 
 class RegionSchema(Strict):
     id = ma.fields.Integer(dump_only=True)
-    code = Text(20, 1, required=True)
+    code = Code(required=True)
     name = Text(200, 1, required=True)
 
 

@@ -81,7 +81,7 @@ class CentreReportPdf(MethodView):
             pdf = centre_pdf(db.session, api_user(), code, args["year"], args["lang"])
         except LookupError:
             raise NotFound("code", f"no centre with code {code!r}") from None
-        return pdf_response(pdf, f"funding-report-{code}-{args['year']}.pdf")
+        return pdf_response(pdf, "funding-report", code, args["year"])
 
 
 @blp.route("/reports/national")
@@ -119,7 +119,7 @@ class ReportJobPdf(MethodView):
         job = _job(job_id)
         if job.state != JobState.DONE:
             raise Conflict("state", f"the report is {job.state.value}, not done")
-        return pdf_response(job.pdf, f"national-report-{job.year}.pdf")
+        return pdf_response(job.pdf, "national-report", job.year)
 
 
 class GrantReportQuery(ma.Schema):
@@ -160,7 +160,7 @@ class GrantReportPdf(MethodView):
             )
         except LookupError:
             raise NotFound("id", f"no grant {grant_id}") from None
-        return pdf_response(pdf, f"grant-{grant_id}-report.pdf")
+        return pdf_response(pdf, "grant", grant_id, "report")
 
 
 @blp.route("/grants/<int:grant_id>/reports/<int:obligation_id>/send")
@@ -181,4 +181,4 @@ class SentGrantReport(MethodView):
     def get(self, grant_id, obligation_id):
         """The report exactly as the grant maker received it."""
         stored = sent_report(db.session, api_user(), grant_id, obligation_id)
-        return pdf_response(stored.pdf, stored.filename)
+        return pdf_response(stored.pdf, stored.filename.removesuffix(".pdf"))

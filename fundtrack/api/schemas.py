@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import marshmallow as ma
 
+from fundtrack.centres.codes import CODE_ALPHABET, CODE_PATTERN
 from fundtrack.errors import ValidationError
 from fundtrack.money import CENT, to_money
 from fundtrack.operations import FIRST_YEAR, LAST_YEAR, MAX_ID
@@ -30,6 +31,18 @@ class Text(ma.fields.String):
     def __init__(self, max_length: int = 200, min_length: int | None = None, **kwargs):
         validators = [ma.validate.Length(min=min_length, max=max_length), _clean]
         super().__init__(validate=validators, **kwargs)
+
+
+class Code(ma.fields.String):
+    """A region's or centre's code, in the alphabet of fundtrack.centres.codes."""
+
+    def __init__(self, **kwargs):
+        metadata = {"pattern": CODE_PATTERN, "description": CODE_ALPHABET}
+        metadata |= kwargs.pop("metadata", {})
+        pattern = ma.validate.Regexp(CODE_PATTERN, error="use " + CODE_ALPHABET)
+        super().__init__(
+            validate=[ma.validate.Length(min=1, max=20), pattern], metadata=metadata, **kwargs
+        )
 
 
 class Whole(ma.fields.Integer):

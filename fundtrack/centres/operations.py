@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from fundtrack.auth.access import require_network_manager
 from fundtrack.auth.models import User
+from fundtrack.centres.codes import check_code
 from fundtrack.centres.locks import current_network
 from fundtrack.centres.models import Centre, Region
 from fundtrack.costs.models import ActualsDeclaration, CostLine
@@ -37,6 +38,8 @@ def _region_values(session: Session, values: dict, region: Region | None) -> dic
     refuse_unknown(values, REGION_FIELDS, "a region")
     merged = ({"code": region.code, "name": region.name} if region else {}) | values
     result = {field: _text(merged, field) for field in REGION_FIELDS}
+    if region is None or result["code"] != region.code:
+        check_code(result["code"])
     for field in REGION_FIELDS:
         _unique(session, Region, field, result[field], region, "region")
     return result
@@ -77,6 +80,9 @@ def _centre_values(session: Session, values: dict, centre: Centre | None) -> dic
     merged = current | values
     require(merged, "region")
     result = {field: _text(merged, field) for field in ("code", "name", "municipality")}
+    # A stored code from before the alphabet may stay while other fields change.
+    if centre is None or result["code"] != centre.code:
+        check_code(result["code"])
     _unique(session, Centre, "code", result["code"], centre, "centre")
     region = session.scalars(select(Region).where(Region.code == merged["region"])).one_or_none()
     if region is None:

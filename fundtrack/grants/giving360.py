@@ -11,8 +11,6 @@ funders get `360G-` identifiers under a prefix (the `GIVING360_PREFIX` setting),
 360Giving asks of publishers without one.
 """
 
-import csv
-import io
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -32,6 +30,7 @@ from fundtrack.centres.locks import current_network
 from fundtrack.grants.figures import money_for
 from fundtrack.grants.models import Grant
 from fundtrack.grants.operations import AWARDED_STATES
+from fundtrack.spreadsheets import csv_text
 
 SCHEMAS = Path(__file__).parent / "standards" / "360giving"
 PUBLISHED = "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/{tag}/schema/{name}"
@@ -227,9 +226,7 @@ def csv_header() -> list[str]:
 def flattened_csv(validated: dict) -> str:
     """The validated package as the standard's flattened CSV: a row per grant, the first of
     each list (fundtrack's grants have one recipient, funder, period and programme)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(csv_header())
+    rows = [csv_header()]
     for record in validated["grants"]:
         row = []
         for path in CSV_COLUMNS:
@@ -237,5 +234,5 @@ def flattened_csv(validated: dict) -> str:
             if len(path) == 2:
                 value = value[0].get(path[1], "") if value else ""
             row.append(value)
-        writer.writerow(row)
-    return out.getvalue()
+        rows.append(row)
+    return csv_text(rows)

@@ -6,7 +6,6 @@ from datetime import date
 from flask import (
     Blueprint,
     Flask,
-    Response,
     abort,
     current_app,
     flash,
@@ -19,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from fundtrack.auth.access import NotAllowed, get_visible
+from fundtrack.downloads import download
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
 from fundtrack.forms import _ui_locale
@@ -103,9 +103,6 @@ def forecast():
     )
 
 
-EXPORT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
-
-
 @bp.route("/360giving.<any(json, csv):kind>")
 @login_required
 def giving360(kind: str):
@@ -123,11 +120,7 @@ def giving360(kind: str):
         body = json.dumps(package, ensure_ascii=False, indent=2)
     else:
         body = giving360_export.flattened_csv(package)
-    return Response(
-        body,
-        mimetype=EXPORT_TYPES[kind],
-        headers={"Content-Disposition": f'attachment; filename="360giving-grants.{kind}"'},
-    )
+    return download(body, "360giving-grants", kind=kind)
 
 
 @bp.route("/<int:grant_id>/move", methods=["POST"])

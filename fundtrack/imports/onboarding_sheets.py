@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from fundtrack.costs.models import CostCategory, CostKind
 from fundtrack.income.models import FunderType, IncomeCategory
+from fundtrack.spreadsheets import append_row
 
 LANGUAGES = ("en", "nl", "nb")
 DATES = "YYYY-MM-DD, dd-mm-yyyy"
@@ -156,8 +157,8 @@ def template() -> bytes:
     bold, grey = Font(bold=True), Font(italic=True, color="808080")
     for sheet in SHEETS:
         page = book.create_sheet(str(sheet.label))
-        page.append([str(column.label) for column in sheet.columns])
-        page.append(list(sheet.example))
+        append_row(page, [str(column.label) for column in sheet.columns])
+        append_row(page, list(sheet.example))
         page.freeze_panes = "A2"
         for index, column in enumerate(sheet.columns, start=1):
             heading = page.cell(row=1, column=index)
@@ -181,15 +182,15 @@ def template() -> bytes:
                 page.add_data_validation(rule)
                 rule.add(f"{letter}2:{letter}10000")
     notes = book.create_sheet(gettext("Notes"))
-    notes.append([gettext("Sheet"), gettext("Column"), gettext("Required"),
-                  gettext("What it holds"), gettext("Allowed values")])  # fmt: skip
+    append_row(notes, [gettext("Sheet"), gettext("Column"), gettext("Required"),
+                       gettext("What it holds"), gettext("Allowed values")])  # fmt: skip
     for cell in notes[1]:
         cell.font = bold
     for sheet in SHEETS:
         for column in sheet.columns:
-            notes.append([str(sheet.label), str(column.label),
-                          gettext("yes") if column.required else "", str(column.note),
-                          column.allowed])  # fmt: skip
+            append_row(notes, [str(sheet.label), str(column.label),
+                               gettext("yes") if column.required else "", str(column.note),
+                               column.allowed])  # fmt: skip
     notes.append([])
     for line in (
         gettext("Row 2 of each sheet is an example: it is never imported. Write your rows"
@@ -200,7 +201,7 @@ def template() -> bytes:
                 " agreement, same cost line, same income id) are skipped: importing the"
                 " workbook again creates nothing twice."),
     ):  # fmt: skip
-        notes.append([line])
+        append_row(notes, [line])
     for letter, width in zip("ABCDE", (14, 18, 10, 60, 60), strict=True):
         notes.column_dimensions[letter].width = width
     out = io.BytesIO()

@@ -10,7 +10,6 @@ FUNDTRACK_ONBOARDING_INLINE_BYTES is previewed and committed by a background job
 """
 
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -23,6 +22,7 @@ from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 
 from fundtrack.auth.access import NotAllowed
+from fundtrack.downloads import download
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
 from fundtrack.imports import bp, files
@@ -32,8 +32,6 @@ from fundtrack.imports.entries import ImportFileError
 from fundtrack.imports.onboarding_models import Onboarding
 from fundtrack.imports.onboarding_sheets import SHEET_BY_CODE, template
 from fundtrack.imports.onboarding_undo import booked_workbooks, undo_onboarding
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_office() -> None:
@@ -63,11 +61,7 @@ def _kept(token: str) -> dict:
 @login_required
 def onboarding_template():
     _require_office()
-    return Response(
-        template(),
-        mimetype=XLSX_TYPE,
-        headers={"Content-Disposition": 'attachment; filename="fundtrack-onboarding.xlsx"'},
-    )
+    return download(template(), "fundtrack-onboarding", kind="xlsx")
 
 
 @bp.route("/onboarding", methods=["GET"])

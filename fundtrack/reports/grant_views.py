@@ -37,7 +37,7 @@ def grant_report_pdf(grant_id: int):
         pdf = grant_pdf(db.session, current_user, grant_id, obligation, language)
     except LookupError:
         abort(404)
-    return pdf_response(pdf, f"grant-{grant_id}-report.pdf")
+    return pdf_response(pdf, "grant", grant_id, "report")
 
 
 @bp.route("/grants/<int:grant_id>/reports", methods=["GET", "POST"])
@@ -88,4 +88,4 @@ def grant_sent_pdf(grant_id: int, obligation_id: int):
         stored = sent_report(db.session, current_user, grant_id, obligation_id)
     except LookupError:
         abort(404)
-    return pdf_response(stored.pdf, stored.filename)
+    return pdf_response(stored.pdf, stored.filename.removesuffix(".pdf"))

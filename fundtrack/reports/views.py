@@ -11,6 +11,7 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from fundtrack.centres.locks import current_network
+from fundtrack.downloads import download
 from fundtrack.extensions import db
 from fundtrack.reports import bp
 from fundtrack.reports.centre_report import centre_pdf
@@ -19,16 +20,9 @@ from fundtrack.reports.models import JobState
 from fundtrack.reports.render import report_language
 
 
-def pdf_response(pdf: bytes, filename: str, download: bool = True) -> Response:
-    disposition = "attachment" if download else "inline"
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'{disposition}; filename="{filename}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+def pdf_response(pdf: bytes, *name_parts) -> Response:
+    """A report as a PDF file named from `name_parts` (fundtrack.downloads)."""
+    return download(pdf, *name_parts, kind="pdf")
 
 
 def requested_year() -> int:
@@ -53,7 +47,7 @@ def centre_report_pdf(code: str):
         pdf = centre_pdf(db.session, current_user, code, year, requested_language())
     except LookupError:
         abort(404)
-    return pdf_response(pdf, f"funding-report-{code}-{year}.pdf")
+    return pdf_response(pdf, "funding-report", code, year)
 
 
 @bp.route("/reports/national", methods=["POST"])
@@ -85,7 +79,7 @@ def job_pdf(job_id: str):
     job = _own_job(job_id)
     if job.state != JobState.DONE:
         abort(404)
-    return pdf_response(job.pdf, f"national-report-{job.year}.pdf")
+    return pdf_response(job.pdf, "national-report", job.year)
 
 
 _FINISHED = (JobState.DONE, JobState.FAILED)

@@ -8,7 +8,6 @@ language (people open both in a spreadsheet); the row kinds (centre, region, net
 that stay as they are, so a filter on them works in every language.
 """
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from flask_babel import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from fundtrack import downloads
 from fundtrack.formatting import (
     BASIS_LABELS,
     CATEGORY_LABELS,
@@ -27,6 +27,9 @@ from fundtrack.formatting import (
     warning_text,
 )
 from fundtrack.share.figures import CentreFigures, Figures, FundingShare, TrendPoint
+from fundtrack.spreadsheets import append_row, csv_text
+
+SHARE_PLACES = Decimal("0.000001")
 
 Kind = Literal["text", "int", "money", "share"]
 XLSX_FORMATS = {"money": "#,##0.00", "share": "0.0%", "int": "0"}
@@ -139,23 +142,14 @@ def centre_years_table(code: str, name: str, points: Sequence[TrendPoint], curre
     return table
 
 
-def _csv_value(value, kind: Kind, decimal: str = ".") -> str:
+def _csv_value(value, kind: Kind):
     if value is None:
-        return ""
+        return None
     if kind == "money":
-        return str(round_money(value)).replace(".", decimal)
+        return round_money(value)
     if kind == "share":
-        return f"{Decimal(value):.6f}".replace(".", decimal)
-    return neutralise_formula(str(value))
-
-
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(text: str) -> str:
-    """Text a spreadsheet shows as text: a leading apostrophe before a formula's first sign."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+        return Decimal(value).quantize(SHARE_PLACES)
+    return value if isinstance(value, int | Decimal) else str(value)
 
 
 def csv_convention(language: str | None = None) -> tuple[str, str]:
@@ -183,33 +177,18 @@ def to_csv(table: Table, language: str | None = None) -> str:
     """The table as CSV text: a header row, then one line per row, in the convention of
     `language` (default: the user's UI language, see `csv_convention`)."""
     separator, decimal = csv_convention(language)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=separator, lineterminator="\r\n")
-    writer.writerow([column.header for column in table.columns])
-    for row in table.rows:
-        writer.writerow(
-            [_csv_value(v, c.kind, decimal) for v, c in zip(row, table.columns, strict=True)]
-        )
-    return out.getvalue()
+    rows = [[column.header for column in table.columns]] + [
+        [_csv_value(v, c.kind) for v, c in zip(row, table.columns, strict=True)]
+        for row in table.rows
+    ]
+    return csv_text(rows, separator, decimal)
 
 
-EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def download(table: Table, kind: str, filename: str):
+def download(table: Table, kind: str, *name_parts):
     """The table as a file to download: `kind` is csv or xlsx."""
-    from flask import Response
-
     # A byte order mark lets Excel read the CSV's accents as UTF-8.
     body = ("\ufeff" + to_csv(table)) if kind == "csv" else to_xlsx(table)
-    return Response(
-        body,
-        mimetype=EXPORT_TYPES[kind],
-        headers={"Content-Disposition": f'attachment; filename="{filename}.{kind}"'},
-    )
+    return downloads.download(body, *name_parts, kind=kind)
 
 
 def _cell_value(value, kind: Kind):
@@ -228,18 +207,13 @@ def to_xlsx(table: Table) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = gettext("Figures")
-    sheet.append([column.header for column in table.columns])
-    for cell in sheet[1]:
+    for cell in append_row(sheet, [column.header for column in table.columns]):
         cell.font = Font(bold=True)
     for index, row in enumerate(table.rows):
-        sheet.append([_cell_value(v, c.kind) for v, c in zip(row, table.columns, strict=True)])
-        excel_row = sheet.max_row
-        for column_number, column in enumerate(table.columns, start=1):
-            cell = sheet.cell(row=excel_row, column=column_number)
+        values = [_cell_value(v, c.kind) for v, c in zip(row, table.columns, strict=True)]
+        for cell, column in zip(append_row(sheet, values), table.columns, strict=True):
             if column.kind in XLSX_FORMATS:
                 cell.number_format = XLSX_FORMATS[column.kind]
-            elif isinstance(cell.value, str):
-                cell.data_type = "s"  # text, even "=...", which openpyxl takes for a formula
             if index in table.total_rows:
                 cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

@@ -7,7 +7,7 @@ dashboard sends them to it, its exports answer 403, another centre's pages answe
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -60,10 +60,6 @@ def _running_year() -> dict:
     return {"running_year": _running(), "closed_years": locked_years(db.session)}
 
 
-EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 LINES_PAGE = 100
 
 
@@ -155,15 +151,6 @@ def _region_choices():
     return db.session.execute(select(Region.code, Region.name).order_by(Region.code)).all()
 
 
-def _download(table: exports.Table, kind: str, filename: str) -> Response:
-    body = exports.to_csv(table) if kind == "csv" else exports.to_xlsx(table)
-    return Response(
-        body,
-        mimetype=EXPORT_TYPES[kind],
-        headers={"Content-Disposition": f'attachment; filename="{filename}.{kind}"'},
-    )
-
-
 @bp.route("/dashboard.<any(csv, xlsx):kind>")
 @login_required
 def dashboard_export(kind: str):
@@ -174,7 +161,7 @@ def dashboard_export(kind: str):
     _require_network_viewer()
     figures, _points, year, region, sort = _dashboard_data(trend=False)
     table = exports.dashboard_table(figures, sort_centres(figures.centres, sort))
-    return _download(table, kind, f"structural-funding-{year}" + (f"-{region}" if region else ""))
+    return exports.download(table, kind, "structural-funding", year, region)
 
 
 def _centre_page(code: str, default_year: int | None = None):
@@ -236,7 +223,7 @@ def centre_export(code: str, kind: str):
     centre = _or_404(funding_share, _chosen_year(points), centre_code=code).centres[0]
     currency = current_network(db.session).currency
     table = exports.centre_years_table(centre.code, centre.name, points, currency)
-    return _download(table, kind, f"structural-funding-{centre.code}")
+    return exports.download(table, kind, "structural-funding", centre.code)
 
 
 def _structural_arg() -> bool | None:
