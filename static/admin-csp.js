@@ -7,6 +7,12 @@
       event.preventDefault();
       return;
     }
+    var addRow = event.target.closest("button[data-inline-add]");
+    if (addRow) {
+      // An inline list's "Add goal", "Add budget line"...: a new row from its template.
+      window.faForm.addInlineField(addRow, addRow.getAttribute("data-inline-add"));
+      return;
+    }
     var action = event.target.closest("a[data-model-action]");
     if (action) {
       event.preventDefault();

@@ -115,6 +115,10 @@ class SecureModelView(ModelView):
     """Signed-in users only; rows scoped to the user's centre; edits authorised per row."""
 
     form_base_class = CsrfForm
+    # Flask-Admin's pages with no `javascript:` links or inline handlers (the CSP forbids them).
+    create_template = "admin/model/fundtrack_create.html"
+    edit_template = "admin/model/fundtrack_edit.html"
+    details_template = "admin/model/fundtrack_details.html"
     model_form_converter = EnumValueConverter
     filter_converter = WordsFilterConverter()
     column_labels = COLUMN_LABELS
