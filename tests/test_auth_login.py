@@ -110,6 +110,8 @@ def test_an_old_werkzeug_hash_is_upgraded_at_the_next_sign_in(client, session, n
     assert _post(client, "old@example.org").status_code == 302
     session.refresh(user)
     assert user.password_hash.startswith("$argon2id$")
+    # The same password, stored again: the session just opened stays open.
+    assert client.get("/account").status_code == 200
 
 
 def _enrol(client) -> tuple[str, list[str]]:

@@ -12,7 +12,7 @@ from flask import session as cookie
 from flask_babel import gettext, refresh
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from fundtrack.auth import events, mfa
 from fundtrack.auth.forms import CodeForm, LanguageForm, LoginForm
@@ -57,10 +57,16 @@ def _password_matches(user: User | None, password: str) -> bool:
         return verify_nobody(password)
     matches = user.check_password(password)
     if matches and needs_rehash(user.password_hash):
-        # An older (Werkzeug) or cheaper hash: store it again at today's cost.
+        # An older (Werkzeug) or cheaper hash: store it again at today's cost. The password
+        # is the same, so this is no change that ends the user's sessions (the session hook
+        # ends them on a changed password_hash, and would end the one being opened): written
+        # past the ORM's change tracking.
         from fundtrack.auth.passwords import hash_password
 
-        user.password_hash = hash_password(password)
+        db.session.execute(
+            update(User).where(User.id == user.id).values(password_hash=hash_password(password))
+        )
+        db.session.expire(user, ["password_hash"])
     return matches and user.active
 
 
