@@ -161,8 +161,12 @@ def enrol_mfa(session, user) -> str:
     return user.mfa_secret
 
 
-def signed_in(client, session, user):
-    """Sign the test client in as `user` with a real server-side session."""
+def signed_in(client, session, user, fresh: bool = True):
+    """Sign the test client in as `user` with a real server-side session; `fresh` as just
+    after typing the password (and the code, when the second step is on)."""
+    import time
+
+    from fundtrack.auth import fresh as freshness
     from fundtrack.auth.sessions import SID_KEY, new_session
 
     # Outside a request: a test request context would share the test's app context (and its
@@ -173,4 +177,6 @@ def signed_in(client, session, user):
         flask_session["_user_id"] = str(user.id)
         flask_session["_fresh"] = True
         flask_session[SID_KEY] = sid
+        if fresh:
+            flask_session[freshness.KEY] = {"at": int(time.time()), "mfa": user.mfa_enabled}
     return user

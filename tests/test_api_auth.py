@@ -118,7 +118,9 @@ def test_users_token_command_refuses_an_unknown_email(app, session, network):
 
 
 def test_token_page_creates_a_token_shown_once_and_revokes_it(client, login_as, session):
-    user = login_as("treasurer", centre=factories.centre(session))
+    user = factories.user(session, centre=factories.centre(session))
+    factories.enrol_mfa(session, user)
+    factories.signed_in(client, session, user)
     page = client.post("/account/tokens", data={"name": "donation platform"})
     assert page.status_code == 200
     html = page.get_data(as_text=True)

@@ -4,7 +4,13 @@ from flask import Flask, current_app, redirect, request, url_for
 from flask_login import current_user
 
 # Pages a signed-in user who still has to enrol the second step may open.
-ENROLMENT_PAGES = {"account.mfa_setup", "auth.logout", "auth.login", "auth.login_code"}
+ENROLMENT_PAGES = {
+    "account.mfa_setup",
+    "account.confirm",
+    "auth.logout",
+    "auth.login",
+    "auth.login_code",
+}
 
 
 def _second_step_required():

@@ -1,14 +1,24 @@
 """/account: the signed-in user's sessions, password and second sign-in step."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask import session as cookie
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from fundtrack.auth import events, mfa
-from fundtrack.auth.forms import ButtonForm, CodeForm, PasswordChangeForm
+from fundtrack.auth import events, fresh, mfa
+from fundtrack.auth.forms import ButtonForm, CodeForm, ConfirmForm, PasswordChangeForm
 from fundtrack.auth.models import UserSession
 from fundtrack.auth.passwords import WeakPassword
+from fundtrack.auth.redirects import same_site_path
 from fundtrack.auth.sessions import (
     current_session,
     end_all_sessions,
@@ -17,6 +27,7 @@ from fundtrack.auth.sessions import (
     sessions_of,
     start_session,
 )
+from fundtrack.auth.throttle import throttled_confirm
 from fundtrack.extensions import db
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -137,3 +148,30 @@ def new_recovery_codes():
     codes = mfa.new_recovery_codes(db.session, _me())
     db.session.commit()
     return _page(recovery_codes=codes)
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@login_required
+@throttled_confirm
+def confirm():
+    """Sign in again inside this session (password, and code where the second step is on)
+    before something that asks for a fresh sign-in: making an API token, say."""
+    user = _me()
+    form = ConfirmForm()
+    back = same_site_path(request.args.get("next")) or url_for("account.index")
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("auth/confirm.html", form=form, user=user), status
+    how = ""
+    right = user.check_password(form.password.data)
+    if right and user.mfa_enabled:
+        how = mfa.check_code(db.session, user, form.code.data or "")
+        right = how is not None
+    if not right:
+        events.record(events.REFUSED, user, reason="confirm")
+        db.session.commit()
+        flash(gettext("That password or code is not right."), "error")
+        return render_template("auth/confirm.html", form=form, user=user), 401
+    fresh.mark(second_step=bool(how))
+    db.session.commit()  # the code's time step, crossed out
+    return redirect(back)

@@ -88,8 +88,10 @@ def list_command() -> None:
 @users.command("token")
 @click.argument("email")
 @click.option("--name", default="", help="What the token is for, e.g. the donation platform.")
+@click.option("--scope", type=click.Choice(["read", "write"]), default="read", show_default=True)
+@click.option("--days", type=click.IntRange(1, 366), default=90, show_default=True)
 @with_appcontext
-def token_command(email: str, name: str) -> None:
+def token_command(email: str, name: str, scope: str, days: int) -> None:
     """Print a new API token for the account; only its hash is stored, so keep it safe."""
     from fundtrack.auth.tokens import issue_token
 
@@ -98,7 +100,7 @@ def token_command(email: str, name: str) -> None:
         raise click.ClickException(f"no account with e-mail address {email}")
     try:
         with acting_as("cli: users token"):
-            _row, token = issue_token(db.session, user, name)
+            _row, token = issue_token(db.session, user, name, scope=scope, days=days)
             db.session.commit()
     except ValueError as error:
         db.session.rollback()

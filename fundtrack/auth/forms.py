@@ -44,5 +44,12 @@ class PasswordChangeForm(FlaskForm):
     new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)])
 
 
+class ConfirmForm(FlaskForm):
+    """Signing in again inside a session: the password, and a code where the second step is on."""
+
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+    code = StringField(_l("Code"), validators=[Length(max=40)])
+
+
 class ButtonForm(FlaskForm):
     """No fields: the CSRF token of a button."""

@@ -102,9 +102,11 @@ class User(UserMixin, db.Model):
 
 
 class ApiToken(db.Model):
-    """A bearer token for the API; only its SHA-256 hash is kept."""
+    """A bearer token for the API; only its SHA-256 hash is kept. It ends at `expires_at`,
+    when revoked, and with the user's sessions; a "read" token only reads."""
 
     __tablename__ = "api_tokens"
+    __table_args__ = (CheckConstraint("scope IN ('read', 'write')", name="scope"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -113,6 +115,8 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime]
+    scope: Mapped[str] = mapped_column(String(5))
 
     user: Mapped[User] = relationship()
 

@@ -4,7 +4,8 @@ The browser's signed cookie carries a random session id; `user_sessions` keeps i
 hash with when the session started, was last used and must end. "Keep me signed in" is a
 second random token in a cookie of its own (HttpOnly, SameSite=Lax), also stored hashed,
 that opens a new session id and is replaced each time it is used. Signing out ends the row;
-a changed password, e-mail, role or centre and deactivation end every row of that user.
+a changed password, e-mail, role or centre and deactivation end every row of that user, and
+every API token with them.
 """
 
 import hashlib
@@ -18,6 +19,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.models import User, UserSession
+from fundtrack.auth.tokens import revoke_all_statement
 from fundtrack.extensions import db, login_manager
 
 SID_KEY = "_sid"
@@ -167,7 +169,11 @@ def end_session() -> None:
 
 
 def end_all_sessions(session: Session, user_id: int) -> int:
-    """End every session (and remember token) of a user; returns how many were open."""
+    """End every session, remember token and API token of a user; returns how many sessions
+    were open."""
+    session.execute(
+        revoke_all_statement(user_id), execution_options={"synchronize_session": "fetch"}
+    )
     result = session.execute(
         update(UserSession)
         .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
@@ -202,6 +208,7 @@ def _ended_by_change(session: Session, _context) -> None:
             .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
             .values(revoked_at=now())
         )
+        session.connection().execute(revoke_all_statement(user.id))
 
 
 def _changed(obj, key: str) -> bool:

@@ -61,3 +61,14 @@ def throttled(view):
 def throttled_code(view):
     """Limit failed second-step codes per client address and per pending account."""
     return _throttle(view, "code", _pending_key)
+
+
+def _confirming_key() -> str:
+    from flask_login import current_user
+
+    return f"confirm:{current_user.get_id() or '-'}"
+
+
+def throttled_confirm(view):
+    """Limit failed confirmations (password and code again) per client address and user."""
+    return _throttle(view, "confirm", _confirming_key)

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select, update
 
-from fundtrack.auth import events, mfa
+from fundtrack.auth import events, fresh, mfa
 from fundtrack.auth.forms import CodeForm, LanguageForm, LoginForm
 from fundtrack.auth.models import Role, User
 from fundtrack.auth.passwords import needs_rehash, verify_nobody
@@ -80,6 +80,7 @@ def _refuse(form, template: str, user: User | None, email: str, reason: str):
 def _signed_in(user: User, remember: bool, how: str):
     next_page = cookie.get(PENDING, {}).get("next") or request.args.get("next")
     start_session(user, remember)
+    fresh.mark(second_step=bool(how))
     events.record(events.SIGNED_IN, user, second_step=how)
     db.session.commit()
     return redirect(_safe_next(next_page))
