@@ -5,7 +5,9 @@ production so that every gunicorn worker shares them. Only failed attempts count
 who type their password right are never slowed down by others' mistakes on their address.
 """
 
-from flask import current_app, request, session
+from functools import wraps
+
+from flask import abort, current_app, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -14,7 +16,24 @@ from fundtrack.emails import normalise_email
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+FORM_BODIES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def form_body_only(view):
+    """Sign-in forms take a form body and nothing else (415): a JSON body would be read by
+    the form but not by the throttle, which keys on the form's e-mail address."""
+
+    @wraps(view)
+    def checked(*args, **kwargs):
+        if request.method == "POST" and request.mimetype not in FORM_BODIES:
+            abort(415)
+        return view(*args, **kwargs)
+
+    return checked
+
+
 def _account_key() -> str:
+    # The address the sign-in checks: the form's (form_body_only), normalised as the form does.
     try:
         email = normalise_email(request.form.get("email", ""))
     except Exception:  # a malformed address still counts, under its raw text
@@ -55,12 +74,12 @@ def _throttle(view, scope: str, account_key):
 
 def throttled(view):
     """Limit failed POSTs to `view` per client address and per account."""
-    return _throttle(view, "login", _account_key)
+    return _throttle(form_body_only(view), "login", _account_key)
 
 
 def throttled_code(view):
     """Limit failed second-step codes per client address and per pending account."""
-    return _throttle(view, "code", _pending_key)
+    return _throttle(form_body_only(view), "code", _pending_key)
 
 
 def _confirming_key() -> str:
@@ -71,4 +90,4 @@ def _confirming_key() -> str:
 
 def throttled_confirm(view):
     """Limit failed confirmations (password and code again) per client address and user."""
-    return _throttle(view, "confirm", _confirming_key)
+    return _throttle(form_body_only(view), "confirm", _confirming_key)
