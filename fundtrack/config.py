@@ -51,6 +51,14 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "FUNDTRACK_LANGUAGES": ["nl", "en", "nb"],
         # Our own words in Dutch and Norwegian (English is the source); `make translations`.
         "BABEL_TRANSLATION_DIRECTORIES": os.path.join(os.path.dirname(__file__), "translations"),
+        # __Host- cookies are refused by browsers unless Secure, for path / and without a
+        # Domain: no sibling subdomain or plain-http page can plant or overwrite them.
+        "SESSION_COOKIE_NAME": "__Host-fundtrack_session" if is_production() else "session",
+        "FUNDTRACK_REMEMBER_COOKIE": (
+            "__Host-fundtrack_remember" if is_production() else "fundtrack_remember"
+        ),
+        "SESSION_COOKIE_PATH": "/",
+        "SESSION_COOKIE_DOMAIN": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": is_production(),

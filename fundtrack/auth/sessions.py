@@ -23,6 +23,7 @@ from fundtrack.auth.tokens import revoke_all_statement
 from fundtrack.extensions import db, login_manager
 
 SID_KEY = "_sid"
+# Outside production; production's is "__Host-fundtrack_remember" (FUNDTRACK_REMEMBER_COOKIE).
 REMEMBER_COOKIE = "fundtrack_remember"
 # Flask-Login's own remember cookie: no longer issued; an old one is deleted on sight.
 LEGACY_REMEMBER_COOKIE = "remember_token"
@@ -138,7 +139,7 @@ def load_user(user_id: str) -> User | None:
 @login_manager.request_loader
 def load_user_from_remember_token(_request) -> User | None:
     """ "Keep me signed in": a valid remember token opens a new session id and is replaced."""
-    token = request.cookies.get(REMEMBER_COOKIE)
+    token = request.cookies.get(_remember_name())
     if not token or len(token) > 100:
         return None
     row = db.session.scalars(
@@ -217,20 +218,27 @@ def _changed(obj, key: str) -> bool:
     return history.has_changes() and list(history.added) != list(history.deleted)
 
 
+def _remember_name() -> str:
+    return current_app.config.get("FUNDTRACK_REMEMBER_COOKIE", REMEMBER_COOKIE)
+
+
 def _set_remember_cookie(response):
     token = g.get("remember_cookie")
     config = current_app.config
     if token:
         response.set_cookie(
-            REMEMBER_COOKIE,
+            _remember_name(),
             token,
             max_age=int(_config_delta("REMEMBER_DAYS", "days").total_seconds()),
             secure=config["SESSION_COOKIE_SECURE"],
             httponly=True,
             samesite="Lax",
+            path="/",
         )
     elif token == "":
-        response.delete_cookie(REMEMBER_COOKIE, secure=config["SESSION_COOKIE_SECURE"])
+        response.delete_cookie(
+            _remember_name(), path="/", secure=config["SESSION_COOKIE_SECURE"], httponly=True
+        )
     if LEGACY_REMEMBER_COOKIE in request.cookies:
         response.delete_cookie(LEGACY_REMEMBER_COOKIE)
     return response
