@@ -156,13 +156,13 @@ def test_only_the_target_is_a_dashed_line_in_the_charts():
 
 
 def test_shares_chart_marks_a_shortened_centre_name_with_an_ellipsis():
-    # "PF-PKM Prostatakreftforeningen Møre og Romsdal" is 46 characters: the label keeps 41
+    # "PF-PKM Prostatakreftforeningen Møre og Romsdal" is 46 characters: the label keeps 35
     # and says it was shortened; the table next to the chart has the whole name.
     long = dataclasses.replace(AMS, code="PF-PKM", name="Prostatakreftforeningen Møre og Romsdal")
     labels = texts(
         charts.shares_chart(FundingShare(2025, TWO_THIRDS, "EUR", NETWORK, [], [long]), NL)
     )
-    assert "PF-PKM Prostatakreftforeningen Møre og Ro…" in labels
+    assert "PF-PKM Prostatakreftforeningen Møre…" in labels
 
 
 def test_charts_fetch_nothing_and_carry_no_script():
@@ -317,3 +317,61 @@ def test_a_value_on_the_target_line_keeps_a_halo_that_hides_the_dashes():
     style = "".join(ET.fromstring(charts.shares_chart(SHARE, NL)).find(f"{SVG}defs").itertext())
     rule = style.rsplit(".text-overlay .value{", 1)[1].split("}", 1)[0]
     assert "stroke:#ffffff" in rule and "paint-order:stroke" in rule
+
+
+def _value_nodes(svg: str):
+    return [n for n in ET.fromstring(svg).iter(f"{SVG}text") if n.get("class") == "value"]
+
+
+def _target_path(svg: str) -> list[float]:
+    import re
+
+    for node in ET.fromstring(svg).iter(f"{SVG}path"):
+        if "major" in (node.get("class") or ""):
+            return [float(n) for n in re.findall(r"-?[\d.]+", node.get("d"))[:2]]
+    raise AssertionError("no target line")
+
+
+def test_a_share_ending_near_the_target_prints_its_value_past_the_line_not_on_it():
+    # 65% ends just short of 66.7%: written after its bar, "65,0%" would be struck through.
+    near = centre("NEA", "N", "100000.00", "65000.00")
+    svg = charts.shares_chart(FundingShare(2025, TWO_THIRDS, "EUR", NETWORK, [], [near]), NL)
+    target_x = _target_path(svg)[0]
+    [value] = _value_nodes(svg)
+    assert value.text == "65,0%" and float(value.get("x")) > target_x
+
+
+def test_a_yearly_share_next_to_the_target_is_written_clear_of_the_target_line():
+    # 64% and 70% sit either side of 66.7%: each value keeps a line's height from the line.
+    points = [TrendPoint(2024, centre("X", "N", "100.00", "64.00")),
+              TrendPoint(2025, centre("X", "N", "100.00", "70.00"))]  # fmt: skip
+    svg = charts.share_trend_chart(points, TWO_THIRDS, NL, "trend")
+    target_y = _target_path(svg)[1]
+    for value in _value_nodes(svg):
+        baseline = float(value.get("y"))
+        assert not (baseline - charts.FONT - 2 < target_y < baseline + 5), value.text
+
+
+def test_a_year_without_any_gap_gets_no_axis_of_ones_and_zeros():
+    # Before: an all-zero gap chart had an axis "€ 1, € 1, € 0". Now each bar says its amount.
+    labels = texts(charts.gap_chart([TrendPoint(2024, AMS), TrendPoint(2025, AMS)], NL, "g"))
+    assert f"€{NBSP}1" not in labels
+    assert labels.count(f"€{NBSP}0,00") == 2
+
+
+def test_a_share_that_dwarfs_the_rest_stops_the_axis_at_twice_the_costs_with_its_true_value():
+    # 2,612.5% (one actual line against a whole year's budget) would leave the others as
+    # slivers and draw a tick every 20% up to 2,620%.
+    wild = centre("WLD", "N", "2000.00", "52250.00")
+    svg = charts.shares_chart(FundingShare(2025, TWO_THIRDS, "EUR", NETWORK, [], [wild, UTR]), NL)
+    labels = texts(svg)
+    assert "2.612,5%" in labels and "200%" in labels and "250%" not in labels
+    assert len([label for label in labels if label.endswith("%")]) < 10
+
+
+def test_bars_below_and_at_the_target_stay_apart_when_printed_in_grey():
+    def grey(colour: str) -> float:
+        r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        return 0.299 * r + 0.587 * g + 0.114 * b
+
+    assert grey(charts.AT_TARGET) - grey(charts.BELOW) > 60

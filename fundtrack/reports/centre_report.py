@@ -19,6 +19,7 @@ from fundtrack.reports.figures import (
     number_format,
     running_year,
 )
+from fundtrack.reports.labels import region_title
 from fundtrack.reports.render import in_language, render_pdf, report_language
 from fundtrack.share import charts
 from fundtrack.share.service import funding_share, share_trend
@@ -50,6 +51,7 @@ def centre_report(session: Session, user: User, code: str, year: int) -> dict:
             "municipality": centre.municipality,
             "region_code": centre.region.code,
             "region_name": centre.region.name,
+            "region_title": region_title(centre.region.name),
         },
         "year": year,
         "running": year == running,

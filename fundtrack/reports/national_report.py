@@ -21,6 +21,7 @@ from fundtrack.reports.figures import (
     number_format,
     running_year,
 )
+from fundtrack.reports.labels import region_title
 from fundtrack.reports.render import in_language, render_pdf, report_language
 from fundtrack.share import charts
 from fundtrack.share.service import funding_share, share_trend
@@ -100,6 +101,7 @@ def national_report(
             {
                 "code": r.code,
                 "name": r.name,
+                "title": region_title(r.name),
                 "centres_total": r.centres_total,
                 "centres_at_target": r.centres_at_target,
                 "figures": figures_dict(r),
