@@ -2,8 +2,9 @@
 
 A parser reads a bank's or a spreadsheet's shapes; from here on an entry is ours: a Decimal
 amount our own code made from the text (never a float), the booking date, who paid (name
-and an IBAN validated and compacted by schwifty), the remittance text, the bank's reference
-and the id that stops the entry from being booked twice.
+and an IBAN validated and compacted by schwifty, or the account as written when it is no
+IBAN), the remittance text, the bank's reference and the id that stops the entry from being
+booked twice.
 """
 
 import functools
@@ -51,6 +52,9 @@ class Entry:
     reversal: bool = False
     name: str = ""
     iban: str | None = None
+    # The other party's account as the file writes it when it is not a valid IBAN (an old
+    # national account number, a mistyped IBAN): shown, never matched on.
+    account: str = ""
     text: str = ""
     reference: str = ""  # the bank's reference (or the payer's end-to-end id)
     external_id: str | None = None  # the bank's entry reference: never booked twice
@@ -69,19 +73,34 @@ class Entry:
         return self.credit and self.booked and not self.reversal
 
 
-def decimal_amount(text, column: str, entry: Entry) -> Decimal | None:
-    """A plain decimal string (`1234.56`, or `1234,56` as MT940 writes it) as exact cents."""
+_AMOUNT = {2: re.compile(r"-?\d{1,12}(\.\d{0,2})?"), 5: re.compile(r"-?\d{1,12}(\.\d{0,5})?")}
+_DECIMALS = {2: "two", 5: "five"}
+
+
+def decimal_amount(text, column: str, entry: Entry, places: int = 2) -> Decimal | None:
+    """A plain decimal string (`1234.56`, or `1234,56` as MT940 writes it) as exact cents.
+
+    ISO 20022 amounts may carry up to five decimals (`places=5`): `18.150` is 18.15, but
+    `18.155` is refused, since a book of cents cannot hold it.
+    """
     if text is None or isinstance(text, float):
         entry.refuse(column, "is missing" if text is None else "came as a float, not as text")
         return None
     typed = str(text).strip().replace(",", ".")
-    if not re.fullmatch(r"-?\d{1,12}(\.\d{0,2})?", typed):
-        entry.refuse(column, f"{str(text).strip()!r} is not an amount with at most two decimals")
+    if not _AMOUNT[places].fullmatch(typed):
+        entry.refuse(
+            column,
+            f"{str(text).strip()!r} is not an amount with at most {_DECIMALS[places]} decimals",
+        )
         return None
     try:
-        amount = Decimal(typed).quantize(CENT)
+        exact = Decimal(typed)
+        amount = exact.quantize(CENT)
     except InvalidOperation:
         entry.refuse(column, f"{text!r} is not an amount")
+        return None
+    if amount != exact:
+        entry.refuse(column, f"{str(text).strip()!r} is not exact to the cent")
         return None
     if abs(amount) > MAX_AMOUNT:
         entry.refuse(column, f"{text!r} has more digits than an amount may have")
@@ -89,13 +108,19 @@ def decimal_amount(text, column: str, entry: Entry) -> Decimal | None:
     return amount
 
 
-def normal_iban(text: str | None, column: str, entry: Entry) -> str | None:
-    """The IBAN in its compact form, None when there is none; a wrong one is refused."""
+def normal_iban(text: str | None, entry: Entry) -> str | None:
+    """The IBAN in its compact form, None when there is none or it is no valid IBAN.
+
+    An account that is no IBAN (a German `?31` account number, a Dutch account from before
+    2014, a typing error) is kept as written in `entry.account`: it names the payer on the
+    screen but never refuses the entry, which is then matched by name like one without an
+    account.
+    """
     if not text or not str(text).strip():
         return None
     compact, problem = _checked_iban(str(text))
     if problem:
-        entry.refuse(column, f"{str(text).strip()!r} is not a valid IBAN ({problem})")
+        entry.account = " ".join(str(text).split())[:60]
     return compact
 
 
@@ -106,6 +131,15 @@ def _checked_iban(text: str) -> tuple[str | None, str]:
         return IBAN(text).compact, ""
     except ValueError as error:
         return None, str(error)
+
+
+def entries_used(first: int, last: int, sums: dict) -> str:
+    """Which entries a statement's balance check added up, and their sums: what a refusal
+    of balances that do not add up says. `sums` maps credit (True) and debit to a total."""
+    if last < first:
+        return "no entries"
+    which = f"entry {first}" if first == last else f"entries {first} to {last}"
+    return f"{which} (credits +{sums[True]}, debits -{sums[False]})"
 
 
 def clean(text) -> str:

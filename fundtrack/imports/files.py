@@ -79,7 +79,11 @@ def detect_kind(head: bytes, path: Path | None = None) -> str:
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if text.startswith(b"<"):
         return CAMT
-    if text.startswith((b":20:", b"{1:", b":940:")) or re.search(rb"(?m)^:(20|25|60F|61):", text):
+    if (
+        text.startswith((b"{1:", b":940:"))
+        or re.match(rb":(\d\d[A-Z]?|NS):", text)
+        or re.search(rb"(?m)^:(20|25|60F|61):", text)
+    ):
         return MT940
     return CSV
 

@@ -216,7 +216,7 @@ def entry_from_row(number: int, cells: list, mapping: dict) -> Entry:
         if amount == 0:
             entry.refuse(column_name("amount"), "the amount is zero")
     entry.name = clean(cell("name"))[:200]
-    entry.iban = normal_iban(clean(cell("iban")), column_name("iban"), entry)
+    entry.iban = normal_iban(clean(cell("iban")), entry)
     entry.text = clean(cell("description"))
     reference = clean(cell("reference"))
     entry.reference = reference[:200] if is_reference(reference) else ""

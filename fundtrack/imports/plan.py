@@ -63,6 +63,7 @@ class PlanRow:
     reason: str = ""
     errors: list = field(default_factory=list)
     target_line: int | None = None  # for REVERSE: the stored line it removes
+    account: str = ""  # the other party's account as written, when it is no IBAN
 
     def as_dict(self) -> dict:
         """Plain data for the screen, the API and the preview file."""
@@ -74,6 +75,7 @@ class PlanRow:
             "amount": str(self.amount) if self.amount is not None else None,
             "name": self.name,
             "iban": self.iban,
+            "account": self.account,
             "text": self.text,
             "reference": self.reference,
             "external_id": self.external_id,
@@ -99,18 +101,19 @@ class PlanRow:
             self.end_to_end,
             None if match is None else [getattr(match, name) for name in _MATCH_FIELDS],
             self.category, self.reason, [list(error) for error in self.errors], self.target_line,
+            self.account,
         ]  # fmt: skip
 
     @classmethod
     def from_list(cls, values: list) -> "PlanRow":
         (row, status, day, amount, name, iban, text, reference, external_id, key, end_to_end,
-         match, category, reason, errors, target_line) = values  # fmt: skip
+         match, category, reason, errors, target_line, *account) = values  # fmt: skip
         return cls(
             row, status, date.fromisoformat(day) if day else None,
             Decimal(amount) if amount is not None else None, name, iban, text, reference,
             external_id, key, end_to_end,
             Match(*match) if match is not None else None, category, reason,
-            [tuple(error) for error in errors], target_line,
+            [tuple(error) for error in errors], target_line, account[0] if account else "",
         )  # fmt: skip
 
     def change(self, override: dict) -> None:
@@ -153,16 +156,18 @@ class Planner:
             row=entry.row, status=BOOK, booking_date=entry.booking_date, amount=entry.amount,
             name=entry.name, iban=entry.iban, text=entry.text, reference=entry.reference,
             external_id=entry.external_id, key=counterparty_key(entry.iban, entry.name),
-            end_to_end=entry.end_to_end,
+            end_to_end=entry.end_to_end, account=entry.account,
         )  # fmt: skip
-        if entry.errors:
-            row.status, row.errors = ERROR, list(entry.errors)
-        elif not entry.credit and entry.reversal:
+        undoes_income = not entry.credit and entry.reversal
+        if undoes_income and not entry.errors:
             row.status = REVERSE
             self.reversals.append(row)
-        elif not entry.income:
+        elif (not entry.income or entry.amount == 0) and not undoes_income:
+            # A line that is never booked cannot block the file, whatever is odd about it.
             row.status = SKIPPED
             row.reason = _why_not_income(entry)
+        elif entry.errors:
+            row.status, row.errors = ERROR, list(entry.errors)
         else:
             self._check(row, entry)
         if row.status in (BOOK, ERROR) and row.external_id is None and row.amount is not None:
@@ -297,6 +302,8 @@ def windows(rows: Iterable[PlanRow]) -> Iterator[list[PlanRow]]:
 
 
 def _why_not_income(entry: Entry) -> str:
+    if entry.amount == 0:
+        return "an amount of 0.00 moves no money"
     if not entry.credit:
         return "money going out is not income"
     if not entry.booked:

@@ -45,7 +45,8 @@ class Summary:
             if len(self.payers) >= SHOWN_COUNTERPARTIES:
                 return
             payer = self.payers[row.key] = {
-                "key": row.key, "name": row.name, "iban": row.iban, "rows": 0,
+                "key": row.key, "name": row.name, "iban": row.iban, "account": row.account,
+                "rows": 0,
                 "match": row.as_dict()["match"], "category": row.category,
                 "structural": bool(row.match.structural), "total": Decimal("0.00"),
             }  # fmt: skip

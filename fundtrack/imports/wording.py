@@ -21,6 +21,12 @@ _PATTERNS = [
     ),
     (r"a reversal of a payment is not income", _l("a reversal of a payment is not income")),
     (r"left out in the preview", _l("left out in the preview")),
+    (r"an amount of 0\.00 moves no money", _l("an amount of 0.00 moves no money")),
+    (r"(?P<typed>'.*') is not exact to the cent", _l("%(typed)s is not exact to the cent")),
+    (
+        r"(?P<typed>'.*') is not an amount with at most five decimals",
+        _l("%(typed)s is not an amount with at most five decimals"),
+    ),
     (
         r"the same entry appears earlier in this file",
         _l("the same entry appears earlier in this file"),
@@ -53,10 +59,6 @@ _PATTERNS = [
     (
         r"(?P<typed>'.*') is not an amount with at most two decimals",
         _l("%(typed)s is not an amount with at most two decimals"),
-    ),
-    (
-        r"(?P<typed>'.*') is not a valid IBAN \((?P<why>.*)\)",
-        _l("%(typed)s is not a valid IBAN (%(why)s)"),
     ),
     (
         r"(?P<typed>'.*') is not a date \(day, month, year\)",

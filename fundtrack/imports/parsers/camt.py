@@ -23,6 +23,7 @@ from fundtrack.imports.entries import (
     ImportFileError,
     clean,
     decimal_amount,
+    entries_used,
     is_reference,
     normal_iban,
 )
@@ -90,7 +91,8 @@ def parse(stream) -> Iterator[Entry]:
     try:
         for _event, element in events:
             if statement is None:
-                statement = {"balances": {}, "booked": Decimal("0.00")}
+                statement = {"balances": {}, "first": number + 1,
+                             "sums": {True: Decimal("0.00"), False: Decimal("0.00")}}  # fmt: skip
             if element.tag == stmt_tag:
                 _check_balances(statement, number)
                 statement = None
@@ -105,7 +107,9 @@ def parse(stream) -> Iterator[Entry]:
             for entry in _entries(reader, element, number):
                 number = entry.row
                 if entry.booked and entry.amount is not None:
-                    statement["booked"] += entry.amount if entry.credit else -entry.amount
+                    statement["sums"][entry.credit] += entry.amount
+                elif entry.booked and "unread" not in statement:
+                    statement["unread"] = (entry.row, entry.errors[0][1])
                 yield entry
             element.clear()
             while element.getprevious() is not None:
@@ -124,16 +128,27 @@ def _root(tag: str) -> tuple[str, EntryReader]:
     return ns, EntryReader(ns)
 
 
+# The balances the check reads, by the words a refusal names them with.
+_BALANCES = {"OPBD": "opening", "PRCD": "opening (previous closing)", "CLBD": "closing"}
+
+
 def _balance(element, ns: str, statement: dict) -> None:
     code = element.find(f".//{{{ns}}}Tp//{{{ns}}}Cd")
     amount = element.find(f"{{{ns}}}Amt")
     sign = element.find(f"{{{ns}}}CdtDbtInd")
-    if code is None or amount is None:
+    if code is None or amount is None or code.text not in _BALANCES:
         return
+    word = _BALANCES[code.text]
+    if not (amount.get("Ccy") or "").strip():
+        raise ImportFileError(
+            f"the {word} balance ({code.text}) has no currency: its amount {amount.text!r}"
+            " says neither EUR nor any other"
+        )
     holder = Entry(row=0)
-    value = decimal_amount(amount.text, "Bal/Amt", holder)
+    value = decimal_amount(amount.text, "Bal/Amt", holder, places=5)
     if value is None:
-        raise ImportFileError(f"a balance of the statement is not an amount: {amount.text!r}")
+        why = holder.errors[0][1] if holder.errors else "not an amount"
+        raise ImportFileError(f"the {word} balance ({code.text}): {why}")
     if sign is not None and sign.text == "DBIT":
         value = -value
     statement["balances"][code.text] = value
@@ -145,11 +160,17 @@ def _check_balances(statement: dict, row: int) -> None:
     closing = balances.get("CLBD")
     if opening is None or closing is None:
         return
-    if opening + statement["booked"] != closing:
+    sums = statement["sums"]
+    expected = opening + sums[True] - sums[False]
+    if expected != closing and "unread" in statement:
+        entry, why = statement["unread"]
+        raise ImportFileError(f"the balances cannot be checked: the amount {why}", row=entry)
+    if expected != closing:
+        used = entries_used(statement["first"], row, sums)
         raise ImportFileError(
             f"the closing balance {closing} does not follow from the opening balance {opening}"
-            f" and the booked entries ({statement['booked']:+}): the statement is incomplete",
-            row=row,
+            f" and the booked {used}: that makes {expected}; the statement is incomplete",
+            row=row or None,
         )
 
 
@@ -160,15 +181,18 @@ def _entries(reader: EntryReader, element, number: int) -> Iterator[Entry]:
         number += 1
         entry = Entry(row=number)
         amount_text = data.get("Amount") if several else own_fields["Amt"]
-        entry.amount = decimal_amount(amount_text, "Amt", entry)
-        if entry.amount is not None and entry.amount <= 0:
+        entry.amount = decimal_amount(amount_text, "Amt", entry, places=5)
+        if entry.amount is not None and entry.amount < 0:
             entry.refuse("Amt", f"{amount_text} is not a positive amount")
         entry.currency = (data.get("Currency") or "").strip()
         indicator = data.get("CreditDebitIndicator")
         if indicator not in ("CRDT", "DBIT"):
             entry.refuse("CdtDbtInd", f"{indicator!r} is neither CRDT nor DBIT")
-        entry.credit = indicator == "CRDT"
-        entry.booked = (data.get("Status") or "").strip() == "BOOK"
+        entry.credit = indicator != "DBIT"  # an unknown one stays in sight, as an error
+        # Every version (.02 to .08) defines camt.053 as the statement of the entries booked
+        # to the account; `Sts` says otherwise only when it says PDNG or INFO.
+        status = (data.get("Status") or "").strip().upper()
+        entry.booked = status in ("BOOK", "")
         entry.reversal = (data.get("ReversalIndicator") or "").strip().lower() == "true"
         entry.booking_date = _date(data.get("BookingDate")) or _date(data.get("ValueDate"))
         if entry.booking_date is None and entry.booked:
@@ -179,7 +203,7 @@ def _entries(reader: EntryReader, element, number: int) -> Iterator[Entry]:
         if entry.reversal or not data.get(f"{side}Name"):
             side = side if data.get(f"{side}Name") else other
         entry.name = clean(data.get(f"{side}Name"))
-        entry.iban = normal_iban(data.get(f"{side}IBAN"), f"{side[:4]}Acct", entry)
+        entry.iban = normal_iban(data.get(f"{side}IBAN"), entry)
         entry.text = clean(
             data.get("RemittanceInformationFull")
             or data.get("RemittanceInformation")

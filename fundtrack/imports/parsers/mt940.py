@@ -1,10 +1,15 @@
 """SWIFT MT940 statements through the mt-940 package, with every one of its fixes on.
 
-mt-940 reads bytes (a `str` would be taken as a file name) and gives Decimal amounts; the
-amounts still pass our own cent check. German banks structure `:86:` with `?20`-style
-sub-fields, which mt-940 splits into name, IBAN and purpose; Dutch banks write `/NAME/.../`
-tags, which `dutch_details` splits here. A reversal of a credit (`RC`) undoes a gift, a
-reversal of a debit (`RD`) undoes a payment: neither is income.
+mt-940 gives Decimal amounts; the amounts still pass our own cent check. The text is decoded
+here (UTF-8 when it is, else Windows-1252/Latin-1, as Dutch and German banks write), so
+accents and soft hyphens come through. The library knows three layouts of the `:61:` line:
+SWIFT's, ASN Bank's (de Volksbank: ASN, SNS, RegioBank: the other party's IBAN of 18
+characters in the customer reference and their name on the next line) and GLS's (a long
+customer reference); the first that reads every line of the file is the one used, so
+nobody has to say which bank wrote it. German banks structure `:86:` with `?20`-style
+sub-fields, which mt-940 splits into name, account and purpose; Dutch banks write
+`/NAME/.../` tags, which `dutch_details` splits here. A reversal of a credit (`RC`) undoes
+a gift, a reversal of a debit (`RD`) undoes a payment: neither is income.
 """
 
 import logging
@@ -20,6 +25,7 @@ from fundtrack.imports.entries import (
     ImportFileError,
     clean,
     decimal_amount,
+    entries_used,
     is_reference,
     normal_iban,
 )
@@ -50,54 +56,118 @@ def dutch_details(details: str) -> dict[str, str]:
     return found
 
 
-def _line_of(data: bytes, value: str) -> int | None:
-    index = data.find(value.encode("latin-1", "replace"))
-    return data.count(b"\n", 0, index) + 1 if index >= 0 else None
+class StatementNumber(mt940.tags.StatementNumber):
+    """`:28C:` as any text: we never use the statement's number, and ING writes it broken
+    over two lines (`00000` as `0000` and `0`), which the library's pattern refuses."""
+
+    pattern = r"(?P<statement_number>[\s\S]*)"
+
+
+# The `:61:` layouts mt-940 knows, in the order they are tried: a line SWIFT's reads is
+# read the same by the others, so the strictest comes first.
+_LAYOUTS = (None, mt940.tags.StatementASNB(), mt940.tags.StatementGLS())
+_NUMBER = StatementNumber()
+_WIDTH = 65  # a line of `:86:`: a longer text runs on at the next one, mid-word
+
+
+def decode(data: bytes) -> str:
+    """The statement's text: UTF-8 when it is that, else Windows-1252 (which Latin-1 files
+    read as, soft hyphen and accents alike), else Latin-1 itself."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _line_of(text: str, value: str) -> int | None:
+    index = text.find(value)
+    return text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def _statements(text: str) -> list:
+    """The statements, read with the first `:61:` layout that reads every line."""
+    logging.getLogger("mt940").setLevel(logging.CRITICAL)  # its own refusals: we word ours
+    data = text.encode("utf-8")
+    first = None
+    for layout in _LAYOUTS:
+        tags = {_NUMBER.id: _NUMBER} | ({layout.id: layout} if layout is not None else {})
+        try:
+            return mt940.parse_statements(
+                data, encoding="utf-8", tags=tags, options=mt940.Options.all()
+            )
+        except RuntimeError as error:
+            tag = error.args[1] if len(error.args) > 2 else None
+            first = first or error
+            if getattr(tag, "id", None) != 61:
+                break
+        except (ValueError, KeyError, IndexError, TypeError) as error:
+            raise ImportFileError(f"this is not a readable MT940 statement ({error})") from None
+    tag = first.args[1] if len(first.args) > 2 else None
+    value = first.args[2] if len(first.args) > 2 else ""
+    name = f":{tag.id}:" if tag is not None else "a line"
+    raise ImportFileError(
+        f"{name} {value!r} does not follow the MT940 format", row=_line_of(text, value)
+    )
 
 
 def parse(stream) -> Iterator[Entry]:
     """The statements' entries in order; a broken line refuses the whole file."""
-    data = stream.read()
-    logging.getLogger("mt940").setLevel(logging.CRITICAL)  # its own refusals: we word ours
-    try:
-        statements = mt940.parse_statements(data, encoding="latin-1", options=mt940.Options.all())
-    except RuntimeError as error:
-        tag = error.args[1] if len(error.args) > 2 else None
-        value = error.args[2] if len(error.args) > 2 else ""
-        name = f":{tag.id}:" if tag is not None else "a line"
-        raise ImportFileError(
-            f"{name} {value!r} does not follow the MT940 format", row=_line_of(data, value)
-        ) from None
-    except (ValueError, KeyError, IndexError, TypeError) as error:
-        raise ImportFileError(f"this is not a readable MT940 statement ({error})") from None
+    text = decode(stream.read())
+    statements = _statements(text)
     number = 0
     found_any = False
     for statement in statements:
-        booked = Decimal("0.00")
+        sums = {True: Decimal("0.00"), False: Decimal("0.00")}
+        first = number + 1
         for transaction in statement:
             found_any = True
             number += 1
             entry = _entry(transaction.data, number)
             if entry.amount is not None:
-                booked += entry.amount if entry.credit else -entry.amount
+                sums[entry.credit] += entry.amount
             yield entry
-        _check_balances(statement.data, booked, number)
+        _check_balances(statement.data, sums, first, number)
     if not found_any and not any(s.data.get("final_opening_balance") for s in statements):
-        raise ImportFileError("the file holds no MT940 statement")
+        raise ImportFileError("the file holds no MT940 statement (no :20: line starts one)")
 
 
-def _check_balances(data: dict, booked: Decimal, row: int) -> None:
+def _check_balances(data: dict, sums: dict, first: int, last: int) -> None:
     opening = data.get("final_opening_balance") or data.get("intermediate_opening_balance")
     closing = data.get("final_closing_balance") or data.get("intermediate_closing_balance")
+    row = last or None
     if opening is None or closing is None:
         missing = ":60F: (opening)" if opening is None else ":62F: (closing)"
-        raise ImportFileError(f"the statement has no {missing} balance line", row=row or None)
-    if opening.amount.amount + booked != closing.amount.amount:
+        raise ImportFileError(f"the statement has no {missing} balance line", row=row)
+    expected = opening.amount.amount + sums[True] - sums[False]
+    if expected != closing.amount.amount:
         raise ImportFileError(
             f"the closing balance {closing.amount.amount} does not follow from the opening"
-            f" balance {opening.amount.amount} and the entries ({booked:+})",
-            row=row or None,
+            f" balance {opening.amount.amount} and {entries_used(first, last, sums)}:"
+            f" that makes {expected}",
+            row=row,
         )
+
+
+def _account_layout(data: dict, details: str) -> tuple[str, str, str] | None:
+    """ASN Bank and SNS (de Volksbank): the other party's account as the `:61:` customer
+    reference, their name on the line after it, and `:86:` repeating both on its first
+    line before the description. (account, name, description), else None."""
+    account = (data.get("customer_reference") or "").strip()
+    name = (data.get("extra_details") or "").strip()
+    if not account or not name or " " in account:
+        return None
+    first, _, rest = details.partition("\n")
+    if not first.startswith(account):
+        return None
+    text, previous = "", ""
+    for line in rest.split("\n"):
+        # A full line ran on mid-word ("Transfer S" / "olutions BV"): no space between.
+        text += line if len(previous) >= _WIDTH else f" {line}"
+        previous = line
+    return account, name, text
 
 
 def _entry(data: dict, number: int) -> Entry:
@@ -105,7 +175,7 @@ def _entry(data: dict, number: int) -> Entry:
     status = (data.get("status") or "").upper()
     if status not in ("C", "D", "RC", "RD"):
         entry.refuse(":61:", f"{status!r} is not a debit or credit mark")
-    entry.credit = status in ("C", "RD")
+    entry.credit = status not in ("D", "RC")  # an unknown mark stays in sight, as an error
     entry.reversal = status.startswith("R")
     money = data.get("amount")
     entry.amount = decimal_amount(
@@ -117,14 +187,21 @@ def _entry(data: dict, number: int) -> Entry:
     if entry.booking_date is None:
         entry.refuse(":61:", "the entry has no date")
     details = data.get("transaction_details") or ""
-    dutch = dutch_details(details)
-    entry.name = clean(dutch.get("NAME") or data.get("applicant_name"))
-    entry.iban = normal_iban(dutch.get("IBAN") or data.get("applicant_iban"), ":86:", entry)
-    entry.text = clean(
-        dutch.get("REMI") or data.get("purpose") or ("" if dutch else details)
-    ).removeprefix("USTD//")
-    end_to_end = dutch.get("EREF") or data.get("end_to_end_reference")
-    customer = data.get("customer_reference")
+    layout = _account_layout(data, details)
+    if layout is not None:
+        account, name, text = layout
+        entry.name, entry.text = clean(name), clean(text)
+        entry.iban = normal_iban(account, entry)
+        end_to_end = customer = None  # the customer reference held the account
+    else:
+        dutch = dutch_details(details)
+        entry.name = clean(dutch.get("NAME") or data.get("applicant_name"))
+        entry.iban = normal_iban(dutch.get("IBAN") or data.get("applicant_iban"), entry)
+        entry.text = clean(
+            dutch.get("REMI") or data.get("purpose") or ("" if dutch else details)
+        ).removeprefix("USTD//")
+        end_to_end = dutch.get("EREF") or data.get("end_to_end_reference")
+        customer = data.get("customer_reference")
     entry.end_to_end = end_to_end if is_reference(end_to_end) else ""
     if not entry.end_to_end and is_reference(customer):
         entry.end_to_end = customer.strip()
