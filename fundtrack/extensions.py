@@ -4,6 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import Babel
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -40,5 +41,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
+# Flask-Login's own sentence is English only; this one is in the user's language.
+login_manager.login_message = _l("Please sign in to see this page.")
 csrf = CSRFProtect()
 babel = Babel()

@@ -25,6 +25,7 @@ from fundtrack.auth.access import NotAllowed, centre_column, require_manage, vis
 from fundtrack.auth.models import Role
 from fundtrack.centres.models import Centre
 from fundtrack.extensions import db
+from fundtrack.forms import DayField
 
 
 class CsrfForm(FlaskForm):
@@ -58,6 +59,11 @@ class EnumValueConverter(AdminModelConverter):
             (code, enum_label(column.type.name, code)) for code in column.type.enums
         ]
         return field
+
+    @converts("Date")
+    def convert_date(self, field_args, **extra):
+        # Days as batch entry reads them (15-04-2026, 15.04.2026), in its words when refused.
+        return DayField(**field_args)
 
 
 def _signed_in() -> bool:

@@ -49,11 +49,6 @@ BUDGET_FIELDS = ("category", "description", "amount")
 OBLIGATION_FIELDS = ("kind", "due_date", "sent_on", "note")
 
 
-def plain_dates(*fields: str) -> dict:
-    """Plain YYYY-MM-DD inputs (as on the income screens)."""
-    return {field: {"data-role": "", "placeholder": "YYYY-MM-DD"} for field in fields}
-
-
 def scoped_funders():
     """Funders the current user may pick: the shared ones (and their centre's own)."""
     return db.session.scalars(visible(Funder, current_user).order_by(Funder.name)).all()
@@ -257,12 +252,11 @@ def _plain(value):
     return getattr(value, "value", value)
 
 
-def _inline(model, columns, money=(), dates=(), **extra) -> tuple:
+def _inline(model, columns, money=(), **extra) -> tuple:
     options = {
         "form_columns": ["id", *columns],
         "form_overrides": {name: MoneyField for name in money},
         "form_args": {name: {"validators": [Optional()]} for name in money},
-        "form_widget_args": plain_dates(*dates),
     }
     for key, value in extra.items():
         options[key] = options.get(key, {}) | value
@@ -309,13 +303,13 @@ class GrantView(ListFeatures, GrantOperations):
 
     inline_model_form_converter = OperationsInlineConverter
     inline_models = [
-        _inline(GrantGoal, GOAL_FIELDS, money=("target", "achieved"), dates=("as_of",)),
+        _inline(GrantGoal, GOAL_FIELDS, money=("target", "achieved")),
         _inline(GrantBudgetLine, BUDGET_FIELDS, money=("amount",)),
         _inline(
             GrantAllocation, ("centre", "amount"), money=("amount",),
             form_args={"centre": {"query_factory": lambda: scoped_centres().all()}},
         ),
-        _inline(ReportObligation, OBLIGATION_FIELDS, dates=("due_date", "sent_on")),
+        _inline(ReportObligation, OBLIGATION_FIELDS),
     ]  # fmt: skip
     column_list = [
         "project_name",
@@ -389,7 +383,6 @@ class GrantView(ListFeatures, GrantOperations):
         "amount_requested": {"validators": [Optional()]},
         "amount_awarded": {"validators": [Optional()]},
     }
-    form_widget_args = plain_dates("start_date", "end_date")
 
     def _authorise_row(self, model) -> None:
         # The operations authorise (the national office manages the network's applications).

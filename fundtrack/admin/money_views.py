@@ -1,7 +1,6 @@
 """Screens where treasurers keep their centre's books: income, costs, donors, funds, agreements."""
 
 import json
-from decimal import Decimal
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import expose
@@ -10,7 +9,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager
-from wtforms.validators import DataRequired, InputRequired, NumberRange
+from wtforms.validators import DataRequired, InputRequired
 
 from fundtrack.admin.base import (
     SecureModelView,
@@ -58,12 +57,8 @@ from fundtrack.income.models import (
 )
 from fundtrack.income.views import last_booking_date
 
-
-def _money(minimum: str = "0.01") -> dict:
-    """Form arguments for a money field: required, with a lower bound."""
-    return {
-        "validators": [InputRequired(), NumberRange(min=Decimal(minimum))],
-    }
+# A money field is required; whether it may be 0 is the operation's rule (its words too).
+MONEY = {"validators": [InputRequired()]}
 
 
 def _agreement_label(agreement: FundingAgreement) -> str:
@@ -81,11 +76,6 @@ def _agreements_running_first():
 def _structural_column(_view, _context, model, _name) -> str:
     structural = model.agreement_id in g.get("fundtrack_structural", ())
     return gettext("structural") if structural else gettext("incidental")
-
-
-def plain_dates(*fields: str) -> dict:
-    """Plain YYYY-MM-DD inputs: the admin's date picker rewrites a date while it is typed."""
-    return {field: {"data-role": "", "placeholder": "YYYY-MM-DD"} for field in fields}
 
 
 class CentreLineView(ListFeatures, SecureModelView):
@@ -189,7 +179,7 @@ class IncomeLineView(GrantLineForm, IncomeOperations, CentreLineView):
     ]
     form_overrides = {"amount": MoneyField}
     form_args = {
-        "amount": _money(),
+        "amount": MONEY,
         "centre": {"query_factory": scoped_centres, "validators": [DataRequired()]},
         "funder": {"query_factory": scoped_rows(Funder), "blank_text": NONE},
         "donor": {"query_factory": scoped_rows(Donor), "blank_text": NONE},
@@ -197,7 +187,6 @@ class IncomeLineView(GrantLineForm, IncomeOperations, CentreLineView):
         "earmarked_fund": {"query_factory": scoped_rows(EarmarkedFund), "blank_text": NONE},
         "grant": GRANT_PICKER,
     }
-    form_widget_args = plain_dates("booking_date")
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, **kwargs):
         count, rows = super().get_list(
@@ -242,7 +231,7 @@ class CostLineView(GrantLineForm, CostOperations, CentreLineView):
     form_columns = ["centre", "year", "kind", "category", "amount", "grant", "description"]
     form_overrides = {"amount": MoneyField}
     form_args = {
-        "amount": _money(minimum="0.00"),
+        "amount": MONEY,
         "centre": {"query_factory": scoped_centres, "validators": [DataRequired()]},
         "grant": GRANT_PICKER,
     }
@@ -292,11 +281,10 @@ class FundingAgreementView(AgreementOperations, CentreLineView):
     ]
     form_overrides = {"annual_amount": MoneyField}
     form_args = {
-        "annual_amount": _money(),
+        "annual_amount": MONEY,
         "centre": {"query_factory": scoped_centres, "validators": [DataRequired()]},
         "funder": {"query_factory": scoped_rows(Funder), "validators": [DataRequired()]},
     }
-    form_widget_args = plain_dates("start_date", "end_date")
 
 
 class DonorView(DonorOperations, ListFeatures, SecureModelView):
@@ -392,7 +380,6 @@ class EarmarkedFundView(FundOperations, ListFeatures, SecureModelView):
     export_formatters = {"balance": funds.money, "balance_year": funds.money}
     column_select_related_list = [EarmarkedFund.centre]
     form_args = {"centre": {"query_factory": scoped_centres, "validators": [DataRequired()]}}
-    form_widget_args = plain_dates("end_date")
 
     def get_query(self):
         return funds.with_balances(super().get_query(), funds.running_year(db.session))

@@ -92,7 +92,7 @@ def test_treasurer_books_a_donation_and_finds_it_behind_the_centres_figures(brow
     _sign_in(browser, live_server, "treasurer")
     browser.get(live_server + "/admin/income-lines/new/")
     date_field = browser.find_element(By.NAME, "booking_date")
-    assert date_field.get_attribute("placeholder") == "YYYY-MM-DD"
+    assert date_field.get_attribute("placeholder") == "yyyy-mm-dd"  # in English
     assert date_field.get_attribute("value")  # today, or the date this session last used
     date_field.clear()
     date_field.send_keys("2025-06-12")
