@@ -6,6 +6,7 @@ centre shares them. Agreements belong to a centre and follow its managers.
 """
 
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -182,8 +183,10 @@ def _agreement_values(session, user, values: dict, agreement: FundingAgreement |
 
 def _awaiting(session, user, agreement, merged: dict, funder: Funder, override) -> bool:
     """Four eyes on the target: what a treasurer adds or changes so that it would count as
-    structural waits for the national office's confirmation (share.rules.confirm_agreement)
-    and counts as incidental until then. The office's own agreements need none."""
+    structural, or would count for more (an earlier start, a later end, recurring, another
+    funder, a higher annual amount), waits for the national office's confirmation
+    (share.rules.confirm_agreement) and counts as incidental until then. The office's own
+    agreements need none."""
     kept = bool(agreement is not None and agreement.awaiting_confirmation)
     if user.can_manage_network or override is not None:
         return kept
@@ -197,6 +200,8 @@ def _awaiting(session, user, agreement, merged: dict, funder: Funder, override) 
         merged["start"] != agreement.start_date
         or merged.get("end") != agreement.end_date
         or bool(merged.get("recurring")) != agreement.recurring
+        # More money a year is more structural money: secured next year rises with it.
+        or Decimal(str(merged["annual_amount"])) > agreement.annual_amount
     )
     return changed or kept
 
