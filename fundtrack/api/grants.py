@@ -234,6 +234,23 @@ class Budget(MethodView):
         return line
 
 
+class AllocationSchema(ma.Schema):
+    centre = ma.fields.String(attribute="centre_code")
+    centre_name = ma.fields.String()
+    allocated = Money(metadata={"description": "the office's part of the award"})
+    received = Money(metadata={"description": "the funder's tranches booked at the office"})
+    spent = Money(metadata={"description": "actual costs the office booked on the grant"})
+    remaining = Money(metadata={"description": "received - spent"})
+
+
+@blp.route("/<int:grant_id>/allocations")
+class Allocations(MethodView):
+    @blp.response(200, AllocationSchema(many=True))
+    def get(self, grant_id):
+        """The award per office: each allocation with what the office received and spent."""
+        return figures.allocation_money(db.session, _grant(grant_id))
+
+
 @blp.route("/<int:grant_id>/obligations")
 class Obligations(MethodView):
     @blp.response(200, ObligationSchema(many=True))

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session, joinedload
 
 from fundtrack.auth.access import visible
 from fundtrack.auth.models import User
+from fundtrack.centres.models import Centre
 from fundtrack.costs.models import CostCategory, CostKind, CostLine
-from fundtrack.grants.models import Grant, GrantBudgetLine
+from fundtrack.grants.models import Grant, GrantAllocation, GrantBudgetLine
 from fundtrack.income.models import IncomeLine
 from fundtrack.money import CENT
 
@@ -181,3 +182,48 @@ def money_for(session: Session, grants: list[Grant]) -> dict[int, GrantMoney]:
         return {}
     stmt = with_money(select(Grant).where(Grant.id.in_([g.id for g in grants])))
     return {row.Grant.id: money_of(row) for row in session.execute(stmt)}
+
+
+@dataclass(frozen=True)
+class AllocationMoney:
+    """One office's part of a shared award: what was allocated to it, the funder's tranches
+    booked at that office, and the actual costs it booked on the grant."""
+
+    centre_code: str
+    centre_name: str
+    allocated: Decimal
+    received: Decimal
+    spent: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.received - self.spent
+
+
+def allocation_money(session: Session, grant: Grant) -> list[AllocationMoney]:
+    """Each allocation of the grant with its office's received and spent, in office code
+    order: one statement whatever the number of offices."""
+    received = (
+        select(IncomeLine.centre_id, func.sum(IncomeLine.amount).label("received"))
+        .where(IncomeLine.grant_id == grant.id, IncomeLine.funder_id == grant.funder_id)
+        .group_by(IncomeLine.centre_id)
+        .subquery("office_received")
+    )
+    spent = (
+        select(CostLine.centre_id, func.sum(CostLine.amount).label("spent"))
+        .where(CostLine.grant_id == grant.id, CostLine.kind == CostKind.ACTUAL)
+        .group_by(CostLine.centre_id)
+        .subquery("office_spent")
+    )
+    rows = session.execute(
+        select(Centre.code, Centre.name, GrantAllocation.amount, received.c.received, spent.c.spent)
+        .join(Centre, Centre.id == GrantAllocation.centre_id)
+        .outerjoin(received, received.c.centre_id == GrantAllocation.centre_id)
+        .outerjoin(spent, spent.c.centre_id == GrantAllocation.centre_id)
+        .where(GrantAllocation.grant_id == grant.id)
+        .order_by(Centre.code)
+    ).all()
+    return [
+        AllocationMoney(code, name, money(amount), money(got), money(used))
+        for code, name, amount, got, used in rows
+    ]

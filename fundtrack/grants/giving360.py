@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from fundtrack.auth.access import visible
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import current_network
-from fundtrack.grants.figures import money_for
+from fundtrack.grants.figures import allocation_money, money_for
 from fundtrack.grants.models import Grant
 from fundtrack.grants.operations import AWARDED_STATES
 from fundtrack.spreadsheets import csv_text
@@ -166,6 +166,27 @@ def grant_record(grant: Grant, disbursed: Decimal, prefix: str, network_name: st
     return record
 
 
+def allocation_records(grant: Grant, allocations, prefix: str) -> list[dict]:
+    """A shared award as one 360Giving grant per office (the standard has no way to split one
+    grant among recipients): each office receives its allocation and was paid its tranches.
+    The application's amount asked is left out: it was asked for all of them together."""
+    whole = grant_record(grant, Decimal(0), prefix, "")
+    del whole["amountAppliedFor"]
+    return [
+        whole
+        | {
+            "id": f"{prefix}-grant-{grant.id}-{a.centre_code}",
+            "title": f"{grant.project_name} ({a.centre_name})",
+            "amountAwarded": _number(a.allocated),
+            "amountDisbursed": _number(a.received),
+            "recipientOrganization": [
+                {"id": f"{prefix}-centre-{a.centre_code}", "name": a.centre_name}
+            ],
+        }
+        for a in allocations
+    ]
+
+
 def may_publish(user: User) -> bool:
     """Whether the user may export: the national office, admins and auditors (a treasurer's
     figures stay with her centre). The screens and the API both ask this."""
@@ -178,7 +199,10 @@ def awarded_grants(session: Session, user: User) -> list[Grant]:
         visible(Grant, user)
         .where(Grant.state.in_(AWARDED_STATES), Grant.amount_awarded.is_not(None))
         .options(
-            joinedload(Grant.funder), joinedload(Grant.centre), selectinload(Grant.transitions)
+            joinedload(Grant.funder),
+            joinedload(Grant.centre),
+            selectinload(Grant.transitions),
+            selectinload(Grant.allocations),
         )
         .order_by(Grant.start_date, Grant.id)
     )
@@ -194,10 +218,13 @@ def package(session: Session, user: User, prefix: str = DEFAULT_PREFIX, now=None
     money = money_for(session, grants)
     network = current_network(session)
     modified = (now or datetime.now(UTC)).replace(microsecond=0).isoformat()
-    records = [
-        grant_record(g, money[g.id].received, prefix, network.name) | {"dateModified": modified}
-        for g in grants
-    ]
+    records = []
+    for g in grants:
+        if g.allocations:
+            shared = allocation_records(g, allocation_money(session, g), prefix)
+        else:
+            shared = [grant_record(g, money[g.id].received, prefix, network.name)]
+        records += [record | {"dateModified": modified} for record in shared]
     return validate({"grants": records, "version": VERSION})
 
 

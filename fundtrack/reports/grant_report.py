@@ -16,10 +16,10 @@ from fundtrack.auth.access import get_visible
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import current_network
 from fundtrack.formatting import label_of
-from fundtrack.grants.figures import grant_money
+from fundtrack.grants.figures import allocation_money, grant_money
 from fundtrack.grants.figures import money as in_cents
 from fundtrack.grants.models import GoalKind, Grant, ReportKind, ReportObligation
-from fundtrack.grants.operations import needs_auditor_statement
+from fundtrack.grants.operations import AWARDED_STATES, needs_auditor_statement
 from fundtrack.income.models import Funder, IncomeLine
 from fundtrack.reports.figures import exact_share, figures_dict, number_format, running_year
 from fundtrack.reports.labels import COST_CATEGORY_LABELS, GRANT_STATE_LABELS, REPORT_KIND_LABELS
@@ -52,6 +52,17 @@ def report_obligation(grant: Grant, obligation_id: int | None) -> ReportObligati
     unsent = [o for o in grant.obligations if o.sent_on is None]
     finals = [o for o in grant.obligations if o.kind == ReportKind.FINAL]
     return (unsent or finals or [None])[0]
+
+
+def report_kind(grant: Grant, obligation: ReportObligation | None) -> str:
+    """What the report is, from the application's state: an interim or final report only
+    once money was awarded; before or without an award, the application itself ("Application
+    (rejected)"), never a final report on a grant that was never made."""
+    if grant.state in AWARDED_STATES:
+        kind = obligation.kind.value if obligation else "final"
+        return str(label_of(REPORT_KIND_LABELS, kind))
+    state = label_of(GRANT_STATE_LABELS, grant.state)
+    return gettext("Application (%(state)s)", state=state)
 
 
 def draft_of(session: Session, obligation: ReportObligation | None) -> ReportDraft | None:
@@ -193,11 +204,11 @@ def grant_report(
     received, co_funding = money.received, money.co_funding
     organisation = grant.centre.name if grant.centre else network.name
     year = network.fiscal_year_of(min(grant.end_date, date.today()))
-    kind = obligation.kind.value if obligation else "final"
+    kind = report_kind(grant, obligation)
     return {
         "organisation": organisation,
-        "title": f"{label_of(REPORT_KIND_LABELS, kind)}: {grant.project_name}",
-        "report_kind": label_of(REPORT_KIND_LABELS, kind),
+        "title": f"{kind}: {grant.project_name}",
+        "report_kind": kind,
         "currency": grant.currency,
         "grant": {
             "id": grant.id,
@@ -214,6 +225,7 @@ def grant_report(
         },
         "summary": render_markdown(grant.summary),
         "narrative": render_markdown(draft.narrative if draft else ""),
+        "allocations": allocation_money(session, grant),
         "goals_counted": counted,
         "goals_described": described,
         "budget": budget,
