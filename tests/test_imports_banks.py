@@ -213,3 +213,14 @@ def test_the_preview_shows_an_account_that_is_no_iban_as_written(
     assert re.search(r"NL56ASNB9999999999 <span class=\"note not-iban\">\(not an IBAN\)</span>",
                      page)  # fmt: skip
     assert "disabled" not in page.split("Book 3 lines")[0].rsplit("<button", 1)[1]
+
+
+@pytest.mark.no_db
+def test_ing_mt940_with_details_over_several_lines_reads_and_its_pref_names_the_batch():
+    read = entries(BANKS / "mt940" / "oca" / "nl-ing-test-ing.940")
+    assert len(read) == 8 and not any(entry.errors for entry in read)
+    gift = read[0]
+    assert (gift.name, gift.iban, gift.amount) == (
+        "ING BANK NV INZAKE WEB", "NL32INGB0000012345", Decimal("1.56"))  # fmt: skip
+    # `PREF` in the :61: line says the batch's reference is in :86:, not that it is "PREF".
+    assert read[4].reference == "M000000001111111"

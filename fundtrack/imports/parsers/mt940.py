@@ -39,7 +39,7 @@ _DUTCH = re.compile(rf"/({_DUTCH_TAGS})/")
 
 def dutch_details(details: str) -> dict[str, str]:
     """`/TRTP/SEPA OVERBOEKING/IBAN/NL..../NAME/J. de Vries/REMI/Gift/` as a dict."""
-    text = " ".join(details.split())
+    text = " ".join(joined_lines(details.split("\n")).split())
     if not text.startswith("/"):
         return {}
     parts = _DUTCH.split(text)
@@ -63,11 +63,32 @@ class StatementNumber(mt940.tags.StatementNumber):
     pattern = r"(?P<statement_number>[\s\S]*)"
 
 
-# The `:61:` layouts mt-940 knows, in the order they are tried: a line SWIFT's reads is
-# read the same by the others, so the strictest comes first.
-_LAYOUTS = (None, mt940.tags.StatementASNB(), mt940.tags.StatementGLS())
+class StatementLines(mt940.tags.Statement):
+    """SWIFT's `:61:` with its supplementary details over several lines, as ING writes
+    them (`005` and `/TRCD/00100/` after the bank reference): the library's own pattern with
+    that last group widened to more than one line."""
+
+    pattern = mt940.tags.Statement.pattern.replace(
+        r"(\n?(?P<extra_details>.*))?", r"(\n?(?P<extra_details>[\s\S]*))?"
+    )
+
+
+# The `:61:` layouts, in the order they are tried: mt-940's three, then SWIFT's with details
+# over several lines. A line the stricter reads is read the same by the later ones.
+_LAYOUTS = (None, mt940.tags.StatementASNB(), mt940.tags.StatementGLS(), StatementLines())
+assert StatementLines.pattern != mt940.tags.Statement.pattern
 _NUMBER = StatementNumber()
 _WIDTH = 65  # a line of `:86:`: a longer text runs on at the next one, mid-word
+
+
+def joined_lines(lines: list[str]) -> str:
+    """`:86:` lines as one text: a full line ran on mid-word ("Transfer S" / "olutions BV"),
+    so the next follows it without a space."""
+    text, previous = "", None
+    for line in lines:
+        text += line if previous is None or len(previous) >= _WIDTH else f" {line}"
+        previous = line
+    return text
 
 
 def decode(data: bytes) -> str:
@@ -162,12 +183,7 @@ def _account_layout(data: dict, details: str) -> tuple[str, str, str] | None:
     first, _, rest = details.partition("\n")
     if not first.startswith(account):
         return None
-    text, previous = "", ""
-    for line in rest.split("\n"):
-        # A full line ran on mid-word ("Transfer S" / "olutions BV"): no space between.
-        text += line if len(previous) >= _WIDTH else f" {line}"
-        previous = line
-    return account, name, text
+    return account, name, joined_lines(rest.split("\n"))
 
 
 def _entry(data: dict, number: int) -> Entry:
@@ -202,6 +218,8 @@ def _entry(data: dict, number: int) -> Entry:
         ).removeprefix("USTD//")
         end_to_end = dutch.get("EREF") or data.get("end_to_end_reference")
         customer = data.get("customer_reference")
+        if customer and _DUTCH.fullmatch(f"/{customer.strip()}/"):
+            customer = dutch.get(customer.strip())  # ING's `PREF`: the reference is in :86:
     entry.end_to_end = end_to_end if is_reference(end_to_end) else ""
     if not entry.end_to_end and is_reference(customer):
         entry.end_to_end = customer.strip()
