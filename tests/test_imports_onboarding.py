@@ -19,6 +19,7 @@ from fundtrack.centres.models import Centre, FiscalYearLock, Region
 from fundtrack.costs.models import ActualsDeclaration, CostLine
 from fundtrack.errors import Conflict
 from fundtrack.extensions import db
+from fundtrack.formatting import network_format
 from fundtrack.imports import files, onboarding, onboarding_jobs
 from fundtrack.imports.onboarding_models import Onboarding, OnboardingState
 from fundtrack.imports.onboarding_undo import undo_onboarding
@@ -270,6 +271,10 @@ def test_undoing_a_workbook_restores_the_rows_and_the_figures(
     assert record.created["declarations"] == [d.id for d in declared if d.centre.code == "N101"]
     page = client.get(f"/imports/onboarding/booked/{record.id}").get_data(as_text=True)
     assert 'data-state="booked"' in page and "Yes, undo this workbook" in page
+    # The question names what goes: the lines it created, counted and summed.
+    income = session.scalars(select(IncomeLine).where(IncomeLine.id.in_(record.created["income"])))
+    total = network_format().money(sum(line.amount for line in income), "EUR")
+    assert f"3 income lines, together {total}" in page and 'data-lines="3"' in page
     assert client.post(f"/imports/onboarding/booked/{record.id}/undo").status_code == 303
     session.refresh(record)
     assert record.state == OnboardingState.UNDONE and record.undone_at is not None

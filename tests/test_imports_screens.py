@@ -40,7 +40,7 @@ def income_count(session) -> int:
     return session.scalar(select(func.count()).select_from(IncomeLine))
 
 
-def test_a_statement_is_previewed_then_booked_then_undone(
+def test_a_statement_is_previewed_then_booked_then_undone_after_a_question(
     client, login_as, session, centre, instance
 ):
     login_as("treasurer", centre=centre, locale="en")
@@ -59,7 +59,16 @@ def test_a_statement_is_previewed_then_booked_then_undone(
     assert list((instance / "imports").glob("*")) == []  # the file is gone once booked
     page = client.get(f"/imports/{record.id}")
     assert b'data-state="booked"' in page.data
+    # Undoing asks first, naming the lines and their total; only "yes" undoes.
+    question = client.get(f"/imports/{record.id}/undo").get_data(as_text=True)
+    lines, total = session.execute(
+        select(func.count(IncomeLine.id), func.sum(IncomeLine.amount))
+    ).one()
+    assert f'data-lines="2" data-total="{total}"' in question
+    assert "Undoing removes 2 lines from the books, together" in question
     client.post(f"/imports/{record.id}/undo")
+    assert income_count(session) == 2
+    client.post(f"/imports/{record.id}/undo", data={"confirm": "yes"})
     assert income_count(session) == 0
 
 

@@ -8,10 +8,11 @@ or a killed process anywhere leaves the books as they were.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.access import require_manage
@@ -155,6 +156,28 @@ def _remove_reversed(session: Session, user: User, line_id: int) -> dict:
     }
     delete_income(session, user, line)
     return kept
+
+
+@dataclass(frozen=True)
+class ImportUndo:
+    """What undoing an import takes out of the books (and puts back), for its question."""
+
+    lines: int
+    total: Decimal
+    currency: str
+    put_back: int
+
+
+def what_undo_removes(session: Session, record: Import) -> ImportUndo:
+    """The lines this import booked, counted and summed in SQL, and the reversed lines an
+    undo books again."""
+    lines, total = session.execute(
+        select(func.count(IncomeLine.id), func.coalesce(func.sum(IncomeLine.amount), 0)).where(
+            IncomeLine.import_id == record.id
+        )
+    ).one()
+    put_back = len((record.outcome or {}).get("reversed", []))
+    return ImportUndo(lines, Decimal(total), record.centre.currency, put_back)
 
 
 def undo_import(session: Session, user: User, record: Import) -> Import:

@@ -8,8 +8,9 @@ hooks audit and guard each one as they do for a delete by hand.
 """
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from fundtrack.auth.access import require_manage, require_network_manager
@@ -60,6 +61,26 @@ def _name(obj) -> str:
 def _created(record: Onboarding) -> dict[str, list[int]]:
     return {sheet: [int(i) for i in (record.created or {}).get(sheet, [])]
             for sheet, *_rest in UNDO_ORDER}  # fmt: skip
+
+
+def what_undo_removes(session: Session, record: Onboarding) -> list[tuple[str, int, dict]]:
+    """The income and cost lines the workbook created, as (sheet, count, {currency: total}),
+    counted and summed in SQL, for the question before undoing it."""
+    created = _created(record)
+    found = []
+    for sheet, model in (("income", IncomeLine), ("costs", CostLine)):
+        count, totals = 0, {}
+        for ids in _chunks(created[sheet]):
+            rows = session.execute(
+                select(model.currency, func.count(model.id), func.sum(model.amount))
+                .where(model.id.in_(ids))
+                .group_by(model.currency)
+            )
+            for currency, lines, total in rows:
+                count += lines
+                totals[currency] = totals.get(currency, Decimal(0)) + Decimal(total)
+        found.append((sheet, count, totals))
+    return found
 
 
 def _refuse_closed_years(session: Session, created: dict[str, list[int]]) -> None:

@@ -31,7 +31,11 @@ from fundtrack.imports import onboarding_jobs as jobs
 from fundtrack.imports.entries import ImportFileError
 from fundtrack.imports.onboarding_models import Onboarding
 from fundtrack.imports.onboarding_sheets import SHEET_BY_CODE, template
-from fundtrack.imports.onboarding_undo import booked_workbooks, undo_onboarding
+from fundtrack.imports.onboarding_undo import (
+    booked_workbooks,
+    undo_onboarding,
+    what_undo_removes,
+)
 
 
 def _require_office() -> None:
@@ -180,8 +184,12 @@ def _booked(onboarding_id: int) -> Onboarding:
 def onboarding_booked(onboarding_id: int):
     """What a committed workbook created, and the button that undoes it."""
     _require_office()
+    record = _booked(onboarding_id)
     return render_template(
-        "imports/onboarding_undo.html", record=_booked(onboarding_id), sheets=SHEET_BY_CODE
+        "imports/onboarding_undo.html",
+        record=record,
+        sheets=SHEET_BY_CODE,
+        removes=what_undo_removes(db.session, record),
     )
 
 

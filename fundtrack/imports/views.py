@@ -232,12 +232,18 @@ def commit(import_id: int):
     return _run(record, "commit")
 
 
-@bp.route("/<int:import_id>/undo", methods=["POST"])
+@bp.route("/<int:import_id>/undo", methods=["GET", "POST"])
 @login_required
 def undo(import_id: int):
-    from fundtrack.imports.booking import undo_import
+    """The question first (how many lines, what total), then the undo once confirmed."""
+    from fundtrack.imports.booking import undo_import, what_undo_removes
 
     record = _own(import_id)
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        if record.state != ImportState.BOOKED:
+            return redirect(url_for("imports.show", import_id=import_id), 303)
+        removes = what_undo_removes(db.session, record)
+        return render_template("imports/undo.html", record=record, removes=removes)
     try:
         undo_import(db.session, current_user, record)
     except DomainError as error:

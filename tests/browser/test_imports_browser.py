@@ -67,6 +67,15 @@ def _import_the_statement(browser, live_server):
     browser.get(live_server + "/my-centre?year=2025")
     assert _total_income(browser) == before + Decimal("12500.00")
     browser.back()
+    loads(browser, browser.find_element(By.ID, "import-undo-link"))
+    question = browser.find_element(By.ID, "import-undo")
+    assert question.get_attribute("data-lines") == "1" and "12.500,00" in question.text
+    browser.set_window_size(1366, 900)
+    _shot(browser, "import-undo-question-1366")
+    browser.set_window_size(390, 844)
+    assert fits(browser)
+    _shot(browser, "import-undo-question-390")
+    browser.set_window_size(1400, 1000)
     loads(browser, browser.find_element(By.CSS_SELECTOR, "form[action$='/undo'] button"))
     assert _state(browser, "undone") == "undone"
     browser.get(live_server + "/my-centre?year=2025")

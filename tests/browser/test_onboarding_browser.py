@@ -61,6 +61,12 @@ def _onboard(browser, live_server, workbook: Path):
     listed = browser.find_element(By.CSS_SELECTOR, "#onboardings tbody tr")
     loads(browser, listed.find_element(By.TAG_NAME, "a"))
     _shot(browser, "onboarding-undo-1366")
+    removes = browser.find_elements(By.CSS_SELECTOR, "#onboarding-removes li[data-lines]")
+    assert [r.get_attribute("data-sheet") for r in removes] == ["income", "costs"]
+    browser.set_window_size(390, 844)
+    assert fits(browser)
+    _shot(browser, "onboarding-undo-390")
+    browser.set_window_size(1366, 900)
     loads(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
     listed = browser.find_element(By.CSS_SELECTOR, "#onboardings tbody tr")
     assert "ongedaan gemaakt" in listed.text
