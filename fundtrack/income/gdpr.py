@@ -1,8 +1,10 @@
 """A donor's rights under the GDPR: access to their data, and erasure.
 
 Erasure removes the personal data from the donor's row and from the audit events about that
-row, keeps the row itself (so income lines keep their donor and every total stays as it was),
-and records the erasure in the audit log without the erased data.
+row, and from every copy elsewhere (`erasure`: income line descriptions, import file names,
+recorded payer choices, their audit events); it keeps the row itself (so income lines keep
+their donor and every total stays as it was), and records the erasure in the audit log
+without the erased data.
 """
 
 from datetime import UTC, datetime
@@ -14,6 +16,7 @@ from fundtrack.audit.actor import current_actor
 from fundtrack.audit.models import AuditEvent
 from fundtrack.auth.access import NotAllowed, require_manage
 from fundtrack.auth.models import User
+from fundtrack.income.erasure import erase_copies
 from fundtrack.income.models import Donor, IncomeLine
 
 PERSONAL = ("name", "email", "phone", "address", "postcode", "city", "iban")
@@ -66,6 +69,8 @@ def _scrubbed(snapshot: dict | None) -> dict | None:
 def erase_donor(session: Session, user: User, donor: Donor) -> None:
     """Erase a donor's personal data; their gifts and every total stay."""
     require_manage(user, donor.centre_id)
+    # The copies first: the donor's values are what is looked for in them.
+    erase_copies(session, donor)
     values = {column: None for column in PERSONAL if column != "name"}
     values |= {
         "name": f"{ERASED} #{donor.id}",
