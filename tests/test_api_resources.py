@@ -355,3 +355,14 @@ def test_patch_and_delete_a_cost_line(api, session, two):
     assert patched.status_code == 200 and patched.get_json()["kind"] == "budget"
     assert caller.delete(f"/costs/{created['id']}").status_code == 204
     assert count(session, CostLine) == 0
+
+
+@pytest.mark.parametrize("value", [0, 1, "true", "yes"])
+def test_a_boolean_in_a_body_is_true_or_false_not_a_number_or_a_word(api, session, value):
+    region = factories.region(session, code="RB")
+    answer = api.as_("national").post(
+        "/centres",
+        json={"code": "RB1", "name": "X", "region": region.code, "municipality": "X",
+              "active": value},
+    )  # fmt: skip
+    assert answer.status_code == 422 and "active" in answer.get_json()["errors"]

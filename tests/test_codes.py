@@ -67,7 +67,7 @@ def test_the_api_refuses_it_and_publishes_the_pattern(client, session, network):
     document = client.get("/api/v1/openapi.json").get_json()
     schemas = document["components"]["schemas"]
     assert schemas["CentreIn"]["properties"]["code"]["pattern"] == CODE_PATTERN
-    assert schemas["Region"]["properties"]["code"]["pattern"] == CODE_PATTERN
+    assert schemas["RegionIn"]["properties"]["code"]["pattern"] == CODE_PATTERN
 
 
 def test_the_admin_form_refuses_it_at_the_field(client, session, login_as):

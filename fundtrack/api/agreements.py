@@ -7,7 +7,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved, visible_or_404
-from fundtrack.api.schemas import Currency, Id, IsoDate, Money, Strict, Text, Year
+from fundtrack.api.schemas import Currency, Flag, Id, IsoDate, Money, Strict, Text, Year
 from fundtrack.auth.access import visible
 from fundtrack.centres.locks import current_network
 from fundtrack.centres.models import Centre
@@ -26,10 +26,10 @@ class AgreementIn(Strict):
     title = Text(200)
     start = IsoDate(required=True)
     end = IsoDate(allow_none=True, metadata={"description": "null: open-ended"})
-    recurring = ma.fields.Boolean()
+    recurring = Flag()
     annual_amount = Money(required=True)
     currency = Currency(metadata={"description": "must be the centre's; defaults to it"})
-    structural_override = ma.fields.Boolean(
+    structural_override = Flag(
         allow_none=True,
         metadata={"description": "null follows the funder type's rule (national office only)"},
     )
@@ -42,7 +42,7 @@ class AgreementSchema(AgreementIn):
     centre = ma.fields.String(attribute="centre.code")
     start = IsoDate(attribute="start_date")
     end = IsoDate(attribute="end_date", allow_none=True)
-    structural = ma.fields.Boolean(dump_only=True)
+    structural = Flag(dump_only=True)
     structural_reason = ma.fields.String(
         dump_only=True, metadata={"description": "the rule applied"}
     )

@@ -12,7 +12,7 @@ from fundtrack.api.common import (
     saved,
     storable_code,
 )
-from fundtrack.api.schemas import Code, Currency, Strict, Text
+from fundtrack.api.schemas import Code, Currency, Flag, QueryFlag, Strict, Text
 from fundtrack.auth.access import visible
 from fundtrack.centres import operations
 from fundtrack.centres.models import Centre, Region
@@ -28,17 +28,19 @@ class CentreIn(Strict):
     region = Text(20, 1, required=True, metadata={"description": "the region's code"})
     municipality = Text(200, 1, required=True)
     currency = Currency(metadata={"description": "defaults to the network's currency"})
-    active = ma.fields.Boolean()
+    active = Flag()
 
 
 class CentreSchema(CentreIn):
     id = ma.fields.Integer(dump_only=True)
+    # A code stored before the alphabet is still answered as it is.
+    code = ma.fields.String()
     region = ma.fields.String(attribute="region.code")
 
 
 class CentreQuery(PageArgs):
     region = Text(20, metadata={"description": "only centres in the region with this code"})
-    active = ma.fields.Boolean()
+    active = QueryFlag()
 
 
 def centre_by_code(code: str) -> Centre:

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import api_blueprint, saved, storable_code
 from fundtrack.api.funding_share import Total
-from fundtrack.api.schemas import Strict
+from fundtrack.api.schemas import Flag, Strict
 from fundtrack.costs.basis import (
     declare_actuals_complete,
     still_on_budget,
@@ -35,15 +35,13 @@ class YearCostsSchema(ma.Schema):
     actual = Total(metadata={"description": "actual cost lines booked, declared or not"})
     budget_lines = ma.fields.Integer()
     actual_lines = ma.fields.Integer()
-    declared = ma.fields.Boolean(metadata={"description": "actual costs declared complete"})
-    closed = ma.fields.Boolean(metadata={"description": "the fiscal year is closed"})
+    declared = Flag(metadata={"description": "actual costs declared complete"})
+    closed = Flag(metadata={"description": "the fiscal year is closed"})
 
 
 class DeclarationIn(Strict):
-    declared = ma.fields.Boolean(
+    declared = Flag(
         required=True,
-        truthy={True},
-        falsy={False},
         metadata={"description": "true: the actual costs are complete; false: withdraw that"},
     )
 

@@ -5,7 +5,7 @@ from flask.views import MethodView
 
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved, visible_or_404
-from fundtrack.api.schemas import Choice, Strict, Text
+from fundtrack.api.schemas import Choice, Flag, Moment, Strict, Text
 from fundtrack.auth.access import visible
 from fundtrack.centres.models import Centre
 from fundtrack.extensions import db
@@ -25,14 +25,14 @@ class DonorIn(Strict):
     postcode = Text(20, allow_none=True)
     city = Text(100, allow_none=True)
     iban = Text(34, allow_none=True)
-    consent_contact = ma.fields.Boolean()
-    consent_newsletter = ma.fields.Boolean()
+    consent_contact = Flag()
+    consent_newsletter = Flag()
 
 
 class DonorSchema(DonorIn):
     id = ma.fields.Integer(dump_only=True)
     centre = ma.fields.String(attribute="centre.code")
-    consent_recorded_at = ma.fields.DateTime(dump_only=True, allow_none=True)
+    consent_recorded_at = Moment(dump_only=True, allow_none=True)
 
 
 class DonorQuery(PageArgs):

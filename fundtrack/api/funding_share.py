@@ -8,7 +8,7 @@ from flask.views import MethodView
 
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import api_blueprint
-from fundtrack.api.schemas import Money, Text, Year
+from fundtrack.api.schemas import Flag, Money, Text, Year
 from fundtrack.errors import NotFound
 from fundtrack.extensions import db
 from fundtrack.share.service import funding_share
@@ -87,7 +87,7 @@ class CentreFiguresSchema(FiguresSchema):
     code = ma.fields.String()
     name = ma.fields.String()
     region = ma.fields.String(attribute="region_code")
-    meets_target = ma.fields.Boolean()
+    meets_target = Flag()
 
 
 class RegionFiguresSchema(FiguresSchema):

@@ -6,7 +6,7 @@ from sqlalchemy.orm import joinedload
 
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved, visible_or_404
-from fundtrack.api.schemas import Choice, Currency, Id, IsoDate, Money, Strict, Text, Year
+from fundtrack.api.schemas import Choice, Currency, Flag, Id, IsoDate, Money, Strict, Text, Year
 from fundtrack.auth.access import visible
 from fundtrack.centres.locks import current_network
 from fundtrack.centres.models import Centre
@@ -35,8 +35,8 @@ class GrantIn(Strict):
         allow_none=True, strict=True, validate=ma.validate.Range(0, 100),
         metadata={"description": "percent, while undecided"},
     )  # fmt: skip
-    recurring = ma.fields.Boolean(metadata={"description": "recurring money, amounts per year"})
-    auditor_statement_required = ma.fields.Boolean()
+    recurring = Flag(metadata={"description": "recurring money, amounts per year"})
+    auditor_statement_required = Flag()
 
 
 class GrantSchema(GrantIn):
@@ -129,7 +129,7 @@ class GrantById(MethodView):
 class TransitionIn(Strict):
     state = Choice(GrantState, required=True, metadata={"description": "the state to move to"})
     amount_awarded = Money(metadata={"description": "when awarding"})
-    partly = ma.fields.Boolean(
+    partly = Flag(
         allow_none=True,
         metadata={"description": "null: partly awarded when below the amount requested"},
     )

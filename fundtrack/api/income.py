@@ -10,7 +10,18 @@ from werkzeug.exceptions import BadRequest
 
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved, visible_or_404
-from fundtrack.api.schemas import Choice, Currency, Id, IsoDate, Money, Strict, Text, Year
+from fundtrack.api.schemas import (
+    Choice,
+    Currency,
+    Flag,
+    Id,
+    IsoDate,
+    Money,
+    QueryFlag,
+    Strict,
+    Text,
+    Year,
+)
 from fundtrack.auth.access import visible
 from fundtrack.centres.models import Centre
 from fundtrack.errors import Conflict, ValidationError
@@ -49,7 +60,7 @@ class IncomeIn(Strict):
         allow_none=True,
         metadata={"description": "your id for the line: unique per centre, so retries are safe"},
     )
-    confirm_incidental = ma.fields.Boolean(
+    confirm_incidental = Flag(
         load_only=True,
         metadata={
             "description": "when booking a line to a funder without an agreement: a funder's only"
@@ -71,7 +82,7 @@ class IncomeSchema(IncomeIn):
     grant = ma.fields.Integer(attribute="grant_id", allow_none=True)
     fiscal_year = ma.fields.Integer(dump_only=True)
     source = Choice(IncomeSource, dump_only=True)
-    structural = ma.fields.Boolean(dump_only=True)
+    structural = Flag(dump_only=True)
     structural_reason = ma.fields.String(dump_only=True)
 
 
@@ -83,7 +94,7 @@ class IncomeQuery(PageArgs):
     centre = Text(20, metadata={"description": "the centre's code"})
     year = Year(strict=False, metadata={"description": "fiscal year"})
     category = Choice(IncomeCategory)
-    structural = ma.fields.Boolean()
+    structural = QueryFlag()
     date_from = IsoDate(metadata={"description": "booked on or after"})
     date_to = IsoDate(metadata={"description": "booked on or before"})
     funder = Id(strict=False)

@@ -22,10 +22,15 @@ from fundtrack.extensions import db
 blp = api_blueprint("regions", "/regions", "Regions group centres; the national office keeps them.")
 
 
-class RegionSchema(Strict):
-    id = ma.fields.Integer(dump_only=True)
+class RegionIn(Strict):
     code = Code(required=True)
     name = Text(200, 1, required=True)
+
+
+class RegionSchema(RegionIn):
+    id = ma.fields.Integer(dump_only=True)
+    # A code stored before the alphabet is still answered as it is.
+    code = ma.fields.String()
 
 
 class RegionQuery(PageArgs):
@@ -52,7 +57,7 @@ class Regions(MethodView):
             stmt = stmt.where(Region.code == args["code"])
         return paginate(stmt, args, Region.code, Region.id)
 
-    @blp.arguments(RegionSchema)
+    @blp.arguments(RegionIn)
     @blp.response(201, RegionSchema)
     def post(self, values):
         """Add a region (national office and admins)."""
@@ -66,7 +71,7 @@ class RegionByCode(MethodView):
         """One region."""
         return region_by_code(code)
 
-    @blp.arguments(RegionSchema(partial=True))
+    @blp.arguments(RegionIn(partial=True))
     @blp.response(200, RegionSchema)
     def patch(self, values, code):
         """Rename a region or change its code."""

@@ -13,7 +13,7 @@ from flask.views import MethodView
 
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import api_blueprint, saved, storable_code
-from fundtrack.api.schemas import Strict, Year
+from fundtrack.api.schemas import Moment, Strict, Year
 from fundtrack.errors import Conflict, NotFound
 from fundtrack.extensions import db
 from fundtrack.reports.centre_report import centre_pdf
@@ -143,7 +143,7 @@ class SentSchema(ma.Schema):
     language = ma.fields.String()
     sha256 = ma.fields.String()
     size = ma.fields.Integer()
-    sent_at = ma.fields.DateTime()
+    sent_at = Moment()
     sent_by = ma.fields.String(attribute="sent_by.email", allow_none=True)
 
 

@@ -1,6 +1,7 @@
 """Field types every resource's schemas use: money as decimal strings, ids, years, clean text."""
 
 import re
+from datetime import UTC
 from decimal import ROUND_HALF_UP, Decimal
 
 import marshmallow as ma
@@ -31,6 +32,33 @@ class Text(ma.fields.String):
     def __init__(self, max_length: int = 200, min_length: int | None = None, **kwargs):
         validators = [ma.validate.Length(min=min_length, max=max_length), _clean]
         super().__init__(validate=validators, **kwargs)
+
+
+class Flag(ma.fields.Boolean):
+    """true or false, as the document's `boolean` says: never 0, 1, "yes" or "on"."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        # A set lookup would take 0 and 1 for False and True (they hash alike).
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class QueryFlag(ma.fields.Boolean):
+    """true or false in a query string: the words, nothing else."""
+
+    truthy = {"true", True}
+    falsy = {"false", False}
+
+
+class Moment(ma.fields.DateTime):
+    """A moment as RFC 3339 with its offset; a stored value without one is UTC (SQLite keeps
+    none), so every answer names its zone."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class Code(ma.fields.String):
