@@ -1,15 +1,17 @@
 """Sent is sent, grant report downloads and their scoping, and long budget tables."""
 
 import hashlib
+import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from flask_babel import gettext
+from pypdf import PdfReader
 
 from fundtrack.errors import Conflict
 from fundtrack.grants import parts
-from fundtrack.reports.grant_report import grant_report
+from fundtrack.reports.grant_report import grant_pdf, grant_report
 from fundtrack.reports.render import in_language, render_pdf
 from fundtrack.reports.sending import save_draft, send_report, sent_report
 from tests import factories, grant_report_example
@@ -136,3 +138,29 @@ def test_the_grant_reports_page_does_not_grow_with_its_reports(
         page = client.get(url)
     assert page.status_code == 200 and "Draft 6" in page.get_data(as_text=True)
     assert len(four_reports) == len(one_report)
+
+
+def _catalogue(pdf: bytes):
+    """The PDF's document catalogue and its XMP metadata ('' when it has none)."""
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+    xmp = root["/Metadata"].get_data().decode() if "/Metadata" in root else ""
+    return root, xmp
+
+
+def test_a_sent_report_is_kept_as_tagged_pdf_a_3b_and_its_bytes_never_change(session, example):
+    sent = send_report(session, example.office, example.grant.id, example.obligation.id)
+    root, xmp = _catalogue(sent.pdf)
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    assert "/StructTreeRoot" in root and "/OutputIntents" in root  # tagged; sRGB intent
+    stored = bytes(sent.pdf)
+    session.expire_all()
+    for _ in range(2):
+        again = sent_report(session, example.office, example.grant.id, example.obligation.id)
+        assert bytes(again.pdf) == stored
+        assert hashlib.sha256(again.pdf).hexdigest() == again.sha256 == sent.sha256
+
+
+def test_a_preview_is_an_ordinary_pdf_not_the_archival_form(session, example):
+    pdf = grant_pdf(session, example.office, example.grant.id, example.obligation.id, "en")
+    _root, xmp = _catalogue(pdf)
+    assert "pdfaid" not in xmp

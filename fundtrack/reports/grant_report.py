@@ -260,12 +260,14 @@ def grant_pdf(
     grant_id: int,
     obligation_id: int | None = None,
     language: str | None = None,
+    archival: bool = False,
 ) -> bytes:
-    """The grant report as PDF bytes, in `language`, else the draft's (or network's) language."""
+    """The grant report as PDF bytes, in `language`, else the draft's (or network's) language;
+    PDF/A-3b when `archival` (what a sent report is kept as)."""
     grant = visible_grant(session, user, grant_id)
     obligation = report_obligation(grant, obligation_id)
     language = report_language(language or default_language(session, draft_of(session, obligation)))
     with in_language(language):
         data = grant_report(session, user, grant_id, obligation.id if obligation else None)
         data["language"] = language
-        return render_pdf(TEMPLATE, lang=language, **data)
+        return render_pdf(TEMPLATE, lang=language, archival=archival, **data)

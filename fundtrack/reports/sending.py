@@ -1,5 +1,7 @@
 """Sent is sent: the exact PDF a grant maker received is kept, with its SHA-256, who and when.
 
+A sent report is rendered as PDF/A-3b, tagged for accessibility: the archival form.
+
 `send_report` renders the obligation's report once, stores those bytes and marks the
 obligation sent; the stored PDF is what `sent_report` serves ever after, whatever changes in
 the books later. Drafts (narrative and language) can change until the report is sent.
@@ -64,7 +66,8 @@ def send_report(
     if obligation.sent_on is not None or _stored(session, obligation.id) is not None:
         raise Conflict("obligation", "this report was sent already")
     language = report_language(language or default_language(session, draft_of(session, obligation)))
-    pdf = grant_pdf(session, user, grant.id, obligation.id, language)
+    # Kept as PDF/A-3b, the archival form, exactly as sent.
+    pdf = grant_pdf(session, user, grant.id, obligation.id, language, archival=True)
     sent = SentReport(
         obligation_id=obligation.id,
         filename=f"grant-{grant.id}-{obligation.kind.value}-report-{obligation.due_date}.pdf",
