@@ -11,6 +11,9 @@ Proved for the treasurer of centre A: no answer is a 500; an answer is a refusal
 redirect, or a page (HTML, CSV, JSON, PDF, XLSX read as text) without B's marker strings; and
 after every write B's rows are as they were. For the admin, the national office and the
 auditor, who may see B: no answer is a 500.
+
+And with a token whose user's second step was reset, whose role was lowered or who signed
+out everywhere, every rule answers as it answers no credentials at all.
 """
 
 import io
@@ -338,3 +341,59 @@ def test_the_walker_fills_every_rule(app, session, world):
     for rule in app.url_map.iter_rules():
         if rule.endpoint not in NOT_WALKED:
             assert _candidates(rule, b_ids, {}, [b.code]), rule.rule
+
+
+def _end_the_tokens_sessions(session, client, user, how: str) -> None:
+    from fundtrack.auth import operations
+    from fundtrack.auth.models import Role
+
+    if how == "reset":
+        admin = factories.user(session, "admin")
+        operations.reset_second_step(session, admin, user)
+    elif how == "downgraded":
+        user.role = Role.AUDITOR
+    else:  # the user signs out everywhere on their account page
+        factories.signed_in(client, session, user)
+        assert client.post("/account/sign-out-everywhere").status_code == 302
+        client._cookies.clear()
+    session.commit()
+
+
+@pytest.mark.parametrize("how", ["reset", "downgraded", "signed_out"])
+def test_a_token_whose_user_was_reset_downgraded_or_signed_out_opens_no_route(
+    app, client, session, world, how
+):
+    """Every rule, every method, with the token in the header and no cookie: each answers as
+    it answers a request without credentials (401 on the API), and nothing changes."""
+    a, b, b_treasurer = world
+    user = factories.user(session, "national")
+    factories.enrol_mfa(session, user)
+    _row, token = issue_token(session, user, "walker")
+    session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/regions", headers=headers).status_code == 200
+    _end_the_tokens_sessions(session, client, user, how)
+    b_rows = _rows_of(session, b, b_treasurer)
+    b_ids = {t: [inspect(r).identity[0] for r in rows] for t, rows in b_rows.items()}
+    before = _snapshot(session, b_rows)
+    form, data = _bodies(b, b_ids)
+    problems, walked, api_refusals = [], 0, 0
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint in NOT_WALKED:
+            continue
+        url = rule.build(_candidates(rule, b_ids, {}, [b.code])[0], append_unknown=False)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            body = {"json": data} if url.startswith("/api/") else {"data": form}
+            client._cookies.clear()
+            with_token = client.open(url, method=method, headers=headers, **body)
+            client._cookies.clear()
+            without = client.open(url, method=method, **body)
+            walked += 1
+            if with_token.status_code != without.status_code:
+                problems.append(f"{method} {url}: {with_token.status_code} with the token,"
+                                f" {without.status_code} without")  # fmt: skip
+            if url.startswith("/api/") and without.status_code == 401:
+                api_refusals += 1
+    assert walked > 150 and api_refusals > 30, (walked, api_refusals)
+    assert _snapshot(session, b_rows) == before
+    assert not problems, "\n".join(problems)
