@@ -39,6 +39,7 @@ class CostQuery(PageArgs):
     year = Year(strict=False)
     kind = Choice(CostKind)
     category = Choice(CostCategory)
+    grant = Id(strict=False, metadata={"description": "spending booked against this grant"})
 
 
 @blp.route("")
@@ -55,6 +56,8 @@ class Costs(MethodView):
         for name in ("year", "kind", "category"):
             if args.get(name) is not None:
                 stmt = stmt.where(getattr(CostLine, name) == args[name])
+        if args.get("grant") is not None:
+            stmt = stmt.where(CostLine.grant_id == args["grant"])
         return paginate(stmt, args, CostLine.year.desc(), CostLine.id)
 
     @blp.arguments(CostIn)

@@ -5,7 +5,7 @@ from flask.views import MethodView
 
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved, visible_or_404
-from fundtrack.api.schemas import Choice, Strict, Text
+from fundtrack.api.schemas import Choice, Money, Strict, Text
 from fundtrack.auth.access import visible
 from fundtrack.extensions import db
 from fundtrack.income import funders as operations
@@ -22,6 +22,11 @@ class FunderSchema(Strict):
     id = ma.fields.Integer(dump_only=True)
     name = Text(200, 1, required=True)
     type = Choice(FunderType, required=True)
+    auditor_statement_threshold = Money(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "an award this large needs an auditor's statement (null: never)"},
+    )
 
 
 class FunderQuery(PageArgs):

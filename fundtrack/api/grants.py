@@ -183,7 +183,9 @@ class BudgetIn(Strict):
 
 
 class BudgetSchema(BudgetIn):
-    id = ma.fields.Integer(dump_only=True)
+    id = ma.fields.Integer(
+        dump_only=True, allow_none=True, metadata={"description": "null: spending unbudgeted"}
+    )
     spent = Money(dump_only=True, metadata={"description": "actual costs of this category"})
 
 
@@ -217,12 +219,21 @@ class Goals(MethodView):
 class Budget(MethodView):
     @blp.response(200, BudgetSchema(many=True))
     def get(self, grant_id):
-        """The budget per cost category, each with the actual spending on it."""
+        """The budget per cost category, each with the actual spending on it; spending in a
+        category the budget left out is a line of its own (id null, amount 0), so the lines'
+        `spent` sum to the grant's spent total."""
         grant = _grant(grant_id)
-        spent = {row.category: row.spent for row in figures.grant_money(db.session, grant).budget}
-        for line in grant.budget_lines:
-            line.spent = spent.get(line.category.value, figures.ZERO)
-        return grant.budget_lines
+        ids = {line.category.value: line.id for line in grant.budget_lines}
+        return [
+            {
+                "id": ids.get(row.category),
+                "category": CostCategory(row.category),
+                "description": row.description,
+                "amount": row.budgeted,
+                "spent": row.spent,
+            }
+            for row in figures.grant_money(db.session, grant).budget
+        ]
 
     @blp.arguments(BudgetIn)
     @blp.response(201, BudgetSchema)

@@ -99,6 +99,7 @@ class IncomeQuery(PageArgs):
     date_to = IsoDate(metadata={"description": "booked on or before"})
     funder = Id(strict=False)
     donor = Id(strict=False)
+    grant = Id(strict=False, metadata={"description": "booked against this grant"})
     external_id = Text(200)
 
 
@@ -134,6 +135,7 @@ def _filtered(args: dict):
         "category": IncomeLine.category,
         "funder": IncomeLine.funder_id,
         "donor": IncomeLine.donor_id,
+        "grant": IncomeLine.grant_id,
         "external_id": IncomeLine.external_id,
     }
     for name, column in simple.items():

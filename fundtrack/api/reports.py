@@ -20,7 +20,7 @@ from fundtrack.reports.centre_report import centre_pdf
 from fundtrack.reports.grant_report import grant_pdf
 from fundtrack.reports.jobs import job_for, start_national_report
 from fundtrack.reports.models import JobState
-from fundtrack.reports.render import LANGUAGES
+from fundtrack.reports.render import LANGUAGES, network_language
 from fundtrack.reports.sending import send_report, sent_report
 from fundtrack.reports.views import pdf_response
 
@@ -32,18 +32,22 @@ blp = api_blueprint(
 class ReportQuery(ma.Schema):
     year = Year(strict=False, required=True, metadata={"description": "fiscal year"})
     lang = ma.fields.String(
-        load_default="en",
         validate=ma.validate.OneOf(LANGUAGES),
-        metadata={"description": "the report's language (money follows the network)"},
+        metadata={
+            "description": "the report's language (default: the network's; money follows "
+            "the network)"
+        },
     )
 
 
 class NationalReportIn(Strict):
     year = Year(required=True, metadata={"description": "fiscal year"})
     lang = ma.fields.String(
-        load_default="en",
         validate=ma.validate.OneOf(LANGUAGES),
-        metadata={"description": "the report's language (money follows the network)"},
+        metadata={
+            "description": "the report's language (default: the network's; money follows "
+            "the network)"
+        },
     )
 
 
@@ -78,7 +82,8 @@ class CentreReportPdf(MethodView):
         try:
             if not storable_code(code):
                 raise LookupError(code)
-            pdf = centre_pdf(db.session, api_user(), code, args["year"], args["lang"])
+            language = args.get("lang") or network_language(db.session)
+            pdf = centre_pdf(db.session, api_user(), code, args["year"], language)
         except LookupError:
             raise NotFound("code", f"no centre with code {code!r}") from None
         return pdf_response(pdf, "funding-report", code, args["year"])
@@ -90,7 +95,8 @@ class NationalReport(MethodView):
     @blp.response(202, JobSchema, description="queued: follow `url` (also in Location)")
     def post(self, args):
         """Start the national report for a year (national office, admins, auditors)."""
-        job = start_national_report(api_user(), args["year"], args["lang"])
+        language = args.get("lang") or network_language(db.session)
+        job = start_national_report(api_user(), args["year"], language)
         location = url_for("reports_api.ReportJobView", job_id=job.id)
         return job, 202, {"Location": location}
 

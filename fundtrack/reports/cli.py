@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from fundtrack.centres.locks import current_network
 from fundtrack.extensions import db
 from fundtrack.reports.batch import build_batch, centre_codes
-from fundtrack.reports.render import LANGUAGES
+from fundtrack.reports.render import LANGUAGES, network_language
 
 reports = AppGroup("reports", help="PDF reports.")
 
@@ -30,7 +30,7 @@ def build(year, out, centre, lang, workers):
     """
     network = current_network(db.session)
     year = year or network.fiscal_year_of(date.today()) - 1
-    lang = lang or network.locale.split("_")[0].replace("no", "nb")
+    lang = lang or network_language(db.session)
     codes = centre_codes(db.session, centre)
     if centre and not codes:
         raise click.ClickException(f"no centre with code {centre!r}")

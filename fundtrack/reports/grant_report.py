@@ -25,7 +25,7 @@ from fundtrack.reports.figures import exact_share, figures_dict, number_format, 
 from fundtrack.reports.labels import COST_CATEGORY_LABELS, GRANT_STATE_LABELS, REPORT_KIND_LABELS
 from fundtrack.reports.markdown import render_markdown
 from fundtrack.reports.models import ReportDraft
-from fundtrack.reports.render import in_language, render_pdf, report_language
+from fundtrack.reports.render import in_language, network_language, render_pdf, report_language
 from fundtrack.share import charts
 from fundtrack.share.service import funding_share, share_trend
 
@@ -76,7 +76,7 @@ def default_language(session: Session, draft: ReportDraft | None) -> str:
     """The draft's language, else the network's (a Norwegian network writes Norwegian)."""
     if draft is not None:
         return draft.language
-    return report_language(current_network(session).locale)
+    return network_language(session)
 
 
 def _percent(part, whole) -> Decimal | None:

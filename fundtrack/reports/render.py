@@ -15,6 +15,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from weasyprint import CSS, HTML
 
+from fundtrack.centres.locks import current_network
 from fundtrack.reports.fetcher import STATIC_BASE, StaticFetcher
 
 LANGUAGES = ("nl", "nb", "en")
@@ -37,6 +38,11 @@ def report_language(language: str | None) -> str:
     if code in ("no", "nn"):
         code = "nb"
     return code if code in LANGUAGES else "en"
+
+
+def network_language(session) -> str:
+    """The language the network writes in: a report's language when none is asked for."""
+    return report_language(current_network(session).locale)
 
 
 @contextmanager
