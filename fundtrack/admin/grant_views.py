@@ -384,6 +384,19 @@ class GrantView(ListFeatures, GrantOperations):
         "amount_awarded": {"validators": [Optional()]},
     }
 
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        # No funder is preselected: the first in the list is rarely the one applied to (the
+        # field stays required; Flask-Admin allows a blank only for a nullable column).
+        form.funder.allow_blank, form.funder.blank_text = True, _l("Choose the funder")
+        if not current_user.sees_all_centres:
+            # A treasurer applies for her own centre: it is the applicant, and the national
+            # office's choice is not hers to make.
+            form.centre.allow_blank = False
+            if request.method == "GET":
+                form.centre.data = current_user.centre
+        return form
+
     def _authorise_row(self, model) -> None:
         # The operations authorise (the national office manages the network's applications).
         return None
