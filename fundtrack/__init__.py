@@ -73,6 +73,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    from fundtrack.imports import allow_upload_bodies
+
+    # Before the CSRF check reads the body: an upload may be larger than other requests.
+    app.before_request(allow_upload_bodies)
     csrf.init_app(app)
     # Flask-Admin translates through Flask-Babel: Babel must be up before the admin.
     babel.init_app(app, locale_selector=_select_locale)

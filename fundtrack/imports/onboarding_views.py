@@ -83,7 +83,6 @@ def onboarding():
 def onboarding_upload():
     _require_office()
     limit = files.max_bytes(current_app.config)
-    request.max_content_length = limit + 64 * 1024
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         flash(gettext("Choose a file to import."), "error")

@@ -88,8 +88,6 @@ def index():
 @login_required
 def upload():
     limit = files.max_bytes(current_app.config)
-    # The body limit of every other request is too small for a year's statement.
-    request.max_content_length = limit + 64 * 1024
     centre = _centre(request.form.get("centre"))
     upload = request.files.get("file")
     if upload is None or not upload.filename:
