@@ -116,6 +116,9 @@ def _register_blueprints(app: Flask) -> None:
     from fundtrack.costs import views as cost_views
 
     cost_views.init_app(app)
+    from fundtrack.health import views as health_views
+
+    health_views.init_app(app)
     from fundtrack.api import init_api
     from fundtrack.auth.token_views import bp as api_tokens_bp
 

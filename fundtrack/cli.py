@@ -8,6 +8,7 @@ def register(app: Flask) -> None:
     from fundtrack.centres.cli import network
     from fundtrack.centres.codes_cli import codes
     from fundtrack.demo.cli import demo_command
+    from fundtrack.health.cli import doctor_command
     from fundtrack.imports.cli import import_command
     from fundtrack.imports.onboarding_cli import onboard_command
     from fundtrack.reports.cli import reports
@@ -16,6 +17,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(network)
     app.cli.add_command(codes)
     app.cli.add_command(demo_command)
+    app.cli.add_command(doctor_command)
     app.cli.add_command(reports)
     app.cli.add_command(import_command)
     app.cli.add_command(onboard_command)

@@ -88,12 +88,18 @@ def served():
         url, drop = fresh_database(base, f"served_{worker}", tmp)
         seeded = _seed(url)
         port = _free_port()
-        env = os.environ | {"DATABASE_URL": url, "SECRET_KEY": SECRET,
-                            "FUNDTRACK_ENV": "development", "FUNDTRACK_INSTANCE": tmp}  # fmt: skip
+        env = os.environ | {
+            "DATABASE_URL": url,
+            "SECRET_KEY": SECRET,
+            "FUNDTRACK_ENV": "development",
+            "FUNDTRACK_INSTANCE": tmp,
+            "FUNDTRACK_BIND": f"127.0.0.1:{port}",
+            "FUNDTRACK_WORKERS": "2",
+        }
         log = open(Path(tmp, "gunicorn.log"), "w")  # noqa: SIM115  (closed below)
+        # Production's own settings file, as the systemd unit and the container start it.
         server = subprocess.Popen(
-            [str(gunicorn), "--workers", "2", "--timeout", "60", "--bind", f"127.0.0.1:{port}",
-             "wsgi:app"],
+            [str(gunicorn), "--config", "deploy/gunicorn.conf.py"],
             cwd=Path(__file__).resolve().parents[2], env=env, stdout=log, stderr=log,
         )  # fmt: skip
         address = f"http://127.0.0.1:{port}"
