@@ -93,3 +93,16 @@ def test_a_line_booked_from_a_grant_returns_to_the_grant(client, session, login_
     line = factories.first(session, IncomeLine, reference="from-the-grant")
     assert line.grant_id == application.id
     assert session.get(Grant, application.id) is not None
+
+
+def test_an_application_without_a_funder_is_refused_beside_the_field(client, session, login_as):
+    centre = factories.centre(session)
+    login_as("national")
+    page = client.post(
+        "/admin/grants/new/",
+        data={"centre": str(centre.id), "funder": "__None", "project_name": "No funder",
+              "start_date": "2025-01-01", "end_date": "2025-12-31", "amount_requested": "100"},
+    ).get_data(as_text=True)  # fmt: skip
+    assert factories.first(session, Grant, project_name="No funder") is None
+    funder = re.search(r'name="funder".*?</ul>', page, re.S).group(0)
+    assert "This field is required." in funder

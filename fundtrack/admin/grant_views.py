@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import or_, select
-from wtforms.validators import Optional
+from wtforms.validators import DataRequired, Optional
 
 from fundtrack.admin.base import label_column, money_column, scoped_centres
 from fundtrack.admin.labels import NONE
@@ -389,6 +389,7 @@ class GrantView(ListFeatures, GrantOperations):
         # No funder is preselected: the first in the list is rarely the one applied to (the
         # field stays required; Flask-Admin allows a blank only for a nullable column).
         form.funder.allow_blank, form.funder.blank_text = True, _l("Choose the funder")
+        form.funder.validators = [DataRequired()]
         if not current_user.sees_all_centres:
             # A treasurer applies for her own centre: it is the applicant, and the national
             # office's choice is not hers to make.

@@ -122,14 +122,18 @@ def _walk(browser, live_server, language: str) -> tuple[int, int]:
             pages += 1
             before = _use_each_add_control(browser)
             lists += len(before)
+            name = f"admin-{language}-{screen.split('/')[-1]}-{'new' if url == urls[0] else 'edit'}"
             if before:
-                _shot(browser, f"admin-inline-{language}-{screen.split('/')[-1]}")
+                _shot(browser, f"{name}-rows-added")
             if url.endswith("/new/") or before:
                 _save(browser)
                 # Refused: the form is there again, saying why, and nothing was added.
                 assert browser.find_elements(By.CSS_SELECTOR, "form.admin-form"), url
                 refusal = ".alert-danger, .invalid-feedback, .input-errors"
                 assert browser.find_elements(By.CSS_SELECTOR, refusal), url
+                if before:
+                    browser.execute_script("window.scrollTo(0, 0)")
+                    _shot(browser, f"{name}-refused")
             if before and edit_url == url:
                 browser.get(url)
                 assert {inline: _count(browser, inline) for inline in before} == before, url
