@@ -1,8 +1,9 @@
 """Uploaded files: how big they may be, what they are (by content, never by name), where
 they wait between the preview and the commit.
 
-A file is kept under a random name in the instance folder (`instance/imports/`) and removed
-when its import is booked, abandoned or older than a day; the name the user gave it is
+A file is kept under a random name in the instance folder (`instance/imports/`, private to
+the account fundtrack runs as) and removed when its import is booked, abandoned or older
+than a day (the worker sweeps every hour, `jobs.sweep_uploads`); the name the user gave it is
 shown, never used as a path. XLSX files are zip archives: their entries' sizes are checked
 before any of them is opened, since neither openpyxl nor calamine limits what they unpack,
 and what each sheet declares it holds; the workbook is then read in a child process with a
@@ -144,8 +145,11 @@ def _check_declared(path: Path, info: zipfile.ZipInfo) -> None:
 
 
 def upload_folder(instance_path: str) -> Path:
+    """instance/imports, readable by this account only (uploads hold donors' data)."""
     folder = Path(instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.stat().st_mode & 0o077:
+        folder.chmod(0o700)  # made before uploads were private
     return folder
 
 
@@ -172,7 +176,9 @@ def store(instance_path: str, stream, limit: int) -> tuple[str, int, str]:
     path = stored_path(instance_path, token)
     digest, size = hashlib.sha256(), 0
     try:
-        with open(path, "xb") as out:
+        # Created private (0600) whatever the umask, and never over an existing file.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
             while chunk := stream.read(1024 * 1024):
                 size += len(chunk)
                 if size > limit:

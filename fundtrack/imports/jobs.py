@@ -6,6 +6,7 @@ shows while the books are still untouched and a killed worker leaves them as the
 """
 
 from flask import current_app
+from huey import crontab
 
 from fundtrack.audit.actor import acting_as
 from fundtrack.auth.models import User
@@ -101,3 +102,11 @@ def _failed(import_id: int, step: str, message: str) -> None:
     record.state = ImportState.PREVIEWED if step == "commit" else ImportState.UPLOADED
     record.error = message[:2000]
     db.session.commit()
+
+
+@huey.periodic_task(crontab(minute="7"))
+def sweep_uploads() -> None:
+    """Every hour: remove uploads, previews and plans nobody booked within a day, also when
+    nobody uploads anything (the upload screen sweeps too)."""
+    with _app_context() as app:
+        files.sweep(app.instance_path)
