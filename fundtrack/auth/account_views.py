@@ -56,6 +56,11 @@ def _page(password_form=None, status=200, recovery_codes=None):
     )
 
 
+def _confirm_first(then: str):
+    """Off to sign in again, and back to `then` afterwards."""
+    return redirect(url_for("account.confirm", next=url_for(then)))
+
+
 @bp.route("", methods=["GET"])
 @login_required
 def index():
@@ -117,8 +122,12 @@ def change_password():
 @bp.route("/two-step", methods=["GET", "POST"])
 @login_required
 def mfa_setup():
-    """Enrol an authenticator app: scan the QR code, type its first code."""
+    """Enrol an authenticator app: scan the QR code, type its first code. Needs a fresh
+    sign-in (with the second step, when one is on already): a stolen session must not
+    bind its own authenticator."""
     user = _me()
+    if not fresh.is_fresh(user):
+        return _confirm_first("account.mfa_setup")
     secret = cookie.get(NEW_SECRET)
     if not isinstance(secret, str) or len(secret) != 32:
         secret = cookie[NEW_SECRET] = mfa.new_secret()
@@ -145,6 +154,8 @@ def mfa_setup():
 def new_recovery_codes():
     if not ButtonForm().validate_on_submit() or not current_user.mfa_enabled:
         abort(400)
+    if not fresh.is_fresh(_me(), with_second_step=True):
+        return _confirm_first("account.index")
     codes = mfa.new_recovery_codes(db.session, _me())
     db.session.commit()
     return _page(recovery_codes=codes)
