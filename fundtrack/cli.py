@@ -5,6 +5,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from fundtrack.auth.cli import users
+    from fundtrack.backup.cli import backup_command, restore_command
     from fundtrack.centres.cli import network
     from fundtrack.centres.codes_cli import codes
     from fundtrack.demo.cli import demo_command
@@ -14,6 +15,8 @@ def register(app: Flask) -> None:
     from fundtrack.reports.cli import reports
 
     app.cli.add_command(users)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(network)
     app.cli.add_command(codes)
     app.cli.add_command(demo_command)
