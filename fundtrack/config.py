@@ -73,6 +73,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SESSION_IDLE_MINUTES": _minutes("FUNDTRACK_SESSION_IDLE_MINUTES", 30),
         "SESSION_LIFETIME_MINUTES": _minutes("FUNDTRACK_SESSION_LIFETIME_MINUTES", 12 * 60),
         "REMEMBER_DAYS": _minutes("FUNDTRACK_REMEMBER_DAYS", 14),
+        # A remembered session of an admin or the national office also ends after this many
+        # hours unused: their rights are too wide for a token left on a forgotten laptop.
+        "REMEMBER_IDLE_HOURS_OFFICE": _minutes("FUNDTRACK_REMEMBER_IDLE_HOURS_OFFICE", 24),
         # Sign-in attempts, per e-mail address and per client address (Flask-Limiter syntax).
         # memory:// counts per process; production with several workers wants Redis.
         "RATELIMIT_STORAGE_URI": os.environ.get("FUNDTRACK_RATELIMIT_STORAGE", "memory://"),

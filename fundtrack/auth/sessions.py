@@ -146,7 +146,7 @@ def load_user_from_remember_token(_request) -> User | None:
         select(UserSession).where(UserSession.remember_hash == _hash(token))
     ).one_or_none()
     moment = now()
-    if not _valid(row, moment):
+    if not _valid(row, moment) or _idle_too_long(row, moment):
         g.remember_cookie = ""  # delete it
         return None
     sid, fresh_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
@@ -156,6 +156,14 @@ def load_user_from_remember_token(_request) -> User | None:
     g.remember_cookie = fresh_token
     g.fundtrack_session = row
     return row.user
+
+
+def _idle_too_long(row: UserSession, moment: datetime) -> bool:
+    """A remembered session of a wide role left unused longer than its idle limit."""
+    if row.user.role.value not in ("admin", "national"):
+        return False
+    idle = _config_delta("REMEMBER_IDLE_HOURS_OFFICE", "hours")
+    return moment - aware(row.last_seen_at) > idle
 
 
 def end_session() -> None:
