@@ -97,8 +97,34 @@ class GrantLineForm:
 GRANT_PICKER = {"query_factory": grants_for_lines, "get_label": grant_label, "blank_text": NONE}
 
 
+# An inline list's rows by the name of one ("Goal 2", "Add a goal"), not of the list.
+INLINE_ROW_WORDS = {
+    "goals": {"row": _l("Goal"), "add": _l("Add a goal"), "new": _l("New goal")},
+    "budget_lines": {
+        "row": _l("Budget line"),
+        "add": _l("Add a budget line"),
+        "new": _l("New budget line"),
+    },
+    "allocations": {
+        "row": _l("Allocation"),
+        "add": _l("Add an allocation"),
+        "new": _l("New allocation"),
+    },
+    "obligations": {
+        "row": _l("Report"),
+        "add": _l("Add a report owed"),
+        "new": _l("New report owed"),
+    },
+}
+
+
 class OperationsOnly(InlineModelFormList):
     """Inline rows are saved by the grant view through the operations, never directly."""
+
+    @property
+    def row_words(self) -> dict:
+        """What one row of this list is called (templates/admin/model/inline_list_base.html)."""
+        return INLINE_ROW_WORDS.get(self.short_name, {})
 
     def populate_obj(self, obj, name) -> None:
         return None
@@ -308,6 +334,7 @@ class GrantView(ListFeatures, GrantOperations):
         _inline(
             GrantAllocation, ("centre", "amount"), money=("amount",),
             form_args={"centre": {"query_factory": lambda: scoped_centres().all()}},
+            column_labels={"centre": _l("Centre")},  # the centre it goes to, not the applicant
         ),
         _inline(ReportObligation, OBLIGATION_FIELDS),
     ]  # fmt: skip
@@ -424,7 +451,7 @@ class GrantView(ListFeatures, GrantOperations):
 
 # An inline form labels its fields from its own column_labels, not the view's.
 for _model, _options in GrantView.inline_models:
-    _options["column_labels"] = GrantView.column_labels
+    _options["column_labels"] = GrantView.column_labels | _options.get("column_labels", {})
 
 
 VIEWS = [(GrantView, Grant, "Grant applications", "Grants")]
