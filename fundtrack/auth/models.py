@@ -134,6 +134,10 @@ class UserSession(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     sid_hash: Mapped[str] = mapped_column(String(64), unique=True)
     remember_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The remember token this one replaced, honoured for a few seconds after `rotated_at`:
+    # two requests sent at once with the same token must not sign the user out.
+    previous_remember_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    remember_rotated_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     expires_at: Mapped[datetime]

@@ -29,6 +29,8 @@ REMEMBER_COOKIE = "fundtrack_remember"
 LEGACY_REMEMBER_COOKIE = "remember_token"
 # Writing last_seen_at on every request would make each read a write; once a minute will do.
 TOUCH_EVERY = timedelta(minutes=1)
+# How long a replaced remember token still lets a request in (requests sent at once).
+REUSE_SECONDS = 30
 # What a change to a user does to their sessions: these end them all.
 ENDS_SESSIONS = ("password_hash", "email", "role", "centre_id", "active")
 
@@ -138,24 +140,56 @@ def load_user(user_id: str) -> User | None:
 
 @login_manager.request_loader
 def load_user_from_remember_token(_request) -> User | None:
-    """ "Keep me signed in": a valid remember token opens a new session id and is replaced."""
+    """ "Keep me signed in": a valid remember token opens a new session id and is replaced.
+
+    The token it replaced still lets a request in for REUSE_SECONDS, without new cookies:
+    two requests sent at once with the same token (two tabs, a prefetch) both get in, and
+    the first one's new cookies stand.
+    """
     token = request.cookies.get(_remember_name())
     if not token or len(token) > 100:
         return None
+    digest, moment = _hash(token), now()
     row = db.session.scalars(
-        select(UserSession).where(UserSession.remember_hash == _hash(token))
+        select(UserSession).where(UserSession.remember_hash == digest)
     ).one_or_none()
-    moment = now()
+    if row is None:
+        return _just_replaced(digest, moment)
     if not _valid(row, moment) or _idle_too_long(row, moment):
         g.remember_cookie = ""  # delete it
         return None
     sid, fresh_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    row.sid_hash, row.remember_hash, row.last_seen_at = _hash(sid), _hash(fresh_token), moment
+    replaced = db.session.execute(
+        update(UserSession)
+        .where(UserSession.id == row.id, UserSession.remember_hash == digest)
+        .values(sid_hash=_hash(sid), remember_hash=_hash(fresh_token), last_seen_at=moment,
+                previous_remember_hash=digest, remember_rotated_at=moment)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount  # fmt: skip
     db.session.commit()
+    if not replaced:  # another request replaced it in between
+        return _just_replaced(digest, moment)
     cookie[SID_KEY], cookie["_user_id"], cookie["_fresh"] = sid, str(row.user_id), False
     g.remember_cookie = fresh_token
     g.fundtrack_session = row
     return row.user
+
+
+def _just_replaced(digest: str, moment: datetime) -> User | None:
+    """The user of a remember token replaced a moment ago, or None (and the cookie goes)."""
+    row = db.session.scalars(
+        select(UserSession).where(UserSession.previous_remember_hash == digest)
+    ).first()
+    if (
+        _valid(row, moment)
+        and row.remember_rotated_at is not None
+        and moment - aware(row.remember_rotated_at) <= timedelta(seconds=REUSE_SECONDS)
+        and not _idle_too_long(row, moment)
+    ):
+        g.fundtrack_session = row
+        return row.user
+    g.remember_cookie = ""  # delete it
+    return None
 
 
 def _idle_too_long(row: UserSession, moment: datetime) -> bool:
