@@ -66,7 +66,9 @@ def test_readme_production_steps_reach_a_booked_line_on_the_dashboard(app, clien
         input="a long admin password\n",
     )
     assert admin.exit_code == 0, admin.output
-    token = _cli(app, "users", "token", "office@inloop.test", "--name", "set-up").output.strip()
+    token = _cli(
+        app, "users", "token", "office@inloop.test", "--name", "set-up", "--scope", "write"
+    ).output.strip()
     api = {"Authorization": f"Bearer {token}"}
 
     assert client.post("/api/v1/regions", json={"code": "N", "name": "Noord"}, headers=api)
