@@ -82,6 +82,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_LIMIT_ACCOUNT": os.environ.get("FUNDTRACK_LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes"),
         "LOGIN_LIMIT_ADDRESS": os.environ.get("FUNDTRACK_LOGIN_LIMIT_ADDRESS", "50 per 15 minutes"),
+        # A folder of Pwned Passwords range files (fundtrack.auth.breached); none: not checked.
+        "BREACHED_RANGES": os.environ.get("FUNDTRACK_BREACHED_RANGES") or None,
         # argon2id cost: "standard" (OWASP: 19 MiB, 2 passes); the tests use "cheap".
         "PASSWORD_HASH_PROFILE": "standard",
         # Roles that must sign in with a second factor (TOTP or a recovery code).

@@ -13,6 +13,7 @@ from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash
 from zxcvbn import zxcvbn
 
+from fundtrack.auth.breached import times_breached
 from fundtrack.errors import ValidationError
 
 MIN_LENGTH = 12
@@ -36,7 +37,8 @@ class WeakPassword(ValidationError):
 
 
 def check_new_password(password: str, *user_inputs: str) -> None:
-    """Refuse a password that is short, overlong or common (a shipped list, no network).
+    """Refuse a password that is short, overlong, common (a shipped list, no network) or
+    known from data breaches (offline range files, `breached`).
 
     `user_inputs` (e-mail, name) count as guessable too.
     """
@@ -50,6 +52,10 @@ def check_new_password(password: str, *user_inputs: str) -> None:
     if result["score"] < MIN_SCORE:
         raise WeakPassword(
             "password", "too common or too easy to guess; a phrase of a few unrelated words works"
+        )
+    if times_breached(password):
+        raise WeakPassword(
+            "password", "this password is known from data breaches; choose another one"
         )
 
 
