@@ -122,6 +122,7 @@ class SecureModelView(ModelView):
 
     form_base_class = CsrfForm
     # Flask-Admin's pages with no `javascript:` links or inline handlers (the CSP forbids them).
+    list_template = "admin/model/fundtrack_plain_list.html"
     create_template = "admin/model/fundtrack_create.html"
     edit_template = "admin/model/fundtrack_edit.html"
     details_template = "admin/model/fundtrack_details.html"
