@@ -119,6 +119,9 @@ def _register_blueprints(app: Flask) -> None:
     from fundtrack.health import views as health_views
 
     health_views.init_app(app)
+    from fundtrack import logs
+
+    logs.init_app(app)
     from fundtrack.api import init_api
     from fundtrack.auth.token_views import bp as api_tokens_bp
 

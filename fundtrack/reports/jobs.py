@@ -22,6 +22,7 @@ from huey import PostgresHuey, RedisHuey, SqliteHuey
 from fundtrack.auth.access import NotAllowed
 from fundtrack.auth.models import User
 from fundtrack.extensions import db
+from fundtrack.logs import carry_into_jobs
 from fundtrack.reports.models import JobState, ReportJob
 from fundtrack.reports.national_report import TEMPLATE, national_report
 from fundtrack.reports.render import html_to_pdf, in_language, render_html, report_language
@@ -47,6 +48,7 @@ def make_huey(url: str | None = None, immediate: bool = False):
 
 
 huey = make_huey(immediate=os.environ.get("FUNDTRACK_JOBS_IMMEDIATE") == "1")
+carry_into_jobs(huey)
 _worker_app: Flask | None = None
 
 
