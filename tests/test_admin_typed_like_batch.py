@@ -104,3 +104,31 @@ def test_a_page_that_needs_signing_in_says_so_in_our_words(client, network):
     page = client.get("/account", follow_redirects=True).get_data(as_text=True)
     assert "Please sign in to see this page." in page
     assert "Please log in to access this page." not in page
+
+
+ENGLISH = ("This field", "Not a valid", " is not ", "must be", "Failed", "required", "Invalid")
+
+
+def test_every_admin_form_refuses_wrong_input_in_dutch_only(client, session):
+    """Empty, and with a wrong amount, day and e-mail address: every message is Dutch."""
+    import pytest
+
+    from fundtrack.auth.models import Role, User
+
+    pytest.importorskip("fundtrack.demo.build").build_demo(session, "nl")
+    admin = factories.first(session, User, role=Role.ADMIN)
+    admin.locale = "nl"
+    factories.enrol_mfa(session, admin)
+    factories.signed_in(client, session, admin)
+    wrong = {"amount": "12,345", "annual_amount": "1e3", "booking_date": "2026-13-01",
+             "start_date": "x", "end_date": "31-02-2026", "email": "nope"}  # fmt: skip
+    said = set()
+    for view in client.application.extensions["admin"][0]._views:
+        if not hasattr(view, "create_view"):
+            continue
+        for data in ({}, wrong):
+            response = client.post(f"{view.url.rstrip('/')}/new/", data=data)
+            if response.status_code == 200:
+                said.update(_errors(response.get_data(as_text=True)))
+    assert "is geen datum" in said and "Dit veld is vereist." in said
+    assert [m for m in said if any(word in m for word in ENGLISH)] == []
