@@ -25,3 +25,23 @@ accesslog = "-"
 errorlog = "-"
 # The request line without its query string: a query can hold a name or an e-mail address.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+
+# Metrics from every worker process, summed at each scrape (fundtrack/metrics.py).
+os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", os.environ.get("FUNDTRACK_METRICS_DIR", "/tmp/fundtrack-metrics")
+)
+os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
+
+def on_starting(_server):
+    # Counts of processes from an earlier start would be summed in forever.
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    for name in os.listdir(folder):
+        if name.endswith(".db"):
+            os.remove(os.path.join(folder, name))
+
+
+def child_exit(_server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

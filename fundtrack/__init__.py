@@ -122,6 +122,9 @@ def _register_blueprints(app: Flask) -> None:
     from fundtrack import logs
 
     logs.init_app(app)
+    from fundtrack import metrics
+
+    metrics.init_app(app)
     from fundtrack.api import init_api
     from fundtrack.auth.token_views import bp as api_tokens_bp
 

@@ -13,6 +13,8 @@ import unicodedata
 
 from flask import Response, send_file
 
+from fundtrack.metrics import FILES
+
 MIMETYPES = {
     "pdf": "application/pdf",
     "csv": "text/csv; charset=utf-8",
@@ -58,4 +60,5 @@ def download(body: bytes | str, *parts, kind: str, inline: bool = False) -> Resp
         max_age=0,
     )
     response.headers["Cache-Control"] = "private, no-store"
+    FILES.labels(kind).inc()
     return response

@@ -90,17 +90,22 @@ def _end(response):
     response.headers["X-Request-Id"] = request_id
     from flask_login import current_user
 
+    from fundtrack.metrics import request_done
+
     user_id = getattr(current_user, "id", None) if current_user else None
+    route = request.url_rule.rule if request.url_rule else "(no route)"
+    seconds = time.perf_counter() - g.request_started
     logger.info(
         "request",
         extra={
             "method": request.method,
-            "route": request.url_rule.rule if request.url_rule else "(no route)",
+            "route": route,
             "status": response.status_code,
-            "ms": round((time.perf_counter() - g.request_started) * 1000, 1),
+            "ms": round(seconds * 1000, 1),
             "user_id": user_id,
         },
     )
+    request_done(route, request.method, response.status_code, seconds)
     return response
 
 
@@ -127,6 +132,9 @@ def carry_into_jobs(huey) -> None:
 
     @huey.post_execute()
     def _done(task, _value, exception):
+        from fundtrack.metrics import JOBS
+
+        JOBS.labels(task.name, "failed" if exception else "done").inc()
         logger.info(
             "job failed" if exception else "job done", extra={"task": task.name, "job": task.id}
         )

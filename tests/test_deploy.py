@@ -44,7 +44,9 @@ def test_compose_and_the_example_environment_set_the_same_variables():
     assert given <= example
 
 
-def test_the_gunicorn_settings_read_the_environment(monkeypatch):
+def test_the_gunicorn_settings_read_the_environment(monkeypatch, tmp_path):
+    # The settings file sets the metrics folder for the processes it starts: keep it here.
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
     monkeypatch.setenv("FUNDTRACK_BIND", "0.0.0.0:9000")
     monkeypatch.setenv("FUNDTRACK_WORKERS", "3")
     settings: dict = {}

@@ -28,6 +28,7 @@ from tests.databases import fresh_database
 
 SECRET = "served-test-" + "x" * 40
 PASSWORD = "correct horse battery"
+METRICS_TOKEN = "metrics-" + "y" * 40
 # A centre named the way real ones are: Norwegian, Dutch and an emoji.
 NAME = "Sør-Øst 🌱 IJsselmonde ĳ"
 
@@ -95,6 +96,8 @@ def served():
             "FUNDTRACK_INSTANCE": tmp,
             "FUNDTRACK_BIND": f"127.0.0.1:{port}",
             "FUNDTRACK_WORKERS": "2",
+            "FUNDTRACK_METRICS_TOKEN": METRICS_TOKEN,
+            "FUNDTRACK_METRICS_DIR": str(Path(tmp, "metrics")),
         }
         log = open(Path(tmp, "gunicorn.log"), "w")  # noqa: SIM115  (closed below)
         # Production's own settings file, as the systemd unit and the container start it.
@@ -105,7 +108,9 @@ def served():
         address = f"http://127.0.0.1:{port}"
         try:
             _wait_for(address, server, Path(tmp, "gunicorn.log"))
-            yield SimpleNamespace(url=address, log=Path(tmp, "gunicorn.log"), **seeded)
+            yield SimpleNamespace(
+                url=address, log=Path(tmp, "gunicorn.log"), metrics_token=METRICS_TOKEN, **seeded
+            )
         finally:
             server.terminate()
             server.wait(timeout=30)
