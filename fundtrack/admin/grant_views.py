@@ -162,6 +162,8 @@ class GrantOperations(OperationsView):
         "chance": "chance",
         "recurring": "recurring",
         "auditor_statement_required": "auditor_statement_required",
+        "funder_reference": "funder_reference",
+        "signatory": "signatory",
     }
     delete_with = staticmethod(operations.delete_grant)
 
@@ -398,6 +400,8 @@ class GrantView(ListFeatures, GrantOperations):
         "chance",
         "recurring",
         "auditor_statement_required",
+        "funder_reference",
+        "signatory",
     ]
     form_overrides = {"amount_requested": MoneyField, "amount_awarded": MoneyField}
     form_args = {

@@ -60,6 +60,9 @@ COLUMN_LABELS = {
     "new_password": _l("New password (leave empty to keep)"),
     "grant": _l("Grant"),
     "auditor_statement_threshold": _l("Auditor's statement from (amount)"),
+    "organisation_number": _l("Organisation number (KvK / Brønnøysund)"),
+    "funder_reference": _l("Funder's case number"),
+    "signatory": _l("Signs the reports"),
 }
 
 MENU = {

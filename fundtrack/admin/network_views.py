@@ -56,6 +56,7 @@ class NetworkView(NetworkOperations, SecureModelView):
         "target_numerator",
         "target_denominator",
         "fiscal_year_start_month",
+        "organisation_number",
     ]
     form_columns = column_list
 
@@ -73,7 +74,9 @@ class CentreView(CentreOperations, SecureModelView):
     column_searchable_list = ["code", "name", "municipality"]
     column_filters = ["region.name", "active", "currency"]
     column_select_related_list = [Centre.region]
-    form_columns = ["code", "name", "municipality", "region", "currency", "active"]
+    form_columns = [
+        "code", "name", "municipality", "region", "currency", "active", "organisation_number",
+    ]  # fmt: skip
 
 
 def _signed_in_admin() -> bool:

@@ -276,7 +276,10 @@ def _update_network(session, user, _network, values):
 class NetworkOperations(OperationsView):
     """The settings screen: the target is typed as numerator and denominator."""
 
-    fields = {f: f for f in ("name", "currency", "locale", "fiscal_year_start_month")}
+    fields = {
+        f: f
+        for f in ("name", "currency", "locale", "fiscal_year_start_month", "organisation_number")
+    }
     update_with = staticmethod(_update_network)
 
     def values(self, form) -> dict:

@@ -29,6 +29,9 @@ class CentreIn(Strict):
     municipality = Text(200, 1, required=True)
     currency = Currency(metadata={"description": "defaults to the network's currency"})
     active = Flag()
+    organisation_number = Text(
+        30, metadata={"description": "KvK (8 digits) or Norwegian organisation number (9)"}
+    )
 
 
 class CentreSchema(CentreIn):

@@ -37,6 +37,9 @@ class Giving360PackageSchema(ma.Schema):
         metadata={"description": "360Giving grant objects, valid against the standard's schema"},
     )
     version = ma.fields.String(metadata={"description": "the standard's version"})
+    publisher = ma.fields.Dict(
+        metadata={"description": "who publishes: the network, by its org-id where known"}
+    )
 
 
 def _package() -> dict:

@@ -37,6 +37,8 @@ class GrantIn(Strict):
     )  # fmt: skip
     recurring = Flag(metadata={"description": "recurring money, amounts per year"})
     auditor_statement_required = Flag()
+    funder_reference = Text(100, metadata={"description": "the funder's case number"})
+    signatory = Text(200, metadata={"description": "who signs the reports"})
 
 
 class GrantSchema(GrantIn):

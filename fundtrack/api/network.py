@@ -31,6 +31,9 @@ class NetworkSchema(Strict):
     fiscal_year_start_month = Whole(
         load_default=None, validate=ma.validate.Range(1, 12), metadata={"example": 1}
     )
+    organisation_number = Text(
+        30, metadata={"description": "KvK (8 digits) or Norwegian organisation number (9)"}
+    )
 
 
 def _settings(network: Network) -> dict:

@@ -44,6 +44,9 @@ class Network(db.Model):
     target_numerator: Mapped[int] = mapped_column(default=2)
     target_denominator: Mapped[int] = mapped_column(default=3)
     fiscal_year_start_month: Mapped[int] = mapped_column(default=1)
+    # The register number a funder asks for (KvK in the Netherlands, the Brønnøysund
+    # organisation number in Norway); empty until known.
+    organisation_number: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
     @validates("currency")
     def _check_currency(self, _key, value):
@@ -97,6 +100,7 @@ class Centre(db.Model):
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     currency: Mapped[str] = mapped_column(String(3))
     active: Mapped[bool] = mapped_column(default=True)
+    organisation_number: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
     region: Mapped[Region] = relationship(back_populates="centres")
 

@@ -12,10 +12,13 @@ from sqlalchemy.orm import Session
 from fundtrack.auth.access import NotAllowed, require_network_manager
 from fundtrack.auth.models import Role, User
 from fundtrack.centres.models import Network, NetworkMissing
+from fundtrack.centres.orgnumbers import check_organisation_number
 from fundtrack.errors import Conflict, ValidationError
 from fundtrack.money import is_currency
 
-NETWORK_FIELDS = ("name", "currency", "locale", "target", "fiscal_year_start_month")
+NETWORK_FIELDS = (
+    "name", "currency", "locale", "target", "fiscal_year_start_month", "organisation_number",
+)  # fmt: skip
 # A target such as 2/3 stays exact; denominators beyond this are typing errors, not policy.
 MAX_DENOMINATOR = 1000
 
@@ -78,6 +81,9 @@ def _checked(values: dict, network: Network | None) -> dict:
         "target_numerator": target.numerator,
         "target_denominator": target.denominator,
         "fiscal_year_start_month": _month(merged["fiscal_year_start_month"]),
+        "organisation_number": check_organisation_number(
+            merged.get("organisation_number"), _locale(merged.get("locale"))
+        ),
     }
 
 
@@ -89,6 +95,7 @@ def settings(network: Network) -> dict:
         "locale": network.locale,
         "target": f"{network.target_numerator}/{network.target_denominator}",
         "fiscal_year_start_month": network.fiscal_year_start_month,
+        "organisation_number": network.organisation_number,
     }
 
 

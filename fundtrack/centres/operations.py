@@ -8,6 +8,7 @@ from fundtrack.auth.models import User
 from fundtrack.centres.codes import check_code
 from fundtrack.centres.locks import current_network
 from fundtrack.centres.models import Centre, Region
+from fundtrack.centres.orgnumbers import check_organisation_number
 from fundtrack.costs.models import ActualsDeclaration, CostLine
 from fundtrack.errors import Conflict, ValidationError
 from fundtrack.income.models import Donor, EarmarkedFund, FundingAgreement, IncomeLine
@@ -15,7 +16,9 @@ from fundtrack.money import is_currency
 from fundtrack.operations import check_unused, refuse_unknown, require
 
 REGION_FIELDS = ("code", "name")
-CENTRE_FIELDS = ("code", "name", "region", "municipality", "currency", "active")
+CENTRE_FIELDS = (
+    "code", "name", "region", "municipality", "currency", "active", "organisation_number",
+)  # fmt: skip
 
 
 def _text(merged: dict, field: str) -> str:
@@ -93,7 +96,15 @@ def _centre_values(session: Session, values: dict, centre: Centre | None) -> dic
     if centre is not None and currency != centre.currency and _has_money(session, centre):
         raise ValidationError("currency", "the centre already has lines in its currency")
     active = merged.get("active")
-    return result | {"region": region, "currency": currency, "active": active is not False}
+    number = check_organisation_number(
+        merged.get("organisation_number"), current_network(session).locale
+    )
+    return result | {
+        "region": region,
+        "currency": currency,
+        "active": active is not False,
+        "organisation_number": number,
+    }
 
 
 def _has_money(session: Session, centre: Centre) -> bool:

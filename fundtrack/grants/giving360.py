@@ -27,9 +27,11 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from fundtrack.auth.access import visible
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import current_network
+from fundtrack.centres.models import Centre, Network
+from fundtrack.centres.orgnumbers import org_id
 from fundtrack.grants.figures import allocation_money, money_for
 from fundtrack.grants.models import Grant
-from fundtrack.grants.operations import AWARDED_STATES
+from fundtrack.grants.operations import AWARDED_STATES, awarded_on
 from fundtrack.spreadsheets import csv_text
 
 SCHEMAS = Path(__file__).parent / "standards" / "360giving"
@@ -124,8 +126,7 @@ def _number(amount: Decimal) -> int | float:
 
 
 def _award_date(grant: Grant) -> str:
-    awarded = [t for t in grant.transitions if t.to_state in AWARDED_STATES[:2]]
-    return (awarded[-1].moved_on if awarded else grant.start_date).isoformat()
+    return (awarded_on(grant) or grant.start_date).isoformat()
 
 
 def _months(grant: Grant) -> int:
@@ -133,13 +134,20 @@ def _months(grant: Grant) -> int:
     return max(1, (end.year - start.year) * 12 + end.month - start.month + 1)
 
 
-def grant_record(grant: Grant, disbursed: Decimal, prefix: str, network_name: str) -> dict:
+def _organisation(prefix: str, network: Network, centre: Centre | None) -> dict:
+    """A recipient or publisher: its org-id.guide identifier where its register number is
+    known (NL-KVK-12345678, NO-BRC-923609016), else the 360G- one under `prefix`."""
+    if centre is not None:
+        known = org_id(centre.organisation_number, network.locale)
+        return {"id": known or f"{prefix}-centre-{centre.code}", "name": centre.name}
+    known = org_id(network.organisation_number, network.locale)
+    return {"id": known or f"{prefix}-network", "name": network.name}
+
+
+def grant_record(grant: Grant, disbursed: Decimal, prefix: str, network: Network) -> dict:
     """One awarded grant as a 360Giving grant: the centre (or the network, for the national
     office's applications) receives, the funder funds."""
-    if grant.centre is not None:
-        recipient = {"id": f"{prefix}-centre-{grant.centre.code}", "name": grant.centre.name}
-    else:
-        recipient = {"id": f"{prefix}-network", "name": network_name}
+    recipient = _organisation(prefix, network, grant.centre)
     record = {
         "id": f"{prefix}-grant-{grant.id}",
         "title": grant.project_name,
@@ -166,11 +174,12 @@ def grant_record(grant: Grant, disbursed: Decimal, prefix: str, network_name: st
     return record
 
 
-def allocation_records(grant: Grant, allocations, prefix: str) -> list[dict]:
+def allocation_records(grant: Grant, allocations, prefix: str, network: Network) -> list[dict]:
     """A shared award as one 360Giving grant per office (the standard has no way to split one
     grant among recipients): each office receives its allocation and was paid its tranches.
     The application's amount asked is left out: it was asked for all of them together."""
-    whole = grant_record(grant, Decimal(0), prefix, "")
+    whole = grant_record(grant, Decimal(0), prefix, network)
+    offices = {allocation.centre.code: allocation.centre for allocation in grant.allocations}
     del whole["amountAppliedFor"]
     return [
         whole
@@ -179,9 +188,7 @@ def allocation_records(grant: Grant, allocations, prefix: str) -> list[dict]:
             "title": f"{grant.project_name} ({a.centre_name})",
             "amountAwarded": _number(a.allocated),
             "amountDisbursed": _number(a.received),
-            "recipientOrganization": [
-                {"id": f"{prefix}-centre-{a.centre_code}", "name": a.centre_name}
-            ],
+            "recipientOrganization": [_organisation(prefix, network, offices[a.centre_code])],
         }
         for a in allocations
     ]
@@ -221,11 +228,18 @@ def package(session: Session, user: User, prefix: str = DEFAULT_PREFIX, now=None
     records = []
     for g in grants:
         if g.allocations:
-            shared = allocation_records(g, allocation_money(session, g), prefix)
+            shared = allocation_records(g, allocation_money(session, g), prefix, network)
         else:
-            shared = [grant_record(g, money[g.id].received, prefix, network.name)]
+            shared = [grant_record(g, money[g.id].received, prefix, network)]
         records += [record | {"dateModified": modified} for record in shared]
-    return validate({"grants": records, "version": VERSION})
+    publisher = _organisation(prefix, network, None)
+    return validate(
+        {
+            "grants": records,
+            "version": VERSION,
+            "publisher": {"identifier": publisher["id"], "name": publisher["name"]},
+        }
+    )
 
 
 def _title_of(schema: dict, key: str) -> str:

@@ -80,6 +80,9 @@ class Grant(db.Model):
     )
     recurring: Mapped[bool] = mapped_column(default=False)
     auditor_statement_required: Mapped[bool] = mapped_column(default=False)
+    # The funder's case number for the application, and who signs its reports.
+    funder_reference: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    signatory: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # The funding agreement this award became, once turned into one.
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("funding_agreements.id"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())

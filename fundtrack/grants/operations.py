@@ -31,7 +31,7 @@ from fundtrack.operations import centre_by_code, check_year, referenced, refuse_
 GRANT_FIELDS = (
     "funder", "centre", "programme", "project_name", "project_leader", "summary", "start",
     "end", "amount_requested", "amount_awarded", "currency", "chance", "recurring",
-    "auditor_statement_required",
+    "auditor_statement_required", "funder_reference", "signatory",
 )  # fmt: skip
 
 S = GrantState
@@ -85,6 +85,8 @@ def _current(grant: Grant) -> dict:
         "chance": grant.chance,
         "recurring": grant.recurring,
         "auditor_statement_required": grant.auditor_statement_required,
+        "funder_reference": grant.funder_reference,
+        "signatory": grant.signatory,
     }
 
 
@@ -99,6 +101,12 @@ def check_date(value, field: str) -> date:
         raise ValidationError(field, "is not a date")
     check_year(value.year, field)
     return value
+
+
+def awarded_on(grant: Grant) -> date | None:
+    """The day the funder decided the award (its last move to awarded or partly awarded)."""
+    moves = [t for t in grant.transitions if t.to_state in AWARDED_STATES[:2]]
+    return moves[-1].moved_on if moves else None
 
 
 def needs_auditor_statement(funder: Funder, amount) -> bool:
@@ -162,7 +170,16 @@ def _values(session: Session, user: User, values: dict, grant: Grant | None) -> 
         "chance": chance,
         "recurring": bool(merged.get("recurring")),
         "auditor_statement_required": bool(statement),
+        "funder_reference": _short(merged, "funder_reference", 100),
+        "signatory": _short(merged, "signatory", 200),
     }
+
+
+def _short(values: dict, field: str, limit: int) -> str:
+    text = (values.get(field) or "").strip()
+    if len(text) > limit:
+        raise ValidationError(field, f"at most {limit} characters")
+    return text
 
 
 def create_grant(session: Session, user: User, values: dict) -> Grant:

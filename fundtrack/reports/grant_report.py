@@ -19,7 +19,7 @@ from fundtrack.formatting import label_of
 from fundtrack.grants.figures import allocation_money, grant_money
 from fundtrack.grants.figures import money as in_cents
 from fundtrack.grants.models import GoalKind, Grant, ReportKind, ReportObligation
-from fundtrack.grants.operations import AWARDED_STATES, needs_auditor_statement
+from fundtrack.grants.operations import AWARDED_STATES, awarded_on, needs_auditor_statement
 from fundtrack.income.models import Funder, IncomeLine
 from fundtrack.reports.figures import exact_share, figures_dict, number_format, running_year
 from fundtrack.reports.labels import COST_CATEGORY_LABELS, GRANT_STATE_LABELS, REPORT_KIND_LABELS
@@ -222,6 +222,10 @@ def grant_report(
             "amount_requested": grant.amount_requested,
             "amount_awarded": grant.amount_awarded,
             "state": label_of(GRANT_STATE_LABELS, grant.state),
+            "funder_reference": grant.funder_reference,
+            "awarded_on": awarded_on(grant),
+            "organisation_number": (grant.centre or network).organisation_number,
+            "signatory": grant.signatory,
         },
         "summary": render_markdown(grant.summary),
         "narrative": render_markdown(draft.narrative if draft else ""),

@@ -1,0 +1,47 @@
+"""Organisation numbers as funders and 360Giving know them: the Dutch Chamber of Commerce
+(KvK, 8 digits) and the Norwegian Brønnøysund register (9 digits, the last a modulus-11
+check digit), and their org-id.guide identifiers (`NL-KVK-12345678`, `NO-BRC-923609016`).
+
+Which register a number belongs to follows the network's country (its locale). python-stdnum
+knows these registers too; it is not among fundtrack's dependencies, and these two rules are
+all the reports need.
+"""
+
+from fundtrack.errors import ValidationError
+
+NO_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
+REGISTERS = {"NL": ("NL-KVK", 8, "KvK"), "NO": ("NO-BRC", 9, "Norwegian organisation")}
+
+
+def _country(locale: str) -> str:
+    return (locale or "").replace("-", "_").split("_")[-1].upper()
+
+
+def _norwegian_check_ok(digits: str) -> bool:
+    remainder = sum(int(d) * w for d, w in zip(digits, NO_WEIGHTS, strict=False)) % 11
+    check = 0 if remainder == 0 else 11 - remainder
+    return check != 10 and check == int(digits[-1])
+
+
+def check_organisation_number(value, locale: str, field: str = "organisation_number") -> str:
+    """The number with spaces and dots taken out; '' for none. A ValidationError on `field`
+    when it is not a number of the network's register."""
+    number = "".join(str(value or "").split()).replace(".", "")
+    if not number:
+        return ""
+    prefix, length, register = REGISTERS.get(_country(locale), (None, None, None))
+    if length is None:
+        if len(number) > 20:
+            raise ValidationError(field, "at most 20 characters")
+        return number
+    if not number.isdigit() or len(number) != length:
+        raise ValidationError(field, f"{value!r} is not a {register} number of {length} digits")
+    if prefix == "NO-BRC" and not _norwegian_check_ok(number):
+        raise ValidationError(field, f"{value!r}: the check digit does not match")
+    return number
+
+
+def org_id(number: str, locale: str) -> str | None:
+    """The org-id.guide identifier of a known number (None when unknown or unregistered)."""
+    prefix, _length, _register = REGISTERS.get(_country(locale), (None, None, None))
+    return f"{prefix}-{number}" if number and prefix else None
