@@ -1,7 +1,9 @@
 """Sent is sent, grant report downloads and their scoping, and long budget tables."""
 
+import csv
 import hashlib
 import io
+import zipfile
 from datetime import date
 from decimal import Decimal
 
@@ -164,3 +166,31 @@ def test_a_preview_is_an_ordinary_pdf_not_the_archival_form(session, example):
     pdf = grant_pdf(session, example.office, example.grant.id, example.obligation.id, "en")
     _root, xmp = _catalogue(pdf)
     assert "pdfaid" not in xmp
+
+
+def test_the_national_office_downloads_a_years_sent_reports_as_one_zip_with_their_hashes(
+    session, client, example
+):
+    api = ApiCaller(client, session)
+    sent = send_report(session, example.office, example.grant.id, example.obligation.id)
+    year = sent.sent_at.year
+    national = api.as_("national")
+    first = national.get(f"/reports/sent/{year}.zip")
+    assert first.status_code == 200 and first.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(first.data))
+    pdf_name = sent.filename
+    assert sorted(archive.namelist()) == sorted([pdf_name, "SHA256SUMS", "manifest.csv"])
+    assert archive.read(pdf_name) == bytes(sent.pdf)
+    assert archive.read("SHA256SUMS").decode() == f"{sent.sha256}  {pdf_name}\n"
+    [row] = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode())))
+    assert (row["file"], row["sha256"], row["size"]) == (pdf_name, sent.sha256, str(sent.size))
+    assert row["funder"] == "Stiftelsen Dam" and row["report"] == "final"
+    # The same year gives the same bytes, whenever it is downloaded.
+    assert national.get(f"/reports/sent/{year}.zip").data == first.data
+    empty = zipfile.ZipFile(io.BytesIO(national.get(f"/reports/sent/{year - 5}.zip").data))
+    assert sorted(empty.namelist()) == ["SHA256SUMS", "manifest.csv"]
+    for outside in (1900, 2999):  # years a ZIP cannot date: still a ZIP
+        far = zipfile.ZipFile(io.BytesIO(national.get(f"/reports/sent/{outside}.zip").data))
+        assert far.read("SHA256SUMS") == b""
+    treasurer = api.as_("treasurer", example.centre)
+    assert treasurer.get(f"/reports/sent/{year}.zip").status_code == 403

@@ -14,8 +14,10 @@ from flask.views import MethodView
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import api_blueprint, saved, storable_code
 from fundtrack.api.schemas import Moment, Strict, Year
+from fundtrack.downloads import download
 from fundtrack.errors import Conflict, NotFound
 from fundtrack.extensions import db
+from fundtrack.reports.archive import sent_archive
 from fundtrack.reports.centre_report import centre_pdf
 from fundtrack.reports.grant_report import grant_pdf
 from fundtrack.reports.jobs import job_for, start_national_report
@@ -87,6 +89,19 @@ class CentreReportPdf(MethodView):
         except LookupError:
             raise NotFound("code", f"no centre with code {code!r}") from None
         return pdf_response(pdf, "funding-report", code, args["year"])
+
+
+@blp.route("/reports/sent/<int:year>.zip")
+class SentReportsArchive(MethodView):
+    @blp.response(200, content_type="application/zip", description="the year's sent reports")
+    @blp.alt_response(403, "FORBIDDEN")
+    def get(self, year):
+        """Every grant report sent in calendar `year`, as sent, with SHA256SUMS and a
+        manifest.csv (national office, admins, auditors); the same bytes every time."""
+        if not 1900 <= year <= 2999:
+            raise NotFound("year", f"no year {year}")
+        archive = sent_archive(db.session, api_user(), year)
+        return download(archive, "sent-reports", year, kind="zip")
 
 
 @blp.route("/reports/national")

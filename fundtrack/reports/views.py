@@ -14,6 +14,7 @@ from fundtrack.centres.locks import current_network
 from fundtrack.downloads import download
 from fundtrack.extensions import db
 from fundtrack.reports import bp
+from fundtrack.reports.archive import sent_archive
 from fundtrack.reports.centre_report import centre_pdf
 from fundtrack.reports.jobs import job_for, start_national_report
 from fundtrack.reports.models import JobState
@@ -48,6 +49,14 @@ def centre_report_pdf(code: str):
     except LookupError:
         abort(404)
     return pdf_response(pdf, "funding-report", code, year)
+
+
+@bp.route("/reports/sent/<int:year>.zip")
+@login_required
+def sent_reports_zip(year: int):
+    if not current_user.sees_all_centres:
+        abort(403)
+    return download(sent_archive(db.session, current_user, year), "sent-reports", year, kind="zip")
 
 
 @bp.route("/reports/national", methods=["POST"])
