@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -77,44 +78,64 @@ def _seed(url: str) -> dict:
     return seeded
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _gunicorn_path() -> str:
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    return str(gunicorn if gunicorn.exists() else (shutil.which("gunicorn") or "gunicorn"))
+
+
+def environment(url: str, folder: str, **extra: str) -> dict:
+    """What a server process of this test run is started with."""
+    return (
+        os.environ
+        | {
+            "DATABASE_URL": url,
+            "SECRET_KEY": SECRET,
+            "FUNDTRACK_ENV": "development",
+            "FUNDTRACK_INSTANCE": folder,
+            "FUNDTRACK_WORKERS": "2",
+            "FUNDTRACK_METRICS_TOKEN": METRICS_TOKEN,
+        }
+        | extra
+    )
+
+
+@contextmanager
+def gunicorn(env: dict, folder: str, name: str = "gunicorn"):
+    """gunicorn started with production's own settings file, as the systemd unit and the
+    container start it; yields its base URL and its log file."""
+    port = _free_port()
+    log_path = Path(folder, f"{name}.log")
+    env = env | {"FUNDTRACK_BIND": f"127.0.0.1:{port}",
+                 "FUNDTRACK_METRICS_DIR": str(Path(folder, f"{name}-metrics"))}  # fmt: skip
+    with open(log_path, "w") as log:
+        server = subprocess.Popen([_gunicorn_path(), "--config", "deploy/gunicorn.conf.py"],
+                                  cwd=ROOT, env=env, stdout=log, stderr=log)  # fmt: skip
+        address = f"http://127.0.0.1:{port}"
+        try:
+            _wait_for(address, server, log_path)
+            yield address, log_path
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
 @pytest.fixture(scope="session")
 def served():
     """gunicorn with two workers on a seeded database; its base URL and what was seeded."""
     base = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or "sqlite"
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    if not gunicorn.exists():
-        gunicorn = Path(shutil.which("gunicorn") or "gunicorn")
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     with tempfile.TemporaryDirectory() as tmp:
         url, drop = fresh_database(base, f"served_{worker}", tmp)
-        seeded = _seed(url)
-        port = _free_port()
-        env = os.environ | {
-            "DATABASE_URL": url,
-            "SECRET_KEY": SECRET,
-            "FUNDTRACK_ENV": "development",
-            "FUNDTRACK_INSTANCE": tmp,
-            "FUNDTRACK_BIND": f"127.0.0.1:{port}",
-            "FUNDTRACK_WORKERS": "2",
-            "FUNDTRACK_METRICS_TOKEN": METRICS_TOKEN,
-            "FUNDTRACK_METRICS_DIR": str(Path(tmp, "metrics")),
-        }
-        log = open(Path(tmp, "gunicorn.log"), "w")  # noqa: SIM115  (closed below)
-        # Production's own settings file, as the systemd unit and the container start it.
-        server = subprocess.Popen(
-            [str(gunicorn), "--config", "deploy/gunicorn.conf.py"],
-            cwd=Path(__file__).resolve().parents[2], env=env, stdout=log, stderr=log,
-        )  # fmt: skip
-        address = f"http://127.0.0.1:{port}"
         try:
-            _wait_for(address, server, Path(tmp, "gunicorn.log"))
-            yield SimpleNamespace(
-                url=address, log=Path(tmp, "gunicorn.log"), metrics_token=METRICS_TOKEN, **seeded
-            )
+            seeded = _seed(url)
+            with gunicorn(environment(url, tmp), tmp) as (address, log):
+                yield SimpleNamespace(
+                    url=address, log=log, metrics_token=METRICS_TOKEN, database=url, **seeded
+                )
         finally:
-            server.terminate()
-            server.wait(timeout=30)
-            log.close()
             drop()
 
 
