@@ -11,6 +11,8 @@ import io
 from collections.abc import Iterable
 from decimal import Decimal
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = (Decimal, int, float)
 
@@ -40,10 +42,17 @@ def csv_text(rows: Iterable[Iterable], separator: str = ",", decimal: str = ".")
     return out.getvalue()
 
 
+def _xlsx_text(value):
+    # XML 1.0 has no place for most control characters: openpyxl refuses them (a 500 for a
+    # download of a centre whose name holds one); they are left out.
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def append_row(sheet, values: Iterable) -> list:
     """Append `values` to an openpyxl worksheet, every text cell typed as text (openpyxl would
-    take "=..." for a formula); returns the row's cells for styling."""
-    sheet.append(list(values))
+    take "=..." for a formula) and without the control characters XML cannot hold; returns
+    the row's cells for styling."""
+    sheet.append([_xlsx_text(value) for value in values])
     cells = list(sheet[sheet.max_row])
     for cell in cells:
         if isinstance(cell.value, str):

@@ -51,3 +51,15 @@ def test_an_xlsx_cell_starting_a_formula_is_text():
     cell, number = load_workbook(io.BytesIO(out.getvalue())).active[1]
     assert (cell.value, cell.data_type) == ("=1+1", "s")
     assert (number.value, number.data_type) == (5, "n")
+
+
+def test_an_xlsx_cell_drops_the_control_characters_xml_cannot_hold():
+    from openpyxl import Workbook, load_workbook
+
+    from fundtrack.spreadsheets import append_row
+
+    book = Workbook()
+    append_row(book.active, ["Inloop\x0bhuis\x00 De\x1f Boei"])
+    out = io.BytesIO()
+    book.save(out)
+    assert load_workbook(io.BytesIO(out.getvalue())).active["A1"].value == "Inloophuis De Boei"
