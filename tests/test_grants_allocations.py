@@ -107,3 +107,19 @@ def test_a_rejected_application_gets_no_final_report(session):
     assert data["title"] == "Application (rejected): Companion service"
     text = pdf_text(grant_pdf(session, office, row.id, language="en"))
     assert "Final report" not in text and "Application (rejected)" in text
+
+
+def test_each_offices_centre_report_shows_its_part_of_the_shared_award(session, shared):
+    from fundtrack.reports.centre_report import centre_pdf, centre_report
+
+    row, office = shared
+    with in_language("en"):
+        data = centre_report(session, office, "DK-NORD", 2025)
+    assert data["allocations"] == [
+        {"project": "Companion service", "funder": "Helsedirektoratet", "currency": "NOK",
+         "allocated": Decimal("60000.00"), "received": Decimal("45000.00"),
+         "spent": Decimal("12345.67")},
+    ]  # fmt: skip
+    text = pdf_text(centre_pdf(session, office, "DK-SOR", 2025, "en"))
+    assert "Our part of shared awards" in text
+    assert "kr 40 000,00 kr 40 000,00 kr 0,00" in text

@@ -200,30 +200,55 @@ class AllocationMoney:
         return self.received - self.spent
 
 
-def allocation_money(session: Session, grant: Grant) -> list[AllocationMoney]:
-    """Each allocation of the grant with its office's received and spent, in office code
-    order: one statement whatever the number of offices."""
+def _allocations(session: Session, *where) -> list[tuple]:
+    """(grant, code, name, allocated, received, spent) per allocation matching `where`: the
+    grant's funder's tranches booked at the office and its actual costs on the grant, summed
+    per grant and office in one statement."""
     received = (
-        select(IncomeLine.centre_id, func.sum(IncomeLine.amount).label("received"))
-        .where(IncomeLine.grant_id == grant.id, IncomeLine.funder_id == grant.funder_id)
-        .group_by(IncomeLine.centre_id)
+        select(IncomeLine.grant_id, IncomeLine.centre_id, func.sum(IncomeLine.amount).label("got"))
+        .join(Grant, Grant.id == IncomeLine.grant_id)
+        .where(IncomeLine.funder_id == Grant.funder_id)
+        .group_by(IncomeLine.grant_id, IncomeLine.centre_id)
         .subquery("office_received")
     )
     spent = (
-        select(CostLine.centre_id, func.sum(CostLine.amount).label("spent"))
-        .where(CostLine.grant_id == grant.id, CostLine.kind == CostKind.ACTUAL)
-        .group_by(CostLine.centre_id)
+        select(CostLine.grant_id, CostLine.centre_id, func.sum(CostLine.amount).label("used"))
+        .where(CostLine.grant_id.is_not(None), CostLine.kind == CostKind.ACTUAL)
+        .group_by(CostLine.grant_id, CostLine.centre_id)
         .subquery("office_spent")
     )
-    rows = session.execute(
-        select(Centre.code, Centre.name, GrantAllocation.amount, received.c.received, spent.c.spent)
+    same = GrantAllocation.grant_id, GrantAllocation.centre_id
+    return session.execute(
+        select(
+            Grant, Centre.code, Centre.name, GrantAllocation.amount, received.c.got, spent.c.used
+        )
+        .select_from(GrantAllocation)
+        .join(Grant, Grant.id == GrantAllocation.grant_id)
         .join(Centre, Centre.id == GrantAllocation.centre_id)
-        .outerjoin(received, received.c.centre_id == GrantAllocation.centre_id)
-        .outerjoin(spent, spent.c.centre_id == GrantAllocation.centre_id)
-        .where(GrantAllocation.grant_id == grant.id)
-        .order_by(Centre.code)
+        .outerjoin(received, (received.c.grant_id == same[0]) & (received.c.centre_id == same[1]))
+        .outerjoin(spent, (spent.c.grant_id == same[0]) & (spent.c.centre_id == same[1]))
+        .where(*where)
+        .order_by(Grant.start_date, Grant.id, Centre.code)
     ).all()
+
+
+def allocation_money(session: Session, grant: Grant) -> list[AllocationMoney]:
+    """Each allocation of the grant with its office's received and spent, in office code
+    order: one statement whatever the number of offices."""
     return [
         AllocationMoney(code, name, money(amount), money(got), money(used))
-        for code, name, amount, got, used in rows
+        for _grant, code, name, amount, got, used in _allocations(
+            session, GrantAllocation.grant_id == grant.id
+        )
+    ]
+
+
+def office_allocations(session: Session, centre_id: int, states) -> list[tuple]:
+    """(grant, AllocationMoney) for each grant in `states` that allocates part of its award to
+    the centre: what the office's own report shows. One statement."""
+    return [
+        (grant, AllocationMoney(code, name, money(amount), money(got), money(used)))
+        for grant, code, name, amount, got, used in _allocations(
+            session, GrantAllocation.centre_id == centre_id, Grant.state.in_(states)
+        )
     ]

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import current_network
 from fundtrack.centres.models import Centre
+from fundtrack.grants.figures import office_allocations
+from fundtrack.grants.operations import AWARDED_STATES
 from fundtrack.reports import grants_link
 from fundtrack.reports.figures import (
     category_rows,
@@ -32,7 +34,8 @@ def centre_report(session: Session, user: User, code: str, year: int) -> dict:
 
     Keys: organisation, title, network, centre, year, running (the year is still under way),
     target, figures, categories, trend (one row per year on record, oldest first), charts
-    (SVG strings: mix, trend, gap), open_applications.
+    (SVG strings: mix, trend, gap), open_applications, allocations (its part of awards
+    shared among offices: project, funder, allocated, received, spent).
     Call it inside `render.in_language` so words and chart labels are in the reader's language.
     """
     share = funding_share(session, user, year, centre_code=code)
@@ -72,6 +75,17 @@ def centre_report(session: Session, user: User, code: str, year: int) -> dict:
             "gap": charts.gap_chart(points, fmt, gettext("Gap to target per year"), running),
         },
         "open_applications": grants_link.open_applications(session, user, centre.id),
+        "allocations": [
+            {
+                "project": grant.project_name,
+                "funder": grant.funder.name,
+                "currency": grant.currency,
+                "allocated": share.allocated,
+                "received": share.received,
+                "spent": share.spent,
+            }
+            for grant, share in office_allocations(session, centre.id, AWARDED_STATES)
+        ],
     }
 
 
