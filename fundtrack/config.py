@@ -77,8 +77,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # hours unused: their rights are too wide for a token left on a forgotten laptop.
         "REMEMBER_IDLE_HOURS_OFFICE": _minutes("FUNDTRACK_REMEMBER_IDLE_HOURS_OFFICE", 24),
         # Sign-in attempts, per e-mail address and per client address (Flask-Limiter syntax).
-        # memory:// counts per process; production with several workers wants Redis.
-        "RATELIMIT_STORAGE_URI": os.environ.get("FUNDTRACK_RATELIMIT_STORAGE", "memory://"),
+        # Counted in the database by default, so every worker shares them; redis:// also does.
+        "RATELIMIT_STORAGE_URI": os.environ.get("FUNDTRACK_RATELIMIT_STORAGE", "fundtrack-db://"),
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_LIMIT_ACCOUNT": os.environ.get("FUNDTRACK_LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes"),
         "LOGIN_LIMIT_ADDRESS": os.environ.get("FUNDTRACK_LOGIN_LIMIT_ADDRESS", "50 per 15 minutes"),

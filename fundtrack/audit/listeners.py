@@ -15,6 +15,8 @@ _NOT_AUDITED = {"audit_events", "report_jobs"}
 # Sessions and recovery codes are written at every sign-in; sign-ins have events of their own
 # (fundtrack.auth.events).
 _NOT_AUDITED |= {"user_sessions", "recovery_codes"}
+# The sign-in throttle's counts (fundtrack.auth.throttle_storage) are bookkeeping too.
+_NOT_AUDITED |= {"throttle_counts"}
 _QUIET_COLUMNS = {"api_tokens": {"last_used_at"}, "users": {"mfa_last_step"}}
 _SECRET_COLUMNS = {"password_hash", "token_hash", "mfa_secret"}
 

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, func
+from sqlalchemy import CheckConstraint, Float, ForeignKey, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from fundtrack.auth.passwords import check_new_password, hash_password, verify_password
@@ -158,3 +158,14 @@ class RecoveryCode(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[datetime | None]
+
+
+class ThrottleCount(db.Model):
+    """A sign-in throttle's count for one key (an address, an account) and its window's end
+    (epoch seconds); see fundtrack.auth.throttle_storage."""
+
+    __tablename__ = "throttle_counts"
+
+    key: Mapped[str] = mapped_column(String(700), primary_key=True)
+    count: Mapped[int]
+    expires_at: Mapped[float] = mapped_column(Float)

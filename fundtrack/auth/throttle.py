@@ -1,7 +1,8 @@
 """Sign-in throttling per e-mail address and per client address (Flask-Limiter).
 
-Counts live in RATELIMIT_STORAGE_URI: memory:// (per process) by default, a redis:// URL in
-production so that every gunicorn worker shares them. Only failed attempts count, so people
+Counts live in RATELIMIT_STORAGE_URI: the application's database by default
+(`fundtrack-db://`, `throttle_storage`), so that every gunicorn worker shares them and a
+restart forgets nothing; a redis:// URL does the same. Only failed attempts count, so people
 who type their password right are never slowed down by others' mistakes on their address.
 """
 
@@ -11,6 +12,7 @@ from flask import abort, current_app, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from fundtrack.auth import throttle_storage  # noqa: F401  (registers fundtrack-db://)
 from fundtrack.emails import normalise_email
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
