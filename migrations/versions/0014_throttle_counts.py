@@ -1,7 +1,7 @@
 """throttle_counts: sign-in throttle counts in the database, shared by every worker
 
-Revision ID: 0013_throttle_counts
-Revises: 0012_remember_reuse
+Revision ID: 0014_throttle_counts
+Revises: 0013_funder_asks
 Create Date: 2026-12-07 11:15:00
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0013_throttle_counts"
-down_revision = "0012_remember_reuse"
+revision = "0014_throttle_counts"
+down_revision = "0013_funder_asks"
 branch_labels = None
 depends_on = None
 
