@@ -5,6 +5,7 @@ What the in-process test client never does, a real server does: encode every hea
 a response that breaks halfway, time out. The tests here meet those.
 """
 
+import itertools
 import os
 import shutil
 import socket
@@ -79,6 +80,7 @@ def _seed(url: str) -> dict:
 
 
 ROOT = Path(__file__).resolve().parents[2]
+_SERVED = itertools.count()
 
 
 def _gunicorn_path() -> str:
@@ -122,13 +124,14 @@ def gunicorn(env: dict, folder: str, name: str = "gunicorn"):
             server.wait(timeout=30)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def served():
-    """gunicorn with two workers on a seeded database; its base URL and what was seeded."""
+    """gunicorn with two workers on a seeded database of the test module's own (the generated
+    requests change what they find); its base URL and what was seeded."""
     base = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or "sqlite"
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     with tempfile.TemporaryDirectory() as tmp:
-        url, drop = fresh_database(base, f"served_{worker}", tmp)
+        url, drop = fresh_database(base, f"served_{worker}_{next(_SERVED)}", tmp)
         try:
             seeded = _seed(url)
             with gunicorn(environment(url, tmp), tmp) as (address, log):
