@@ -441,3 +441,13 @@ def test_the_running_year_is_marked_as_income_so_far(client, login_as, session, 
     assert f"{running} (so far)" in page
     earlier = client.get(f"/centres/RUN?year={running - 1}").get_data(as_text=True)
     assert "This fiscal year is still running" not in earlier
+
+
+def test_a_closed_centre_without_figures_still_has_its_page(client, session, login_as, net):
+    net.d.active = False  # D has no cost lines; in 2024 no income either
+    session.flush()
+    login_as("treasurer", centre=net.d)
+    assert client.get("/my-centre?year=2024").status_code == 200
+    login_as("national")
+    assert client.get("/centres/D?year=2024").status_code == 200
+    assert 'data-centre="D"' not in page(client, "/dashboard?year=2024")  # it drops out there

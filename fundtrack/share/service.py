@@ -200,17 +200,18 @@ def _warned(figures, previous, running: bool):
 
 
 def _year_figures(
-    network, centres, year, books, secured, previous: FundingShare | None = None
+    network, centres, year, books, secured, previous: FundingShare | None = None, asked=False
 ) -> FundingShare:
     """The figures of `year`; with `previous` (the same scope's year before) they carry the
-    warnings of a jump from it, and those of a share above the costs in any case."""
+    warnings of a jump from it, and those of a share above the costs in any case. A centre
+    `asked` for by its code is there even when it is closed and has no figures."""
     target = network.structural_target
     running = year == network.fiscal_year_of(date.today())
     before = {f.centre_id: f for f in previous.centres} if previous else {}
     figures = []
     for centre in centres:
         book = books.get((centre.id, year))
-        if book is None and not centre.active:
+        if book is None and not centre.active and not asked:
             continue  # a closed centre drops out of the years it has no figures in
         money = secured.get((centre.id, year), ZERO)
         mine = _centre_figures(centre, book or _Book(), money, target)
@@ -269,6 +270,7 @@ def funding_share(
     network = current_network(session)
     centres = visible_centres(session, user, region_code, centre_code)
     ids = _scope_ids(user, centres, narrowed=bool(region_code or centre_code))
+    asked = centre_code is not None
     if not centres:
         return _year_figures(network, centres, year, {}, {})
     # The year before comes in the same statements: a jump from it is warned of.
@@ -276,9 +278,9 @@ def funding_share(
     books = _books(income_totals(session, ids, years), cost_totals(session, ids, years))
     start, end = fiscal_year_bounds(network, year + 1)
     agreements = structural_agreements(session, ids, start, end)
-    previous = _year_figures(network, centres, year - 1, books, {})
+    previous = _year_figures(network, centres, year - 1, books, {}, asked=asked)
     secured = _secured(network, agreements, [year])
-    return _year_figures(network, centres, year, books, secured, previous)
+    return _year_figures(network, centres, year, books, secured, previous, asked)
 
 
 def latest_ended_year(
