@@ -57,3 +57,33 @@ def signed_in_dutch(browser, live_server, role: str, while_english=None):
         english = browser.find_elements(By.CSS_SELECTOR, "header .languages button[value=en]")
         if english:
             english[0].click()
+
+
+# Every CSP violation on a page, in the order they happened; the recorder is put in each new
+# document before its own scripts run.
+RECORD_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.cspViolations.push(location.pathname + ': ' + e.violatedDirective + ' '
+                            + (e.blockedURI || 'inline') + ' ' + (e.sample || ''));
+});
+"""
+
+
+@contextmanager
+def recording_violations(browser):
+    """Record CSP violations on every page loaded inside the block (`violations` reads them)."""
+    script = browser.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_VIOLATIONS}
+    )
+    try:
+        yield
+    finally:
+        browser.execute_cdp_cmd(
+            "Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]}
+        )
+
+
+def violations(browser) -> list[str]:
+    """The CSP violations of the page shown now."""
+    return browser.execute_script("return window.cspViolations || ['no recorder on the page']")

@@ -16,33 +16,11 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.steps import loads
+from tests.browser.steps import loads, recording_violations, violations
 from tests.browser.test_in_chromium import _sign_in
 
 SHOTS = os.environ.get("FUNDTRACK_SCREENSHOTS")
-# Every CSP violation on any page of the walk, in the order they happened; the recorder is
-# put in each new document before its own scripts run.
-RECORD_VIOLATIONS = """
-window.cspViolations = [];
-document.addEventListener('securitypolicyviolation', function (e) {
-  window.cspViolations.push(location.pathname + ': ' + e.violatedDirective + ' '
-                            + (e.blockedURI || 'inline') + ' ' + (e.sample || ''));
-});
-"""
 ROWS = "#{list} > .inline-field-list > .inline-field"
-
-
-@contextmanager
-def recording_violations(browser):
-    script = browser.execute_cdp_cmd(
-        "Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_VIOLATIONS}
-    )
-    try:
-        yield
-    finally:
-        browser.execute_cdp_cmd(
-            "Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]}
-        )
 
 
 @contextmanager
@@ -55,10 +33,6 @@ def speaking(browser, language: str):
         english = browser.find_elements(By.CSS_SELECTOR, ".languages button[value=en]")
         if english:
             loads(browser, english[0])
-
-
-def _violations(browser) -> list[str]:
-    return browser.execute_script("return window.cspViolations || ['no recorder on the page']")
 
 
 def _screens(browser, live_server) -> list[str]:
@@ -137,7 +111,7 @@ def _walk(browser, live_server, language: str) -> tuple[int, int]:
             if before and edit_url == url:
                 browser.get(url)
                 assert {inline: _count(browser, inline) for inline in before} == before, url
-            assert _violations(browser) == [], url
+            assert violations(browser) == [], url
     return pages, lists
 
 

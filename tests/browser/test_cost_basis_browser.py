@@ -7,7 +7,14 @@ from datetime import date
 from selenium.webdriver.common.by import By
 
 from fundtrack.demo.netherlands import TREASURER_CENTRE
-from tests.browser.steps import fits, loads, signed_in_dutch, until
+from tests.browser.steps import (
+    fits,
+    loads,
+    recording_violations,
+    signed_in_dutch,
+    until,
+    violations,
+)
 
 SHOTS = os.environ.get("FUNDTRACK_SCREENSHOTS")
 
@@ -33,7 +40,7 @@ def _share(browser) -> str:
 def test_one_actual_line_leaves_the_share_until_the_actuals_are_declared(browser, live_server):
     running = date.today().year  # the demo network's fiscal year is the calendar year
     centre = f"{live_server}/centres/{TREASURER_CENTRE}?year={running}"
-    with signed_in_dutch(browser, live_server, "treasurer"):
+    with signed_in_dutch(browser, live_server, "treasurer"), recording_violations(browser):
         browser.get(centre)
         share = _share(browser)
         assert "(begroting)" in _figure(browser, "Kosten")
@@ -61,8 +68,10 @@ def test_one_actual_line_leaves_the_share_until_the_actuals_are_declared(browser
         _shot(browser, "cost-basis-2-confirm-phone")
         browser.set_window_size(1400, 1000)
         assert "€ 2.000,00" in browser.find_element(By.CSS_SELECTOR, "[data-kind=actual]").text
+        assert violations(browser) == []  # the confirmation page, under the CSP
         loads(browser, browser.find_element(By.ID, "declare"))
         until(browser, "werkelijke kosten")
+        assert violations(browser) == []
         _shot(browser, "cost-basis-3-declared")
         assert _share(browser) != share
         warning = browser.find_element(By.CSS_SELECTOR, "#year-figures .check")
@@ -73,3 +82,14 @@ def test_one_actual_line_leaves_the_share_until_the_actuals_are_declared(browser
         loads(browser, browser.find_element(By.ID, "costs-basis"))
         loads(browser, browser.find_element(By.ID, "withdraw"))
         assert _share(browser) == share
+
+
+def test_the_national_office_reads_the_ended_years_still_on_budget(browser, live_server):
+    with signed_in_dutch(browser, live_server, "national"), recording_violations(browser):
+        browser.get(f"{live_server}/costs/still-on-budget")
+        assert "Afgelopen jaren nog op begroting" in browser.page_source
+        # The demo's treasurers declared 2024 and 2025: nothing is left on budget.
+        assert "Elk afgelopen jaar staat op zijn werkelijke kosten." in browser.page_source
+        browser.set_window_size(390, 844)
+        assert fits(browser) and violations(browser) == []
+        _shot(browser, "cost-basis-4-still-on-budget-phone")
