@@ -140,29 +140,40 @@ def withdraw_actuals_declaration(session: Session, user: User, centre_code, year
     return year_costs(session, user, centre_code, year)
 
 
+def line_declared():
+    """SQL: the (correlated) cost line's centre-year has its actuals declared complete. The
+    figures, the lists and the declaring below all ask it this way."""
+    return exists().where(
+        ActualsDeclaration.centre_id == CostLine.centre_id,
+        ActualsDeclaration.year == CostLine.year,
+    )
+
+
+def _declare_undeclared(session: Session, *where, user: User | None = None) -> list:
+    """Declare every centre-year with actual lines matching `where` and no declaration yet,
+    through the ORM so that the audit hook records each; returns the new declarations."""
+    pairs = session.execute(
+        select(CostLine.centre_id, CostLine.year)
+        .where(CostLine.kind == CostKind.ACTUAL, ~line_declared(), *where)
+        .distinct()
+    ).all()
+    by = user.id if user is not None else None
+    made = [ActualsDeclaration(centre_id=c, year=y, declared_by_id=by) for c, y in pairs]
+    if made:
+        session.add_all(made)
+        session.flush()
+    return made
+
+
 def declare_year(session: Session, year: int, user: User | None = None) -> int:
     """Declare every centre with actual lines in `year` that has not declared yet: what closing
     a year does, so that a closed year stands on its actuals (and what the demo does for the
     years that have ended). Returns how many centres it declared."""
-    declared = exists().where(
-        ActualsDeclaration.centre_id == CostLine.centre_id, ActualsDeclaration.year == year
-    )
-    undeclared = (
-        select(CostLine.centre_id)
-        .where(CostLine.year == year, CostLine.kind == CostKind.ACTUAL, ~declared)
-        .distinct()
-    )
-    centre_ids = list(session.scalars(undeclared))
-    if centre_ids:
-        # Through the ORM, so that the audit hook records each declaration.
-        session.add_all(
-            ActualsDeclaration(
-                centre_id=cid, year=year, declared_by_id=user.id if user is not None else None
-            )
-            for cid in centre_ids
-        )
-        session.flush()
-    return len(centre_ids)
+    return len(_declare_undeclared(session, CostLine.year == year, user=user))
+
+
+# Ids per IN (...) list: an onboarded history can hold tens of thousands of cost lines.
+CHUNK = 500
 
 
 def declare_ended_years(
@@ -175,23 +186,10 @@ def declare_ended_years(
     if not cost_line_ids:
         return []
     running = current_network(session).fiscal_year_of(today or date.today())
-    declared = exists().where(
-        ActualsDeclaration.centre_id == CostLine.centre_id,
-        ActualsDeclaration.year == CostLine.year,
-    )
-    pairs = session.execute(
-        select(CostLine.centre_id, CostLine.year)
-        .where(
-            CostLine.id.in_(cost_line_ids),
-            CostLine.kind == CostKind.ACTUAL,
-            CostLine.year < running,
-            ~declared,
-        )
-        .distinct()
-    ).all()
-    made = [ActualsDeclaration(centre_id=centre_id, year=year) for centre_id, year in pairs]
-    session.add_all(made)
-    session.flush()
+    made = []
+    for start in range(0, len(cost_line_ids), CHUNK):
+        chunk = cost_line_ids[start : start + CHUNK]
+        made += _declare_undeclared(session, CostLine.id.in_(chunk), CostLine.year < running)
     return [row.id for row in made]
 
 
@@ -220,10 +218,7 @@ def still_on_budget(
     their figures still stand on the budget (actuals never declared complete), latest year
     first; with `limit=0` only the count. At most three statements."""
     running = current_network(session).fiscal_year_of(today or date.today())
-    declared = exists().where(
-        ActualsDeclaration.centre_id == CostLine.centre_id,
-        ActualsDeclaration.year == CostLine.year,
-    )
+    declared = line_declared()
     budget = func.sum(case((CostLine.kind == CostKind.BUDGET, CostLine.amount), else_=0))
     actual = func.sum(case((CostLine.kind == CostKind.ACTUAL, CostLine.amount), else_=0))
     centres = visible(Centre, user).with_only_columns(Centre.id).scalar_subquery()

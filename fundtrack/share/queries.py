@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from fundtrack.auth.access import visible
 from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre, Network, Region
-from fundtrack.costs.models import ActualsDeclaration, CostLine
+from fundtrack.costs.basis import line_declared
+from fundtrack.costs.models import CostLine
 from fundtrack.income.models import FundingAgreement, IncomeLine, IncomeSummary
 from fundtrack.share.classification import (
     classified_agreements,
@@ -163,14 +164,7 @@ def cost_totals(
     """Rows (centre_id, year, kind, total, declared): the budget and the actual costs per
     centre and year, and whether that centre-year's actuals are declared complete (which
     decides the basis: `fundtrack.costs.basis.costs_basis`). One statement."""
-    declared = (
-        select(ActualsDeclaration.id)
-        .where(
-            ActualsDeclaration.centre_id == CostLine.centre_id,
-            ActualsDeclaration.year == CostLine.year,
-        )
-        .exists()
-    )
+    declared = line_declared()
     stmt = select(
         CostLine.centre_id,
         CostLine.year,
