@@ -15,6 +15,14 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from fundtrack.labels import (  # noqa: F401  (their home is fundtrack.labels)
+    BASIS_LABELS,
+    CATEGORY_LABELS,
+    FUNDER_TYPE_LABELS,
+    ROLE_LABELS,
+    label_of,
+)
+
 CENT = Decimal("0.01")
 NO_VALUE = "–"
 
@@ -146,33 +154,6 @@ def init_app(app) -> None:
     app.jinja_env.filters["basis"] = lambda v: label_of(BASIS_LABELS, v)
 
 
-def label_of(labels: dict, value) -> str:
-    code = getattr(value, "value", value)
-    if code is None:
-        return ""
-    return str(labels.get(code, str(code).replace("_", " ")))
-
-
-# Display names a treasurer recognises for the stored codes (RJ 650 income categories), in
-# the user's UI language: lazy, because the words are chosen per request, not at import.
-CATEGORY_LABELS = {
-    "individuals": _l("Individuals"),
-    "companies": _l("Companies"),
-    "lottery_organisations": _l("Lottery organisations"),
-    "government_subsidies": _l("Government subsidies"),
-    "affiliated_nonprofits": _l("Affiliated non-profits"),
-    "other_nonprofits": _l("Other non-profits"),
-    "insurers_and_care": _l("Health insurers and care contracts"),
-    "other": _l("Other income"),
-}
-
-BASIS_LABELS = {
-    "actual": _l("actual costs"),
-    "budget": _l("budget"),
-    "mixed": _l("actual and budget"),
-    "none": _l("no costs"),
-}
-
 # A figure too good or too sudden to be true (fundtrack.share.plausibility), and its likely
 # cause: the screens, exports and PDFs say these instead of a bare "meets the target".
 WARNING_CAUSES = {
@@ -194,25 +175,3 @@ def warning_text(warning, fmt: NumberFormat | None = None) -> str:
             cause=cause,
         )
     return gettext("Check: structural income exceeds all the costs; %(cause)s", cause=cause)
-
-
-ROLE_LABELS = {
-    "admin": _l("administrator"),
-    "national": _l("national office"),
-    "treasurer": _l("treasurer"),
-    "auditor": _l("auditor"),
-}
-
-FUNDER_TYPE_LABELS = {
-    "municipality": _l("municipality"),
-    "province": _l("province"),
-    "national_government": _l("national government"),
-    "health_insurer": _l("health insurer"),
-    "care_partner": _l("care partner"),
-    "affiliated_nonprofit": _l("affiliated non-profit"),
-    "foundation": _l("foundation (fund)"),
-    "lottery": _l("lottery"),
-    "company": _l("company"),
-    "individual": _l("individual"),
-    "other": _l("other"),
-}

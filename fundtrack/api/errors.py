@@ -11,10 +11,16 @@ from flask import Flask, jsonify, request
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from fundtrack.auth.access import NotAllowed
-from fundtrack.centres.locks import YearLocked
 from fundtrack.centres.models import NetworkMissing
-from fundtrack.errors import Conflict, NotFound, ValidationError, field_and_message
+from fundtrack.errors import (
+    Conflict,
+    NotAllowed,
+    NotFound,
+    ValidationError,
+    YearLocked,
+    field_and_message,
+    in_words,
+)
 
 API_PREFIX = "/api/"
 
@@ -29,14 +35,17 @@ class ErrorSchema(ma.Schema):
         metadata={"description": "Failing fields and their messages; batches by item index"}
     )
     existing_id = ma.fields.Integer(metadata={"description": "409: the row already stored"})
+    reason = ma.fields.String(
+        metadata={"description": "The refusal as a stable word for programs (year_closed, …)"}
+    )
 
 
 def error_response(code: int, message: str, errors: dict | None = None, **extra):
     from werkzeug.http import HTTP_STATUS_CODES
 
-    body = {"code": code, "status": HTTP_STATUS_CODES.get(code, "Error"), "message": message}
+    body = {"code": code, "status": HTTP_STATUS_CODES.get(code, "Error"), "message": str(message)}
     if errors:
-        body["errors"] = errors
+        body["errors"] = in_words(errors)
     body.update({key: value for key, value in extra.items() if value is not None})
     response = jsonify(body)
     response.status_code = code
@@ -84,13 +93,17 @@ def register_domain_errors(blueprint) -> None:
     """Map the domain's refusals to status codes on an API blueprint."""
     handlers = {
         ValidationError: lambda e: error_response(
-            422, "Some values are invalid; see errors.", e.errors
+            422, "Some values are invalid; see errors.", e.errors, reason=e.code
         ),
-        NotFound: lambda e: error_response(404, e.message, e.errors),
-        NetworkMissing: lambda e: error_response(409, e.message, e.errors),
-        Conflict: lambda e: error_response(409, e.message, e.errors, existing_id=e.existing_id),
-        YearLocked: lambda e: error_response(409, str(e), {"date": [str(e)]}),
-        NotAllowed: lambda e: error_response(403, f"Your role may not do this: {e}"),
+        NotFound: lambda e: error_response(404, e.message, e.errors, reason=e.code),
+        NetworkMissing: lambda e: error_response(409, e.message, e.errors, reason=e.code),
+        Conflict: lambda e: error_response(
+            409, e.message, e.errors, existing_id=e.existing_id, reason=e.code
+        ),
+        YearLocked: lambda e: error_response(
+            409, e.message, e.errors, existing_id=e.existing_id, reason=e.code
+        ),
+        NotAllowed: lambda e: error_response(403, f"Your role may not do this: {e}", reason=e.code),
         IntegrityError: lambda e: error_response(
             409, "The change conflicts with what is stored (a duplicate or a row in use)."
         ),

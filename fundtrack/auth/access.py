@@ -5,10 +5,7 @@ from sqlalchemy.orm import Session
 
 from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre
-
-
-class NotAllowed(PermissionError):
-    """The user's role or centre does not allow this change."""
+from fundtrack.errors import NotAllowed  # noqa: F401  (raised and caught under this name)
 
 
 def centre_column(model):

@@ -8,15 +8,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from fundtrack.centres.models import Centre, FiscalYearLock, Network
-from fundtrack.errors import ValidationError
-
-
-class YearLocked(ValueError):
-    """A change touches a fiscal year that the national office has closed."""
-
-    def __init__(self, year: int):
-        super().__init__(f"fiscal year {year} is closed; its lines can no longer change")
-        self.year = year
+from fundtrack.errors import ValidationError, YearLocked  # noqa: F401
 
 
 def locked_years(session: Session) -> set[int]:

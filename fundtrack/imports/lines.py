@@ -65,7 +65,7 @@ class LineWriter:
         for row in rows:
             year = network.fiscal_year_of(row.booking_date)
             if year in closed:
-                raise Conflict("date", str(YearLocked(year)))
+                raise YearLocked(year)
             match = row.match
             values.append({
                 "centre_id": centre.id,

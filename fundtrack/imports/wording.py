@@ -85,6 +85,8 @@ MATCHED_BY = {
 
 def on_screen(message: str) -> str:
     """A reason or refusal of the import's plan in the user's language."""
+    if not isinstance(message, str):
+        return str(message)  # a lazy message of the error family: already in the user's words
     said = wording.say_again(message, _COMPILED)
     return wording.on_screen(message) if said is None else said
 

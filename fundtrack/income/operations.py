@@ -77,7 +77,7 @@ def refusing_closed_years(field: str) -> Iterator[None]:
     try:
         yield
     except YearLocked as error:
-        raise Conflict(field, str(error)) from None
+        raise YearLocked(error.year, field) from None
 
 
 def check_money(

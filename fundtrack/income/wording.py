@@ -106,6 +106,8 @@ _IN_WORDS = {
 
 def on_screen(message: str) -> str:
     """A domain message in the user's language (unchanged when it is not one we know)."""
+    if not isinstance(message, str):
+        return str(message)  # a lazy message of the error family: already in the user's words
     said = say_again(message, _COMPILED, _IN_WORDS)
     return message if said is None else said
 
