@@ -64,7 +64,7 @@ demo: migrate
 
 # The background worker (PDF batches, big imports) runs beside the web server and stops with it.
 run: demo
-	$(BIN)/python -m huey.bin.huey_consumer fundtrack.reports.jobs.huey -w 2 -q & \
+	$(BIN)/python -m huey.bin.huey_consumer fundtrack.worker.huey -w 2 -q & \
 	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

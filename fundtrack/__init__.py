@@ -103,14 +103,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from fundtrack import formatting
+    from fundtrack import formatting, share
     from fundtrack.auth.views import bp as auth_bp
     from fundtrack.centres import views as centre_views
     from fundtrack.income.views import bp as income_bp
-    from fundtrack.share.views import bp as share_bp
 
     app.register_blueprint(auth_bp)
-    app.register_blueprint(share_bp)
+    share.init_app(app)
     app.register_blueprint(income_bp)
     centre_views.init_app(app)
     from fundtrack.costs import views as cost_views
@@ -130,8 +129,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(api_tokens_bp)
     init_api(app)
-    from fundtrack import reports
+    from fundtrack import jobs, reports
 
+    jobs.init_app(app)
     reports.init_app(app)
     from fundtrack.grants import views as grant_views
 

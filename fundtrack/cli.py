@@ -11,7 +11,7 @@ def register(app: Flask) -> None:
     from fundtrack.demo.cli import demo_command
     from fundtrack.health.cli import doctor_command
     from fundtrack.imports.cli import import_command
-    from fundtrack.imports.onboarding_cli import onboard_command
+    from fundtrack.imports.onboarding.cli import onboard_command
     from fundtrack.reports.cli import reports
 
     app.cli.add_command(users)

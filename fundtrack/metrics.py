@@ -37,7 +37,7 @@ class _Queue:
     """Jobs waiting in the queue, read at scrape time."""
 
     def collect(self):
-        from fundtrack.reports.jobs import huey
+        from fundtrack.jobs import huey
 
         gauge = GaugeMetricFamily("fundtrack_jobs_waiting", "Jobs queued and not yet run")
         try:

@@ -16,7 +16,7 @@ from fundtrack.grants.models import (
     ReportObligation,
 )
 from fundtrack.imports.models import Import, ImportProfile, ImportState
-from fundtrack.imports.onboarding_models import Onboarding, OnboardingState
+from fundtrack.imports.onboarding.models import Onboarding, OnboardingState
 from fundtrack.income.models import (
     Donor,
     DonorKind,

@@ -1,6 +1,7 @@
 """deploy/ holds what production runs; container builds cannot run here, so the files are read
 and held to the same commands the systemd units run."""
 
+import importlib
 import json
 import re
 import shlex
@@ -31,6 +32,16 @@ def test_the_compose_worker_runs_what_the_worker_unit_runs():
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
     assert compose["services"]["worker"]["command"] == _exec_start("fundtrack-worker.service")
     assert set(compose["services"]) == {"db", "redis", "migrate", "web", "worker"}
+
+
+def test_the_worker_unit_and_make_run_start_the_queue_with_every_task_registered():
+    from fundtrack import jobs
+
+    command = _exec_start("fundtrack-worker.service")
+    target = command[command.index("huey.bin.huey_consumer") + 1]
+    module, _, name = target.rpartition(".")
+    assert getattr(importlib.import_module(module), name) is jobs.huey
+    assert f"huey.bin.huey_consumer {target} " in (DEPLOY.parent / "Makefile").read_text()
 
 
 def test_compose_and_the_example_environment_set_the_same_variables():

@@ -16,7 +16,7 @@ import requests
 
 from fundtrack.imports import files
 from fundtrack.imports.entries import ImportFileError
-from fundtrack.imports.onboarding_read import read_workbook
+from fundtrack.imports.onboarding.read import read_workbook
 from fundtrack.imports.parsers import table
 from tests import hostile_files
 from tests.databases import fresh_database

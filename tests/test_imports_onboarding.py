@@ -20,9 +20,11 @@ from fundtrack.costs.models import ActualsDeclaration, CostLine
 from fundtrack.errors import Conflict
 from fundtrack.extensions import db
 from fundtrack.formatting import network_format
-from fundtrack.imports import files, onboarding, onboarding_jobs
-from fundtrack.imports.onboarding_models import Onboarding, OnboardingState
-from fundtrack.imports.onboarding_undo import undo_onboarding
+from fundtrack.imports import files
+from fundtrack.imports.onboarding import jobs as onboarding_jobs
+from fundtrack.imports.onboarding import operations as onboarding
+from fundtrack.imports.onboarding.models import Onboarding, OnboardingState
+from fundtrack.imports.onboarding.undo import undo_onboarding
 from fundtrack.income.models import Funder, FundingAgreement, IncomeLine, IncomeSource
 from fundtrack.share.service import funding_share
 from tests import factories

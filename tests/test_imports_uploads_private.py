@@ -31,7 +31,7 @@ def test_a_folder_made_before_uploads_were_private_is_closed(tmp_path):
 
 def test_the_hourly_job_removes_uploads_older_than_a_day_and_keeps_the_rest(app, tmp_path):
     from fundtrack.imports import jobs
-    from fundtrack.reports.jobs import huey
+    from fundtrack.jobs import huey
 
     assert "sweep_uploads" in {task.__name__ for task in huey._registry._periodic_tasks}
     folder = files.upload_folder(app.instance_path)

@@ -134,7 +134,7 @@ def configuration() -> Check:
 
 
 def worker() -> Check:
-    from fundtrack.reports.jobs import huey
+    from fundtrack.jobs import huey
 
     try:
         waiting = huey.pending_count()

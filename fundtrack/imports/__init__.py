@@ -22,6 +22,7 @@ def allow_upload_bodies() -> None:
 
 
 def init_app(app) -> None:
-    from fundtrack.imports import onboarding_views, views  # noqa: F401  (routes on bp)
+    from fundtrack.imports import views  # noqa: F401  (routes on bp)
+    from fundtrack.imports.onboarding import views as onboarding_views  # noqa: F401
 
     app.register_blueprint(bp)

@@ -1,4 +1,4 @@
-"""Big files preview and book in the background, on the reports' huey queue and worker.
+"""Big files preview and book in the background, on the queue of `fundtrack.jobs`.
 
 The import's row says where it stands (previewing, booking, failed with why); how far a
 job has come is kept in huey's own storage, outside the booking transaction, so progress
@@ -15,7 +15,7 @@ from fundtrack.extensions import db
 from fundtrack.imports import files, service
 from fundtrack.imports.entries import ImportFileError
 from fundtrack.imports.models import Import, ImportState
-from fundtrack.reports.jobs import _app_context, huey
+from fundtrack.jobs import app_context, huey, peek_progress, put_progress
 
 DEFAULT_INLINE_BYTES = 512 * 1024
 
@@ -23,19 +23,6 @@ DEFAULT_INLINE_BYTES = 512 * 1024
 def runs_in_background(record: Import) -> bool:
     limit = current_app.config.get("FUNDTRACK_IMPORT_INLINE_BYTES", DEFAULT_INLINE_BYTES)
     return record.size > int(limit)
-
-
-def put_progress(key: str, done: int, total: int | None = None) -> None:
-    """How far the job of `key` ("import-12", "onboarding-<token>") has come, in huey's
-    storage: outside the job's transaction, so it shows while the books are untouched."""
-    huey.put(f"fundtrack-progress-{key}", {"done": done, "total": total})
-
-
-def peek_progress(key: str) -> dict:
-    try:
-        return huey.get(f"fundtrack-progress-{key}", peek=True) or {}
-    except Exception:  # a queue that cannot be read shows no progress, not an error page
-        return {}
 
 
 def set_progress(import_id: int, done: int, total: int | None = None) -> None:
@@ -57,7 +44,7 @@ def start(record: Import, step: str) -> None:
 
 @huey.task()
 def run_import_step(import_id: int, step: str) -> None:
-    with _app_context() as app:
+    with app_context() as app:
         run_step(import_id, step, app.instance_path)
 
 
@@ -108,5 +95,5 @@ def _failed(import_id: int, step: str, message: str) -> None:
 def sweep_uploads() -> None:
     """Every hour: remove uploads, previews and plans nobody booked within a day, also when
     nobody uploads anything (the upload screen sweeps too)."""
-    with _app_context() as app:
+    with app_context() as app:
         files.sweep(app.instance_path)

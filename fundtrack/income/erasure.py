@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from fundtrack.audit.models import AuditEvent
 from fundtrack.imports.matching import MATCH_PREFIX, counterparty_key
 from fundtrack.imports.models import Import, ImportProfile
-from fundtrack.imports.onboarding_models import Onboarding
+from fundtrack.imports.onboarding.models import Onboarding
 from fundtrack.income.models import Donor, IncomeLine
 
 ERASED = "[erased]"

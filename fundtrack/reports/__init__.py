@@ -35,10 +35,9 @@ def count(value) -> str:
 
 
 def init_app(app) -> None:
-    """Register the report routes, jobs and the template filter the report templates use."""
-    from fundtrack.reports import grant_views, jobs, views  # noqa: F401  (routes join `bp`)
+    """Register the report routes and the template filters the report templates use."""
+    from fundtrack.reports import grant_views, views  # noqa: F401  (routes join `bp`)
 
-    jobs.init_app(app)
     app.jinja_env.filters["svg_data_url"] = svg_data_url
     app.jinja_env.filters["number"] = count
     app.register_blueprint(bp)

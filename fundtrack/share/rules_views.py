@@ -14,13 +14,12 @@ from fundtrack.errors import field_and_message
 from fundtrack.extensions import db
 from fundtrack.formatting import FUNDER_TYPE_LABELS
 from fundtrack.income.models import Funder, FunderType, FundingAgreement, StructuralRule
+from fundtrack.share import bp
 from fundtrack.share.classification import RULE_COLUMNS, explain_row, join_rule, rule_in_words
 from fundtrack.share.forms import OverrideForm, RuleForm
-from fundtrack.share.rules import awaiting_agreements, closed_years_under_rule
+from fundtrack.share.rules import closed_years_under_rule
 from fundtrack.share.service import confirm_agreement, override_agreement, set_structural_rule
-from fundtrack.share.views import bp, screen_wording
-
-AGREEMENTS_SHOWN = 200
+from fundtrack.share.views import AGREEMENTS_SHOWN, screen_wording
 
 
 def _require_rule_owner() -> None:
@@ -180,18 +179,6 @@ def override():
             flash(messages.get(form.structural.data, default) % {"number": agreement.id})
             return redirect(url_for("share.rules", centre=request.args.get("centre")))
     return _render(RuleForm(formdata=None), form, 400)
-
-
-def awaiting_panel(centre_id: int | None = None) -> dict:
-    """Template values for the "awaiting confirmation" panel: how many, the first rows with
-    why they would count, and the confirm button's form for those who may confirm."""
-    count, rows = awaiting_agreements(db.session, centre_id, limit=AGREEMENTS_SHOWN)
-    wording = screen_wording()
-    return {
-        "count": count,
-        "rows": [(row, explain_row(row, wording=wording)) for row in rows],
-        "form": ButtonForm() if current_user.can_manage_network else None,
-    }
 
 
 @bp.route("/agreements/<int:agreement_id>/confirm", methods=["POST"])

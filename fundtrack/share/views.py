@@ -7,11 +7,12 @@ dashboard sends them to it, its exports answer 403, another centre's pages answe
 
 from datetime import date
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from fundtrack.auth.forms import ButtonForm
 from fundtrack.auth.menu import user_menu
 from fundtrack.centres.locks import current_network
 from fundtrack.centres.models import Network, Region
@@ -26,19 +27,32 @@ from fundtrack.formatting import (
 )
 from fundtrack.grants.panels import landing_panels
 from fundtrack.income.funds import fund_balances
-from fundtrack.share import charts, exports
-from fundtrack.share.classification import Wording
+from fundtrack.share import bp, charts, exports
+from fundtrack.share.classification import Wording, explain_row
 from fundtrack.share.figures import CentreFigures, TrendPoint
+from fundtrack.share.rules import awaiting_agreements
 from fundtrack.share.service import funding_share, latest_ended_year, share_trend, trace
 from fundtrack.share.sorting import SORT_COLUMNS, sort_centres
 from fundtrack.share.trace import trace_secured
 
-bp = Blueprint("share", __name__)
+AGREEMENTS_SHOWN = 200  # rows of a list of agreements a page shows
 
 
 def screen_wording() -> Wording:
     """Explanations in the user's language, funder types by the names the screens use."""
     return Wording(translate=gettext, funder=lambda kind: label_of(FUNDER_TYPE_LABELS, kind))
+
+
+def awaiting_panel(centre_id: int | None = None) -> dict:
+    """Template values for the "awaiting confirmation" panel: how many, the first rows with
+    why they would count, and the confirm button's form for those who may confirm."""
+    count, rows = awaiting_agreements(db.session, centre_id, limit=AGREEMENTS_SHOWN)
+    wording = screen_wording()
+    return {
+        "count": count,
+        "rows": [(row, explain_row(row, wording=wording)) for row in rows],
+        "form": ButtonForm() if current_user.can_manage_network else None,
+    }
 
 
 def _running() -> int | None:
@@ -142,7 +156,7 @@ def dashboard():
         trend_svg=charts.share_trend_chart(points, figures.target, fmt, title, _running()),
         basis_labels=BASIS_LABELS,
         grants=_or_404(landing_panels, date.today(), year, region_code=region, share=figures),
-        awaiting=rules_views.awaiting_panel(),
+        awaiting=awaiting_panel(),
         on_budget=still_on_budget(db.session, current_user, limit=0)[0],
     )
 
@@ -195,7 +209,7 @@ def _centre_page(code: str, default_year: int | None = None):
         category_labels=CATEGORY_LABELS,
         basis_labels=BASIS_LABELS,
         grants=_or_404(landing_panels, date.today(), year, centre_code=code, share=figures),
-        awaiting=rules_views.awaiting_panel(centre.centre_id),
+        awaiting=awaiting_panel(centre.centre_id),
         funds=fund_balances(db.session, current_user, centre_id=centre.centre_id, year=year),
     )
 
@@ -266,6 +280,3 @@ def lines(code: str):
         category_labels=CATEGORY_LABELS,
         basis_labels=BASIS_LABELS,
     )
-
-
-from fundtrack.share import rules_views  # noqa: E402,F401  (the /rules routes join `bp`)

@@ -57,7 +57,7 @@ def pair():
             with open(os.path.join(tmp, "worker.log"), "w") as log:
                 consumer = subprocess.Popen(
                     [sys.executable, "-m", "huey.bin.huey_consumer",
-                     "fundtrack.reports.jobs.huey", "--workers", "1"],
+                     "fundtrack.worker.huey", "--workers", "1"],
                     cwd=ROOT, env=env, stdout=log, stderr=log,
                 )  # fmt: skip
                 try:

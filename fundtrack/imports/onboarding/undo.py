@@ -23,7 +23,7 @@ from fundtrack.costs.models import ActualsDeclaration, CostLine
 from fundtrack.costs.operations import delete_cost
 from fundtrack.errors import Conflict, DomainError
 from fundtrack.extensions import db
-from fundtrack.imports.onboarding_models import Onboarding, OnboardingState
+from fundtrack.imports.onboarding.models import Onboarding, OnboardingState
 from fundtrack.income.funders import delete_agreement, delete_funder
 from fundtrack.income.models import Funder, FundingAgreement, IncomeLine
 from fundtrack.income.operations import delete_income, refusing_closed_years

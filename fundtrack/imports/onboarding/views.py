@@ -6,7 +6,7 @@ The upload waits under its random token in instance/imports/ beside a small file
 who sent it, its name as shown, its SHA-256 and where it stands; only the user who sent it
 may see its preview or commit it (404 otherwise). A workbook above
 FUNDTRACK_ONBOARDING_INLINE_BYTES is previewed and committed by a background job
-(onboarding_jobs) while its page refreshes itself.
+(`jobs`) while its page refreshes itself.
 """
 
 from flask import (
@@ -26,12 +26,12 @@ from fundtrack.downloads import download
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
 from fundtrack.imports import bp, files
-from fundtrack.imports import onboarding as workbook
-from fundtrack.imports import onboarding_jobs as jobs
 from fundtrack.imports.entries import ImportFileError
-from fundtrack.imports.onboarding_models import Onboarding
-from fundtrack.imports.onboarding_sheets import SHEET_BY_CODE, template
-from fundtrack.imports.onboarding_undo import (
+from fundtrack.imports.onboarding import jobs
+from fundtrack.imports.onboarding import operations as workbook
+from fundtrack.imports.onboarding.models import Onboarding
+from fundtrack.imports.onboarding.sheets import SHEET_BY_CODE, template
+from fundtrack.imports.onboarding.undo import (
     booked_workbooks,
     undo_onboarding,
     what_undo_removes,

@@ -14,8 +14,9 @@ from fundtrack.auth.models import Role, User
 from fundtrack.centres.locks import current_network
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
-from fundtrack.imports import files, onboarding
+from fundtrack.imports import files
 from fundtrack.imports.entries import ImportFileError
+from fundtrack.imports.onboarding import operations as onboarding
 
 
 @click.command("onboard")

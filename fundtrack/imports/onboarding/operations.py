@@ -8,7 +8,7 @@ still checked. The preview rolls everything back; the commit refuses the whole w
 any row is in error. Rows already present are shown and skipped, so importing the same
 workbook again creates nothing. The session hooks audit every row created; one audit event
 of its own records the workbook (file name, SHA-256, counts, user), and an `Onboarding` row
-keeps the ids of what it created, so that `onboarding_undo` can take it back as a whole.
+keeps the ids of what it created, so that `undo` can take it back as a whole.
 """
 
 from collections.abc import Callable
@@ -26,9 +26,9 @@ from fundtrack.costs.basis import declare_ended_years
 from fundtrack.costs.models import CostCategory, CostKind, CostLine
 from fundtrack.costs.operations import record_cost
 from fundtrack.errors import DomainError, ValidationError
-from fundtrack.imports.onboarding_models import Onboarding, OnboardingState
-from fundtrack.imports.onboarding_read import Row, Workbook, income_id, read_workbook
-from fundtrack.imports.onboarding_sheets import SHEETS
+from fundtrack.imports.onboarding.models import Onboarding, OnboardingState
+from fundtrack.imports.onboarding.read import Row, Workbook, income_id, read_workbook
+from fundtrack.imports.onboarding.sheets import SHEETS
 from fundtrack.income.funders import create_agreement, create_funder
 from fundtrack.income.models import Funder, FundingAgreement, IncomeLine, IncomeSource
 from fundtrack.income.operations import book_income

@@ -1,4 +1,4 @@
-"""Big onboarding workbooks preview and commit in the background, on the reports' huey queue.
+"""Big onboarding workbooks preview and commit in the background, on the queue of `fundtrack.jobs`.
 
 Where the workbook stands (previewing, previewed, committing, booked, failed and why) is
 kept in the small file beside the upload that the screens read; how far a job has come is
@@ -14,10 +14,9 @@ from fundtrack.auth.models import User
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
 from fundtrack.imports import files
-from fundtrack.imports import onboarding as workbook
 from fundtrack.imports.entries import ImportFileError
-from fundtrack.imports.jobs import peek_progress, put_progress
-from fundtrack.reports.jobs import _app_context, huey
+from fundtrack.imports.onboarding import operations as workbook
+from fundtrack.jobs import app_context, huey, peek_progress, put_progress
 
 DEFAULT_INLINE_BYTES = 512 * 1024
 PREVIEWING, PREVIEWED, COMMITTING, BOOKED, FAILED = (
@@ -55,7 +54,7 @@ def start(instance_path: str, token: str, meta: dict, step: str, locale: str) ->
 
 @huey.task()
 def run_onboarding_step(token: str, step: str, locale: str) -> None:
-    with _app_context() as app:
+    with app_context() as app:
         run_step(token, step, locale, app.instance_path)
 
 

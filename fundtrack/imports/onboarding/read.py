@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from fundtrack.errors import DomainError
 from fundtrack.imports.entries import ImportFileError
-from fundtrack.imports.onboarding_sheets import SHEETS, Sheet, column_names, sheet_names
+from fundtrack.imports.onboarding.sheets import SHEETS, Sheet, column_names, sheet_names
 from fundtrack.imports.parsers.table import MAX_COLUMNS, _cell
 from fundtrack.money import check_cents, parse_amount
 
