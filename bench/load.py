@@ -130,13 +130,8 @@ def serve(url: str, folder: Path, workers: int):
 
 
 def _queue() -> str:
-    """The huey instance's import path, wherever the job queue module lives."""
-    try:
-        import fundtrack.jobs  # noqa: F401
-
-        return "fundtrack.jobs.huey"
-    except ImportError:
-        return "fundtrack.reports.jobs.huey"
+    """The huey instance the worker runs: fundtrack.worker imports every module with tasks."""
+    return "fundtrack.worker.huey"
 
 
 def _locust(given: str | None) -> str:
