@@ -30,6 +30,13 @@ from fundtrack.income.models import (
     StructuralRule,
 )
 from fundtrack.reports.models import JobState, ReportDraft, ReportJob, SentReport
+from fundtrack.yearend.models import (
+    ExpenseGroup,
+    ExpenseGroupMapping,
+    JournalAccount,
+    PostingSide,
+    YearEndSettings,
+)
 
 __all__ = [
     "ApiToken",
@@ -43,6 +50,8 @@ __all__ = [
     "ImportProfile",
     "ImportState",
     "DonorKind",
+    "ExpenseGroup",
+    "ExpenseGroupMapping",
     "EarmarkedFund",
     "FiscalYearLock",
     "Funder",
@@ -59,9 +68,11 @@ __all__ = [
     "IncomeLine",
     "IncomeSource",
     "JobState",
+    "JournalAccount",
     "Network",
     "Onboarding",
     "OnboardingState",
+    "PostingSide",
     "Region",
     "ReportDraft",
     "ReportJob",
@@ -71,4 +82,5 @@ __all__ = [
     "SentReport",
     "StructuralRule",
     "User",
+    "YearEndSettings",
 ]
