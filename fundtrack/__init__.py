@@ -139,6 +139,9 @@ def _register_blueprints(app: Flask) -> None:
     from fundtrack import imports
 
     imports.init_app(app)
+    from fundtrack.yearend import views as yearend_views
+
+    yearend_views.init_app(app)
     formatting.init_app(app)
 
 

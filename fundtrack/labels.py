@@ -55,3 +55,17 @@ FUNDER_TYPE_LABELS = {
     "individual": _l("individual"),
     "other": _l("other"),
 }
+
+
+# Year-end (fundtrack.yearend): the expense groups a cost category is put in, and the sides
+# of the journal an account mapping is for.
+EXPENSE_GROUP_LABELS = {
+    "objectives": _l("spent on the objectives"),
+    "fundraising": _l("fundraising costs"),
+    "administration": _l("management and administration"),
+}
+
+POSTING_SIDE_LABELS = {
+    "income": _l("income"),
+    "cost": _l("costs"),
+}
