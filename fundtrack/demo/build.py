@@ -24,6 +24,8 @@ from fundtrack.demo.grants import build_grants
 from fundtrack.demo.ledger import IncomeBook
 from fundtrack.errors import ValidationError
 from fundtrack.income.models import EarmarkedFund, Funder, FunderType, FundingAgreement
+from fundtrack.yearend.mappings import DEFAULT_CLEARING
+from fundtrack.yearend.operations import set_settings
 
 COUNTRIES: dict[str, ModuleType] = {"nl": netherlands, "no": norway}
 YEARS = (2024, 2025, 2026)
@@ -149,6 +151,11 @@ def build_demo(session: Session, country: str = "nl", today: date = DEMO_TODAY) 
     session.flush()
     national = session.scalars(select(User).where(User.role == Role.NATIONAL)).one()
     grants = build_grants(session, data, book, centres, funders, national)
+    if data.NATIONAL_OFFICE is not None:
+        # The society's central office pays the offices a yearly contribution: eliminated
+        # when the offices are consolidated (fundtrack.yearend.eliminations).
+        office = funders[data.NATIONAL_OFFICE].id
+        set_settings(session, national, DEFAULT_CLEARING, office)
     return DemoResult(
         network=network.name,
         currency=network.currency,

@@ -49,6 +49,9 @@ BUDGET_TREND = {2024: D("0.95"), 2025: D("0.98"), 2026: D("1.04")}
 ACTUAL_TREND = {2024: D("0.96"), 2025: D("1.00"), 2026: D("1.04")}
 
 AFFILIATED = "Stichting Kankerfonds Nederland"
+# The national charity is an affiliated organisation, not the network's own office: the
+# year-end consolidation eliminates nothing.
+NATIONAL_OFFICE = None
 VWS = "Ministerie van Volksgezondheid, Welzijn en Sport"
 LOTTERY = "Nationale Buurtloterij"
 FOUNDATIONS = ["Fonds Samenkracht", "Stichting Het Lindefonds", "Van Wijngaarden Fonds",

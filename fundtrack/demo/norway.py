@@ -67,6 +67,9 @@ BUDGET_TREND = {2024: D("0.95"), 2025: D("0.98"), 2026: D("1.05")}
 ACTUAL_TREND = {2024: D("0.95"), 2025: D("1.00"), 2026: D("1.05")}
 
 AFFILIATED = "Kreftforeningen (sentralt)"
+# The network's own central office, as a funder of the offices (its contributions are
+# eliminated in the consolidated year-end statement).
+NATIONAL_OFFICE = AFFILIATED
 HDIR = "Helsedirektoratet"
 LOTTERY = "Grasrotandelen"
 VAT = "Lotteri- og stiftelsestilsynet"

@@ -344,7 +344,7 @@ def _fund_rows(session: Session, ids, year: int, codes: dict[int, str]) -> list[
                 closing=closing,
             )
         )
-    return movements
+    return sorted(movements, key=lambda m: (m.centre_code, m.name, m.fund_id))
 
 
 def statement(
