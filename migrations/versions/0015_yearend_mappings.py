@@ -1,6 +1,6 @@
 """yearend mappings: expense groups, journal accounts and year-end settings
 
-Revision ID: 0017_yearend_mappings
+Revision ID: 0015_yearend_mappings
 Revises: 0014_throttle_counts
 Create Date: 2026-12-07 12:50:00
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0017_yearend_mappings"
+revision = "0015_yearend_mappings"
 down_revision = "0014_throttle_counts"
 branch_labels = None
 depends_on = None
