@@ -4,6 +4,7 @@ from fundtrack.audit.models import AuditEvent
 from fundtrack.auth.models import ApiToken, Role, User
 from fundtrack.centres.models import Centre, FiscalYearLock, Network, Region
 from fundtrack.costs.models import CostCategory, CostKind, CostLine
+from fundtrack.giving.models import Frequency, Instalment, PaymentMethod, RecurringGift
 from fundtrack.grants.models import (
     GoalKind,
     Grant,
@@ -55,6 +56,7 @@ __all__ = [
     "EarmarkedFund",
     "FiscalYearLock",
     "Funder",
+    "Frequency",
     "FunderType",
     "FundingAgreement",
     "GoalKind",
@@ -67,12 +69,15 @@ __all__ = [
     "IncomeCategory",
     "IncomeLine",
     "IncomeSource",
+    "Instalment",
     "JobState",
     "JournalAccount",
     "Network",
     "Onboarding",
     "OnboardingState",
+    "PaymentMethod",
     "PostingSide",
+    "RecurringGift",
     "Region",
     "ReportDraft",
     "ReportJob",

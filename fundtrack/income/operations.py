@@ -18,6 +18,7 @@ from fundtrack.auth.models import User
 from fundtrack.centres.locks import YearLocked
 from fundtrack.centres.models import Centre
 from fundtrack.errors import Conflict, DomainError, ValidationError
+from fundtrack.giving.operations import match_line, rematch_line
 from fundtrack.grants.ledger import grant_for_line
 from fundtrack.income.agreements import agreement_for_funder
 from fundtrack.income.models import (
@@ -274,6 +275,8 @@ def book_income(
 
     A line like one already booked (same centre, date, amount and counterparty, no
     external_id of its own) raises PossibleDuplicate unless `confirm_duplicate` is given.
+    A gift from a donor pays their next open instalment of a recurring gift
+    (fundtrack.giving.operations.match_line).
     A line to a funder that names no agreement gets the funder's only agreement running on
     its date; with several of which one is structural it raises IncidentalUnconfirmed
     (field `agreement`) unless `confirm_incidental` is given (income.agreements).
@@ -300,6 +303,8 @@ def book_income(
     session.add(line)
     with refusing_closed_years("date"):
         session.flush()
+    # A gift from a donor with a recurring gift pays its next open instalment (giving).
+    match_line(session, line)
     return line
 
 
@@ -372,6 +377,7 @@ def update_income(session: Session, user: User, line: IncomeLine, values: dict) 
         setattr(line, attribute, value)
     with refusing_closed_years("date"):
         session.flush()
+    rematch_line(session, line)
     return line
 
 

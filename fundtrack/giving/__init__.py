@@ -1,0 +1,1 @@
+"""Recurring gifts and the instalments expected from them, matched to the income booked."""
