@@ -136,6 +136,9 @@ def _register_blueprints(app: Flask) -> None:
     from fundtrack.grants import views as grant_views
 
     grant_views.init_app(app)
+    from fundtrack.giving import views as giving_views
+
+    giving_views.init_app(app)
     from fundtrack import imports
 
     imports.init_app(app)

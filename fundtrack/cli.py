@@ -9,6 +9,7 @@ def register(app: Flask) -> None:
     from fundtrack.centres.cli import network
     from fundtrack.centres.codes_cli import codes
     from fundtrack.demo.cli import demo_command
+    from fundtrack.giving.cli import giving
     from fundtrack.health.cli import doctor_command
     from fundtrack.imports.cli import import_command
     from fundtrack.imports.onboarding.cli import onboard_command
@@ -24,3 +25,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(reports)
     app.cli.add_command(import_command)
     app.cli.add_command(onboard_command)
+    app.cli.add_command(giving)

@@ -69,3 +69,23 @@ POSTING_SIDE_LABELS = {
     "income": _l("income"),
     "cost": _l("costs"),
 }
+
+# Recurring gifts (fundtrack.giving)
+FREQUENCY_LABELS = {
+    "monthly": _l("monthly"),
+    "quarterly": _l("quarterly"),
+    "yearly": _l("yearly"),
+}
+
+PAYMENT_METHOD_LABELS = {
+    "bank_transfer": _l("bank transfer"),
+    "direct_debit": _l("direct debit"),
+    "other": _l("other"),
+}
+
+GIFT_STATE_LABELS = {
+    "running": _l("running"),
+    "late": _l("late"),
+    "lapsed": _l("lapsed"),
+    "ended": _l("ended"),
+}

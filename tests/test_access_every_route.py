@@ -81,6 +81,12 @@ def _b_world(session):
     session.add(ReportJob(id="leakb" + "0" * 27, kind="national", year=2025, language="en",
                           user_id=treasurer.id, state="done", pdf=b"%PDF LEAK-B job",
                           error="LEAK-B job"))  # fmt: skip
+    from fundtrack.giving.operations import create_recurring_gift
+
+    create_recurring_gift(session, treasurer, {
+        "donor": donor.id, "amount": Decimal("25.00"), "frequency": "monthly",
+        "start": date(2026, 1, 1), "payment_method": "bank_transfer", "reference": "LEAK-B gift",
+    })  # fmt: skip
     issue_token(session, treasurer, "LEAK-B token")
     from fundtrack.auth.sessions import new_session
 

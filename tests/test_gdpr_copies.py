@@ -4,6 +4,7 @@ the audit snapshots of all of these; every total stays as it was."""
 
 import json
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
@@ -84,3 +85,36 @@ def test_a_short_name_is_not_scrubbed_from_other_peoples_lines(session, network)
     session.expire_all()
     assert session.get(IncomeLine, mine.id).description == "[erased]"
     assert session.get(IncomeLine, theirs.id).description == "Boat trip collection"
+
+
+def test_erasing_a_donor_reaches_their_recurring_gifts_and_keeps_the_instalments(session, network):
+    from fundtrack.giving import operations as giving
+    from fundtrack.giving.models import RecurringGift
+
+    centre = factories.centre(session)
+    treasurer = factories.user(session, "treasurer", centre)
+    donor = factories.donor(session, centre, name="Joke Jansen", email="joke@example.org")
+    gift = giving.create_recurring_gift(
+        session, treasurer,
+        {"donor": donor.id, "amount": Decimal("25.00"), "frequency": "monthly",
+         "start": date(2025, 1, 1), "payment_method": "bank_transfer",
+         "reference": "Maandgift J. Jansen, Dorpsstraat 1"},
+        today=date(2025, 6, 1),
+    )  # fmt: skip
+    gift.reference = "Maandgift mevrouw Jansen"  # an audited change: before and after
+    session.flush()
+    instalments = len(gift.instalments)
+    assert (
+        "jansen"
+        in _everything(session)
+        + json.dumps([g.reference for g in session.scalars(select(RecurringGift))]).lower()
+    )
+
+    gdpr.erase_donor(session, treasurer, donor)
+    session.expire_all()
+
+    kept = session.get(RecurringGift, gift.id)
+    assert kept.reference == "[erased]"
+    assert kept.amount == Decimal("25.00") and len(kept.instalments) == instalments
+    assert "jansen" not in _everything(session)
+    assert "dorpsstraat" not in _everything(session)

@@ -213,3 +213,14 @@ def test_gifts_and_their_instalments_are_audited(session, world):
     )
     assert entities == {"recurring_gifts", "instalments"}
     assert gift.id
+
+
+def test_the_daily_command_plans_instalments(app, session, world):
+    _centre, treasurer, donor = world
+    gift = _gift(session, treasurer, donor, start=date(2020, 1, 1))
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["giving", "extend"])
+    assert result.exit_code == 0, result.output
+    assert "instalments planned" in result.output
+    session.expire_all()
+    assert gift.instalments[-1].due_date >= add_months(date.today().replace(day=1), 23)

@@ -24,6 +24,7 @@ RESOURCES = (
     "funders",
     "agreements",
     "donors",
+    "recurring_gifts",
     "funds",
     "income",
     "costs",

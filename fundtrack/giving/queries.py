@@ -28,7 +28,7 @@ PAGE = 200
 class GiftRow:
     id: int
     centre_code: str
-    donor_id: int
+    donor: int
     donor_name: str
     email: str | None
     phone: str | None
@@ -38,7 +38,8 @@ class GiftRow:
     payment_method: str
     start_date: date
     end_date: date | None
-    fund: str | None
+    fund: int | None
+    fund_name: str | None
     paid: int
     received: Decimal
     last_paid_on: date | None
@@ -103,24 +104,25 @@ def _listed(user: User, today: date, centre_code: str | None) -> tuple[Select, o
     paid, open_, missed, state = _state_of(today)
     stmt = (
         select(
-            RecurringGift.id,
-            Centre.code,
-            Donor.id,
-            Donor.name,
-            Donor.email,
-            Donor.phone,
-            RecurringGift.amount,
-            RecurringGift.currency,
-            RecurringGift.frequency,
-            RecurringGift.payment_method,
-            RecurringGift.start_date,
-            RecurringGift.end_date,
-            EarmarkedFund.name,
-            func.coalesce(paid.c.paid, 0),
-            func.coalesce(paid.c.received, 0),
-            paid.c.last_paid_on,
-            missed,
-            open_.c.next_due,
+            RecurringGift.id.label("id"),
+            Centre.code.label("centre_code"),
+            Donor.id.label("donor"),
+            Donor.name.label("donor_name"),
+            Donor.email.label("email"),
+            Donor.phone.label("phone"),
+            RecurringGift.amount.label("amount"),
+            RecurringGift.currency.label("currency"),
+            RecurringGift.frequency.label("frequency"),
+            RecurringGift.payment_method.label("payment_method"),
+            RecurringGift.start_date.label("start_date"),
+            RecurringGift.end_date.label("end_date"),
+            RecurringGift.earmarked_fund_id.label("fund"),
+            EarmarkedFund.name.label("fund_name"),
+            func.coalesce(paid.c.paid, 0).label("paid"),
+            func.coalesce(paid.c.received, 0).label("received"),
+            paid.c.last_paid_on.label("last_paid_on"),
+            missed.label("missed"),
+            open_.c.next_due.label("next_due"),
             state.label("state"),
         )  # fmt: skip
         .join(Centre, Centre.id == RecurringGift.centre_id)
@@ -143,13 +145,15 @@ def recurring_gifts(
     centre_code: str | None = None,
     state: str | None = None,
     limit: int = PAGE,
+    offset: int = 0,
 ) -> list[GiftRow]:
     """The gifts the user may see, lapsed and late first, then by donor."""
     stmt, state_column = _listed(user, today or date.today(), centre_code)
     if state:
         stmt = stmt.where(state_column == state)
     order = case((state_column == "lapsed", 0), (state_column == "late", 1), else_=2)
-    rows = session.execute(stmt.order_by(order, Donor.name, RecurringGift.id).limit(limit))
+    stmt = stmt.order_by(order, Donor.name, RecurringGift.id).limit(limit).offset(offset)
+    rows = session.execute(stmt)
     return [_row(row) for row in rows]
 
 
@@ -175,7 +179,9 @@ def gift_state(
 
 
 def _row(row) -> GiftRow:
-    return GiftRow(
-        *row[:8], getattr(row[8], "value", row[8]), getattr(row[9], "value", row[9]),
-        *row[10:13], int(row[13]), Decimal(row[14]), row[15], int(row[16]), row[17], row[18],
-    )  # fmt: skip
+    values = dict(row._mapping)
+    for name in ("frequency", "payment_method"):
+        values[name] = getattr(values[name], "value", values[name])
+    values |= {"paid": int(values["paid"]), "received": Decimal(values["received"]),
+               "missed": int(values["missed"])}  # fmt: skip
+    return GiftRow(**values)

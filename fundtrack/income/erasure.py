@@ -3,10 +3,10 @@
 A donor's name, IBAN and e-mail also travel into other rows: the descriptions (and
 references) of income lines, the names of uploaded files, the payers an import recorded
 (keyed by IBAN or name, kept as the centre's remembered choices), what an undone import kept
-of the lines it removed, and the audit snapshots of all of these. `erase_copies` scrubs them
-with Core statements (the audit hook would otherwise copy the old values into new events)
-and then scrubs the audit events themselves. Amounts, dates and links are never touched, so
-every total stays as it was.
+of the lines it removed, the references of their recurring gifts, and the audit snapshots
+of all of these. `erase_copies` scrubs them with Core statements (the audit hook would
+otherwise copy the old values into new events) and then scrubs the audit events themselves.
+Amounts, dates and links are never touched, so every total stays as it was.
 """
 
 import json
@@ -16,6 +16,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from fundtrack.audit.models import AuditEvent
+from fundtrack.giving.models import RecurringGift
 from fundtrack.imports.matching import MATCH_PREFIX, counterparty_key
 from fundtrack.imports.models import Import, ImportProfile
 from fundtrack.imports.onboarding.models import Onboarding
@@ -25,7 +26,14 @@ ERASED = "[erased]"
 # Shorter values (a first name alone) would scrub unrelated words from other rows; the
 # donor's own lines lose their whole description whatever the name's length.
 MIN_NEEDLE = 4
-_ENTITIES = ("income_lines", "imports", "import_profiles", "onboardings")
+# The columns of a row wholly the donor's (their own line, payer choice or recurring gift)
+# that are erased outright in its audit snapshots; the rest is scrubbed of their values.
+_WHOLLY = {
+    "income_lines": ("description", "key", "value"),
+    "import_profiles": ("description", "key", "value"),
+    "recurring_gifts": ("reference",),
+}
+_ENTITIES = ("income_lines", "imports", "import_profiles", "onboardings", "recurring_gifts")
 
 
 def needles(donor: Donor) -> list[str]:
@@ -75,7 +83,8 @@ def erase_copies(session: Session, donor: Donor) -> None:
     _income_lines(session, donor, pattern, own, own_pattern)
     _imports(session, donor, pattern)
     profiles = _payer_choices(session, donor, pattern)
-    _audit_events(session, donor, pattern, own, profiles, own_pattern)
+    gifts = _recurring_gifts(session, donor)
+    _audit_events(session, donor, pattern, own, profiles, own_pattern, gifts)
 
 
 def _income_lines(session: Session, donor: Donor, pattern, own: set[int], own_pattern) -> None:
@@ -155,8 +164,26 @@ def _payer_choices(session: Session, donor: Donor, pattern) -> set[int]:
     return gone
 
 
+def _recurring_gifts(session: Session, donor: Donor) -> set[int]:
+    """The donor's recurring gifts lose their reference (the donor's own words); their ids."""
+    gifts = set(session.scalars(select(RecurringGift.id).where(RecurringGift.donor_id == donor.id)))
+    if gifts:
+        session.execute(
+            update(RecurringGift)
+            .where(RecurringGift.id.in_(gifts), RecurringGift.reference != "")
+            .values(reference=ERASED)
+        )
+    return gifts
+
+
 def _audit_events(
-    session: Session, donor: Donor, pattern, own: set[int], profiles: set[int], own_pattern
+    session: Session,
+    donor: Donor,
+    pattern,
+    own: set[int],
+    profiles: set[int],
+    own_pattern,
+    gifts: set[int],
 ):
     events = session.scalars(
         select(AuditEvent).where(
@@ -165,8 +192,10 @@ def _audit_events(
         )
     )
     for event in events:
-        erase_all = (event.entity == "income_lines" and int(event.entity_id) in own) or (
-            event.entity == "import_profiles" and int(event.entity_id) in profiles
+        erase_all = (
+            (event.entity == "income_lines" and int(event.entity_id) in own)
+            or (event.entity == "import_profiles" and int(event.entity_id) in profiles)
+            or (event.entity == "recurring_gifts" and int(event.entity_id) in gifts)
         )
         for side in ("before", "after"):
             snapshot = getattr(event, side)
@@ -174,9 +203,7 @@ def _audit_events(
                 continue
             if erase_all:
                 snapshot = {
-                    column: (
-                        ERASED if column in ("description", "key", "value") and value else value
-                    )
+                    column: (ERASED if column in _WHOLLY.get(event.entity, ()) and value else value)
                     for column, value in snapshot.items()
                 }
             if event.entity == "imports" and "outcome" in snapshot:
