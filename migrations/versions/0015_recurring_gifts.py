@@ -1,6 +1,6 @@
 """recurring gifts and their instalments
 
-Revision ID: 0018_recurring_gifts
+Revision ID: 0015_recurring_gifts
 Revises: 0014_throttle_counts
 Create Date: 2026-12-07 13:00:00
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0018_recurring_gifts"
+revision = "0015_recurring_gifts"
 down_revision = "0014_throttle_counts"
 branch_labels = None
 depends_on = None
