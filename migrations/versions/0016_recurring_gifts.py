@@ -1,7 +1,7 @@
 """recurring gifts and their instalments
 
-Revision ID: 0015_recurring_gifts
-Revises: 0014_throttle_counts
+Revision ID: 0016_recurring_gifts
+Revises: 0015_yearend_mappings
 Create Date: 2026-12-07 13:00:00
 
 A donor's recurring gift (monthly, quarterly, yearly) and one row per instalment expected
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0015_recurring_gifts"
-down_revision = "0014_throttle_counts"
+revision = "0016_recurring_gifts"
+down_revision = "0015_yearend_mappings"
 branch_labels = None
 depends_on = None
 
