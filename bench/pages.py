@@ -108,6 +108,14 @@ def statements_of(app, client, path: str) -> int:
     return len(seen)
 
 
+def _size(lines: int) -> str:
+    """1k, 1M, 10M: how the columns are headed."""
+    for unit, size in (("M", 1_000_000), ("k", 1_000)):
+        if lines >= size and lines % size == 0:
+            return f"{lines // size}{unit}"
+    return str(lines)
+
+
 def fetch(client, path: str) -> None:
     response = client.get(path)
     if response.status_code != 200:
@@ -131,7 +139,10 @@ def main(argv=None) -> int:
         build(args.big_url, args.lines, args.centres, args.years)
     sides = {"1M": signed_in_client(args.big_url), "1k": signed_in_client(args.small_url)}
     pages = [(n, p) for n, p in PAGES if not args.only or args.only in n]
-    print(f"{'page':<30} {'1M ms':>9} {'1k ms':>9} {'ratio':>6} {'SQL 1M':>7} {'SQL 1k':>7}")
+    big_name, small_name = _size(args.lines), _size(args.small_lines)
+    print(f"{args.centres} centres; {big_name} and {small_name} income lines")
+    print(f"{'page':<30} {big_name + ' ms':>9} {small_name + ' ms':>9} {'ratio':>6} "
+          f"{'SQL ' + big_name:>7} {'SQL ' + small_name:>7}")  # fmt: skip
     worst = 0.0
     for name, path in pages:
         for _app, client in sides.values():

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -39,6 +40,13 @@ def _decimal(value) -> Decimal:
     return Decimal(value)
 
 
+@lru_cache(maxsize=16)
+def _parsed(code: str) -> Locale:
+    # Babel parses the locale anew on every call: a dashboard of 680 centres formats 3,000
+    # amounts, and parsing took a quarter of its time.
+    return Locale.parse(code)
+
+
 def round_money(amount) -> Decimal:
     """Round to cents, halves away from zero (as a treasurer rounds, not banker's rounding)."""
     return _decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -53,7 +61,7 @@ class NumberFormat:
 
     @property
     def _locale(self) -> Locale:
-        return Locale.parse(self.locale)
+        return _parsed(self.locale)
 
     def money(self, amount, currency: str | None = None, whole: bool = False) -> str:
         """'€ 12.345,67' (nl_NL, EUR), 'kr 12 345,67' (nb_NO, NOK); '–' for None.
