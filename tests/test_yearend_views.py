@@ -85,3 +85,23 @@ def test_the_office_changes_the_mappings_on_its_page(
     unknown_fund = {"part": "fund", "side": "cost", "fund": "999999", "account": "1"}
     refused = client.post("/statement/settings", data=unknown_fund)
     assert refused.status_code == 200
+
+
+def test_the_api_gives_the_same_statement(client, session, books):  # noqa: F811
+    from tests.api_helpers import ApiCaller
+
+    api = ApiCaller(client, session).as_("national")
+    body = api.get("/statement?year=2025&centre=A").get_json()
+    assert (body["scope"], body["layout"], body["currency"]) == ("centre", "rj650", "EUR")
+    lines = {line["key"]: line for line in body["lines"]}
+    assert (lines["result"]["actual"], lines["result"]["previous"]) == ("4650.49", "2400.00")
+    assert lines["objectives"]["budget"] == "21000.00" and lines["result"]["budget"] is None
+    network = api.get("/statement?year=2025").get_json()
+    assert [e["key"] for e in network["eliminations"]] == ["affiliated"]
+    assert network["eliminations"][0]["actual"] == "6000.00"
+    assert api.get("/statement?year=2025&region=NOPE").status_code == 404
+    a = factories.first(session, Centre, code="A")
+    treasurer = ApiCaller(client, session).as_("treasurer", centre=a)
+    assert treasurer.get("/statement?year=2025&centre=A").status_code == 200
+    assert treasurer.get("/statement?year=2025&centre=B").status_code == 404
+    assert treasurer.get("/statement?year=2025").status_code == 403

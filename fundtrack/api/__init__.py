@@ -30,6 +30,7 @@ RESOURCES = (
     "costs",
     "cost_basis",
     "funding_share",
+    "statement",
     "grants",
     "giving360",
     "reports",
