@@ -57,6 +57,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "FUNDTRACK_REMEMBER_COOKIE": (
             "__Host-fundtrack_remember" if is_production() else "fundtrack_remember"
         ),
+        # The long-lived cookie that tells a known browser from a new one (auth.notices).
+        "FUNDTRACK_DEVICE_COOKIE": (
+            "__Host-fundtrack_device" if is_production() else "fundtrack_device"
+        ),
         "SESSION_COOKIE_PATH": "/",
         "SESSION_COOKIE_DOMAIN": None,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -103,4 +107,30 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         )
     if is_production() and len(key) < 32:
         raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
+    config["TOTP_SECRET_KEYS"] = _totp_keys(config, key)
     return config
+
+
+def _totp_keys(config: dict[str, Any], secret_key: str) -> list[str]:
+    """The keys that encrypt the TOTP secrets at rest (fundtrack.auth.sealed), newest first.
+
+    Production needs FUNDTRACK_TOTP_KEYS; elsewhere a key is derived from SECRET_KEY."""
+    from fundtrack.auth.sealed import ENVIRONMENT_NAME, development_key, parse_keys
+
+    given = config.get("TOTP_SECRET_KEYS")
+    if isinstance(given, str) or given is None:
+        try:
+            given = parse_keys(given if given is not None else os.environ.get(ENVIRONMENT_NAME))
+        except ValueError:
+            raise ConfigError(
+                f"{ENVIRONMENT_NAME} holds a value that is no Fernet key; make one with "
+                "`flask --app fundtrack users new-totp-key`."
+            ) from None
+    if given:
+        return list(given)
+    if is_production():
+        raise ConfigError(
+            f"{ENVIRONMENT_NAME} must be set in production: the key that encrypts the second "
+            "step's secrets. Make one with `flask --app fundtrack users new-totp-key`."
+        )
+    return [development_key(secret_key)]

@@ -89,3 +89,12 @@ GIFT_STATE_LABELS = {
     "lapsed": _l("lapsed"),
     "ended": _l("ended"),
 }
+
+
+# Accounts (issue 20): what a security notice tells the user happened.
+SECURITY_NOTICE_LABELS = {
+    "new_device": _l("A new device signed in to your account"),
+    "mfa_on": _l("Your second sign-in step was set up"),
+    "mfa_reset": _l("Your second sign-in step was reset by an administrator"),
+    "codes_new": _l("New recovery codes were made for your account"),
+}

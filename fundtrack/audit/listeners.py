@@ -18,7 +18,7 @@ _NOT_AUDITED |= {"user_sessions", "recovery_codes"}
 # The sign-in throttle's counts (fundtrack.auth.throttle_storage) are bookkeeping too.
 _NOT_AUDITED |= {"throttle_counts"}
 _QUIET_COLUMNS = {"api_tokens": {"last_used_at"}, "users": {"mfa_last_step"}}
-_SECRET_COLUMNS = {"password_hash", "token_hash", "mfa_secret"}
+_SECRET_COLUMNS = {"password_hash", "token_hash", "mfa_secret", "mfa_secret_encrypted"}
 
 
 def _plain(value):

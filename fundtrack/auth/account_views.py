@@ -14,7 +14,7 @@ from flask import session as cookie
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from fundtrack.auth import events, fresh, mfa
+from fundtrack.auth import events, fresh, mfa, notices
 from fundtrack.auth.forms import ButtonForm, CodeForm, ConfirmForm, PasswordChangeForm
 from fundtrack.auth.models import UserSession
 from fundtrack.auth.passwords import WeakPassword
@@ -39,13 +39,19 @@ def _me():
     return current_user._get_current_object()
 
 
-def _page(password_form=None, status=200, recovery_codes=None):
+def account_page(password_form=None, status=200, recovery_codes=None, second_step_changed=False):
     here = current_session()
+    sessions = sessions_of(db.session, _me())
     return (
         render_template(
             "auth/account.html",
-            sessions=sessions_of(db.session, _me()),
+            sessions=sessions,
             this_session=here.id if here else None,
+            # After a change of the second step: offer to sign out the other sessions.
+            offer_end_others=second_step_changed
+            and any(s.id != (here.id if here else None) for s in sessions),
+            notices=notices.recent(db.session, _me()),
+            in_words=notices.in_words,
             button=ButtonForm(),
             password_form=password_form or PasswordChangeForm(),
             mfa_required=mfa.requires_mfa(_me(), current_app.config["MFA_REQUIRED_ROLES"]),
@@ -64,7 +70,13 @@ def _confirm_first(then: str):
 @bp.route("", methods=["GET"])
 @login_required
 def index():
-    return _page()
+    return account_page()
+
+
+def _fresh_to_end_sessions() -> bool:
+    """Ending sessions asks for the password (and a code) typed a few minutes ago (ASVS
+    V7.5.2): a stolen session must not shut its owner out."""
+    return fresh.is_fresh(_me())
 
 
 @bp.route("/sign-out-everywhere", methods=["POST"])
@@ -73,6 +85,8 @@ def sign_out_everywhere():
     """End every session of this user, this one included, and every remember token."""
     if not ButtonForm().validate_on_submit():
         abort(400)
+    if not _fresh_to_end_sessions():
+        return _confirm_first("account.index")
     user = _me()
     events.record(events.SIGNED_OUT, user, everywhere="yes")
     end_all_sessions(db.session, user.id)
@@ -90,9 +104,32 @@ def end_one(session_id: int):
         abort(404)
     if not ButtonForm().validate_on_submit():
         abort(400)
+    if not _fresh_to_end_sessions():
+        return _confirm_first("account.index")
     row.revoked_at = now()
     db.session.commit()
     flash(gettext("That session is ended."), "info")
+    return redirect(url_for("account.index"))
+
+
+@bp.route("/sessions/end-others", methods=["POST"])
+@login_required
+def end_others():
+    """End every session of this user but this one (offered after a change of the second
+    step, ASVS V7.4.3); API tokens stay."""
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    if not _fresh_to_end_sessions():
+        return _confirm_first("account.index")
+    here = current_session()
+    ended = 0
+    for row in sessions_of(db.session, _me()):
+        if here is None or row.id != here.id:
+            row.revoked_at = now()
+            ended += 1
+    events.record(events.SIGNED_OUT, _me(), others=str(ended))
+    db.session.commit()
+    flash(gettext("Your other sessions are signed out."), "info")
     return redirect(url_for("account.index"))
 
 
@@ -103,15 +140,15 @@ def change_password():
     form = PasswordChangeForm()
     user = _me()
     if not form.validate_on_submit():
-        return _page(password_form=form, status=400)
+        return account_page(password_form=form, status=400)
     if not user.check_password(form.current.data):
         form.current.errors.append(gettext("This is not your current password."))
-        return _page(password_form=form, status=400)
+        return account_page(password_form=form, status=400)
     try:
         user.set_password(form.new.data)
     except WeakPassword as error:
         form.new.errors.append(error.message)
-        return _page(password_form=form, status=400)
+        return account_page(password_form=form, status=400)
     db.session.flush()  # ends every session of the user, this one too
     start_session(user)
     db.session.commit()
@@ -137,10 +174,12 @@ def mfa_setup():
         codes = mfa.enable(db.session, user, secret, form.code.data)
         if codes is not None:
             cookie.pop(NEW_SECRET, None)
+            fresh.add_second_step()
             events.record(events.MFA_ON, user)
+            notices.record(db.session, user, notices.MFA_ON)
             db.session.commit()
             flash(gettext("The second sign-in step is on."), "info")
-            return _page(recovery_codes=codes)
+            return account_page(recovery_codes=codes, second_step_changed=True)
         form.code.errors.append(gettext("That code is not valid; try the next one."))
         status = 400
     uri = mfa.provisioning_uri(user, secret)
@@ -157,8 +196,9 @@ def new_recovery_codes():
     if not fresh.is_fresh(_me(), with_second_step=True):
         return _confirm_first("account.index")
     codes = mfa.new_recovery_codes(db.session, _me())
+    notices.record(db.session, _me(), notices.CODES_NEW)
     db.session.commit()
-    return _page(recovery_codes=codes)
+    return account_page(recovery_codes=codes, second_step_changed=True)
 
 
 @bp.route("/confirm", methods=["GET", "POST"])

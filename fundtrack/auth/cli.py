@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from fundtrack.audit.actor import acting_as
+from fundtrack.auth import notices, sealed
 from fundtrack.auth.models import Role, User
 from fundtrack.centres.models import Centre
 from fundtrack.emails import normalise_email
@@ -92,7 +93,13 @@ def list_command() -> None:
 @click.option("--days", type=click.IntRange(1, 366), default=90, show_default=True)
 @with_appcontext
 def token_command(email: str, name: str, scope: str, days: int) -> None:
-    """Print a new API token for the account; only its hash is stored, so keep it safe."""
+    """Print a new API token for the account; only its hash is stored, so keep it safe.
+
+    This is the operator's path and asks for no second step: whoever runs it on the server
+    already holds the database, SECRET_KEY and the TOTP keys, so a code would prove nothing.
+    Users make their own tokens on /account/tokens, which needs a fresh sign-in with the
+    second step.
+    """
     from fundtrack.auth.tokens import issue_token
 
     user = db.session.scalars(select(User).where(User.email == email.strip().lower())).first()
@@ -121,6 +128,29 @@ def reset_mfa_command(email: str) -> None:
         raise click.ClickException(f"no account with e-mail address {email}")
     with acting_as("cli: users reset-mfa"):
         mfa.reset(db.session, user)
+        notices.record(db.session, user, notices.MFA_RESET)
         end_all_sessions(db.session, user.id)
         db.session.commit()
     click.echo(f"{user.email} sets up the second step again at the next sign-in")
+
+
+@users.command("new-totp-key")
+def new_totp_key_command() -> None:
+    """Print a new key for FUNDTRACK_TOTP_KEYS (which encrypts the second step's secrets).
+
+    To rotate: put the new key first (FUNDTRACK_TOTP_KEYS=new,old), restart, run
+    `flask users reseal`, then drop the old key.
+    """
+    click.echo(sealed.new_key())
+
+
+@users.command("reseal")
+@with_appcontext
+def reseal_command() -> None:
+    """Encrypt every stored TOTP secret again with the first key of FUNDTRACK_TOTP_KEYS."""
+    rows = db.session.scalars(select(User).where(User.mfa_secret_encrypted.is_not(None))).all()
+    for user in rows:
+        user.mfa_secret_encrypted = sealed.reseal(user.mfa_secret_encrypted)
+    with acting_as("cli: users reseal"):
+        db.session.commit()
+    click.echo(f"{len(rows)} secret(s) encrypted with the first key")

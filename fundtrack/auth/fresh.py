@@ -20,6 +20,14 @@ def mark(second_step: bool) -> None:
     cookie[KEY] = {"at": int(time.time()), "mfa": bool(second_step)}
 
 
+def add_second_step() -> None:
+    """A code was just typed in a fresh session (enrolling the second step): the sign-in
+    now counts as one with the second step, from the moment the password was typed."""
+    stamp = cookie.get(KEY)
+    if isinstance(stamp, dict):
+        cookie[KEY] = stamp | {"mfa": True}
+
+
 def is_fresh(user, with_second_step: bool = False) -> bool:
     """Did `user` sign in (or confirm) within the last minutes, with the second step if
     asked for or if it is on for them?"""

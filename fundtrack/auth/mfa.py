@@ -1,9 +1,12 @@
 """The second sign-in step: TOTP codes from an app, and one-time recovery codes.
 
 Enrolment shows the secret as a QR code (SVG drawn here, nothing fetched) and asks for a
-first code before it counts. A code works once: the time step it matched is kept and an
-equal or earlier one is refused. Recovery codes are random, shown once, stored hashed and
-crossed out when used. An admin who resets a user's second step (`flask users reset-mfa`,
+first code before it counts. The secret is stored encrypted (`sealed`). A code works once:
+the time step it matched is kept and an equal or earlier one is refused. Recovery codes are
+random, shown once, stored as argon2id hashes (each with its own salt) and crossed out when
+used. Codes made before they were salted (plain SHA-256) still work, once: the first one
+used signs in, and the user's old codes are then replaced by new salted ones, shown at once
+(`replace_unsalted_codes`). An admin who resets a user's second step (`flask users reset-mfa`,
 or the user screen) lets them enrol again at their next sign-in.
 """
 
@@ -18,6 +21,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.models import RecoveryCode, User
+from fundtrack.auth.passwords import hash_password, verify_password
 from fundtrack.auth.sessions import now
 
 ISSUER = "fundtrack"
@@ -61,8 +65,23 @@ def _normalise(code: str) -> str:
     return "".join(ch for ch in code.lower() if ch.isalnum())
 
 
-def _hash(code: str) -> str:
+def _unsalted(code: str) -> str:
+    """How recovery codes were stored before they were salted: kept for checking only."""
     return hashlib.sha256(_normalise(code).encode("utf-8")).hexdigest()
+
+
+def _salted(code: str) -> bool:
+    return code.startswith("$argon2")
+
+
+def _matches(stored: str, code: str) -> bool:
+    if _salted(stored):
+        return verify_password(stored, code)
+    return hmac.compare_digest(stored, _unsalted(code))
+
+
+def _looks_like_recovery_code(code: str) -> bool:
+    return len(code) == 10 and all(ch in _ALPHABET for ch in code)
 
 
 def _new_recovery_codes(session: Session, user: User) -> list[str]:
@@ -71,7 +90,7 @@ def _new_recovery_codes(session: Session, user: User) -> list[str]:
     for _ in range(RECOVERY_CODES):
         raw = "".join(secrets.choice(_ALPHABET) for _ in range(10))
         codes.append(f"{raw[:5]}-{raw[5:]}")
-        session.add(RecoveryCode(user_id=user.id, code_hash=_hash(raw)))
+        session.add(RecoveryCode(user_id=user.id, code_hash=hash_password(raw)))
     session.flush()
     return codes
 
@@ -103,18 +122,33 @@ def check_code(session: Session, user: User, code: str) -> str | None:
         user.mfa_last_step = step
         session.flush()
         return "totp"
-    row = session.scalars(
-        select(RecoveryCode).where(
-            RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == _hash(code),
-            RecoveryCode.used_at.is_(None),
-        )
-    ).one_or_none()
+    typed = _normalise(code)
+    if not _looks_like_recovery_code(typed):
+        return None  # a mistyped TOTP code: no hashing work for it
+    unused = session.scalars(
+        select(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+    ).all()
+    row = next((row for row in unused if _matches(row.code_hash, typed)), None)
     if row is None:
         return None
     row.used_at = now()
     session.flush()
     return "recovery"
+
+
+def has_unsalted_codes(session: Session, user: User) -> bool:
+    hashes = session.scalars(
+        select(RecoveryCode.code_hash).where(RecoveryCode.user_id == user.id)
+    ).all()
+    return any(not _salted(stored) for stored in hashes)
+
+
+def replace_unsalted_codes(session: Session, user: User) -> list[str] | None:
+    """New salted recovery codes (to show once) when the user still has codes stored the old,
+    unsalted way; None when there are none. Every old code stops working."""
+    if not has_unsalted_codes(session, user):
+        return None
+    return _new_recovery_codes(session, user)
 
 
 def recovery_codes_left(session: Session, user: User) -> int:

@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, Float, ForeignKey, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from fundtrack.auth.passwords import check_new_password, hash_password, verify_password
+from fundtrack.auth.sealed import seal, unseal
 from fundtrack.centres.models import Centre
 from fundtrack.emails import normalise_email
 from fundtrack.enums import enum_column
@@ -40,9 +41,10 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
-    # TOTP: the shared secret (base32) once enrolment is confirmed, and the last time step
-    # used, so that a code signs in once only.
-    mfa_secret: Mapped[str | None] = mapped_column(String(64))
+    # TOTP: the shared secret (base32) once enrolment is confirmed, encrypted at rest with
+    # the configured keys (`mfa_secret` reads and writes it in the clear), and the last time
+    # step used, so that a code signs in once only.
+    mfa_secret_encrypted: Mapped[str | None] = mapped_column(String(255))
     mfa_enabled_at: Mapped[datetime | None]
     mfa_last_step: Mapped[int | None]
 
@@ -69,8 +71,18 @@ class User(UserMixin, db.Model):
         return verify_password(self.password_hash, password)
 
     @property
+    def mfa_secret(self) -> str | None:
+        """The TOTP secret in the clear; stored encrypted (fundtrack.auth.sealed)."""
+        token = self.mfa_secret_encrypted
+        return unseal(token) if token is not None else None
+
+    @mfa_secret.setter
+    def mfa_secret(self, plain: str | None) -> None:
+        self.mfa_secret_encrypted = seal(plain) if plain is not None else None
+
+    @property
     def mfa_enabled(self) -> bool:
-        return self.mfa_secret is not None and self.mfa_enabled_at is not None
+        return self.mfa_secret_encrypted is not None and self.mfa_enabled_at is not None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -149,14 +161,15 @@ class UserSession(db.Model):
 
 
 class RecoveryCode(db.Model):
-    """A one-time code that stands in for the TOTP app; only its SHA-256 hash is kept."""
+    """A one-time code that stands in for the TOTP app; only its argon2id hash is kept (a
+    plain SHA-256 hex digest for codes made before they were salted: fundtrack.auth.mfa)."""
 
     __tablename__ = "recovery_codes"
     __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    code_hash: Mapped[str] = mapped_column(String(64))
+    code_hash: Mapped[str] = mapped_column(String(255))
     used_at: Mapped[datetime | None]
 
 
@@ -169,3 +182,40 @@ class ThrottleCount(db.Model):
     key: Mapped[str] = mapped_column(String(700), primary_key=True)
     count: Mapped[int]
     expires_at: Mapped[float] = mapped_column(Float)
+
+
+class KnownDevice(db.Model):
+    """A browser a user has signed in from: the SHA-256 hash of a random id in a long-lived
+    cookie of its own (fundtrack.auth.notices). A sign-in from a browser not on this list is
+    a new device, which the user is told about."""
+
+    __tablename__ = "known_devices"
+    __table_args__ = (UniqueConstraint("user_id", "device_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    device_hash: Mapped[str] = mapped_column(String(64))
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+
+
+class SecurityNotice(db.Model):
+    """Something about a user's sign-in they should know of: a new device signed in, their
+    second step changed. fundtrack sends no mail: it is shown at their next sign-in (from
+    another device than the one it concerns) and on the account page."""
+
+    __tablename__ = "security_notices"
+    __table_args__ = (
+        CheckConstraint("kind IN ('new_device', 'mfa_on', 'mfa_reset', 'codes_new')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime]
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    # The device the change came from (its hash, "" when not from a browser): it is not
+    # shown the notice as news at its own next sign-in.
+    device_hash: Mapped[str] = mapped_column(String(64), default="")
+    seen_at: Mapped[datetime | None]

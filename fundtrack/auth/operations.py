@@ -9,7 +9,7 @@ from flask import has_request_context, request
 from sqlalchemy.orm import Session
 
 from fundtrack.audit.models import AuditEvent
-from fundtrack.auth import mfa
+from fundtrack.auth import mfa, notices
 from fundtrack.auth.access import NotAllowed
 from fundtrack.auth.events import MFA_RESET
 from fundtrack.auth.models import Role, User
@@ -46,6 +46,7 @@ def reset_second_step(session: Session, admin: User, user: User) -> int:
     again at their next sign-in. Only admins (NotAllowed). Returns the sessions ended."""
     _require_admin(admin)
     mfa.reset(session, user)
+    notices.record(session, user, notices.MFA_RESET)
     ended = end_all_sessions(session, user.id)
     _audit(session, admin, MFA_RESET, user, sessions_ended=ended)
     return ended

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select, update
 
-from fundtrack.auth import events, fresh, mfa
+from fundtrack.auth import events, fresh, mfa, notices
 from fundtrack.auth.forms import CodeForm, LanguageForm, LoginForm
 from fundtrack.auth.models import Role, User
 from fundtrack.auth.passwords import needs_rehash, verify_nobody
@@ -82,7 +82,17 @@ def _signed_in(user: User, remember: bool, how: str):
     start_session(user, remember)
     fresh.mark(second_step=bool(how))
     events.record(events.SIGNED_IN, user, second_step=how)
+    notices.note_sign_in(db.session, user)
+    codes = mfa.replace_unsalted_codes(db.session, user) if how == "recovery" else None
+    if codes:
+        notices.record(db.session, user, notices.CODES_NEW)
     db.session.commit()
+    if codes:
+        # Codes made before they were salted work once; their replacements are shown now.
+        from fundtrack.auth.account_views import account_page
+
+        flash(gettext("Your recovery codes were renewed: the old ones no longer work."), "info")
+        return account_page(recovery_codes=codes)
     return redirect(_safe_next(next_page))
 
 

@@ -11,7 +11,7 @@ import subprocess
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from fundtrack.extensions import db
 
@@ -133,6 +133,48 @@ def configuration() -> Check:
     return Check("configuration", True, mode)
 
 
+def totp_keys() -> Check:
+    """The keys that encrypt the TOTP secrets: configured, and able to open every one."""
+    from fundtrack.auth import sealed
+    from fundtrack.auth.models import User
+    from fundtrack.config import is_production
+
+    keys = current_app.config.get("TOTP_SECRET_KEYS") or []
+    given = bool(os.environ.get(sealed.ENVIRONMENT_NAME))
+    if not keys:
+        return Check("totp keys", False, "none configured", _NEW_KEY_FIX)
+    try:
+        tokens = db.session.scalars(
+            select(User.mfa_secret_encrypted).where(User.mfa_secret_encrypted.is_not(None))
+        ).all()
+    except Exception as error:  # noqa: BLE001
+        db.session.rollback()
+        return Check("totp keys", False, f"cannot read the secrets: {type(error).__name__}",
+                     "flask --app fundtrack db upgrade")  # fmt: skip
+    unreadable = older = 0
+    for token in tokens:
+        try:
+            sealed.unseal(token, keys[:1])
+        except ValueError:
+            try:
+                sealed.unseal(token, keys)
+                older += 1
+            except ValueError:
+                unreadable += 1
+    if unreadable:
+        why = f"{unreadable} of {len(tokens)} secret(s) open with none of the keys"
+        fix = f"put the key they were made with back into {sealed.ENVIRONMENT_NAME}"
+        return Check("totp keys", False, why, fix)
+    source = sealed.ENVIRONMENT_NAME if given or is_production() else "derived from SECRET_KEY"
+    detail = f"{len(keys)} key(s), {source}; {len(tokens)} secret(s) readable"
+    if older:
+        return Check("totp keys", True, f"{detail}, {older} under an older key: flask users reseal")
+    return Check("totp keys", True, detail)
+
+
+_NEW_KEY_FIX = 'export FUNDTRACK_TOTP_KEYS="$(flask --app fundtrack users new-totp-key)"'
+
+
 def worker() -> Check:
     from fundtrack.jobs import huey
 
@@ -181,4 +223,7 @@ def disk() -> Check:
 
 def doctor() -> list[Check]:
     """Everything `flask doctor` looks at, in the order an operator would fix it."""
-    return [configuration(), *readiness(), worker(), fonts(), disk()]
+    checks = [configuration(), *readiness()]
+    ready = checks[1].ok and checks[2].ok
+    checks.append(totp_keys() if ready else Check("totp keys", False, "no database"))
+    return [*checks, worker(), fonts(), disk()]
