@@ -115,7 +115,12 @@ def _totp_keys(config: dict[str, Any], secret_key: str) -> list[str]:
     """The keys that encrypt the TOTP secrets at rest (fundtrack.auth.sealed), newest first.
 
     Production needs FUNDTRACK_TOTP_KEYS; elsewhere a key is derived from SECRET_KEY."""
-    from fundtrack.auth.sealed import ENVIRONMENT_NAME, development_key, parse_keys
+    from fundtrack.auth.sealed import (
+        ENVIRONMENT_NAME,
+        NEW_KEY_COMMAND,
+        development_key,
+        parse_keys,
+    )
 
     given = config.get("TOTP_SECRET_KEYS")
     if isinstance(given, str) or given is None:
@@ -124,13 +129,13 @@ def _totp_keys(config: dict[str, Any], secret_key: str) -> list[str]:
         except ValueError:
             raise ConfigError(
                 f"{ENVIRONMENT_NAME} holds a value that is no Fernet key; make one with "
-                "`flask --app fundtrack users new-totp-key`."
+                f"{NEW_KEY_COMMAND}"
             ) from None
     if given:
         return list(given)
     if is_production():
         raise ConfigError(
             f"{ENVIRONMENT_NAME} must be set in production: the key that encrypts the second "
-            "step's secrets. Make one with `flask --app fundtrack users new-totp-key`."
+            f"step's secrets. Make one with {NEW_KEY_COMMAND}"
         )
     return [development_key(secret_key)]

@@ -13,6 +13,7 @@ PASSWORD = "correct horse battery"
 def production(app, monkeypatch):
     monkeypatch.setenv("FUNDTRACK_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "a-production-key-of-forty-characters-xxxx")
+    monkeypatch.setenv("FUNDTRACK_TOTP_KEYS", "Iz2rrlN2sSXEqHmV3zEf8Tq4Zu-1xlxrjRN1w5g9D6I=")
     return create_app(
         {
             "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
@@ -39,7 +40,11 @@ def test_production_cookies_carry_the_host_prefix_and_what_it_demands(production
     )
     assert answer.status_code == 302
     cookies = _set_cookies(answer)
-    assert set(cookies) == {"__Host-fundtrack_session", "__Host-fundtrack_remember"}
+    assert set(cookies) == {
+        "__Host-fundtrack_session",
+        "__Host-fundtrack_remember",
+        "__Host-fundtrack_device",
+    }
     for header in cookies.values():
         attributes = [part.strip().lower() for part in header.split(";")[1:]]
         assert "secure" in attributes and "httponly" in attributes and "path=/" in attributes

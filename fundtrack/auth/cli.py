@@ -134,20 +134,14 @@ def reset_mfa_command(email: str) -> None:
     click.echo(f"{user.email} sets up the second step again at the next sign-in")
 
 
-@users.command("new-totp-key")
-def new_totp_key_command() -> None:
-    """Print a new key for FUNDTRACK_TOTP_KEYS (which encrypts the second step's secrets).
-
-    To rotate: put the new key first (FUNDTRACK_TOTP_KEYS=new,old), restart, run
-    `flask users reseal`, then drop the old key.
-    """
-    click.echo(sealed.new_key())
-
-
 @users.command("reseal")
 @with_appcontext
 def reseal_command() -> None:
-    """Encrypt every stored TOTP secret again with the first key of FUNDTRACK_TOTP_KEYS."""
+    """Encrypt every stored TOTP secret again with the first key of FUNDTRACK_TOTP_KEYS.
+
+    To rotate the key: put a new one first (FUNDTRACK_TOTP_KEYS=new,old), restart, run this,
+    then drop the old key.
+    """
     rows = db.session.scalars(select(User).where(User.mfa_secret_encrypted.is_not(None))).all()
     for user in rows:
         user.mfa_secret_encrypted = sealed.reseal(user.mfa_secret_encrypted)

@@ -3,7 +3,7 @@ configuration.
 
 Fernet (AES-128-CBC with HMAC-SHA256, from `cryptography`) through MultiFernet: the first key
 of `TOTP_SECRET_KEYS` encrypts, every key decrypts, so a key is rotated by putting a new one
-first, running `flask users reseal` (which re-encrypts every secret with it) and then
+first, restarting, running `flask users reseal` (which re-encrypts every secret with it) and then
 dropping the old one. Production refuses to start without a key (fundtrack.config);
 development and the tests derive one from SECRET_KEY. A database copied without the keys
 holds no usable TOTP secret.
@@ -19,6 +19,10 @@ from flask_babel import lazy_gettext as _l
 from fundtrack.errors import ValidationError
 
 ENVIRONMENT_NAME = "FUNDTRACK_TOTP_KEYS"
+# Works before the application can start (production refuses to without a key).
+NEW_KEY_COMMAND = (
+    "python -c 'from cryptography.fernet import Fernet;print(Fernet.generate_key().decode())'"
+)
 
 
 def development_key(secret_key: str) -> str:
@@ -34,10 +38,6 @@ def parse_keys(text: str | None) -> list[str]:
     for key in keys:
         Fernet(key)  # raises ValueError for a malformed key
     return keys
-
-
-def new_key() -> str:
-    return Fernet.generate_key().decode("ascii")
 
 
 def _fernet(keys: list[str] | None = None) -> MultiFernet:

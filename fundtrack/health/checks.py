@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select, text
 
+from fundtrack.auth.sealed import NEW_KEY_COMMAND
 from fundtrack.extensions import db
 
 DISK_MIN_BYTES = 1024**3  # below 1 GiB free, uploads and report archives start to fail
@@ -172,7 +173,7 @@ def totp_keys() -> Check:
     return Check("totp keys", True, detail)
 
 
-_NEW_KEY_FIX = 'export FUNDTRACK_TOTP_KEYS="$(flask --app fundtrack users new-totp-key)"'
+_NEW_KEY_FIX = 'export FUNDTRACK_TOTP_KEYS="$(' + NEW_KEY_COMMAND + ')"'
 
 
 def worker() -> Check:

@@ -58,7 +58,7 @@ def upgrade():
     if rows and fernet is None:
         raise RuntimeError(
             "TOTP secrets are stored in the clear and no key is configured to encrypt them:"
-            " set FUNDTRACK_TOTP_KEYS (flask --app fundtrack users new-totp-key) and upgrade"
+            " set FUNDTRACK_TOTP_KEYS (see deploy/fundtrack.env.example) and upgrade"
             " again"
         )
     for user_id, secret in rows:
