@@ -2,7 +2,8 @@
 
 `read_entries(path, kind, options)` yields `Entry` objects in file order, whatever the format;
 `table_head` gives a spreadsheet's header and first rows for the column mapping. Every
-reader raises `ImportFileError` for a file it cannot read as a whole.
+reader raises `ImportFileError` for a file it cannot read as a whole. Every file is read in
+a child process with a memory and time limit (`sandbox`), one child per file.
 """
 
 from collections.abc import Iterator
@@ -11,27 +12,27 @@ from pathlib import Path
 from fundtrack.imports import files
 from fundtrack.imports.entries import Entry, ImportFileError
 from fundtrack.imports.mapping import entry_from_row
-from fundtrack.imports.parsers import camt, mt940, table
+from fundtrack.imports.parsers import sandbox, table
 
 SAMPLE_ROWS = 8
 
 
-def _table_rows(path: Path, kind: str, options: dict) -> Iterator[tuple[int, list]]:
+def _table_rows(
+    path: Path, kind: str, options: dict, limit: int = 0
+) -> Iterator[tuple[int, list]]:
     if kind == files.XLSX:
         yield from table.xlsx_rows(path)
         return
-    with open(path, "rb") as stream:
-        encoding, delimiter = table.csv_dialect(
-            stream, options.get("encoding"), options.get("delimiter")
-        )
-        options.setdefault("encoding", encoding)
-        options.setdefault("delimiter", delimiter)
-        yield from table.csv_rows(stream, encoding, delimiter)
+    lines = sandbox.csv_lines(path, options.get("encoding"), options.get("delimiter"), limit)
+    encoding, delimiter = next(lines)
+    options.setdefault("encoding", encoding)
+    options.setdefault("delimiter", delimiter)
+    yield from lines
 
 
 def table_head(path: Path, kind: str, options: dict) -> tuple[list, list[list]]:
     """The header row and the first rows after it; `options` gains the detected dialect."""
-    rows = _table_rows(path, kind, options)
+    rows = _table_rows(path, kind, options, limit=SAMPLE_ROWS + 1)
     try:
         _number, header = next(rows)
     except StopIteration:
@@ -48,9 +49,7 @@ def table_head(path: Path, kind: str, options: dict) -> tuple[list, list[list]]:
 def read_entries(path: Path, kind: str, options: dict) -> Iterator[Entry]:
     """Every entry of the file at `path`, in order."""
     if kind in (files.CAMT, files.MT940):
-        with open(path, "rb") as stream:
-            reader = camt.parse if kind == files.CAMT else mt940.parse
-            yield from reader(stream)
+        yield from sandbox.statement_entries(path, kind)
         return
     mapping = options.get("mapping")
     if not mapping:
