@@ -50,3 +50,38 @@ def workbook(path, dimension: str = "A1:C2", far_cell: str | None = None) -> Non
         archive.writestr("xl/workbook.xml", _BOOK)
         archive.writestr("xl/_rels/workbook.xml.rels", _BOOK_RELS)
         archive.writestr("xl/worksheets/sheet1.xml", sheet)
+
+
+_CAMT_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:'
+    'camt.053.001.02"><BkToCstmrStmt><Stmt><Id>1</Id>'
+)
+
+
+def camt_statement(path, depth: int = 200_000, text_bytes: int = 12 * 2**20) -> None:
+    """A camt.053 statement of one entry whose remittance text is `text_bytes` long and
+    nested `depth` elements deep."""
+    with open(path, "wb") as out:
+        out.write(_CAMT_HEAD.encode())
+        out.write(b"<Ntry><NtryDtls><TxDtls><RmtInf><Ustrd>")
+        out.write(b"<x>" * depth)
+        out.write(b"A" * text_bytes)
+        out.write(b"</x>" * depth)
+        out.write(b"</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>")
+
+
+def mt940_statement(path, text_bytes: int = 12 * 2**20) -> None:
+    """An MT940 statement of one entry whose :86: details run `text_bytes` long."""
+    with open(path, "wb") as out:
+        out.write(b":20:HOSTILE\r\n:25:NL91ABNA0417164300\r\n:28C:1/1\r\n")
+        out.write(b":60F:C240101EUR0,00\r\n:61:2401020102C10,00NTRFNONREF\r\n:86:")
+        out.write(b"/REMI/" + b"A" * text_bytes + b"\r\n")
+        out.write(b":62F:C240102EUR10,00\r\n-\r\n")
+
+
+def csv_one_field(path, text_bytes: int = 12 * 2**20) -> None:
+    """A CSV file whose second row is one quoted field `text_bytes` long."""
+    with open(path, "wb") as out:
+        out.write(b'date;amount;name\r\n"')
+        out.write(b"A" * text_bytes)
+        out.write(b'";10,00;x\r\n')

@@ -68,6 +68,9 @@ def run_step(import_id: int, step: str, instance_path: str) -> None:
             session.rollback()
             message = str(error) if isinstance(error, ImportFileError) else None
             _failed(import_id, step, message or getattr(error, "message", str(error)))
+            if isinstance(error, ImportFileError):
+                service.refused(db.session.get(Import, import_id), instance_path)
+                db.session.commit()
             return
         except Exception as error:  # the page must say why, whatever went wrong
             session.rollback()

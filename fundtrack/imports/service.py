@@ -159,6 +159,14 @@ def set_choices(session: Session, user: User, record: Import, choices: dict) -> 
     return record
 
 
+def refused(record: Import, instance_path: str) -> None:
+    """The file was refused as a whole (ImportFileError): nothing of it is kept on disk and
+    the import has failed; the user uploads a mended file as a new import."""
+    files.remove_all(instance_path, record.token)
+    record.token = None
+    record.state = ImportState.FAILED
+
+
 def _waiting(record: Import) -> None:
     if record.state not in (ImportState.UPLOADED, ImportState.PREVIEWED):
         raise Conflict("state", f"import {record.id} is {record.state.value}")

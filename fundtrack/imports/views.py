@@ -122,6 +122,8 @@ def _run(record: Import, step: str):
         db.session.rollback()
         record = db.session.get(Import, record.id)
         record.error = _problem(error)[:2000]
+        if isinstance(error, ImportFileError):
+            service.refused(record, current_app.instance_path)
         db.session.commit()
         return redirect(url_for("imports.show", import_id=record.id), 303)
     db.session.commit()

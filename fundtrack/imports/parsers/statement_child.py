@@ -65,8 +65,23 @@ def _field(value):
     return value
 
 
+# No remittance text, name or reference of a real statement comes near this; a file that
+# holds one this long is refused before it reaches the worker.
+MAX_FIELD = 10_000
+
+
+def _too_long(entry, names: list[str]) -> str | None:
+    for name in names:
+        value = getattr(entry, name)
+        if isinstance(value, str) and len(value) > MAX_FIELD:
+            return name
+    return None
+
+
 def main(kind: str, path: str, encoding: str, delimiter: str, limit: int) -> int:
     _readers_only()
+    from flask_babel import lazy_gettext as _l
+
     from fundtrack.imports.entries import Entry, ImportFileError
     from fundtrack.imports.parsers import camt, mt940, table
 
@@ -86,6 +101,16 @@ def main(kind: str, path: str, encoding: str, delimiter: str, limit: int) -> int
             else:
                 reader = camt.parse if kind == "camt053" else mt940.parse
                 for entry in reader(stream):
+                    if (name := _too_long(entry, names)) is not None:
+                        raise ImportFileError(
+                            _l(
+                                "a field of the entry holds %(length)s characters; at most"
+                                " %(limit)s are read",
+                                length=len(getattr(entry, name)),
+                                limit=MAX_FIELD,
+                            ),
+                            row=entry.row,
+                        )
                     values = [_field(getattr(entry, name)) for name in names]
                     out.write(json.dumps(["e", values]) + "\n")
     except ImportFileError as error:
