@@ -2,7 +2,7 @@
 security notices
 
 Revision ID: 0016_totp_secret_encrypted
-Revises: 0014_throttle_counts
+Revises: 0015_yearend_mappings
 Create Date: 2026-12-07 12:50:00
 
 The TOTP secret was stored in the clear. It moves to `mfa_secret_encrypted`, encrypted with
@@ -21,7 +21,7 @@ from flask import current_app, has_app_context
 
 # revision identifiers, used by Alembic.
 revision = "0016_totp_secret_encrypted"
-down_revision = "0014_throttle_counts"
+down_revision = "0015_yearend_mappings"
 branch_labels = None
 depends_on = None
 

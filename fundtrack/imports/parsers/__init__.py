@@ -17,9 +17,7 @@ from fundtrack.imports.parsers import sandbox, table
 SAMPLE_ROWS = 8
 
 
-def _table_rows(
-    path: Path, kind: str, options: dict, limit: int = 0
-) -> Iterator[tuple[int, list]]:
+def _table_rows(path: Path, kind: str, options: dict, limit: int = 0) -> Iterator[tuple[int, list]]:
     if kind == files.XLSX:
         yield from table.xlsx_rows(path)
         return
