@@ -105,7 +105,7 @@ def test_the_migration_encrypts_the_secrets_stored_in_the_clear(app, tmp_path):
     secret = pyotp.random_base32()
     try:
         with fresh.app_context():
-            upgrade(revision="0015_yearend_mappings")
+            upgrade(revision="0016_recurring_gifts")
             with db.engine.begin() as conn:
                 conn.execute(sa.text(
                     "INSERT INTO users (id, email, name, password_hash, role, active,"

@@ -1,8 +1,8 @@
 """users: the TOTP secret encrypted at rest; recovery codes salted; known devices and
 security notices
 
-Revision ID: 0016_totp_secret_encrypted
-Revises: 0015_yearend_mappings
+Revision ID: 0017_totp_secret_encrypted
+Revises: 0016_recurring_gifts
 Create Date: 2026-12-07 12:50:00
 
 The TOTP secret was stored in the clear. It moves to `mfa_secret_encrypted`, encrypted with
@@ -20,8 +20,8 @@ from flask import current_app, has_app_context
 
 
 # revision identifiers, used by Alembic.
-revision = "0016_totp_secret_encrypted"
-down_revision = "0015_yearend_mappings"
+revision = "0017_totp_secret_encrypted"
+down_revision = "0016_recurring_gifts"
 branch_labels = None
 depends_on = None
 
