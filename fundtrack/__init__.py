@@ -68,6 +68,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from fundtrack import models  # noqa: F401  (registers every table)
     from fundtrack.audit import listeners as audit_listeners
     from fundtrack.centres import locks
+    from fundtrack.formatting import network_timezone
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -79,7 +80,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.before_request(allow_upload_bodies)
     csrf.init_app(app)
     # Flask-Admin translates through Flask-Babel: Babel must be up before the admin.
-    babel.init_app(app, locale_selector=_select_locale)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=network_timezone)
     audit_listeners.install()
     locks.install()
 

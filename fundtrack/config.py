@@ -46,7 +46,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BABEL_DEFAULT_LOCALE": os.environ.get("FUNDTRACK_LOCALE", "nl"),
-        "BABEL_DEFAULT_TIMEZONE": os.environ.get("FUNDTRACK_TIMEZONE", "Europe/Amsterdam"),
+        # Moments are shown in the network's time zone, by default its country's
+        # (fundtrack.formatting.network_timezone); an operator may name another.
+        "FUNDTRACK_TIMEZONE": os.environ.get("FUNDTRACK_TIMEZONE") or None,
         "FUNDTRACK_DEFAULT_CURRENCY": os.environ.get("FUNDTRACK_CURRENCY", "EUR"),
         "FUNDTRACK_LANGUAGES": ["nl", "en", "nb"],
         # Our own words in Dutch and Norwegian (English is the source); `make translations`.

@@ -4,7 +4,8 @@ Werkzeug's `send_file` writes the header as RFC 6266 wants it: an ASCII `filenam
 clients and a UTF-8 `filename*` for the rest, so a centre named "Sør-Øst 🌱" downloads under
 its own name and no header carries a character the server cannot encode. The name is built
 here from parts cleaned of path separators, quotes and control characters; whether a file
-opens in the browser (`inline`) or is saved is decided here too.
+opens in the browser (`inline`) or is saved is decided here too. A name starts with what the
+file holds in the user's language (fundtrack.labels.FILE_NAME_LABELS): "inkomsten-2026.xlsx".
 """
 
 import io
@@ -13,6 +14,7 @@ import unicodedata
 
 from flask import Response, send_file
 
+from fundtrack.labels import FILE_NAME_LABELS
 from fundtrack.metrics import FILES
 
 MIMETYPES = {
@@ -43,10 +45,11 @@ def file_name(*parts, kind: str) -> str:
     return f"{(name or 'download')[:NAME_MAX]}.{kind}"
 
 
-def download(body: bytes | str, *parts, kind: str, inline: bool = False) -> Response:
-    """A response carrying `body` as the file `file_name(*parts, kind=kind)`: saved, or with
-    `inline` shown in the browser (a PDF only). Nothing sent is kept by a shared cache: these
-    files hold a centre's books."""
+def download(body: bytes | str, name: str, *parts, kind: str, inline: bool = False) -> Response:
+    """A response carrying `body` as the file `file_name(words, *parts, kind=kind)`, `words`
+    being what the file holds (`name`, a key of FILE_NAME_LABELS) in the user's language:
+    saved, or with `inline` shown in the browser (a PDF only). Nothing sent is kept by a
+    shared cache: these files hold a centre's books."""
     if inline and kind != "pdf":
         raise ValueError(f"only a PDF opens inline, not {kind}")
     data = body.encode("utf-8") if isinstance(body, str) else body
@@ -54,7 +57,7 @@ def download(body: bytes | str, *parts, kind: str, inline: bool = False) -> Resp
         io.BytesIO(data),
         mimetype=MIMETYPES[kind],
         as_attachment=not inline,
-        download_name=file_name(*parts, kind=kind),
+        download_name=file_name(str(FILE_NAME_LABELS[name]), *parts, kind=kind),
         etag=False,
         conditional=False,
         max_age=0,

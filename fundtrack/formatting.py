@@ -3,26 +3,31 @@
 Money and percentages follow the *network's* locale and currency (a Dutch network reads
 "€ 12.345,67" whatever language a user picked); words and dates follow the user's UI language
 through Flask-Babel. Amounts stay exact Decimals until this module rounds them for display.
+A moment (a sign-in, a change in the audit trail, a report sent) is shown in one time zone,
+the network's (`network_timezone`), on screens, in exports, PDFs and the audit trail alike.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
 
 from babel import Locale
+from babel.core import get_global
 from babel.numbers import format_currency, format_decimal, format_percent
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 
-from fundtrack.labels import (  # noqa: F401  (their home is fundtrack.labels)
-    BASIS_LABELS,
+from fundtrack.labels import (  # noqa: F401
     CATEGORY_LABELS,
     FUNDER_TYPE_LABELS,
-    ROLE_LABELS,
+    WARNING_CAUSE_LABELS,
+    label,
     label_of,
 )
+
+# (the two wording modules still import these and label_of from here; their home is
+# fundtrack.labels, and everything else imports them from there)
 
 CENT = Decimal("0.01")
 NO_VALUE = "–"
@@ -124,6 +129,30 @@ def format_day(value: date | None, style: str = "medium") -> str:
     return format_date(value, style)
 
 
+def format_moment(value: datetime | None, style: str = "short") -> str:
+    """A moment in the network's time zone and the user's UI language: '7-12-2026 13:36'
+    in Dutch for 12:36 UTC. A moment without a zone is UTC (SQLite hands them back so)."""
+    if value is None:
+        return NO_VALUE
+    from flask_babel import format_datetime
+
+    return format_datetime(value, style)
+
+
+def network_timezone() -> str:
+    """The one time zone every moment is shown in: FUNDTRACK_TIMEZONE when the operator set
+    it, else the zone of the network's country (nl_NL: Europe/Amsterdam, nb_NO: Europe/Oslo).
+    Flask-Babel asks this (its timezone selector), so its own date functions follow too."""
+    from flask import current_app
+
+    chosen = current_app.config.get("FUNDTRACK_TIMEZONE")
+    if chosen:
+        return chosen
+    territory = Locale.parse(network_format().locale).territory or ""
+    zones = get_global("territory_zones").get(territory) or ["UTC"]
+    return zones[0]
+
+
 def network_format() -> NumberFormat:
     """The network's number format, looked up once per request (kept on the request, not on
     `g`: an application context, and so `g`, can outlive one request)."""
@@ -149,32 +178,23 @@ def network_format() -> NumberFormat:
 
 
 def init_app(app) -> None:
-    """Register the filters templates use: money, amount, percent, share, day, role,
-    funder_type (the last two name a stored code in the user's UI language)."""
+    """Register the filters templates use: money, amount, percent, share, day, moment, and
+    `label`, which names any stored code in the user's UI language (fundtrack.labels):
+    `{{ grant.state|label }}` for an enum member, `{{ row.category|label("cost_category") }}`
+    for a plain code."""
     app.jinja_env.filters["money"] = lambda v, currency=None: network_format().money(v, currency)
     app.jinja_env.filters["amount"] = lambda v: network_format().amount(v)
     app.jinja_env.filters["percent"] = lambda v, digits=1: network_format().percent(v, digits)
     app.jinja_env.filters["share"] = lambda v: network_format().share(v)
     app.jinja_env.filters["day"] = format_day
-    app.jinja_env.filters["role"] = lambda v: label_of(ROLE_LABELS, v)
-    app.jinja_env.filters["funder_type"] = lambda v: label_of(FUNDER_TYPE_LABELS, v)
+    app.jinja_env.filters["moment"] = format_moment
+    app.jinja_env.filters["label"] = label
     app.jinja_env.filters["warning"] = lambda v: warning_text(v, network_format())
-    app.jinja_env.filters["basis"] = lambda v: label_of(BASIS_LABELS, v)
-
-
-# A figure too good or too sudden to be true (fundtrack.share.plausibility), and its likely
-# cause: the screens, exports and PDFs say these instead of a bare "meets the target".
-WARNING_CAUSES = {
-    "costs_incomplete": _l("are the costs complete, and declared on the right basis?"),
-    "line_in_wrong_year": _l(
-        "is a structural income line booked in the wrong year, or did an agreement start or end?"
-    ),
-}
 
 
 def warning_text(warning, fmt: NumberFormat | None = None) -> str:
     """One warning as a sentence in the user's language, its likely cause included."""
-    cause = label_of(WARNING_CAUSES, warning.cause)
+    cause = label_of(WARNING_CAUSE_LABELS, warning.cause)
     if warning.code == "share_jump":
         before = (fmt or NumberFormat()).percent(warning.previous_share)
         return gettext(

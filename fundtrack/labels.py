@@ -1,22 +1,29 @@
 """Every enum value and code a person reads, in words: the one home of these tables.
 
-Screens, exports, PDFs, the audit trail and error messages all say a stored code through
-`label_of(TABLE, value)`, never by showing the code. Each table is named `<KIND>_LABELS` and
-is lazy, because the words are chosen per request (the reader's language), not at import.
+Screens, exports, PDFs, the audit trail and error messages say a stored code through
+`label_of(TABLE, value)`, `label(value, kind)` or the templates' `label` filter, never by
+showing the code. Each table is named `<KIND>_LABELS` and is lazy, because the words are
+chosen per request (the reader's language), not at import. `TABLES` names each table by its
+kind (an enum column's type name, or the kind of code); `enum_tables()` says which table words
+each enum class of the models. tests/test_labels.py fails when an enum, or a column's fixed
+set of codes, gains a value without words here.
 """
 
 from flask_babel import lazy_gettext as _l
 
 
 def label_of(labels: dict, value) -> str:
+    """`value` (a code, or an enum member) in words from `labels`; a code the table lacks
+    shows as itself with spaces (tests/test_labels.py keeps every known code in a table)."""
     code = getattr(value, "value", value)
     if code is None:
         return ""
     return str(labels.get(code, str(code).replace("_", " ")))
 
 
-# Display names a treasurer recognises for the stored codes (RJ 650 income categories), in
-# the user's UI language: lazy, because the words are chosen per request, not at import.
+# ---- the books: income, costs, funders, donors ---------------------------------------------
+
+# Display names a treasurer recognises for the stored codes (RJ 650 income categories).
 CATEGORY_LABELS = {
     "individuals": _l("Individuals"),
     "companies": _l("Companies"),
@@ -28,18 +35,10 @@ CATEGORY_LABELS = {
     "other": _l("Other income"),
 }
 
-BASIS_LABELS = {
-    "actual": _l("actual costs"),
-    "budget": _l("budget"),
-    "mixed": _l("actual and budget"),
-    "none": _l("no costs"),
-}
-
-ROLE_LABELS = {
-    "admin": _l("administrator"),
-    "national": _l("national office"),
-    "treasurer": _l("treasurer"),
-    "auditor": _l("auditor"),
+INCOME_SOURCE_LABELS = {
+    "manual": _l("Entered by hand"),
+    "import": _l("Imported"),
+    "api": _l("Through the API"),
 }
 
 FUNDER_TYPE_LABELS = {
@@ -55,6 +54,377 @@ FUNDER_TYPE_LABELS = {
     "individual": _l("individual"),
     "other": _l("other"),
 }
+
+DONOR_KIND_LABELS = {"person": _l("Person"), "organisation": _l("Organisation")}
+
+COST_KIND_LABELS = {"budget": _l("Budget"), "actual": _l("Actual")}
+
+COST_CATEGORY_LABELS = {
+    "staff": _l("Staff"),
+    "housing": _l("Housing"),
+    "activities": _l("Activities"),
+    "volunteers": _l("Volunteers"),
+    "communication": _l("Communication"),
+    "administration": _l("Administration"),
+    "other": _l("Other costs"),
+}
+
+# The costs a share is measured against (fundtrack.share.figures.CostsBasis).
+BASIS_LABELS = {
+    "actual": _l("actual costs"),
+    "budget": _l("budget"),
+    "mixed": _l("actual and budget"),
+    "none": _l("no costs"),
+}
+
+# A figure too good or too sudden to be true (fundtrack.share.plausibility), and its likely
+# cause: the screens, exports and PDFs say these instead of a bare "meets the target".
+WARNING_CAUSE_LABELS = {
+    "costs_incomplete": _l("are the costs complete, and declared on the right basis?"),
+    "line_in_wrong_year": _l(
+        "is a structural income line booked in the wrong year, or did an agreement start or end?"
+    ),
+}
+
+# What a row of the dashboard's download is (fundtrack.share.exports).
+ROW_KIND_LABELS = {"centre": _l("Centre"), "region": _l("Region"), "network": _l("Network")}
+
+# ---- grants and their reports ----------------------------------------------------------------
+
+GRANT_STATE_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "awarded": _l("Awarded"),
+    "partly_awarded": _l("Partly awarded"),
+    "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn"),
+    "reporting": _l("Reporting"),
+    "closed": _l("Closed"),
+}
+
+GOAL_KIND_LABELS = {"quantitative": _l("Quantitative"), "qualitative": _l("Qualitative")}
+
+REPORT_KIND_LABELS = {"interim": _l("Interim report"), "final": _l("Final report")}
+
+JOB_STATE_LABELS = {
+    "queued": _l("waiting"),
+    "running": _l("being made"),
+    "done": _l("ready"),
+    "failed": _l("failed"),
+}
+
+# The languages a report for a funder is written in (report_drafts.language).
+LANGUAGE_LABELS = {"nl": "Nederlands", "nb": "Norsk (bokmål)", "en": "English"}
+
+# ---- accounts and the audit trail ------------------------------------------------------------
+
+ROLE_LABELS = {
+    "admin": _l("administrator"),
+    "national": _l("national office"),
+    "treasurer": _l("treasurer"),
+    "auditor": _l("auditor"),
+}
+
+TOKEN_SCOPE_LABELS = {"read": _l("only read"), "write": _l("read and change")}
+
+# What an audit event did (fundtrack.audit.models.AuditAction), as a verb after its actor.
+AUDIT_ACTION_LABELS = {
+    "create": _l("created"),
+    "update": _l("changed"),
+    "delete": _l("deleted"),
+    "reopen": _l("reopened"),
+    "erase": _l("erased"),
+    "import": _l("imported"),
+    "sign-in": _l("signed in"),
+    "sign-in-no": _l("was refused at sign-in"),
+    "sign-out": _l("signed out"),
+    "mfa-on": _l("turned on the second sign-in step"),
+    "mfa-reset": _l("reset the second sign-in step of"),
+    "sess-end": _l("signed out everywhere"),
+}
+
+# Which kind of record an audit event is about: its table (every audited table has words).
+AUDIT_ENTITY_LABELS = {
+    "income_lines": _l("Income line"),
+    "cost_lines": _l("Cost line"),
+    "funding_agreements": _l("Agreement"),
+    "donors": _l("Donor"),
+    "earmarked_funds": _l("Earmarked fund"),
+    "funders": _l("Funder"),
+    "centres": _l("Centre"),
+    "regions": _l("Region"),
+    "users": _l("User"),
+    "fiscal_year_locks": _l("Closed year"),
+    "network": _l("Network settings"),
+    "structural_rules": _l("Structural rule"),
+    "grants": _l("Grant"),
+    "api_tokens": _l("API token"),
+    "grant_goals": _l("Grant goal"),
+    "grant_budget_lines": _l("Grant budget line"),
+    "grant_allocations": _l("Grant allocation"),
+    "grant_report_obligations": _l("Report duty"),
+    "grant_transitions": _l("Grant state change"),
+    "report_drafts": _l("Report draft"),
+    "sent_reports": _l("Sent report"),
+    "imports": _l("Import"),
+    "import_profiles": _l("Import column mapping"),
+    "actuals_declarations": _l("Declared actual costs"),
+    "income_summary": _l("Income summary"),
+    "onboardings": _l("Onboarding workbook"),
+    "onboarding": _l("Onboarding workbook"),
+}
+
+# The audit trail's names of fields that the screens do not show as columns.
+AUDIT_FIELD_LABELS = {
+    "grant_id": _l("Grant"),
+    "funder_id": _l("Funder"),
+    "donor_id": _l("Donor"),
+    "agreement_id": _l("Agreement"),
+    "earmarked_fund_id": _l("Earmarked fund"),
+    "region_id": _l("Region"),
+    "locked_by_id": _l("Closed by"),
+    "user_id": _l("User"),
+    "reason": _l("Reason"),
+    "structural_by_default": _l("Structural by default"),
+    "note": _l("Note"),
+    "programme": _l("Programme"),
+    "project_name": _l("Project"),
+    "state": _l("State"),
+}
+
+# Why a sign-in was refused (fundtrack.auth.views), as the audit trail shows it.
+SIGN_IN_REFUSAL_LABELS = {
+    "unknown": _l("unknown e-mail address"),
+    "inactive": _l("account switched off"),
+    "password": _l("wrong password"),
+    "code": _l("wrong code"),
+}
+
+# ---- imports ---------------------------------------------------------------------------------
+
+# The columns a bank file's rows are mapped to (fundtrack.imports.mapping.FIELDS).
+IMPORT_FIELD_LABELS = {
+    "date": _l("Date"), "amount": _l("Amount (+ in, − out)"), "amount_in": _l("Amount in"),
+    "amount_out": _l("Amount out"), "direction": _l("In or out"), "name": _l("Name"),
+    "iban": _l("IBAN of the payer"), "description": _l("Description"), "reference": _l("Reference"),
+    "external_id": _l("Bank's id of the row"), "category": _l("Category"),
+}  # fmt: skip
+
+# The kinds of file an import reads (fundtrack.imports.files.KINDS).
+IMPORT_FILE_KIND_LABELS = {
+    "camt053": _l("camt.053 bank statement"),
+    "mt940": _l("MT940 bank statement"),
+    "csv": _l("CSV file"),
+    "xlsx": _l("Excel workbook"),
+}
+
+ONBOARDING_STATE_LABELS = {"booked": _l("imported"), "undone": _l("undone")}
+
+# ---- files people download -------------------------------------------------------------------
+
+# The first word of a downloaded file's name ("inkomsten-2026.xlsx"), by what it holds.
+FILE_NAME_LABELS = {
+    "income_lines": _l("income"),
+    "cost_lines": _l("costs"),
+    "donors": _l("donors"),
+    "funders": _l("funders"),
+    "earmarked_funds": _l("earmarked funds"),
+    "funding_agreements": _l("agreements"),
+    "grants": _l("grants"),
+    "audit_events": _l("audit trail"),
+    "structural-funding": _l("structural funding"),
+    "360giving-grants": _l("360Giving grants"),
+    "sent-reports": _l("sent reports"),
+    "fundtrack-onboarding": _l("fundtrack onboarding"),
+    "donor": _l("donor"),
+    "funding-report": _l("funding report"),
+    "national-report": _l("national report"),
+    "grant-report": _l("grant report"),
+}
+
+# ---- the admin screens -----------------------------------------------------------------------
+
+# A field by its code name, as screens, the audit trail and error messages name it.
+COLUMN_LABELS = {
+    "centre": _l("Centre"),
+    "centre.code": _l("Centre"),
+    "region": _l("Region"),
+    "region.name": _l("Region"),
+    "booking_date": _l("Booking date"),
+    "fiscal_year": _l("Fiscal year"),
+    "amount": _l("Amount"),
+    "annual_amount": _l("Annual amount"),
+    "currency": _l("Currency"),
+    "category": _l("Category"),
+    "kind": _l("Kind"),
+    "year": _l("Year"),
+    "funder": _l("Funder"),
+    "donor": _l("Donor"),
+    "agreement": _l("Agreement"),
+    "earmarked_fund": _l("Earmarked fund"),
+    "reference": _l("Reference"),
+    "description": _l("Description"),
+    "external_id": _l("External id"),
+    "source": _l("Source"),
+    "title": _l("Title"),
+    "start_date": _l("Start date"),
+    "end_date": _l("End date"),
+    "recurring": _l("Recurring"),
+    "structural_override": _l("Override"),
+    "override_reason": _l("Reason for the override"),
+    "name": _l("Name"),
+    "type": _l("Type"),
+    "email": _l("E-mail"),
+    "phone": _l("Phone"),
+    "address": _l("Address"),
+    "postcode": _l("Postcode"),
+    "city": _l("City"),
+    "iban": _l("IBAN"),
+    "consent_contact": _l("May be contacted"),
+    "consent_newsletter": _l("Receives the newsletter"),
+    "purpose": _l("Purpose"),
+    "code": _l("Code"),
+    "municipality": _l("Municipality"),
+    "active": _l("Active"),
+    "locale": _l("Language"),
+    "role": _l("Role"),
+    "created_at": _l("Created"),
+    "locked_at": _l("Closed on"),
+    "locked_by_id": _l("Closed by (user id)"),
+    "target_numerator": _l("Target (numerator)"),
+    "target_denominator": _l("Target (denominator)"),
+    "fiscal_year_start_month": _l("Fiscal year starts in month"),
+    "at": _l("When"),
+    "actor": _l("Who"),
+    "action": _l("Action"),
+    "entity": _l("Table"),
+    "entity_id": _l("Row"),
+    "centre_id": _l("Centre (id)"),
+    "new_password": _l("New password (leave empty to keep)"),
+    "grant": _l("Grant"),
+    "auditor_statement_threshold": _l("Auditor's statement from (amount)"),
+    "organisation_number": _l("Organisation number (KvK / Brønnøysund)"),
+    "funder_reference": _l("Funder's case number"),
+    "signatory": _l("Signs the reports"),
+}
+
+# The admin's menu entries, by the English name a view is registered under.
+MENU_LABELS = {
+    "Books": _l("Books"),
+    "Network": _l("Network"),
+    "Income": _l("Income"),
+    "Costs": _l("Costs"),
+    "Agreements": _l("Agreements"),
+    "Donors": _l("Donors"),
+    "Earmarked funds": _l("Earmarked funds"),
+    "Funders": _l("Funders"),
+    "Network settings": _l("Network settings"),
+    "Regions": _l("Regions"),
+    "Centres": _l("Centres"),
+    "Closed years": _l("Closed years"),
+    "Users": _l("Users"),
+    "Audit log": _l("Audit log"),
+    "Grants": _l("Grants"),
+    "Grant applications": _l("Grant applications"),
+}
+
+# A picker left empty.
+NONE = _l("(none)")
+
+# ---- every table by its kind -----------------------------------------------------------------
+
+# Kind -> table. An enum column's kind is its type's name (`enum_column(Enum, name)`); the
+# other kinds are codes of a fixed set that are not enums (audit actions, row kinds).
+TABLES = {
+    "income_category": CATEGORY_LABELS,
+    "income_source": INCOME_SOURCE_LABELS,
+    "funder_type": FUNDER_TYPE_LABELS,
+    "rule_funder_type": FUNDER_TYPE_LABELS,
+    "donor_kind": DONOR_KIND_LABELS,
+    "cost_kind": COST_KIND_LABELS,
+    "cost_category": COST_CATEGORY_LABELS,
+    "costs_basis": BASIS_LABELS,
+    "warning_cause": WARNING_CAUSE_LABELS,
+    "row_kind": ROW_KIND_LABELS,
+    "grant_state": GRANT_STATE_LABELS,
+    "from_state": GRANT_STATE_LABELS,
+    "to_state": GRANT_STATE_LABELS,
+    "goal_kind": GOAL_KIND_LABELS,
+    "report_kind": REPORT_KIND_LABELS,
+    "job_state": JOB_STATE_LABELS,
+    "language": LANGUAGE_LABELS,
+    "role": ROLE_LABELS,
+    "scope": TOKEN_SCOPE_LABELS,
+    "audit_action": AUDIT_ACTION_LABELS,
+    "audit_entity": AUDIT_ENTITY_LABELS,
+    "sign_in_refusal": SIGN_IN_REFUSAL_LABELS,
+    "import_field": IMPORT_FIELD_LABELS,
+    "import_file_kind": IMPORT_FILE_KIND_LABELS,
+    "onboarding_state": ONBOARDING_STATE_LABELS,
+    "file_name": FILE_NAME_LABELS,
+}
+
+
+def table_for(kind: str) -> dict:
+    """The table of `kind` (see `TABLES`); the import states' table lives with the imports'
+    words until that module moves here."""
+    if kind == "import_state":
+        from fundtrack.imports.wording import STATE_LABELS
+
+        return STATE_LABELS
+    return TABLES[kind]
+
+
+def enum_tables() -> dict[type, dict]:
+    """Every enum class of the models and the table that words its values (imported here,
+    not at the top: the models import modules that import this one)."""
+    from fundtrack.audit.models import AuditAction
+    from fundtrack.auth.models import Role
+    from fundtrack.costs.models import CostCategory, CostKind
+    from fundtrack.grants.models import GoalKind, GrantState, ReportKind
+    from fundtrack.imports.models import ImportState
+    from fundtrack.imports.onboarding_models import OnboardingState
+    from fundtrack.income.models import DonorKind, FunderType, IncomeCategory, IncomeSource
+    from fundtrack.reports.models import JobState
+
+    return {
+        IncomeCategory: CATEGORY_LABELS,
+        IncomeSource: INCOME_SOURCE_LABELS,
+        FunderType: FUNDER_TYPE_LABELS,
+        DonorKind: DONOR_KIND_LABELS,
+        CostKind: COST_KIND_LABELS,
+        CostCategory: COST_CATEGORY_LABELS,
+        GrantState: GRANT_STATE_LABELS,
+        GoalKind: GOAL_KIND_LABELS,
+        ReportKind: REPORT_KIND_LABELS,
+        JobState: JOB_STATE_LABELS,
+        Role: ROLE_LABELS,
+        AuditAction: AUDIT_ACTION_LABELS,
+        ImportState: table_for("import_state"),
+        OnboardingState: ONBOARDING_STATE_LABELS,
+    }
+
+
+def label(value, kind: str | None = None) -> str:
+    """A code in words: by `kind` (a key of `TABLES`), or for an enum member by its class.
+    Empty for None."""
+    if value is None:
+        return ""
+    if kind is not None:
+        return label_of(table_for(kind), value)
+    table = enum_tables().get(type(value))
+    if table is None:
+        raise KeyError(f"no table of words for {type(value).__name__} {value!r}: name its kind")
+    return label_of(table, value)
+
+
+def enum_label(kind: str, value):
+    """An enum column's code in words, by the column type's name (a cost's "other" is not
+    income's); lazy words stay lazy (forms are built once, the language per request)."""
+    code = getattr(value, "value", value)
+    if code is None:
+        return ""
+    return table_for(kind).get(code) or str(code).replace("_", " ").capitalize()
 
 
 # Year-end (fundtrack.yearend): the expense groups a cost category is put in, and the sides

@@ -226,17 +226,17 @@ def test_dashboard_csv_has_centres_then_region_subtotals_then_the_network_total(
     ]
     body = [row[:15] for row in rows[1:]]
     assert body == [
-        ["centre", "AMS", "Centre AMS", "N", "yes", "", "", "90000.00", "actual costs",
+        ["Centre", "AMS", "Centre AMS", "N", "yes", "", "", "90000.00", "actual costs",
          "70000.00", "5000.00", "0.777778", "0.00", "45000.00", "0.500000"],
-        ["centre", "UTR", "Centre UTR", "N", "no", "", "", "60000.00", "budget",
+        ["Centre", "UTR", "Centre UTR", "N", "no", "", "", "60000.00", "budget",
          "20000.00", "1500.50", "0.333333", "20000.00", "0.00", "0.000000"],
-        ["centre", "EIN", "Centre EIN", "S", "no", "", "", "0.00", "no costs",
+        ["Centre", "EIN", "Centre EIN", "S", "no", "", "", "0.00", "no costs",
          "0.00", "250.00", "", "0.00", "0.00", ""],
-        ["region", "N", "North", "N", "", "2", "1", "150000.00", "actual and budget",
+        ["Region", "N", "North", "N", "", "2", "1", "150000.00", "actual and budget",
          "90000.00", "6500.50", "0.600000", "20000.00", "45000.00", "0.300000"],
-        ["region", "S", "South", "S", "", "1", "0", "0.00", "no costs",
+        ["Region", "S", "South", "S", "", "1", "0", "0.00", "no costs",
          "0.00", "250.00", "", "0.00", "0.00", ""],
-        ["network", "", "Network total", "", "", "3", "1", "150000.00", "actual and budget",
+        ["Network", "", "Network total", "", "", "3", "1", "150000.00", "actual and budget",
          "90000.00", "6500.50", "0.600000", "20000.00", "45000.00", "0.300000"],
     ]  # fmt: skip
     government = header.index("Government subsidies (EUR)")
@@ -260,7 +260,7 @@ def test_dashboard_xlsx_holds_numbers_with_number_formats_not_strings():
     assert sheet.cell(3, share).value == 0.333333
     assert sheet.cell(3, share).number_format == "0.0%"
     assert sheet.cell(4, share).value is None  # EIN has no costs, so no share
-    assert sheet.cell(5, 1).value == "region" and sheet.cell(5, costs).value == 150000
+    assert sheet.cell(5, 1).value == "Region" and sheet.cell(5, costs).value == 150000
     assert sheet.cell(5, 1).font.bold
     assert sheet.cell(7, 3).value == "Network total" and sheet.cell(7, share).value == 0.6
     assert sheet.max_row == 7

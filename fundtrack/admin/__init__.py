@@ -7,8 +7,8 @@ from flask_admin.theme import Bootstrap4Theme
 from fundtrack.admin import grant_views, money_views, network_views
 from fundtrack.admin.base import SecureIndexView
 from fundtrack.admin.catalogue import use_our_admin_words
-from fundtrack.admin.labels import MENU
 from fundtrack.auth.headers import csp_nonce
+from fundtrack.labels import MENU_LABELS
 
 
 def init_admin(app: Flask) -> Admin:
@@ -29,8 +29,8 @@ def init_admin(app: Flask) -> Admin:
         admin.add_view(
             view_class(
                 model,
-                name=MENU[name],
-                category=MENU[category],
+                name=MENU_LABELS[name],
+                category=MENU_LABELS[category],
                 endpoint=f"admin_{table}",
                 url=table.replace("_", "-"),
             )

@@ -19,13 +19,13 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
-from fundtrack.admin.labels import COLUMN_LABELS
 from fundtrack.admin.lists import WordsFilterConverter, bulk_delete
 from fundtrack.auth.access import NotAllowed, centre_column, require_manage, visibility
 from fundtrack.auth.models import Role
 from fundtrack.centres.models import Centre
 from fundtrack.extensions import db
 from fundtrack.forms import DayField
+from fundtrack.labels import COLUMN_LABELS, enum_label
 
 
 class CsrfForm(FlaskForm):
@@ -87,28 +87,6 @@ def money_column(_view, _context, model, name) -> str:
     from fundtrack.formatting import network_format
 
     return network_format().money(getattr(model, name), getattr(model, "currency", None))
-
-
-def enum_label(enum_name: str, value):
-    """A stored code in words, by the enum it belongs to (a cost's "other" is not income's)."""
-    from fundtrack.admin.labels import ENUM_LABELS
-    from fundtrack.formatting import CATEGORY_LABELS, FUNDER_TYPE_LABELS, ROLE_LABELS
-    from fundtrack.grants.views import STATE_LABELS
-
-    labels = {
-        "income_category": CATEGORY_LABELS,
-        "funder_type": FUNDER_TYPE_LABELS,
-        "rule_funder_type": FUNDER_TYPE_LABELS,
-        "role": ROLE_LABELS,
-        "grant_state": STATE_LABELS,
-        "from_state": STATE_LABELS,
-        "to_state": STATE_LABELS,
-    }.get(enum_name) or ENUM_LABELS.get(enum_name, {})
-    code = getattr(value, "value", value)
-    if code is None:
-        return ""
-    # Lazy words stay lazy: forms are built once, the language is chosen per request.
-    return labels.get(code) or str(code).replace("_", " ").capitalize()
 
 
 def label_column(_view, _context, model, name):

@@ -18,7 +18,6 @@ from sqlalchemy import or_, select
 from wtforms.validators import DataRequired, Optional
 
 from fundtrack.admin.base import label_column, money_column, scoped_centres
-from fundtrack.admin.labels import NONE
 from fundtrack.admin.lists import (
     ListFeatures,
     centre_filter,
@@ -30,7 +29,6 @@ from fundtrack.admin.operations_view import OperationsView
 from fundtrack.auth.access import visible
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
-from fundtrack.formatting import label_of
 from fundtrack.forms import MoneyField
 from fundtrack.grants import operations, parts
 from fundtrack.grants.models import (
@@ -41,7 +39,7 @@ from fundtrack.grants.models import (
     ReportObligation,
 )
 from fundtrack.income.models import Funder, FundingAgreement
-from fundtrack.reports.labels import GRANT_STATE_LABELS
+from fundtrack.labels import GRANT_STATE_LABELS, NONE, label_of
 
 # The inline lists: form attribute -> (fields sent to the operations, what a row is called).
 GOAL_FIELDS = ("kind", "description", "unit", "target", "achieved", "as_of", "result")

@@ -14,8 +14,9 @@
   the page), deeper ones ask for a narrower filter or the other sort order.
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from enum import Enum
 
 from flask import abort, flash, has_request_context, request
 from flask_admin import expose
@@ -32,6 +33,8 @@ from sqlalchemy.orm import joinedload
 from fundtrack.auth.access import scoped, visibility
 from fundtrack.centres.locks import locked_years
 from fundtrack.extensions import db
+from fundtrack.formatting import format_moment
+from fundtrack.labels import AUDIT_ENTITY_LABELS, enum_label, label
 from fundtrack.money import CENT
 
 # The list's count and totals read at most this many filtered rows; beyond it the screen
@@ -82,8 +85,6 @@ class _Equals(_Filter):
 
 def enum_filter(column, name):
     """An enum column's filter: options in words, values by the stored code."""
-    from fundtrack.admin.base import enum_label
-
     enum_type = column.property.columns[0].type
     enum_class = enum_type.enum_class
 
@@ -134,12 +135,15 @@ def _years_offered():
 def year_filter(column, name=None, calendar=False):
     """A fiscal year column (`column = year`), or with `calendar` a date or time column
     within that calendar year (a range, so its index serves it)."""
-    if calendar:
-        return _CalendarYear(column, name or _l("Year"), options=_years_offered, coerce=int)
-    return _Equals(column, name or _l("Year"), options=_years_offered, coerce=int)
+    kind = _CalendarYear if calendar else _YearEquals
+    return kind(column, name or _l("Year"), options=_years_offered, coerce=int)
 
 
-class _CalendarYear(_Equals):
+class _YearEquals(_Equals):
+    """A year filter: its year also names a download of the list ("inkomsten-2026.xlsx")."""
+
+
+class _CalendarYear(_YearEquals):
     def apply(self, query, value, alias=None):
         column = self.get_column(alias)
         return query.filter(column >= date(value, 1, 1), column < date(value + 1, 1, 1))
@@ -147,20 +151,16 @@ class _CalendarYear(_Equals):
 
 def kind_filter(column, name=None):
     """The kind of record an audit event is about, in words."""
-    from fundtrack.audit.words import KINDS
-
     return _Equals(
         column,
         name or _l("Kind of record"),
-        options=lambda: [(table, str(label)) for table, label in KINDS.items()],
+        options=lambda: [(table, str(label)) for table, label in AUDIT_ENTITY_LABELS.items()],
         coerce=_known_kind,
     )
 
 
 def _known_kind(value: str) -> str:
-    from fundtrack.audit.words import KINDS
-
-    if value not in KINDS:
+    if value not in AUDIT_ENTITY_LABELS:
         raise ValueError(f"{value!r} is not a kind of record")
     return value
 
@@ -304,7 +304,6 @@ class WordsFilterConverter(sqla_filters.FilterConverter):
 
     @sqla_filters.filters.convert("enum")
     def conv_enum(self, column, name, options=None, **kwargs):
-        from fundtrack.admin.base import enum_label
 
         if not options:
             options = [(code, enum_label(column.type.name, code)) for code in column.type.enums]
@@ -506,7 +505,12 @@ class ListFeatures:
             ],
         )
         table.rows.extend(self.export_rows(rows))
-        return exports.download(table, kind, self.endpoint.removeprefix("admin_"))
+        years = [
+            value
+            for index, _name, value in view_args.filters or ()
+            if isinstance(self._filters[index], _YearEquals)
+        ]
+        return exports.download(table, kind, self.endpoint.removeprefix("admin_"), *years)
 
     def export_rows(self, rows):
         """The download's rows: one list of plain values per row, as `export_columns` says."""
@@ -522,17 +526,19 @@ class ListFeatures:
         formatter = self.export_formatters.get(path) if self.export_formatters else None
         if formatter is not None:
             return formatter(value)
+        if isinstance(value, datetime):
+            return format_moment(value)
         if isinstance(value, Decimal | int | date):
             return value
-        return str(getattr(value, "value", value)) if not isinstance(value, str) else value
+        if isinstance(value, Enum):
+            return label(value)
+        return str(value)
 
     export_formatters: dict = {}
 
 
 def in_words(enum_name: str):
     """An export formatter naming a stored code in the user's language."""
-    from fundtrack.admin.base import enum_label
-
     return lambda value: str(enum_label(enum_name, value))
 
 

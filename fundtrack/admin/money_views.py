@@ -19,7 +19,6 @@ from fundtrack.admin.base import (
     scoped_rows,
 )
 from fundtrack.admin.grant_views import GRANT_PICKER, GrantLineForm
-from fundtrack.admin.labels import NONE
 from fundtrack.admin.lists import (
     ListFeatures,
     MonthFilter,
@@ -56,6 +55,7 @@ from fundtrack.income.models import (
     IncomeLine,
 )
 from fundtrack.income.views import last_booking_date
+from fundtrack.labels import NONE
 
 # A money field is required; whether it may be 0 is the operation's rule (its words too).
 MONEY = {"validators": [InputRequired()]}

@@ -3,7 +3,7 @@
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.model.template import EndpointLinkRowAction
-from flask_babel import format_datetime, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,7 +11,6 @@ from wtforms import PasswordField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from fundtrack.admin.base import SecureModelView, label_column
-from fundtrack.admin.labels import COLUMN_LABELS
 from fundtrack.admin.lists import (
     ListFeatures,
     MonthFilter,
@@ -28,6 +27,8 @@ from fundtrack.centres import closing
 from fundtrack.centres.models import Centre, FiscalYearLock, Network, Region
 from fundtrack.errors import DomainError, ValidationError
 from fundtrack.extensions import db
+from fundtrack.formatting import format_moment
+from fundtrack.labels import COLUMN_LABELS
 
 NETWORK_ROLES = (Role.ADMIN, Role.NATIONAL, Role.AUDITOR)
 MANAGERS = (Role.ADMIN, Role.NATIONAL)
@@ -317,7 +318,7 @@ class AuditEventView(ListFeatures, SecureModelView):
         "changes": _l("Changes"),
     }
     column_formatters = {
-        "at": lambda _v, _c, model, _n: format_datetime(model.at, "short"),
+        "at": lambda _v, _c, model, _n: format_moment(model.at),
         "actor": _word("who"),
         "action": _word("action"),
         "entity": _record_words,
@@ -361,7 +362,7 @@ class AuditEventView(ListFeatures, SecureModelView):
 
         for words in describe(db.session, rows):
             yield [
-                format_datetime(words.at, "short"),
+                format_moment(words.at),
                 words.who,
                 words.action,
                 words.kind,

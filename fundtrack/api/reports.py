@@ -17,6 +17,7 @@ from fundtrack.api.schemas import Moment, Strict, Year
 from fundtrack.downloads import download
 from fundtrack.errors import Conflict, NotFound
 from fundtrack.extensions import db
+from fundtrack.labels import label
 from fundtrack.reports.archive import sent_archive
 from fundtrack.reports.centre_report import centre_pdf
 from fundtrack.reports.grant_report import grant_pdf
@@ -181,7 +182,7 @@ class GrantReportPdf(MethodView):
             )
         except LookupError:
             raise NotFound("id", f"no grant {grant_id}") from None
-        return pdf_response(pdf, "grant", grant_id, "report")
+        return pdf_response(pdf, "grant-report", grant_id)
 
 
 @blp.route("/grants/<int:grant_id>/reports/<int:obligation_id>/send")
@@ -202,4 +203,10 @@ class SentGrantReport(MethodView):
     def get(self, grant_id, obligation_id):
         """The report exactly as the grant maker received it."""
         stored = sent_report(db.session, api_user(), grant_id, obligation_id)
-        return pdf_response(stored.pdf, stored.filename.removesuffix(".pdf"))
+        return pdf_response(
+            stored.pdf,
+            "grant-report",
+            grant_id,
+            label(stored.obligation.kind),
+            stored.obligation.due_date,
+        )

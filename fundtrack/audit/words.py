@@ -13,36 +13,17 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-KINDS = {
-    "income_lines": _l("Income line"),
-    "cost_lines": _l("Cost line"),
-    "funding_agreements": _l("Agreement"),
-    "donors": _l("Donor"),
-    "earmarked_funds": _l("Earmarked fund"),
-    "funders": _l("Funder"),
-    "centres": _l("Centre"),
-    "regions": _l("Region"),
-    "users": _l("User"),
-    "fiscal_year_locks": _l("Closed year"),
-    "network": _l("Network settings"),
-    "structural_rules": _l("Structural rule"),
-    "grants": _l("Grant"),
-    "api_tokens": _l("API token"),
-}
-
-ACTIONS = {
-    "create": _l("created"),
-    "update": _l("changed"),
-    "delete": _l("deleted"),
-    "reopen": _l("reopened"),
-    "erase": _l("erased"),
-    "mfa-reset": _l("reset the second sign-in step of"),
-    "sess-end": _l("signed out everywhere"),
-}
+from fundtrack.labels import (
+    AUDIT_ACTION_LABELS,
+    AUDIT_ENTITY_LABELS,
+    AUDIT_FIELD_LABELS,
+    COLUMN_LABELS,
+    enum_label,
+    label_of,
+)
 
 # Columns a person does not need to read in a change list.
 _HIDDEN = {"id", "created_at", "fiscal_year", "consent_recorded_at"}
@@ -58,33 +39,28 @@ _REFERENCES = {
     "locked_by_id": "users",
     "user_id": "users",
 }
-_EXTRA_LABELS = {
-    "grant_id": _l("Grant"),
-    "funder_id": _l("Funder"),
-    "donor_id": _l("Donor"),
-    "agreement_id": _l("Agreement"),
-    "earmarked_fund_id": _l("Earmarked fund"),
-    "region_id": _l("Region"),
-    "locked_by_id": _l("Closed by"),
-    "user_id": _l("User"),
-    "reason": _l("Reason"),
-    "structural_by_default": _l("Structural by default"),
-    "note": _l("Note"),
-    "programme": _l("Programme"),
-    "project_name": _l("Project"),
-    "state": _l("State"),
-}
 _MONEY = {"amount", "annual_amount", "amount_requested", "amount_awarded"}
-_ENUMS = {
-    ("income_lines", "category"): "income_category",
-    ("income_lines", "source"): "income_source",
-    ("cost_lines", "category"): "cost_category",
-    ("cost_lines", "kind"): "cost_kind",
-    ("funders", "type"): "funder_type",
-    ("structural_rules", "funder_type"): "funder_type",
-    ("users", "role"): "role",
-    ("donors", "kind"): "donor_kind",
+# Codes of a fixed set in columns that are not enum columns (an enum column's codes are worded
+# by its type's name, fundtrack.labels.TABLES).
+_CODES = {
+    ("users", "reason"): "sign_in_refusal",
+    ("api_tokens", "scope"): "scope",
+    ("report_drafts", "language"): "language",
 }
+
+
+def _enum_kind(table: str, column: str) -> str | None:
+    """The kind of code a column holds (a key of fundtrack.labels.TABLES), or None."""
+    from sqlalchemy import Enum
+
+    from fundtrack.extensions import db
+
+    if (table, column) in _CODES:
+        return _CODES[table, column]
+    found = db.metadata.tables[table].c.get(column) if table in db.metadata.tables else None
+    if found is not None and isinstance(found.type, Enum):
+        return found.type.name
+    return None
 
 
 @dataclass
@@ -142,7 +118,6 @@ def _names(session: Session, wanted: dict[str, set]) -> dict[tuple[str, int], st
 
 
 def _value(table: str, column: str, value, names, fmt) -> str:
-    from fundtrack.admin.base import enum_label
     from fundtrack.formatting import format_day
 
     if value is None or value == "":
@@ -154,8 +129,9 @@ def _value(table: str, column: str, value, names, fmt) -> str:
             return fmt.money(Decimal(str(value)), None)
         except (InvalidOperation, ValueError):
             return str(value)
-    if (table, column) in _ENUMS:
-        return str(enum_label(_ENUMS[table, column], value))
+    kind = _enum_kind(table, column)
+    if kind is not None:
+        return str(enum_label(kind, value))
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     if isinstance(value, str) and len(value) == 10 and value[4:5] == "-" and value[7:8] == "-":
@@ -167,9 +143,9 @@ def _value(table: str, column: str, value, names, fmt) -> str:
 
 
 def _label(column: str) -> str:
-    from fundtrack.admin.labels import COLUMN_LABELS
-
-    return str(_EXTRA_LABELS.get(column) or COLUMN_LABELS.get(column) or column.replace("_", " "))
+    return str(
+        AUDIT_FIELD_LABELS.get(column) or COLUMN_LABELS.get(column) or column.replace("_", " ")
+    )
 
 
 def _record(table: str, row: dict, names, fmt) -> str:
@@ -237,7 +213,7 @@ def describe(session: Session, events) -> list[InWords]:
             wanted["users"].add(event.user_id)
         if event.centre_id:
             wanted["centres"].add(event.centre_id)
-        if event.entity in KINDS and event.entity_id.isdigit():
+        if event.entity in AUDIT_ENTITY_LABELS and event.entity_id.isdigit():
             wanted[event.entity].add(int(event.entity_id))
         for snapshot in (event.before or {}, event.after or {}):
             for column, value in snapshot.items():
@@ -285,8 +261,8 @@ def describe(session: Session, events) -> list[InWords]:
                 event_id=event.id,
                 at=event.at,
                 who=who or event.actor,
-                action=str(ACTIONS.get(event.action, event.action)),
-                kind=str(KINDS.get(event.entity, event.entity.replace("_", " "))),
+                action=label_of(AUDIT_ACTION_LABELS, event.action),
+                kind=label_of(AUDIT_ENTITY_LABELS, event.entity),
                 record=record,
                 centre=names.get(("centres", event.centre_id), "") if event.centre_id else "",
                 changes=changes,

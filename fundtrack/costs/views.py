@@ -18,8 +18,8 @@ from fundtrack.costs.basis import (
 )
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
-from fundtrack.formatting import BASIS_LABELS
 from fundtrack.income.wording import on_screen
+from fundtrack.labels import BASIS_LABELS
 
 bp = Blueprint("cost_basis", __name__)
 

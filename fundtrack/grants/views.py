@@ -31,17 +31,6 @@ from fundtrack.money import parse_amount
 
 bp = Blueprint("grant_screens", __name__, url_prefix="/grants")
 
-STATE_LABELS = {
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted"),
-    "awarded": _l("Awarded"),
-    "partly_awarded": _l("Partly awarded"),
-    "rejected": _l("Rejected"),
-    "withdrawn": _l("Withdrawn"),
-    "reporting": _l("Reporting"),
-    "closed": _l("Closed"),
-}
-
 
 def _user():
     return current_user._get_current_object()
@@ -60,7 +49,7 @@ def grant_list():
     """Every application the user may see, with its money from the ledger."""
     rows = figures.grant_list(db.session, _user())
     due = reports_due(db.session, _user(), date.today())
-    return render_template("grants/list.html", rows=rows, due=due, states=STATE_LABELS)
+    return render_template("grants/list.html", rows=rows, due=due)
 
 
 @bp.route("/<int:grant_id>")
@@ -78,7 +67,6 @@ def grant_page(grant_id: int):
         moves=operations.allowed_moves(grant) if _user().can_manage(grant.centre_id) else (),
         # Lines are booked by whoever keeps the applicant's books (the admin form scopes).
         can_book=_user().can_manage(grant.centre_id),
-        states=STATE_LABELS,
     )
 
 

@@ -6,7 +6,6 @@ from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -14,21 +13,13 @@ from fundtrack.auth.access import visible
 from fundtrack.centres.models import Centre
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
-from fundtrack.formatting import CATEGORY_LABELS
 from fundtrack.imports import bp, files, jobs, service, wording
 from fundtrack.imports.entries import ImportFileError
 from fundtrack.imports.mapping import FIELDS
 from fundtrack.imports.matching import Counterparties
 from fundtrack.imports.models import Import, ImportState
 from fundtrack.income.wording import on_screen
-
-FIELD_LABELS = {
-    "date": _l("Date"), "amount": _l("Amount (+ in, − out)"), "amount_in": _l("Amount in"),
-    "amount_out": _l("Amount out"), "direction": _l("In or out"), "name": _l("Name"),
-    "iban": _l("IBAN of the payer"), "description": _l("Description"), "reference": _l("Reference"),
-    "external_id": _l("Bank's id of the row"), "category": _l("Category"),
-}  # fmt: skip
-
+from fundtrack.labels import CATEGORY_LABELS, IMPORT_FIELD_LABELS
 
 bp.add_app_template_filter(wording.on_screen, "import_words")
 bp.add_app_template_filter(wording.state, "import_state")
@@ -168,7 +159,7 @@ def columns(import_id: int):
     return render_template(
         "imports/columns.html", record=record, header=header, sample=sample,
         mapping=(record.options or {}).get("mapping", {}), fields=FIELDS,
-        labels=FIELD_LABELS, problem=problem,
+        labels=IMPORT_FIELD_LABELS, problem=problem,
     )  # fmt: skip
 
 

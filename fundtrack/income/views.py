@@ -17,10 +17,11 @@ from fundtrack.auth.access import visible
 from fundtrack.centres.models import Centre, Network
 from fundtrack.errors import ValidationError
 from fundtrack.extensions import db
-from fundtrack.formatting import CATEGORY_LABELS, network_format
+from fundtrack.formatting import network_format
 from fundtrack.income import batch, batch_rows
 from fundtrack.income.models import IncomeCategory
 from fundtrack.income.wording import on_screen
+from fundtrack.labels import CATEGORY_LABELS
 from fundtrack.money import parse_amount
 
 bp = Blueprint("income_entry", __name__, url_prefix="/income")

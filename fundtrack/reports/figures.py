@@ -9,14 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from fundtrack.centres.models import Network
-from fundtrack.formatting import (
-    BASIS_LABELS,
-    CATEGORY_LABELS,
-    NumberFormat,
-    label_of,
-    network_format,
-    warning_text,
-)
+from fundtrack.formatting import NumberFormat, network_format, warning_text
+from fundtrack.labels import BASIS_LABELS, CATEGORY_LABELS, label_of
 from fundtrack.share.figures import Figures
 
 SHARE_PLACES = Decimal("0.000001")

@@ -15,14 +15,18 @@ from sqlalchemy.orm import Session
 from fundtrack.auth.access import get_visible
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import current_network
-from fundtrack.formatting import label_of
 from fundtrack.grants.figures import allocation_money, grant_money
 from fundtrack.grants.figures import money as in_cents
 from fundtrack.grants.models import GoalKind, Grant, ReportKind, ReportObligation
 from fundtrack.grants.operations import AWARDED_STATES, awarded_on, needs_auditor_statement
 from fundtrack.income.models import Funder, IncomeLine
+from fundtrack.labels import (
+    COST_CATEGORY_LABELS,
+    GRANT_STATE_LABELS,
+    REPORT_KIND_LABELS,
+    label_of,
+)
 from fundtrack.reports.figures import exact_share, figures_dict, number_format, running_year
-from fundtrack.reports.labels import COST_CATEGORY_LABELS, GRANT_STATE_LABELS, REPORT_KIND_LABELS
 from fundtrack.reports.markdown import render_markdown
 from fundtrack.reports.models import ReportDraft
 from fundtrack.reports.render import in_language, network_language, render_pdf, report_language
@@ -61,7 +65,8 @@ def report_kind(grant: Grant, obligation: ReportObligation | None) -> str:
     if grant.state in AWARDED_STATES:
         kind = obligation.kind.value if obligation else "final"
         return str(label_of(REPORT_KIND_LABELS, kind))
-    state = label_of(GRANT_STATE_LABELS, grant.state)
+    # Mid-sentence: "Application (rejected)", the state's word as a screen writes it, lowered.
+    state = label_of(GRANT_STATE_LABELS, grant.state).lower()
     return gettext("Application (%(state)s)", state=state)
 
 

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
 from fundtrack.grants.operations import require_manage_grant
+from fundtrack.labels import label
 from fundtrack.reports import bp
 from fundtrack.reports.grant_report import default_language, grant_pdf, visible_grant
-from fundtrack.reports.labels import REPORT_KIND_LABELS
 from fundtrack.reports.models import ReportDraft, SentReport
 from fundtrack.reports.render import LANGUAGES
 from fundtrack.reports.sending import save_draft, send_report, sent_report
@@ -37,7 +37,7 @@ def grant_report_pdf(grant_id: int):
         pdf = grant_pdf(db.session, current_user, grant_id, obligation, language)
     except LookupError:
         abort(404)
-    return pdf_response(pdf, "grant", grant_id, "report")
+    return pdf_response(pdf, "grant-report", grant_id)
 
 
 @bp.route("/grants/<int:grant_id>/reports", methods=["GET", "POST"])
@@ -77,7 +77,6 @@ def grant_reports(grant_id: int):
         drafts=drafts,
         languages=LANGUAGES,
         default_language=default_language(db.session, None),
-        kind_labels=REPORT_KIND_LABELS,
     )
 
 
@@ -88,4 +87,10 @@ def grant_sent_pdf(grant_id: int, obligation_id: int):
         stored = sent_report(db.session, current_user, grant_id, obligation_id)
     except LookupError:
         abort(404)
-    return pdf_response(stored.pdf, stored.filename.removesuffix(".pdf"))
+    return pdf_response(
+        stored.pdf,
+        "grant-report",
+        grant_id,
+        label(stored.obligation.kind),
+        stored.obligation.due_date,
+    )

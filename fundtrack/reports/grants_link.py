@@ -4,9 +4,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from fundtrack.auth.access import visible
 from fundtrack.auth.models import User
-from fundtrack.formatting import label_of
 from fundtrack.grants.models import Grant, GrantState
-from fundtrack.reports.labels import GRANT_STATE_LABELS
+from fundtrack.labels import GRANT_STATE_LABELS, label_of
 
 OPEN_STATES = (
     GrantState.SUBMITTED,

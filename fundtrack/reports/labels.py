@@ -1,30 +1,7 @@
-"""Names for stored codes the reports show, in the reader's language (lazy: chosen per report)."""
+"""A region's name as a report's heading (the reports' words for stored codes are in
+fundtrack.labels)."""
 
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
-
-COST_CATEGORY_LABELS = {
-    "staff": _l("Staff"),
-    "housing": _l("Housing"),
-    "activities": _l("Activities"),
-    "volunteers": _l("Volunteers"),
-    "communication": _l("Communication"),
-    "administration": _l("Administration"),
-    "other": _l("Other costs"),
-}
-
-GRANT_STATE_LABELS = {
-    "draft": _l("draft"),
-    "submitted": _l("submitted"),
-    "awarded": _l("awarded"),
-    "partly_awarded": _l("partly awarded"),
-    "rejected": _l("rejected"),
-    "withdrawn": _l("withdrawn"),
-    "reporting": _l("reporting"),
-    "closed": _l("closed"),
-}
-
-REPORT_KIND_LABELS = {"interim": _l("Interim report"), "final": _l("Final report")}
 
 
 def region_title(name: str) -> str:

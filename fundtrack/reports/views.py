@@ -21,9 +21,9 @@ from fundtrack.reports.models import JobState
 from fundtrack.reports.render import report_language
 
 
-def pdf_response(pdf: bytes, *name_parts) -> Response:
-    """A report as a PDF file named from `name_parts` (fundtrack.downloads)."""
-    return download(pdf, *name_parts, kind="pdf")
+def pdf_response(pdf: bytes, name: str, *name_parts) -> Response:
+    """A report as a PDF file named from `name` and `name_parts` (fundtrack.downloads)."""
+    return download(pdf, name, *name_parts, kind="pdf")
 
 
 def requested_year() -> int:

@@ -16,7 +16,8 @@ import pygal
 from flask_babel import gettext
 from pygal.style import Style
 
-from fundtrack.formatting import CATEGORY_LABELS, NumberFormat
+from fundtrack.formatting import NumberFormat
+from fundtrack.labels import CATEGORY_LABELS
 from fundtrack.share.figures import Figures, FundingShare, TrendPoint
 
 # Far apart in grey as in colour: a report printed in greyscale still tells a bar below the

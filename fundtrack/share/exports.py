@@ -3,9 +3,9 @@
 A table is built once from the figures (`dashboard_table`, `centre_years_table`) and written
 by `to_csv` or `to_xlsx`. CSV is for machines: a dot as decimal mark, money to the cent,
 shares as fractions with six decimals. XLSX is for people: money and shares are numeric cells
-with a number format, so a spreadsheet can sum them. Headers and words follow the user's UI
-language (people open both in a spreadsheet); the row kinds (centre, region, network) are codes
-that stay as they are, so a filter on them works in every language.
+with a number format, so a spreadsheet can sum them. Headers, row kinds (centre, region,
+network) and words follow the user's UI language (people open both in a spreadsheet), and so
+does the file's name.
 """
 
 import io
@@ -19,13 +19,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from fundtrack import downloads
-from fundtrack.formatting import (
-    BASIS_LABELS,
-    CATEGORY_LABELS,
-    network_format,
-    round_money,
-    warning_text,
-)
+from fundtrack.formatting import network_format, round_money, warning_text
+from fundtrack.labels import BASIS_LABELS, CATEGORY_LABELS, ROW_KIND_LABELS, label_of
 from fundtrack.share.figures import CentreFigures, Figures, FundingShare, TrendPoint
 from fundtrack.spreadsheets import append_row, csv_text
 
@@ -78,7 +73,7 @@ def _figure_values(f: Figures) -> list:
     return (
         [
             f.costs,
-            str(BASIS_LABELS.get(f.costs_basis, f.costs_basis)),
+            label_of(BASIS_LABELS, f.costs_basis),
             f.structural_income,
             f.incidental_income,
             f.share,
@@ -109,19 +104,43 @@ def dashboard_table(share: FundingShare, centres: Sequence[CentreFigures] | None
     )
     for c in centres:
         table.rows.append(
-            ["centre", c.code, c.name, c.region_code, _yes_no(c.meets_target), None, None]
+            [
+                label_of(ROW_KIND_LABELS, "centre"),
+                c.code,
+                c.name,
+                c.region_code,
+                _yes_no(c.meets_target),
+                None,
+                None,
+            ]
             + _figure_values(c)
         )
     for r in share.regions:
         table.total_rows.add(len(table.rows))
         table.rows.append(
-            ["region", r.code, r.name, r.code, None, r.centres_total, r.centres_at_target]
+            [
+                label_of(ROW_KIND_LABELS, "region"),
+                r.code,
+                r.name,
+                r.code,
+                None,
+                r.centres_total,
+                r.centres_at_target,
+            ]
             + _figure_values(r)
         )
     table.total_rows.add(len(table.rows))
     total = sum(r.centres_total for r in share.regions)
     table.rows.append(
-        ["network", None, gettext("Network total"), None, None, total, share.centres_at_target]
+        [
+            label_of(ROW_KIND_LABELS, "network"),
+            None,
+            gettext("Network total"),
+            None,
+            None,
+            total,
+            share.centres_at_target,
+        ]
         + _figure_values(share.network)
     )
     return table
@@ -184,11 +203,12 @@ def to_csv(table: Table, language: str | None = None) -> str:
     return csv_text(rows, separator, decimal)
 
 
-def download(table: Table, kind: str, *name_parts):
-    """The table as a file to download: `kind` is csv or xlsx."""
+def download(table: Table, kind: str, name: str, *name_parts):
+    """The table as a file to download: `kind` is csv or xlsx; `name` says what it holds
+    (fundtrack.downloads.download)."""
     # A byte order mark lets Excel read the CSV's accents as UTF-8.
     body = ("\ufeff" + to_csv(table)) if kind == "csv" else to_xlsx(table)
-    return downloads.download(body, *name_parts, kind=kind)
+    return downloads.download(body, name, *name_parts, kind=kind)
 
 
 def _cell_value(value, kind: Kind):

@@ -5,8 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
-from fundtrack.formatting import FUNDER_TYPE_LABELS
 from fundtrack.income.models import FunderType
+from fundtrack.labels import FUNDER_TYPE_LABELS
 
 try:
     from wtforms.fields.choices import SelectChoice

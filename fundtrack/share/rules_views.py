@@ -12,8 +12,8 @@ from fundtrack.auth.forms import ButtonForm
 from fundtrack.centres.models import Centre
 from fundtrack.errors import field_and_message
 from fundtrack.extensions import db
-from fundtrack.formatting import FUNDER_TYPE_LABELS
 from fundtrack.income.models import Funder, FunderType, FundingAgreement, StructuralRule
+from fundtrack.labels import FUNDER_TYPE_LABELS
 from fundtrack.share import bp
 from fundtrack.share.classification import RULE_COLUMNS, explain_row, join_rule, rule_in_words
 from fundtrack.share.forms import OverrideForm, RuleForm

@@ -18,15 +18,10 @@ from fundtrack.centres.locks import current_network
 from fundtrack.centres.models import Network, Region
 from fundtrack.costs.basis import still_on_budget
 from fundtrack.extensions import db
-from fundtrack.formatting import (
-    BASIS_LABELS,
-    CATEGORY_LABELS,
-    FUNDER_TYPE_LABELS,
-    label_of,
-    network_format,
-)
+from fundtrack.formatting import network_format
 from fundtrack.grants.panels import landing_panels
 from fundtrack.income.funds import fund_balances
+from fundtrack.labels import BASIS_LABELS, CATEGORY_LABELS, FUNDER_TYPE_LABELS, label_of
 from fundtrack.share import bp, charts, exports
 from fundtrack.share.classification import Wording, explain_row
 from fundtrack.share.figures import CentreFigures, TrendPoint
