@@ -16,10 +16,12 @@ from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fundtrack.audit.models import AuditAction
 from fundtrack.labels import (
     AUDIT_ACTION_LABELS,
     AUDIT_ENTITY_LABELS,
     AUDIT_FIELD_LABELS,
+    CODE_COLUMNS,
     COLUMN_LABELS,
     enum_label,
     label_of,
@@ -27,6 +29,9 @@ from fundtrack.labels import (
 
 # Columns a person does not need to read in a change list.
 _HIDDEN = {"id", "created_at", "fiscal_year", "consent_recorded_at"}
+# Secrets (shown as *** at most) and bookkeeping of the sign-in and of stored files.
+_HIDDEN |= {"password_hash", "mfa_secret", "mfa_last_step", "token_hash", "token", "pdf"}
+_HIDDEN |= {"options"}
 # Foreign keys shown by the name of the row they point at: column -> (table, model path).
 _REFERENCES = {
     "centre_id": "centres",
@@ -38,15 +43,10 @@ _REFERENCES = {
     "region_id": "regions",
     "locked_by_id": "users",
     "user_id": "users",
+    "declared_by_id": "users",
+    "sent_by_id": "users",
 }
 _MONEY = {"amount", "annual_amount", "amount_requested", "amount_awarded"}
-# Codes of a fixed set in columns that are not enum columns (an enum column's codes are worded
-# by its type's name, fundtrack.labels.TABLES).
-_CODES = {
-    ("users", "reason"): "sign_in_refusal",
-    ("api_tokens", "scope"): "scope",
-    ("report_drafts", "language"): "language",
-}
 
 
 def _enum_kind(table: str, column: str) -> str | None:
@@ -55,8 +55,8 @@ def _enum_kind(table: str, column: str) -> str | None:
 
     from fundtrack.extensions import db
 
-    if (table, column) in _CODES:
-        return _CODES[table, column]
+    if (table, column) in CODE_COLUMNS:
+        return CODE_COLUMNS[table, column]
     found = db.metadata.tables[table].c.get(column) if table in db.metadata.tables else None
     if found is not None and isinstance(found.type, Enum):
         return found.type.name
@@ -118,7 +118,7 @@ def _names(session: Session, wanted: dict[str, set]) -> dict[tuple[str, int], st
 
 
 def _value(table: str, column: str, value, names, fmt) -> str:
-    from fundtrack.formatting import format_day
+    from fundtrack.formatting import format_day, format_moment
 
     if value is None or value == "":
         return "—"
@@ -137,6 +137,11 @@ def _value(table: str, column: str, value, names, fmt) -> str:
     if isinstance(value, str) and len(value) == 10 and value[4:5] == "-" and value[7:8] == "-":
         try:
             return format_day(date.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, str) and len(value) >= 19 and value[4:5] == "-" and value[10:11] == "T":
+        try:  # a moment, as the listeners store it: shown in the network's time zone
+            return format_moment(datetime.fromisoformat(value))
         except ValueError:
             return value
     return str(value)
@@ -244,6 +249,8 @@ def describe(session: Session, events) -> list[InWords]:
             columns = [c for c in after if c not in _HIDDEN]
         elif event.action == "create":
             columns = [c for c in after if c not in _HIDDEN and after.get(c) not in (None, "")]
+        elif event.action == AuditAction.REFUSED:
+            columns = [c for c in ("reason",) if after.get(c)]  # why, in words
         else:
             columns = []
         for column in columns:
