@@ -449,7 +449,7 @@ def enum_tables() -> dict[type, dict]:
     from fundtrack.costs.models import CostCategory, CostKind
     from fundtrack.grants.models import GoalKind, GrantState, ReportKind
     from fundtrack.imports.models import ImportState
-    from fundtrack.imports.onboarding_models import OnboardingState
+    from fundtrack.imports.onboarding.models import OnboardingState
     from fundtrack.income.models import DonorKind, FunderType, IncomeCategory, IncomeSource
     from fundtrack.reports.models import JobState
 

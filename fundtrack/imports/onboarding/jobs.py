@@ -13,6 +13,7 @@ from fundtrack.audit.actor import acting_as
 from fundtrack.auth.models import User
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
+from fundtrack.formatting import format_moment
 from fundtrack.imports import files
 from fundtrack.imports.entries import ImportFileError
 from fundtrack.imports.onboarding import operations as workbook
@@ -42,7 +43,7 @@ def progress_of(token: str) -> dict:
 def earlier(session: Session, sha256: str) -> str | None:
     """When the same workbook was committed before (and is still booked), for the page."""
     found = workbook.imported_before(session, sha256)
-    return found.booked_at.strftime("%Y-%m-%d %H:%M") if found and found.booked_at else None
+    return format_moment(found.booked_at) if found and found.booked_at else None
 
 
 def start(instance_path: str, token: str, meta: dict, step: str, locale: str) -> None:
