@@ -57,7 +57,7 @@ def download(body: bytes | str, name: str, *parts, kind: str, inline: bool = Fal
         io.BytesIO(data),
         mimetype=MIMETYPES[kind],
         as_attachment=not inline,
-        download_name=file_name(str(FILE_NAME_LABELS[name]), *parts, kind=kind),
+        download_name=file_name(str(FILE_NAME_LABELS[name]).lower(), *parts, kind=kind),
         etag=False,
         conditional=False,
         max_age=0,

@@ -171,7 +171,7 @@ AUDIT_ENTITY_LABELS = {
     "actuals_declarations": _l("Declared actual costs"),
     "income_summary": _l("Income summary"),
     "onboardings": _l("Onboarding workbook"),
-    "onboarding": _l("Onboarding workbook"),
+    "onboarding": _l("Onboarding workbook booked"),
 }
 
 # The audit trail's names of fields that the screens do not show as columns.
@@ -276,28 +276,6 @@ IMPORT_FILE_KIND_LABELS = {
 
 ONBOARDING_STATE_LABELS = {"booked": _l("imported"), "undone": _l("undone")}
 
-# ---- files people download -------------------------------------------------------------------
-
-# The first word of a downloaded file's name ("inkomsten-2026.xlsx"), by what it holds.
-FILE_NAME_LABELS = {
-    "income_lines": _l("income"),
-    "cost_lines": _l("costs"),
-    "donors": _l("donors"),
-    "funders": _l("funders"),
-    "earmarked_funds": _l("earmarked funds"),
-    "funding_agreements": _l("agreements"),
-    "grants": _l("grants"),
-    "audit_events": _l("audit trail"),
-    "structural-funding": _l("structural funding"),
-    "360giving-grants": _l("360Giving grants"),
-    "sent-reports": _l("sent reports"),
-    "fundtrack-onboarding": _l("fundtrack onboarding"),
-    "donor": _l("donor"),
-    "funding-report": _l("funding report"),
-    "national-report": _l("national report"),
-    "grant-report": _l("grant report"),
-}
-
 # ---- the admin screens -----------------------------------------------------------------------
 
 # A field by its code name, as screens, the audit trail and error messages name it.
@@ -382,6 +360,29 @@ MENU_LABELS = {
     "Audit log": _l("Audit log"),
     "Grants": _l("Grants"),
     "Grant applications": _l("Grant applications"),
+}
+
+# ---- files people download -------------------------------------------------------------------
+
+# The first words of a downloaded file's name ("inkomsten-2026.xlsx"), by what it holds: a list
+# of the admin is named as its menu entry is.
+FILE_NAME_LABELS = {
+    "income_lines": MENU_LABELS["Income"],
+    "cost_lines": MENU_LABELS["Costs"],
+    "donors": MENU_LABELS["Donors"],
+    "funders": MENU_LABELS["Funders"],
+    "earmarked_funds": MENU_LABELS["Earmarked funds"],
+    "funding_agreements": MENU_LABELS["Agreements"],
+    "grants": MENU_LABELS["Grant applications"],
+    "audit_events": MENU_LABELS["Audit log"],
+    "structural-funding": _l("structural funding"),
+    "360giving-grants": _l("360Giving grants"),
+    "sent-reports": _l("sent reports"),
+    "fundtrack-onboarding": _l("fundtrack onboarding"),
+    "donor": _l("donor"),
+    "funding-report": _l("funding report"),
+    "national-report": _l("national report"),
+    "grant-report": _l("grant report"),
 }
 
 # A picker left empty.

@@ -144,7 +144,7 @@ def test_an_income_download_is_named_and_headed_in_the_readers_language(
     response = client.get("/admin/income-lines/download/xlsx/", query_string={f"flt0_{arg}": 2026})
     assert response.status_code == 200
     disposition = response.headers["Content-Disposition"]
-    name = words("file_name", "income_lines", language).replace(" ", "-")
+    name = words("file_name", "income_lines", language).lower().replace(" ", "-")
     assert f"{name}-2026.xlsx" in disposition and "income" not in disposition
     sheet = load_workbook(io.BytesIO(response.data)).active
     header = [cell.value for cell in sheet[1]]
@@ -163,7 +163,7 @@ def test_the_dashboard_download_names_its_rows_in_the_readers_language(
     login_as("national", locale=language)
     response = client.get("/dashboard.csv", query_string={"year": 2025})
     assert response.status_code == 200
-    name = words("file_name", "structural-funding", language).replace(" ", "-")
+    name = words("file_name", "structural-funding", language).lower().replace(" ", "-")
     assert f"{name}-2025" in response.headers["Content-Disposition"]
     rows = list(
         csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
