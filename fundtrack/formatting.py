@@ -153,6 +153,14 @@ def network_timezone() -> str:
     return zones[0]
 
 
+def network_today() -> date:
+    """Today where the network is (a report issued at 00:30 in Amsterdam is dated that day,
+    while the server's clock in UTC is still on the day before)."""
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(network_timezone())).date()
+
+
 def network_format() -> NumberFormat:
     """The network's number format, looked up once per request (kept on the request, not on
     `g`: an application context, and so `g`, can outlive one request)."""

@@ -432,6 +432,21 @@ CODE_COLUMNS = {
 }
 
 
+def language_name(code: str | None) -> str:
+    """A language or locale code ('nl', 'nb_NO') as its speakers name it: 'Nederlands',
+    'Norsk bokmål (Norge)'; the code itself when Babel does not know it."""
+    from babel import Locale, UnknownLocaleError
+
+    if not code:
+        return ""
+    try:
+        locale = Locale.parse(code)
+    except (TypeError, ValueError, UnknownLocaleError):
+        return code
+    name = locale.get_display_name(locale) or code
+    return name[:1].upper() + name[1:]
+
+
 def table_for(kind: str) -> dict:
     """The table of `kind` (see `TABLES`); the import states' table lives with the imports'
     words until that module moves here."""

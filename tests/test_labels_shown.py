@@ -170,3 +170,36 @@ def test_the_dashboard_download_names_its_rows_in_the_readers_language(
     )
     kinds = {row[0] for row in rows[1:]}
     assert kinds == {words("row_kind", k, language) for k in ("centre", "region", "network")}
+
+
+def test_an_admin_list_shows_a_moment_in_the_networks_time(client, session, network, login_as):
+    from fundtrack.centres.models import FiscalYearLock
+
+    session.add(FiscalYearLock(year=2020, locked_at=datetime(2026, 1, 15, 23, 30, tzinfo=UTC)))
+    session.flush()
+    login_as("national", locale="nl")
+    shown = _text(client.get("/admin/fiscal-year-locks/").get_data(as_text=True))
+    # 23:30 UTC is half past midnight the next day in Amsterdam.
+    assert "16-01-2026" in shown and "00:30" in shown and "23:30" not in shown
+
+
+def test_the_audit_trail_names_a_language_not_its_code(client, session, network, login_as):
+    user = factories.user(session, role="auditor")
+    user.locale = "nb"
+    session.flush()
+    login_as("admin", locale="nl")
+    shown = _text(_audit_page(client))
+    assert "Norsk bokmål" in shown and not re.search(r"→\s*nb\b", shown)
+
+
+def test_a_report_is_issued_on_the_networks_day(app, session, network, monkeypatch):
+    from fundtrack import formatting
+
+    class Late(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 1, 15, 23, 30, tzinfo=UTC).astimezone(tz)
+
+    monkeypatch.setattr(formatting, "datetime", Late)
+    with app.test_request_context():
+        assert formatting.network_today() == date(2026, 1, 16)

@@ -90,5 +90,5 @@ def test_centre_report_lists_the_open_applications(session, books):
     with in_language("en"):
         data = centre_report(session, books.national, "A", 2025)
     [row] = data["open_applications"]
-    assert (row["project"], row["status_label"]) == ("Walking group", "partly awarded")
+    assert (row["project"], row["status_label"]) == ("Walking group", "Partly awarded")
     assert (row["requested"], row["awarded"]) == (Decimal("6000.00"), Decimal("5000.00"))

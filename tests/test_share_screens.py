@@ -229,19 +229,19 @@ def test_dashboard_csv_matches_the_table_cell_by_cell(client, login_as, net):
         "Structural share", "Gap to target (EUR)", "Secured next year (EUR)", "Secured share",
     ]  # fmt: skip
     assert [r[:15] for r in rows[1:]] == [
-        ["centre", "C", "Centre C", "SOUTH", "no", "", "", "50000.00", "actual costs", "0.00",
+        ["Centre", "C", "Centre C", "SOUTH", "no", "", "", "50000.00", "actual costs", "0.00",
          "29000.00", "0.000000", "33333.33", "0.00", "0.000000"],
-        ["centre", "A", "Centre A", "NORTH", "no", "", "", "90000.00", "actual costs",
+        ["Centre", "A", "Centre A", "NORTH", "no", "", "", "90000.00", "actual costs",
          "48000.00", "25000.00", "0.533333", "12000.00", "48000.00", "0.533333"],
-        ["centre", "B", "Centre B", "NORTH", "yes", "", "", "30000.00", "budget", "24000.00",
+        ["Centre", "B", "Centre B", "NORTH", "yes", "", "", "30000.00", "budget", "24000.00",
          "0.00", "0.800000", "0.00", "12000.00", "0.400000"],
-        ["centre", "D", "Centre D", "SOUTH", "no", "", "", "0.00", "no costs", "9000.00",
+        ["Centre", "D", "Centre D", "SOUTH", "no", "", "", "0.00", "no costs", "9000.00",
          "0.00", "", "0.00", "12000.00", ""],
-        ["region", "NORTH", "North", "NORTH", "", "2", "1", "120000.00", "actual and budget",
+        ["Region", "NORTH", "North", "NORTH", "", "2", "1", "120000.00", "actual and budget",
          "72000.00", "25000.00", "0.600000", "12000.00", "60000.00", "0.500000"],
-        ["region", "SOUTH", "South", "SOUTH", "", "2", "0", "50000.00", "actual and budget",
+        ["Region", "SOUTH", "South", "SOUTH", "", "2", "0", "50000.00", "actual and budget",
          "9000.00", "29000.00", "0.180000", "33333.33", "12000.00", "0.240000"],
-        ["network", "", "Network total", "", "", "4", "1", "170000.00", "actual and budget",
+        ["Network", "", "Network total", "", "", "4", "1", "170000.00", "actual and budget",
          "81000.00", "54000.00", "0.476471", "45333.33", "72000.00", "0.423529"],
     ]  # fmt: skip
     individuals = rows[0].index("Individuals (EUR)")
@@ -274,7 +274,7 @@ def test_dashboard_xlsx_has_numeric_money_and_honours_the_region_filter(client, 
     assert (
         sheet.cell(2, costs).data_type == "n" and sheet.cell(2, costs).number_format == "#,##0.00"
     )
-    assert sheet.cell(5, 1).value == "network" and sheet.cell(5, 1).font.bold
+    assert sheet.cell(5, 1).value == "Network" and sheet.cell(5, 1).font.bold
 
 
 def test_a_treasurer_exports_their_own_centres_years(client, login_as, net):

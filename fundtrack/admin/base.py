@@ -4,6 +4,7 @@ Row scoping needs all three of get_query, get_count_query and get_one: Flask-Adm
 default get_one is session.get(model, id), which would let a treasurer open any row by id.
 """
 
+from datetime import datetime
 from enum import Enum
 
 from flask import abort, flash, redirect, request, url_for
@@ -12,6 +13,7 @@ from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.model import typefmt
 from flask_admin.model.form import converts
 from flask_babel import gettext
 from flask_login import current_user
@@ -24,6 +26,7 @@ from fundtrack.auth.access import NotAllowed, centre_column, require_manage, vis
 from fundtrack.auth.models import Role
 from fundtrack.centres.models import Centre
 from fundtrack.extensions import db
+from fundtrack.formatting import format_moment
 from fundtrack.forms import DayField
 from fundtrack.labels import COLUMN_LABELS, enum_label
 
@@ -107,6 +110,10 @@ class SecureModelView(ModelView):
     model_form_converter = EnumValueConverter
     filter_converter = WordsFilterConverter()
     column_labels = COLUMN_LABELS
+    # A moment in the network's time zone and the reader's language.
+    column_type_formatters = typefmt.BASE_FORMATTERS | {
+        datetime: lambda _view, value, _name=None: format_moment(value),
+    }
     page_size = 50
     can_set_page_size = True
     page_size_options = (20, 50, 100)

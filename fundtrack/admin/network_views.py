@@ -28,7 +28,7 @@ from fundtrack.centres.models import Centre, FiscalYearLock, Network, Region
 from fundtrack.errors import DomainError, ValidationError
 from fundtrack.extensions import db
 from fundtrack.formatting import format_moment
-from fundtrack.labels import COLUMN_LABELS
+from fundtrack.labels import COLUMN_LABELS, language_name
 
 NETWORK_ROLES = (Role.ADMIN, Role.NATIONAL, Role.AUDITOR)
 MANAGERS = (Role.ADMIN, Role.NATIONAL)
@@ -59,6 +59,7 @@ class NetworkView(NetworkOperations, SecureModelView):
         "fiscal_year_start_month",
         "organisation_number",
     ]
+    column_formatters = {"locale": lambda _v, _c, model, _n: language_name(model.locale)}
     form_columns = column_list
 
 

@@ -25,6 +25,7 @@ from fundtrack.labels import (
     COLUMN_LABELS,
     enum_label,
     label_of,
+    language_name,
 )
 
 # Columns a person does not need to read in a change list.
@@ -129,6 +130,8 @@ def _value(table: str, column: str, value, names, fmt) -> str:
             return fmt.money(Decimal(str(value)), None)
         except (InvalidOperation, ValueError):
             return str(value)
+    if column == "locale":
+        return language_name(value)
     kind = _enum_kind(table, column)
     if kind is not None:
         return str(enum_label(kind, value))

@@ -7,7 +7,6 @@ one `cache` dict so images and fonts are read once.
 """
 
 from contextlib import contextmanager
-from datetime import date
 from functools import cache as memoised
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from flask_babel import force_locale
 from weasyprint import CSS, HTML
 
 from fundtrack.centres.locks import current_network
+from fundtrack.formatting import network_today
 from fundtrack.reports.fetcher import STATIC_BASE, StaticFetcher
 
 LANGUAGES = ("nl", "nb", "en")
@@ -54,7 +54,7 @@ def in_language(language: str | None):
 
 def render_html(template: str, **context) -> str:
     """The report's HTML, for tests and for the benchmark's floor."""
-    context.setdefault("issued_on", date.today())
+    context.setdefault("issued_on", network_today())
     return render_template(template, **context)
 
 
