@@ -89,6 +89,19 @@ WARNING_CAUSE_LABELS = {
 # What a row of the dashboard's download is (fundtrack.share.exports).
 ROW_KIND_LABELS = {"centre": _l("Centre"), "region": _l("Region"), "network": _l("Network")}
 
+# Year-end (fundtrack.yearend): the expense groups a cost category is put in, and the sides
+# of the journal an account mapping is for.
+EXPENSE_GROUP_LABELS = {
+    "objectives": _l("spent on the objectives"),
+    "fundraising": _l("fundraising costs"),
+    "administration": _l("management and administration"),
+}
+
+POSTING_SIDE_LABELS = {
+    "income": _l("income"),
+    "cost": _l("costs"),
+}
+
 # ---- grants and their reports ----------------------------------------------------------------
 
 GRANT_STATE_LABELS = {
@@ -172,6 +185,9 @@ AUDIT_ENTITY_LABELS = {
     "income_summary": _l("Income summary"),
     "onboardings": _l("Onboarding workbook"),
     "onboarding": _l("Onboarding workbook booked"),
+    "yearend_expense_groups": _l("Expense group of a cost category"),
+    "yearend_accounts": _l("Journal account"),
+    "yearend_settings": _l("Year-end settings"),
 }
 
 # The audit trail's names of fields that the screens do not show as columns.
@@ -242,6 +258,11 @@ AUDIT_FIELD_LABELS = {
     "language": _l("Language"),
     "sent_by_id": _l("Sent by"),
     "sent_at": _l("Sent"),
+    "expense_group": _l("Expense group"),
+    "side": _l("Side"),
+    "account": _l("Account"),
+    "clearing_account": _l("Clearing account"),
+    "national_office_funder_id": _l("The national office as funder"),
     # what an account's events note (fundtrack.auth.events)
     "ip": _l("Address"),
     "user": _l("User"),
@@ -383,10 +404,41 @@ FILE_NAME_LABELS = {
     "funding-report": _l("funding report"),
     "national-report": _l("national report"),
     "grant-report": _l("grant report"),
+    "statement": _l("statement of income and expenditure"),
+    "journal": _l("journal"),
 }
 
 # A picker left empty.
 NONE = _l("(none)")
+
+# Recurring gifts (fundtrack.giving)
+FREQUENCY_LABELS = {
+    "monthly": _l("monthly"),
+    "quarterly": _l("quarterly"),
+    "yearly": _l("yearly"),
+}
+
+PAYMENT_METHOD_LABELS = {
+    "bank_transfer": _l("bank transfer"),
+    "direct_debit": _l("direct debit"),
+    "other": _l("other"),
+}
+
+GIFT_STATE_LABELS = {
+    "running": _l("running"),
+    "late": _l("late"),
+    "lapsed": _l("lapsed"),
+    "ended": _l("ended"),
+}
+
+
+# Accounts (issue 20): what a security notice tells the user happened.
+SECURITY_NOTICE_LABELS = {
+    "new_device": _l("A new device signed in to your account"),
+    "mfa_on": _l("Your second sign-in step was set up"),
+    "mfa_reset": _l("Your second sign-in step was reset by an administrator"),
+    "codes_new": _l("New recovery codes were made for your account"),
+}
 
 # ---- every table by its kind -----------------------------------------------------------------
 
@@ -419,6 +471,9 @@ TABLES = {
     "import_file_kind": IMPORT_FILE_KIND_LABELS,
     "onboarding_state": ONBOARDING_STATE_LABELS,
     "file_name": FILE_NAME_LABELS,
+    "yearend_cost_category": COST_CATEGORY_LABELS,
+    "expense_group": EXPENSE_GROUP_LABELS,
+    "posting_side": POSTING_SIDE_LABELS,
 }
 
 # Text columns that hold a code of a fixed set (a CHECK ... IN constraint, or written by one
@@ -468,6 +523,7 @@ def enum_tables() -> dict[type, dict]:
     from fundtrack.imports.onboarding.models import OnboardingState
     from fundtrack.income.models import DonorKind, FunderType, IncomeCategory, IncomeSource
     from fundtrack.reports.models import JobState
+    from fundtrack.yearend.models import ExpenseGroup, PostingSide
 
     return {
         IncomeCategory: CATEGORY_LABELS,
@@ -484,6 +540,8 @@ def enum_tables() -> dict[type, dict]:
         AuditAction: AUDIT_ACTION_LABELS,
         ImportState: table_for("import_state"),
         OnboardingState: ONBOARDING_STATE_LABELS,
+        ExpenseGroup: EXPENSE_GROUP_LABELS,
+        PostingSide: POSTING_SIDE_LABELS,
     }
 
 
@@ -507,46 +565,3 @@ def enum_label(kind: str, value):
     if code is None:
         return ""
     return table_for(kind).get(code) or str(code).replace("_", " ").capitalize()
-
-
-# Year-end (fundtrack.yearend): the expense groups a cost category is put in, and the sides
-# of the journal an account mapping is for.
-EXPENSE_GROUP_LABELS = {
-    "objectives": _l("spent on the objectives"),
-    "fundraising": _l("fundraising costs"),
-    "administration": _l("management and administration"),
-}
-
-POSTING_SIDE_LABELS = {
-    "income": _l("income"),
-    "cost": _l("costs"),
-}
-
-# Recurring gifts (fundtrack.giving)
-FREQUENCY_LABELS = {
-    "monthly": _l("monthly"),
-    "quarterly": _l("quarterly"),
-    "yearly": _l("yearly"),
-}
-
-PAYMENT_METHOD_LABELS = {
-    "bank_transfer": _l("bank transfer"),
-    "direct_debit": _l("direct debit"),
-    "other": _l("other"),
-}
-
-GIFT_STATE_LABELS = {
-    "running": _l("running"),
-    "late": _l("late"),
-    "lapsed": _l("lapsed"),
-    "ended": _l("ended"),
-}
-
-
-# Accounts (issue 20): what a security notice tells the user happened.
-SECURITY_NOTICE_LABELS = {
-    "new_device": _l("A new device signed in to your account"),
-    "mfa_on": _l("Your second sign-in step was set up"),
-    "mfa_reset": _l("Your second sign-in step was reset by an administrator"),
-    "codes_new": _l("New recovery codes were made for your account"),
-}

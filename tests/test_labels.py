@@ -168,3 +168,27 @@ def test_label_words_an_enum_member_by_its_class_and_a_code_by_its_kind(app):
         assert labels.label(None) == ""
         with pytest.raises(KeyError):
             labels.label(3.5)
+
+
+def test_every_file_sent_is_named_by_a_code_with_words():
+    """Each call of a download door names what the file holds by a key of FILE_NAME_LABELS."""
+    import ast
+    from pathlib import Path
+
+    doors = {"download": 1, "pdf_response": 1}  # argument index of the name
+    exports_door = 2  # exports.download(table, kind, name, ...)
+    names = []
+    for path in Path(fundtrack.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            owner = getattr(func.value, "id", "") if isinstance(func, ast.Attribute) else ""
+            index = exports_door if owner == "exports" else doors.get(called)
+            if called in doors and index is not None and len(node.args) > index:
+                argument = node.args[index]
+                if isinstance(argument, ast.Constant):
+                    names.append((path.name, argument.value))
+    assert len(names) >= 12
+    assert not [(f, name) for f, name in names if name not in labels.FILE_NAME_LABELS]

@@ -46,6 +46,7 @@ _REFERENCES = {
     "user_id": "users",
     "declared_by_id": "users",
     "sent_by_id": "users",
+    "national_office_funder_id": "funders",
 }
 _MONEY = {"amount", "annual_amount", "amount_requested", "amount_awarded"}
 

@@ -16,8 +16,14 @@ from fundtrack.downloads import download
 from fundtrack.errors import DomainError, NotAllowed
 from fundtrack.extensions import db
 from fundtrack.income.models import EarmarkedFund, Funder, IncomeCategory
-from fundtrack.labels import CATEGORY_LABELS, EXPENSE_GROUP_LABELS, POSTING_SIDE_LABELS
-from fundtrack.reports.labels import COST_CATEGORY_LABELS
+from fundtrack.labels import (
+    CATEGORY_LABELS,
+    COST_CATEGORY_LABELS,
+    EXPENSE_GROUP_LABELS,
+    POSTING_SIDE_LABELS,
+    ROW_KIND_LABELS,
+    label_of,
+)
 from fundtrack.reports.views import requested_language, requested_year
 from fundtrack.yearend import operations
 from fundtrack.yearend.documents import statement_pdf, statement_title, statement_xlsx
@@ -94,9 +100,17 @@ def network_statement_file(kind: str):
     region, year = request.args.get("region") or None, requested_year()
     if kind == "pdf":
         pdf = _call(statement_pdf, year, requested_language(), region_code=region)
-        return download(pdf, "statement", region or "network", year, kind="pdf")
+        return download(
+            pdf, "statement", region or label_of(ROW_KIND_LABELS, "network"), year, kind="pdf"
+        )
     result = _call(statement, year, region_code=region)
-    return download(statement_xlsx(result), "statement", region or "network", year, kind="xlsx")
+    return download(
+        statement_xlsx(result),
+        "statement",
+        region or label_of(ROW_KIND_LABELS, "network"),
+        year,
+        kind="xlsx",
+    )
 
 
 @bp.route("/centres/<code>/journal.<any(csv, xlsx):kind>")
