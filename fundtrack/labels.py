@@ -188,6 +188,10 @@ AUDIT_ENTITY_LABELS = {
     "yearend_expense_groups": _l("Expense group of a cost category"),
     "yearend_accounts": _l("Journal account"),
     "yearend_settings": _l("Year-end settings"),
+    "recurring_gifts": _l("Recurring gift"),
+    "instalments": _l("Instalment"),
+    "known_devices": _l("Known device"),
+    "security_notices": _l("Security notice"),
 }
 
 # The audit trail's names of fields that the screens do not show as columns.
@@ -263,6 +267,14 @@ AUDIT_FIELD_LABELS = {
     "account": _l("Account"),
     "clearing_account": _l("Clearing account"),
     "national_office_funder_id": _l("The national office as funder"),
+    "frequency": _l("Frequency"),
+    "payment_method": _l("Payment method"),
+    "recurring_gift_id": _l("Recurring gift"),
+    "income_line_id": _l("Income line"),
+    "first_seen_at": _l("First seen"),
+    "last_seen_at": _l("Last seen"),
+    "seen_at": _l("Seen"),
+    "user_agent": _l("Browser"),
     # what an account's events note (fundtrack.auth.events)
     "ip": _l("Address"),
     "user": _l("User"),
@@ -474,6 +486,10 @@ TABLES = {
     "yearend_cost_category": COST_CATEGORY_LABELS,
     "expense_group": EXPENSE_GROUP_LABELS,
     "posting_side": POSTING_SIDE_LABELS,
+    "gift_frequency": FREQUENCY_LABELS,
+    "payment_method": PAYMENT_METHOD_LABELS,
+    "gift_state": GIFT_STATE_LABELS,
+    "security_notice": SECURITY_NOTICE_LABELS,
 }
 
 # Text columns that hold a code of a fixed set (a CHECK ... IN constraint, or written by one
@@ -484,6 +500,7 @@ CODE_COLUMNS = {
     ("sent_reports", "language"): "language",
     ("users", "reason"): "sign_in_refusal",  # a refused sign-in's event (fundtrack.auth.views)
     ("imports", "kind"): "import_file_kind",
+    ("security_notices", "kind"): "security_notice",
 }
 
 
@@ -518,6 +535,7 @@ def enum_tables() -> dict[type, dict]:
     from fundtrack.audit.models import AuditAction
     from fundtrack.auth.models import Role
     from fundtrack.costs.models import CostCategory, CostKind
+    from fundtrack.giving.models import Frequency, PaymentMethod
     from fundtrack.grants.models import GoalKind, GrantState, ReportKind
     from fundtrack.imports.models import ImportState
     from fundtrack.imports.onboarding.models import OnboardingState
@@ -542,6 +560,8 @@ def enum_tables() -> dict[type, dict]:
         OnboardingState: ONBOARDING_STATE_LABELS,
         ExpenseGroup: EXPENSE_GROUP_LABELS,
         PostingSide: POSTING_SIDE_LABELS,
+        Frequency: FREQUENCY_LABELS,
+        PaymentMethod: PAYMENT_METHOD_LABELS,
     }
 
 

@@ -32,7 +32,7 @@ from fundtrack.labels import (
 _HIDDEN = {"id", "created_at", "fiscal_year", "consent_recorded_at"}
 # Secrets (shown as *** at most) and bookkeeping of the sign-in and of stored files.
 _HIDDEN |= {"password_hash", "mfa_secret", "mfa_last_step", "token_hash", "token", "pdf"}
-_HIDDEN |= {"options"}
+_HIDDEN |= {"options", "mfa_secret_encrypted", "device_hash"}
 # Foreign keys shown by the name of the row they point at: column -> (table, model path).
 _REFERENCES = {
     "centre_id": "centres",
@@ -47,6 +47,7 @@ _REFERENCES = {
     "declared_by_id": "users",
     "sent_by_id": "users",
     "national_office_funder_id": "funders",
+    "recurring_gift_id": "recurring_gifts",
 }
 _MONEY = {"amount", "annual_amount", "amount_requested", "amount_awarded"}
 
