@@ -333,6 +333,8 @@ def _fund_rows(session: Session, ids, year: int, codes: dict[int, str]) -> list[
     for row in fund_movements(session, ids, year):
         added, spent = _money(row.income_year), _money(row.costs_year)
         closing = _money(row.income_to_date) - _money(row.costs_to_date)
+        if not (added or spent or closing):
+            continue  # a fund with nothing in it yet (opened for a later year): no movement
         movements.append(
             FundMovement(
                 fund_id=row.id,
