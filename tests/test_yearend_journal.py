@@ -57,6 +57,9 @@ def test_the_most_specific_account_wins(session, books):  # noqa: F811
     assert ("0710", D("300.00")) in debited  # category within the fund beats both
     assert ("1010", D("24000.00")) in debited  # the clearing account as set
     assert result.balanced
+    given = journal(session, office, "A", 2025, clearing="1200")  # the account given wins
+    assert {p.account for p in given.postings if p.source.startswith("income")} >= {"1200"}
+    assert "1010" not in {p.account for p in given.postings}
 
 
 def test_the_csv_has_the_documented_columns_and_says_it_balances_at_its_foot(

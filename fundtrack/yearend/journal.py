@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import current_network
 from fundtrack.costs.models import CostKind, CostLine
+from fundtrack.errors import ValidationError
 from fundtrack.income.models import IncomeLine
 from fundtrack.money import CENT
 from fundtrack.operations import check_year
@@ -34,6 +35,7 @@ from fundtrack.share.queries import fiscal_year_bounds, visible_centres
 from fundtrack.spreadsheets import append_row, csv_text
 from fundtrack.yearend.mappings import Accounts, settings
 from fundtrack.yearend.models import PostingSide
+from fundtrack.yearend.operations import ACCOUNT_MAX
 
 ZERO = Decimal("0.00")
 # The CSV's columns, in order: their meaning is in docs/yearend.md.
@@ -99,13 +101,24 @@ def _cents(value) -> Decimal:
     return Decimal(value).quantize(CENT)
 
 
-def journal(session: Session, user: User, centre_code: str, year: int) -> Journal:
+def journal(
+    session: Session, user: User, centre_code: str, year: int, clearing: str | None = None
+) -> Journal:
     """The journal of the centre `centre_code` for fiscal `year`, as far as `user` may see it
-    (LookupError otherwise). Two statements over the centre-year's lines, plus the mappings."""
+    (LookupError otherwise), against the bank/clearing account `clearing` (default: the
+    national office's setting). Two statements over the centre-year's lines, plus the
+    mappings."""
     check_year(year, "year")
+    if clearing is not None and not 0 < len(clearing) <= ACCOUNT_MAX:
+        raise ValidationError(
+            "clearing",
+            _l("an account number has at most %(count)s characters", count=ACCOUNT_MAX),
+            code="too_long",
+        )
     [centre] = visible_centres(session, user, centre_code=centre_code)
     network = current_network(session)
-    accounts, clearing = Accounts(session), settings(session).clearing_account
+    accounts = Accounts(session)
+    clearing = clearing or settings(session).clearing_account
     year_end = fiscal_year_bounds(network, year)[1] - timedelta(days=1)
     postings: list[Posting] = []
     income = session.execute(

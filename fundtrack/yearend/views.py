@@ -116,7 +116,11 @@ def network_statement_file(kind: str):
 @bp.route("/centres/<code>/journal.<any(csv, xlsx):kind>")
 @login_required
 def centre_journal(code: str, kind: str):
-    result = _call(journal, code, requested_year())
+    clearing = (request.args.get("clearing") or "").strip() or None
+    try:
+        result = _call(journal, code, requested_year(), clearing)
+    except DomainError:
+        abort(400)
     # A byte order mark lets a spreadsheet read the CSV's accents as UTF-8.
     body = "\ufeff" + journal_csv(result) if kind == "csv" else journal_xlsx(result)
     return download(body, "journal", code, result.year, kind=kind)
