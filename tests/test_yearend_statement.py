@@ -251,3 +251,11 @@ def test_only_the_national_office_sets_the_mappings_and_each_change_is_audited(s
     assert operations.set_account(session, office, "cost", None, fund.id, "") is None
     tables = set(session.scalars(select(AuditEvent.entity)))
     assert {"yearend_expense_groups", "yearend_settings", "yearend_accounts"} <= tables
+
+
+def test_a_region_without_centres_has_a_statement_of_zeros(session, books):
+    office, _fund = books
+    factories.region(session, code="EMPTY", name="Region Empty")
+    result = statement(session, office, 2025, region_code="EMPTY")
+    assert (result.scope, result.name, result.centres) == ("region", "Region Empty", [])
+    assert result.line("result").actual == D("0.00") and result.structural_share is None

@@ -25,10 +25,12 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import current_network
+from fundtrack.centres.models import Region
 from fundtrack.costs.models import CostKind
 from fundtrack.labels import BASIS_LABELS, label_of
 from fundtrack.money import CENT
@@ -382,7 +384,9 @@ def statement(
     if scope == "centre":
         figures, name, code = share.centres[0], centres[0].name, centres[0].code
     elif scope == "region":
-        figures, name, code = share.regions[0], centres[0].region_name, region_code
+        # A region without centres (yet) has a statement of zeros, under its own name.
+        name = centres[0].region_name if centres else _region_name(session, region_code)
+        figures, code = (share.regions or [share.network])[0], region_code
     else:
         figures, name, code = share.network, network.name, ""
     declared = declared_centres(session, ids, year)
@@ -410,6 +414,10 @@ def statement(
         centres=_centre_results(layout, centres, books),
         national_office_funder=settings(session).national_office_funder,
     )
+
+
+def _region_name(session: Session, code: str) -> str:
+    return session.scalar(select(Region.name).where(Region.code == code)) or code
 
 
 def _elimination_lines(layout: Layout, totals: dict[str, Column]) -> list[StatementLine]:
