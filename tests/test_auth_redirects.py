@@ -75,3 +75,32 @@ def test_a_path_on_this_site_with_its_query_is_followed_after_signing_in(client,
         data={"email": "q@example.org", "password": PASSWORD},
     )
     assert answer.headers["Location"] == "/dashboard?year=2025"
+
+
+@pytest.mark.parametrize("target", [*HOSTILE, "http:/evil.example", "http://fundtrack.test/x"])
+def test_the_admin_returns_only_to_paths_on_this_site(client, session, network, target):
+    """Flask-Admin's `url=` (where to go after saving) follows the sign-in's rule: a GET that
+    carries another is sent to the page without it, a POST is refused."""
+    user = factories.user(session, role="national")
+    factories.enrol_mfa(session, user)
+    factories.signed_in(client, session, user)
+    page = client.get("/admin/funders/new/", query_string={"url": target, "x": "1"})
+    assert page.status_code == 303 and page.headers["Location"] == "/admin/funders/new/?x=1"
+    saved = client.post(
+        "/admin/funders/new/",
+        query_string={"url": target},
+        data={"name": "Fonds Terug", "type": "foundation"},
+    )
+    assert saved.status_code == 400
+
+
+def test_the_admin_still_returns_to_a_path_on_this_site(client, session, network):
+    user = factories.user(session, role="national")
+    factories.enrol_mfa(session, user)
+    factories.signed_in(client, session, user)
+    saved = client.post(
+        "/admin/funders/new/",
+        query_string={"url": "/admin/funders/?page=2"},
+        data={"name": "Fonds Terug", "type": "foundation"},
+    )
+    assert saved.status_code == 302 and saved.headers["Location"] == "/admin/funders/?page=2"

@@ -30,12 +30,13 @@ def _second_step_required():
 
 def init_app(app: Flask) -> None:
     """Wire sessions, throttling, headers and the account pages into `app`."""
-    from fundtrack.auth import headers, notices, sessions
+    from fundtrack.auth import headers, notices, redirects, sessions
     from fundtrack.auth.account_views import bp as account_bp
     from fundtrack.auth.throttle import limiter
 
     sessions.init_app(app)
     notices.init_app(app)
+    redirects.init_app(app)
     headers.init_app(app)
     limiter.init_app(app)
     app.before_request(_second_step_required)
