@@ -1,5 +1,6 @@
 """Who may see and change which rows: the one place every screen, API call and PDF asks."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
@@ -52,9 +53,14 @@ def get_visible(session: Session, model, row_id, user: User):
 
 def require_manage(user: User, centre_id: int | None) -> None:
     if not user.can_manage(centre_id):
-        raise NotAllowed(f"{user.email} may not change centre {centre_id}'s records")
+        raise NotAllowed(
+            _l("your role may not change this centre's records"), code="not_your_centre"
+        )
 
 
 def require_network_manager(user: User) -> None:
     if not user.can_manage_network:
-        raise NotAllowed(f"{user.email} may not change the network's settings")
+        raise NotAllowed(
+            _l("only the national office may change the network's settings"),
+            code="national_office_only",
+        )

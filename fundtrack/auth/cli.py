@@ -4,6 +4,7 @@ import sys
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from fundtrack.audit.actor import acting_as
@@ -13,6 +14,7 @@ from fundtrack.centres.models import Centre
 from fundtrack.emails import normalise_email
 from fundtrack.errors import ValidationError
 from fundtrack.extensions import db
+from fundtrack.labels import ROLE_LABELS, label_of
 
 
 class AccountError(ValidationError):
@@ -25,16 +27,31 @@ def create_user(
     """Create an account; a treasurer must name a centre, the other roles must not."""
     email = normalise_email(email)
     if session.scalars(select(User).where(User.email == email)).first():
-        raise AccountError("email", f"{email} already has an account")
+        raise AccountError(
+            "email", _l("%(email)s already has an account", email=email), code="email_taken"
+        )
     centre = None
     if role == Role.TREASURER:
         if not centre_code:
-            raise AccountError("centre", "a treasurer needs --centre CODE")
+            raise AccountError(
+                "centre", _l("a treasurer needs --centre CODE"), code="centre_required"
+            )
         centre = session.scalars(select(Centre).where(Centre.code == centre_code)).first()
         if centre is None:
-            raise AccountError("centre", f"no centre with code {centre_code!r}")
+            raise AccountError(
+                "centre",
+                _l("no centre has the code %(code)s", code=centre_code),
+                code="unknown_centre",
+            )
     elif centre_code:
-        raise AccountError("centre", f"only treasurers belong to a centre, not {role.value}")
+        raise AccountError(
+            "centre",
+            _l(
+                "only treasurers belong to a centre, not a %(role)s",
+                role=label_of(ROLE_LABELS, role),
+            ),
+            code="centre_not_allowed",
+        )
     user = User(email=email, role=role, centre=centre, name=name)
     user.set_password(password)
     session.add(user)

@@ -6,6 +6,7 @@ The screen is the Users view's "Sign-in security" page (admin/network_views.py).
 """
 
 from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from fundtrack.audit.models import AuditEvent
@@ -21,7 +22,9 @@ SESSIONS_ENDED = "sess-end"
 
 def _require_admin(admin: User) -> None:
     if admin.role != Role.ADMIN:
-        raise NotAllowed(f"{admin.email} may not change other users' sign-in")
+        raise NotAllowed(
+            _l("only an administrator may change another user's sign-in"), code="admin_only"
+        )
 
 
 def _audit(session: Session, admin: User, action: str, user: User, **after) -> None:

@@ -10,6 +10,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
 from zxcvbn import zxcvbn
 
@@ -43,19 +44,27 @@ def check_new_password(password: str, *user_inputs: str) -> None:
     `user_inputs` (e-mail, name) count as guessable too.
     """
     if not isinstance(password, str) or len(password) < MIN_LENGTH:
-        raise WeakPassword("password", f"at least {MIN_LENGTH} characters")
+        raise WeakPassword(
+            "password", _l("at least %(num)s characters", num=MIN_LENGTH), code="too_short"
+        )
     if len(password) > MAX_LENGTH:
-        raise WeakPassword("password", f"at most {MAX_LENGTH} characters")
+        raise WeakPassword(
+            "password", _l("at most %(num)s characters", num=MAX_LENGTH), code="too_long"
+        )
     inputs = [value for value in user_inputs if value]
     inputs += [part for value in inputs for part in value.replace("@", " ").split()]
     result = zxcvbn(password[:ZXCVBN_MAX], user_inputs=inputs)
     if result["score"] < MIN_SCORE:
         raise WeakPassword(
-            "password", "too common or too easy to guess; a phrase of a few unrelated words works"
+            "password",
+            _l("too common or too easy to guess; a phrase of a few unrelated words works"),
+            code="too_guessable",
         )
     if times_breached(password):
         raise WeakPassword(
-            "password", "this password is known from data breaches; choose another one"
+            "password",
+            _l("this password is known from data breaches; choose another one"),
+            code="breached",
         )
 
 

@@ -9,6 +9,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -44,11 +45,17 @@ def issue_token(
     token lasts 1 to 366 days.
     """
     if not user.active:
-        raise ValidationError("user", f"{user.email} is inactive")
+        raise ValidationError(
+            "user", _l("%(email)s is inactive", email=user.email), code="inactive_user"
+        )
     if scope not in SCOPES:
-        raise ValidationError("scope", f"{scope!r} is not read or write")
+        raise ValidationError(
+            "scope", _l("a token reads only, or reads and writes"), code="unknown_scope"
+        )
     if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
-        raise ValidationError("days", f"a token lasts 1 to {MAX_DAYS} days")
+        raise ValidationError(
+            "days", _l("a token lasts 1 to %(days)s days", days=MAX_DAYS), code="token_days"
+        )
     token = PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(
         user=user,
