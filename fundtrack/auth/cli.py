@@ -47,7 +47,7 @@ def create_user(
         raise AccountError(
             "centre",
             _l(
-                "only treasurers belong to a centre, not a %(role)s",
+                "only treasurers belong to a centre (not: %(role)s)",
                 role=label_of(ROLE_LABELS, role),
             ),
             code="centre_not_allowed",
