@@ -52,6 +52,7 @@ def account_page(password_form=None, status=200, recovery_codes=None, second_ste
             and any(s.id != (here.id if here else None) for s in sessions),
             notices=notices.recent(db.session, _me()),
             in_words=notices.in_words,
+            browser=notices.browser,
             button=ButtonForm(),
             password_form=password_form or PasswordChangeForm(),
             mfa_required=mfa.requires_mfa(_me(), current_app.config["MFA_REQUIRED_ROLES"]),

@@ -14,12 +14,13 @@ import secrets
 from datetime import timedelta
 
 from flask import Flask, current_app, flash, g, has_request_context, request
-from flask_babel import format_datetime, gettext
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.models import KnownDevice, SecurityNotice, User
-from fundtrack.auth.sessions import aware, now
+from fundtrack.auth.sessions import now
+from fundtrack.formatting import format_moment
 from fundtrack.labels import SECURITY_NOTICE_LABELS, label_of
 
 NEW_DEVICE = "new_device"
@@ -101,7 +102,7 @@ def in_words(notice: SecurityNotice) -> str:
         "%(what)s on %(when)s (%(browser)s, %(address)s). Not you? Sign out everywhere and "
         "change your password.",
         what=label_of(SECURITY_NOTICE_LABELS, notice.kind),
-        when=format_datetime(aware(notice.created_at), "medium"),
+        when=format_moment(notice.created_at, "medium"),
         browser=browser(notice.user_agent),
         address=notice.ip or "?",
     )
