@@ -27,7 +27,9 @@ def words(kind: str, code: str, language: str) -> str:
 
 
 def _text(html: str) -> str:
-    """What a reader sees: the page without its tags and attributes."""
+    """What a reader sees: the page without its scripts, hidden data, tags and attributes."""
+    html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
+    html = re.sub(r'<div[^>]*class="d-none"[^>]*>.*?</div>', " ", html, flags=re.S)
     return re.sub(r"<[^>]+>", " ", html)
 
 
@@ -203,3 +205,13 @@ def test_a_report_is_issued_on_the_networks_day(app, session, network, monkeypat
     monkeypatch.setattr(formatting, "datetime", Late)
     with app.test_request_context():
         assert formatting.network_today() == date(2026, 1, 16)
+
+
+@pytest.mark.parametrize("language", ["nl", "nb"])
+def test_an_admin_row_shows_its_codes_in_words(client, session, own, login_as, language):
+    line = factories.income(session, own, "75.00", category=IncomeCategory.COMPANIES)
+    login_as("treasurer", own, locale=language)
+    for path in ("/admin/income-lines/", f"/admin/income-lines/details/?id={line.id}"):
+        shown = _text(client.get(path).get_data(as_text=True))
+        assert words("income_category", "companies", language) in shown, path
+        assert not re.search(r"\b(COMPANIES|companies|MANUAL|manual)\b", shown), path

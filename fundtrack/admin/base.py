@@ -28,7 +28,7 @@ from fundtrack.centres.models import Centre
 from fundtrack.extensions import db
 from fundtrack.formatting import format_moment
 from fundtrack.forms import DayField
-from fundtrack.labels import COLUMN_LABELS, enum_label
+from fundtrack.labels import COLUMN_LABELS, enum_label, label
 
 
 class CsrfForm(FlaskForm):
@@ -110,10 +110,14 @@ class SecureModelView(ModelView):
     model_form_converter = EnumValueConverter
     filter_converter = WordsFilterConverter()
     column_labels = COLUMN_LABELS
-    # A moment in the network's time zone and the reader's language.
-    column_type_formatters = typefmt.BASE_FORMATTERS | {
+    # A moment in the network's time zone and the reader's language; a stored code in words
+    # (Flask-Admin's own shows an enum member's name, 'COMPANIES').
+    _in_words = {
         datetime: lambda _view, value, _name=None: format_moment(value),
+        Enum: lambda _view, value, _name=None: label(value),
     }
+    column_type_formatters = typefmt.BASE_FORMATTERS | _in_words
+    column_type_formatters_detail = typefmt.DETAIL_FORMATTERS | _in_words
     page_size = 50
     can_set_page_size = True
     page_size_options = (20, 50, 100)
