@@ -215,3 +215,28 @@ def test_an_admin_row_shows_its_codes_in_words(client, session, own, login_as, l
         shown = _text(client.get(path).get_data(as_text=True))
         assert words("income_category", "companies", language) in shown, path
         assert not re.search(r"\b(COMPANIES|companies|MANUAL|manual)\b", shown), path
+
+
+def _filter_arg(app, user, endpoint: str, kind) -> str:
+    with app.test_request_context():
+        login_user(user)
+        view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == endpoint)
+        index = next(i for i, f in enumerate(view._filters) if type(f) is kind)
+        return view.get_filter_arg(index, view._filters[index])
+
+
+def test_the_audit_trails_month_is_the_networks_month(app, client, session, network, login_as):
+    from fundtrack.admin.lists import MonthFilter, _CalendarYear
+
+    # 23:30 UTC on 31 December 2025 is 00:30 on 1 January 2026 in Amsterdam.
+    _event_at(session, datetime(2025, 12, 31, 23, 30, tzinfo=UTC))
+    user = login_as("admin", locale="nl")
+    month = _filter_arg(app, user, "admin_audit_events", MonthFilter)
+    year = _filter_arg(app, user, "admin_audit_events", _CalendarYear)
+
+    def listed(arg, value) -> bool:
+        query = {"search": "anna@example.org", f"flt0_{arg}": value}
+        return "01-01-2026" in _text(_audit_page(client, **query))
+
+    assert listed(month, "2026-01") and not listed(month, "2025-12")
+    assert listed(year, "2026") and not listed(year, "2025")

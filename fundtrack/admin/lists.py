@@ -14,9 +14,10 @@
   the page), deeper ones ask for a narrower filter or the other sort order.
 """
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from enum import Enum
+from zoneinfo import ZoneInfo
 
 from flask import abort, flash, has_request_context, request
 from flask_admin import expose
@@ -27,13 +28,13 @@ from flask_admin.model.template import DeleteRowAction, EditPopupRowAction, Edit
 from flask_babel import format_date, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import DateTime, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from fundtrack.auth.access import scoped, visibility
 from fundtrack.centres.locks import locked_years
 from fundtrack.extensions import db
-from fundtrack.formatting import format_moment
+from fundtrack.formatting import format_moment, network_timezone
 from fundtrack.labels import AUDIT_ENTITY_LABELS, enum_label, label
 from fundtrack.money import CENT
 
@@ -143,10 +144,21 @@ class _YearEquals(_Equals):
     """A year filter: its year also names a download of the list ("inkomsten-2026.xlsx")."""
 
 
+def _between(column, first: date, after: date):
+    """`first <= column < after`; for a moment, the days as the network's clock has them
+    (an event at 00:30 on 1 February in Amsterdam is February's, as the list shows it)."""
+    if isinstance(column.type, DateTime):
+        zone = ZoneInfo(network_timezone())
+        first, after = (
+            datetime.combine(day, time(), zone).astimezone(UTC) for day in (first, after)
+        )
+    return (column >= first) & (column < after)
+
+
 class _CalendarYear(_YearEquals):
     def apply(self, query, value, alias=None):
         column = self.get_column(alias)
-        return query.filter(column >= date(value, 1, 1), column < date(value + 1, 1, 1))
+        return query.filter(_between(column, date(value, 1, 1), date(value + 1, 1, 1)))
 
 
 def kind_filter(column, name=None):
@@ -211,8 +223,7 @@ class MonthFilter(_Filter):
 
     def apply(self, query, value, alias=None):
         after = date(value.year + (value.month == 12), value.month % 12 + 1, 1)
-        column = self.get_column(alias)
-        return query.filter(column >= value, column < after)
+        return query.filter(_between(self.get_column(alias), value, after))
 
     def operation(self):
         return admin_lazy_gettext("equals")
