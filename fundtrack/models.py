@@ -4,7 +4,14 @@ from fundtrack.audit.models import AuditEvent
 from fundtrack.auth.models import ApiToken, Role, User
 from fundtrack.centres.models import Centre, FiscalYearLock, Network, Region
 from fundtrack.costs.models import CostCategory, CostKind, CostLine
-from fundtrack.giving.models import Frequency, Instalment, PaymentMethod, RecurringGift
+from fundtrack.giving.models import (
+    AgreementKind,
+    Frequency,
+    GiftAgreement,
+    Instalment,
+    PaymentMethod,
+    RecurringGift,
+)
 from fundtrack.grants.models import (
     GoalKind,
     Grant,
@@ -40,6 +47,7 @@ from fundtrack.yearend.models import (
 )
 
 __all__ = [
+    "AgreementKind",
     "ApiToken",
     "AuditEvent",
     "Centre",
@@ -59,6 +67,7 @@ __all__ = [
     "Frequency",
     "FunderType",
     "FundingAgreement",
+    "GiftAgreement",
     "GoalKind",
     "Grant",
     "GrantAllocation",

@@ -32,6 +32,7 @@ class CentreIn(Strict):
     organisation_number = Text(
         30, metadata={"description": "KvK (8 digits) or Norwegian organisation number (9)"}
     )
+    rsin = Text(20, metadata={"description": "Dutch centres: the tax office's RSIN (9 digits)"})
 
 
 class CentreSchema(CentreIn):

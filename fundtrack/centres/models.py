@@ -101,6 +101,8 @@ class Centre(db.Model):
     currency: Mapped[str] = mapped_column(String(3))
     active: Mapped[bool] = mapped_column(default=True)
     organisation_number: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    # The Dutch tax office's number for a charity (RSIN), on every periodic-gift agreement.
+    rsin: Mapped[str] = mapped_column(String(9), default="", server_default="")
 
     region: Mapped[Region] = relationship(back_populates="centres")
 

@@ -8,7 +8,7 @@ from fundtrack.auth.models import User
 from fundtrack.centres.codes import check_code
 from fundtrack.centres.locks import current_network
 from fundtrack.centres.models import Centre, Region
-from fundtrack.centres.orgnumbers import check_organisation_number
+from fundtrack.centres.orgnumbers import check_organisation_number, check_rsin
 from fundtrack.costs.models import ActualsDeclaration, CostLine
 from fundtrack.errors import Conflict, ValidationError
 from fundtrack.income.models import Donor, EarmarkedFund, FundingAgreement, IncomeLine
@@ -18,6 +18,7 @@ from fundtrack.operations import check_unused, refuse_unknown, require
 REGION_FIELDS = ("code", "name")
 CENTRE_FIELDS = (
     "code", "name", "region", "municipality", "currency", "active", "organisation_number",
+    "rsin",
 )  # fmt: skip
 
 
@@ -104,6 +105,7 @@ def _centre_values(session: Session, values: dict, centre: Centre | None) -> dic
         "currency": currency,
         "active": active is not False,
         "organisation_number": number,
+        "rsin": check_rsin(merged.get("rsin")),
     }
 
 

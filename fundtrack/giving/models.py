@@ -102,3 +102,49 @@ class Instalment(db.Model):
 
     gift: Mapped[RecurringGift] = relationship(back_populates="instalments")
     income_line: Mapped[IncomeLine | None] = relationship()
+
+
+class AgreementKind(enum.StrEnum):
+    # A Dutch periodic gift (periodieke gift): fully deductible when agreed for at least five
+    # years at a fixed yearly amount, with a transaction number and the charity's RSIN.
+    PERIODIC_GIFT = "periodic_gift"
+    # A Norwegian pledge (givaravtale): a yearly amount promised for some years, in NOK.
+    PLEDGE = "pledge"
+
+
+# The Belastingdienst's minimum term of a periodic gift.
+PERIODIC_MIN_YEARS = 5
+
+
+class GiftAgreement(db.Model):
+    """A signed agreement behind a yearly recurring gift: the Dutch periodic gift or the
+    Norwegian pledge. The gift holds the donor, the yearly amount and the years; its
+    instalments are the years expected, each paid or not."""
+
+    __tablename__ = "gift_agreements"
+    __table_args__ = (
+        UniqueConstraint("centre_id", "transaction_number"),
+        CheckConstraint("years >= 1", name="years_positive"),
+        CheckConstraint(
+            f"kind != 'periodic_gift' OR years >= {PERIODIC_MIN_YEARS}", name="periodic_five_years"
+        ),
+        CheckConstraint("length(transaction_number) > 0", name="transaction_number_given"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    recurring_gift_id: Mapped[int] = mapped_column(
+        ForeignKey("recurring_gifts.id", ondelete="CASCADE"), unique=True
+    )
+    kind: Mapped[AgreementKind] = mapped_column(enum_column(AgreementKind, "gift_agreement_kind"))
+    # The centre's own number for the agreement, asked for on the donor's tax return.
+    transaction_number: Mapped[str] = mapped_column(String(40))
+    years: Mapped[int]
+    donor_signed_on: Mapped[date]
+    centre_signed_on: Mapped[date | None]
+    # Who signs for the centre, and in what role (the form's last section).
+    centre_signatory: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    centre: Mapped[Centre] = relationship()
+    gift: Mapped[RecurringGift] = relationship()

@@ -30,13 +30,13 @@ GIFT_FIELDS = (
 EARLY_DAYS = 15
 
 
-def _required(merged: dict, *fields: str) -> None:
+def required(merged: dict, *fields: str) -> None:
     for field in fields:
         if merged.get(field) is None:
             raise ValidationError(field, _l("is required"), code="required")
 
 
-def _day(value, field: str) -> date | None:
+def valid_day(value, field: str) -> date | None:
     if value is None:
         return None
     if not isinstance(value, date):
@@ -45,7 +45,7 @@ def _day(value, field: str) -> date | None:
     return value
 
 
-def _enum(enum_cls, value, field: str):
+def valid_enum(enum_cls, value, field: str):
     try:
         return enum_cls(value)
     except ValueError:
@@ -64,7 +64,7 @@ def _current(gift: RecurringGift) -> dict:
 def _resolve(session: Session, user: User, values: dict, gift: RecurringGift | None) -> dict:
     refuse_unknown(values, GIFT_FIELDS, "a recurring gift")
     merged = (_current(gift) if gift else {}) | values
-    _required(merged, "donor", "amount", "frequency", "start", "payment_method")
+    required(merged, "donor", "amount", "frequency", "start", "payment_method")
     donor = referenced(session, user, Donor, merged["donor"], "donor", "donor")
     if gift is not None and donor.id != gift.donor_id:
         raise ValidationError(
@@ -83,8 +83,8 @@ def _resolve(session: Session, user: User, values: dict, gift: RecurringGift | N
             _l("this centre keeps its books in %(currency)s", currency=centre.currency),
             code="other_currency",
         )
-    start = _day(merged["start"], "start")
-    end = _day(merged.get("end"), "end")
+    start = valid_day(merged["start"], "start")
+    end = valid_day(merged.get("end"), "end")
     if end is not None and end < start:
         raise ValidationError("end", _l("ends before it starts"), code="end_before_start")
     fund = None
@@ -99,9 +99,9 @@ def _resolve(session: Session, user: User, values: dict, gift: RecurringGift | N
         raise ValidationError("reference", _l("at most 200 characters"), code="too_long")
     return {
         "centre_id": centre.id, "donor": donor, "amount": Decimal(amount), "currency": currency,
-        "frequency": _enum(Frequency, merged["frequency"], "frequency"),
+        "frequency": valid_enum(Frequency, merged["frequency"], "frequency"),
         "start_date": start, "end_date": end, "earmarked_fund": fund,
-        "payment_method": _enum(PaymentMethod, merged["payment_method"], "payment_method"),
+        "payment_method": valid_enum(PaymentMethod, merged["payment_method"], "payment_method"),
         "reference": reference,
     }  # fmt: skip
 
