@@ -443,6 +443,17 @@ GIFT_STATE_LABELS = {
     "ended": _l("ended"),
 }
 
+AGREEMENT_KIND_LABELS = {
+    "periodic_gift": _l("periodic gift (Netherlands)"),
+    "pledge": _l("pledge (Norway)"),
+}
+
+YEAR_STATE_LABELS = {
+    "received": _l("received"),
+    "missed": _l("missed"),
+    "expected": _l("expected"),
+}
+
 
 # Accounts (issue 20): what a security notice tells the user happened.
 SECURITY_NOTICE_LABELS = {

@@ -87,6 +87,13 @@ def _b_world(session):
         "donor": donor.id, "amount": Decimal("25.00"), "frequency": "monthly",
         "start": date(2026, 1, 1), "payment_method": "bank_transfer", "reference": "LEAK-B gift",
     })  # fmt: skip
+    from fundtrack.giving.agreements import create_gift_agreement
+
+    create_gift_agreement(session, treasurer, {
+        "kind": "pledge", "donor": donor.id, "amount": Decimal("300.00"), "years": 3,
+        "start": date(2026, 1, 1), "donor_signed_on": date(2025, 12, 1),
+        "transaction_number": "LEAK-B pledge", "centre_signatory": "LEAK-B signatory",
+    })  # fmt: skip
     issue_token(session, treasurer, "LEAK-B token")
     from fundtrack.auth.sessions import new_session
 

@@ -24,7 +24,7 @@ TODAY = date(2028, 3, 1)
 
 @pytest.fixture
 def dutch(session, network):
-    centre = factories.centre(session, rsin="002425694", name="Inloophuis Haarlem")
+    centre = factories.centre(session, rsin="002425695", name="Inloophuis Haarlem")
     treasurer = factories.user(session, "treasurer", centre)
     donor = factories.donor(session, centre, name="Joke Jansen", address="Dorpsstraat 1",
                             postcode="2011 AB", city="Haarlem")  # fmt: skip
@@ -119,7 +119,7 @@ def test_the_agreement_form_names_the_donor_the_rsin_and_the_transaction_number(
     _centre, treasurer, donor = dutch
     agreement = _periodic(session, treasurer, donor, centre_signatory="A. de Boer")
     text = _pdf_text(agreement_pdf(session, treasurer, agreement.id, "en"))
-    for expected in ("Joke Jansen", "Dorpsstraat 1", "002425694", "2026-0001", "300,00",
+    for expected in ("Joke Jansen", "Dorpsstraat 1", "002425695", "2026-0001", "300,00",
                      "Inloophuis Haarlem", "A. de Boer", "BSN"):  # fmt: skip
         assert expected in text, expected
 

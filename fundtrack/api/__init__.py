@@ -25,6 +25,7 @@ RESOURCES = (
     "agreements",
     "donors",
     "recurring_gifts",
+    "gift_agreements",
     "funds",
     "income",
     "costs",

@@ -111,7 +111,7 @@ class RecurringGifts(MethodView):
     @blp.arguments(RecurringGiftIn)
     @blp.response(201, RecurringGiftSchema)
     def post(self, values):
-        """Register a recurring gift; its instalments are planned two years ahead."""
+        """Register a recurring gift; its instalments are planned to its end, or two years ahead."""
         gift = saved(lambda: operations.create_recurring_gift(db.session, api_user(), values))
         return _shown(gift.id)
 

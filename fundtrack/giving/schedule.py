@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import date
 
 # Open-ended gifts get their instalments this far ahead; `extend_instalments` (run daily by
-# `flask giving extend`) keeps the horizon moving.
+# `flask giving extend`) keeps the horizon moving. A gift with an end has them all.
 HORIZON_MONTHS = 24
 
 
@@ -30,6 +30,6 @@ def due_dates(start: date, step_months: int, until: date) -> Iterator[date]:
 
 
 def horizon(start: date, end: date | None, today: date) -> date:
-    """The last day instalments are generated for: the gift's end, or two years ahead."""
-    ahead = add_months(max(start, today), HORIZON_MONTHS)
-    return ahead if end is None else min(end, ahead)
+    """The last day instalments are generated for: the gift's end (a signed agreement's
+    every year is expected from the start), or two years ahead for an open-ended gift."""
+    return end if end is not None else add_months(max(start, today), HORIZON_MONTHS)

@@ -44,7 +44,7 @@ class GiftForm(FlaskForm):
     reference = StringField(_l("Reference"), validators=[Optional(), Length(max=200)])
 
 
-def _centre() -> Centre | None:
+def centre_shown() -> Centre | None:
     """The centre shown: the treasurer's own, or the one the office picked (None: all)."""
     code = request.args.get("centre") or (
         current_user.centre.code if current_user.centre and not current_user.sees_all_centres
@@ -58,22 +58,30 @@ def _centre() -> Centre | None:
     return centre
 
 
-def _form(centre: Centre) -> GiftForm:
-    form = GiftForm()
+def donor_choices(centre: Centre) -> list[tuple[int, str]]:
     donors = db.session.scalars(
         select(Donor).where(Donor.centre_id == centre.id).order_by(Donor.name, Donor.id)
     )
-    form.donor.choices = [(d.id, d.name) for d in donors]
-    form.frequency.choices = [(f.value, label_of(FREQUENCY_LABELS, f)) for f in Frequency]
-    form.payment_method.choices = [
-        (m.value, label_of(PAYMENT_METHOD_LABELS, m)) for m in PaymentMethod
-    ]
+    return [(d.id, d.name) for d in donors]
+
+
+def fund_choices(centre: Centre) -> list[tuple[int, str]]:
     funds = db.session.scalars(
         select(EarmarkedFund)
         .where(EarmarkedFund.centre_id == centre.id)
         .order_by(EarmarkedFund.name)
     )
-    form.fund.choices = [(0, gettext("none"))] + [(f.id, f.name) for f in funds]
+    return [(0, gettext("none"))] + [(f.id, f.name) for f in funds]
+
+
+def _form(centre: Centre) -> GiftForm:
+    form = GiftForm()
+    form.donor.choices = donor_choices(centre)
+    form.frequency.choices = [(f.value, label_of(FREQUENCY_LABELS, f)) for f in Frequency]
+    form.payment_method.choices = [
+        (m.value, label_of(PAYMENT_METHOD_LABELS, m)) for m in PaymentMethod
+    ]
+    form.fund.choices = fund_choices(centre)
     return form
 
 
@@ -81,7 +89,7 @@ def _form(centre: Centre) -> GiftForm:
 @login_required
 def recurring():
     """The list, filtered by state, and (for whoever manages the centre) the form."""
-    centre = _centre()
+    centre = centre_shown()
     may_add = centre is not None and current_user.can_manage(centre.id)
     form = _form(centre) if may_add else None
     if request.method == "POST":
@@ -125,4 +133,6 @@ def recurring():
 
 
 def init_app(app: Flask) -> None:
+    from fundtrack.giving import agreement_views  # noqa: F401  (its routes join the blueprint)
+
     app.register_blueprint(bp)
