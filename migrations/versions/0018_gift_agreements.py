@@ -1,7 +1,7 @@
 """gift agreements: Dutch periodic gifts and Norwegian pledges; the centre's RSIN
 
-Revision ID: 0017_gift_agreements
-Revises: 0016_recurring_gifts
+Revision ID: 0018_gift_agreements
+Revises: 0017_totp_secret_encrypted
 Create Date: 2026-12-07 13:30:00
 
 The agreement behind a yearly recurring gift: its kind, transaction number, years and
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0017_gift_agreements"
-down_revision = "0016_recurring_gifts"
+revision = "0018_gift_agreements"
+down_revision = "0017_totp_secret_encrypted"
 branch_labels = None
 depends_on = None
 
