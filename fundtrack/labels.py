@@ -190,6 +190,7 @@ AUDIT_ENTITY_LABELS = {
     "yearend_settings": _l("Year-end settings"),
     "recurring_gifts": _l("Recurring gift"),
     "instalments": _l("Instalment"),
+    "gift_agreements": _l("Signed gift agreement"),
     "known_devices": _l("Known device"),
     "security_notices": _l("Security notice"),
 }
@@ -271,6 +272,11 @@ AUDIT_FIELD_LABELS = {
     "payment_method": _l("Payment method"),
     "recurring_gift_id": _l("Recurring gift"),
     "income_line_id": _l("Income line"),
+    "transaction_number": _l("Transaction number"),
+    "years": _l("Years"),
+    "donor_signed_on": _l("Signed by the donor on"),
+    "centre_signed_on": _l("Signed by the centre on"),
+    "centre_signatory": _l("Signs for the centre"),
     "first_seen_at": _l("First seen"),
     "last_seen_at": _l("Last seen"),
     "seen_at": _l("Seen"),
@@ -371,6 +377,7 @@ COLUMN_LABELS = {
     "grant": _l("Grant"),
     "auditor_statement_threshold": _l("Auditor's statement from (amount)"),
     "organisation_number": _l("Organisation number (KvK / Brønnøysund)"),
+    "rsin": _l("RSIN (Dutch tax office)"),
     "funder_reference": _l("Funder's case number"),
     "signatory": _l("Signs the reports"),
 }
@@ -418,6 +425,7 @@ FILE_NAME_LABELS = {
     "grant-report": _l("grant report"),
     "statement": _l("statement of income and expenditure"),
     "journal": _l("journal"),
+    "agreement": _l("gift agreement"),
 }
 
 # A picker left empty.
@@ -500,6 +508,8 @@ TABLES = {
     "gift_frequency": FREQUENCY_LABELS,
     "payment_method": PAYMENT_METHOD_LABELS,
     "gift_state": GIFT_STATE_LABELS,
+    "gift_agreement_kind": AGREEMENT_KIND_LABELS,
+    "agreement_year_state": YEAR_STATE_LABELS,
     "security_notice": SECURITY_NOTICE_LABELS,
 }
 
@@ -546,7 +556,7 @@ def enum_tables() -> dict[type, dict]:
     from fundtrack.audit.models import AuditAction
     from fundtrack.auth.models import Role
     from fundtrack.costs.models import CostCategory, CostKind
-    from fundtrack.giving.models import Frequency, PaymentMethod
+    from fundtrack.giving.models import AgreementKind, Frequency, PaymentMethod
     from fundtrack.grants.models import GoalKind, GrantState, ReportKind
     from fundtrack.imports.models import ImportState
     from fundtrack.imports.onboarding.models import OnboardingState
@@ -573,6 +583,7 @@ def enum_tables() -> dict[type, dict]:
         PostingSide: POSTING_SIDE_LABELS,
         Frequency: FREQUENCY_LABELS,
         PaymentMethod: PAYMENT_METHOD_LABELS,
+        AgreementKind: AGREEMENT_KIND_LABELS,
     }
 
 
