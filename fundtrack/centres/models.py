@@ -1,6 +1,7 @@
 """The network, its regions and centres, and the fiscal years it has closed."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from fractions import Fraction
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, func
@@ -34,6 +35,9 @@ class Network(db.Model):
             name="target_fraction",
         ),
         CheckConstraint("fiscal_year_start_month BETWEEN 1 AND 12", name="fiscal_month"),
+        CheckConstraint(
+            "volunteer_hour_rate IS NULL OR volunteer_hour_rate > 0", name="hour_rate_positive"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
@@ -47,6 +51,9 @@ class Network(db.Model):
     # The register number a funder asks for (KvK in the Netherlands, the Brønnøysund
     # organisation number in Norway); empty until known.
     organisation_number: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    # What an hour of volunteer work is worth in grant reports' in-kind co-funding, in the
+    # network's currency; empty until the national office sets it.
+    volunteer_hour_rate: Mapped[Decimal | None]
 
     @validates("currency")
     def _check_currency(self, _key, value):

@@ -1,7 +1,7 @@
 """Costs per centre and year: the budget and the actual figures, by cost category."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -56,6 +56,9 @@ class CostLine(db.Model):
     # Actual spending on a grant's project; its category meets the grant's budget line.
     grant_id: Mapped[int | None] = mapped_column(ForeignKey("grants.id"), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    # The day (or any day of the month) the money was spent, within the fiscal year: what a
+    # grant report's spending by month reads. Empty for budget lines and undated spending.
+    spent_on: Mapped[date | None]
 
     centre: Mapped[Centre] = relationship()
     grant: Mapped["Grant | None"] = relationship()

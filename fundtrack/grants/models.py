@@ -40,6 +40,14 @@ class ReportKind(enum.StrEnum):
     FINAL = "final"
 
 
+class UnspentDecision(enum.StrEnum):
+    """What happens to money the project did not use, as agreed with the funder."""
+
+    RETURNED = "returned"
+    TO_RETURN = "to_return"
+    KEPT = "kept"  # with the funder's consent
+
+
 class Grant(db.Model):
     """An application to a funder's programme, by a centre or (centre NULL) the national office.
 
@@ -57,6 +65,10 @@ class Grant(db.Model):
         CheckConstraint("end_date >= start_date", name="end_after_start"),
         CheckConstraint("length(currency) = 3", name="currency_code"),
         CheckConstraint("length(project_name) > 0", name="project_name_not_empty"),
+        CheckConstraint(
+            "(unspent_decision IS NULL) = (unspent_amount IS NULL)", name="unspent_decided"
+        ),
+        CheckConstraint("unspent_amount IS NULL OR unspent_amount >= 0", name="unspent_positive"),
         Index("ix_grants_centre_state", "centre_id", "state"),
     )
 
@@ -83,6 +95,12 @@ class Grant(db.Model):
     # The funder's case number for the application, and who signs its reports.
     funder_reference: Mapped[str] = mapped_column(String(100), default="", server_default="")
     signatory: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Money the project did not use: returned, to be returned or kept (with the funder's
+    # consent), and how much; both empty until decided.
+    unspent_decision: Mapped[UnspentDecision | None] = mapped_column(
+        enum_column(UnspentDecision, "unspent_decision")
+    )
+    unspent_amount: Mapped[Decimal | None]
     # The funding agreement this award became, once turned into one.
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("funding_agreements.id"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
@@ -104,6 +122,9 @@ class Grant(db.Model):
     )
     transitions: Mapped[list["GrantTransition"]] = relationship(
         back_populates="grant", cascade="all, delete-orphan", order_by="GrantTransition.id"
+    )
+    in_kind: Mapped[list["InKindContribution"]] = relationship(
+        back_populates="grant", cascade="all, delete-orphan", order_by="InKindContribution.id"
     )
 
     @validates("currency")
@@ -154,10 +175,58 @@ class GrantGoal(db.Model):
     target: Mapped[Decimal | None]
     achieved: Mapped[Decimal | None]
     as_of: Mapped[date | None]
+    # Quantitative: where the count stood before the project, and by when the target is due.
+    baseline: Mapped[Decimal | None]
+    deadline: Mapped[date | None]
     # Qualitative: the result, described.
     result: Mapped[str] = mapped_column(Text, default="")
 
     grant: Mapped[Grant] = relationship(back_populates="goals")
+    measurements: Mapped[list["GoalMeasurement"]] = relationship(
+        back_populates="goal", cascade="all, delete-orphan", order_by="GoalMeasurement.measured_on"
+    )
+
+
+class GoalMeasurement(db.Model):
+    """A counted goal as measured on a day, for the whole project (centre NULL) or at one of
+    the offices the award is shared with. The goal's result on a day is the sum, over the
+    places, of each one's latest measurement up to that day (`fundtrack.grants.figures`)."""
+
+    __tablename__ = "grant_goal_measurements"
+    __table_args__ = (
+        CheckConstraint("value >= 0", name="value_not_negative"),
+        UniqueConstraint("goal_id", "centre_id", "measured_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(
+        ForeignKey("grant_goals.id", ondelete="CASCADE"), index=True
+    )
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"), index=True)
+    measured_on: Mapped[date]
+    value: Mapped[Decimal]
+
+    goal: Mapped[GrantGoal] = relationship(back_populates="measurements")
+    centre: Mapped[Centre | None] = relationship()
+
+
+class InKindContribution(db.Model):
+    """Volunteer hours given to the project in a month (at an office, or for the whole
+    project when centre is NULL). Worth the hours times the network's volunteer-hour rate;
+    never money in the books, so never in a money total."""
+
+    __tablename__ = "grant_in_kind"
+    __table_args__ = (CheckConstraint("hours > 0", name="hours_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grant_id: Mapped[int] = mapped_column(ForeignKey("grants.id", ondelete="CASCADE"), index=True)
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"), index=True)
+    given_on: Mapped[date]
+    description: Mapped[str] = mapped_column(String(300), default="")
+    hours: Mapped[Decimal]
+
+    grant: Mapped[Grant] = relationship(back_populates="in_kind")
+    centre: Mapped[Centre | None] = relationship()
 
 
 class GrantBudgetLine(db.Model):
@@ -179,9 +248,19 @@ class GrantBudgetLine(db.Model):
 
 
 class ReportObligation(db.Model):
-    """A report owed to the funder by a due date; sent when `sent_on` is filled in."""
+    """A report owed to the funder by a due date; sent when `sent_on` is filled in.
+
+    An interim report covers its period (`period_start`-`period_end`); a final report, or an
+    interim one without a period, the whole project (`fundtrack.grants.figures.report_period`).
+    """
 
     __tablename__ = "grant_report_obligations"
+    __table_args__ = (
+        CheckConstraint(
+            "period_start IS NULL OR period_end IS NULL OR period_end >= period_start",
+            name="period_in_order",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     grant_id: Mapped[int] = mapped_column(ForeignKey("grants.id", ondelete="CASCADE"), index=True)
@@ -189,6 +268,8 @@ class ReportObligation(db.Model):
     due_date: Mapped[date] = mapped_column(index=True)
     sent_on: Mapped[date | None]
     note: Mapped[str] = mapped_column(String(500), default="")
+    period_start: Mapped[date | None]
+    period_end: Mapped[date | None]
 
     grant: Mapped[Grant] = relationship(back_populates="obligations")
 
