@@ -471,6 +471,13 @@ SECURITY_NOTICE_LABELS = {
     "codes_new": _l("New recovery codes were made for your account"),
 }
 
+# Grant reports (issue 19): what happens to money a project did not use.
+UNSPENT_DECISION_LABELS = {
+    "returned": _l("returned to the funder"),
+    "to_return": _l("to be returned to the funder"),
+    "kept": _l("kept with the funder's consent"),
+}
+
 # ---- every table by its kind -----------------------------------------------------------------
 
 # Kind -> table. An enum column's kind is its type's name (`enum_column(Enum, name)`); the
@@ -511,6 +518,7 @@ TABLES = {
     "gift_agreement_kind": AGREEMENT_KIND_LABELS,
     "agreement_year_state": YEAR_STATE_LABELS,
     "security_notice": SECURITY_NOTICE_LABELS,
+    "unspent_decision": UNSPENT_DECISION_LABELS,
 }
 
 # Text columns that hold a code of a fixed set (a CHECK ... IN constraint, or written by one
@@ -557,7 +565,7 @@ def enum_tables() -> dict[type, dict]:
     from fundtrack.auth.models import Role
     from fundtrack.costs.models import CostCategory, CostKind
     from fundtrack.giving.models import AgreementKind, Frequency, PaymentMethod
-    from fundtrack.grants.models import GoalKind, GrantState, ReportKind
+    from fundtrack.grants.models import GoalKind, GrantState, ReportKind, UnspentDecision
     from fundtrack.imports.models import ImportState
     from fundtrack.imports.onboarding.models import OnboardingState
     from fundtrack.income.models import DonorKind, FunderType, IncomeCategory, IncomeSource
@@ -584,6 +592,7 @@ def enum_tables() -> dict[type, dict]:
         Frequency: FREQUENCY_LABELS,
         PaymentMethod: PAYMENT_METHOD_LABELS,
         AgreementKind: AGREEMENT_KIND_LABELS,
+        UnspentDecision: UNSPENT_DECISION_LABELS,
     }
 
 

@@ -49,7 +49,8 @@ def test_treasurer_applies_moves_and_books_a_tranche(api, session, two):
     assert moved.status_code == 201 and moved.get_json()["to_state"] == "partly_awarded"
     refused = caller.post(f"/grants/{grant_id}/transitions", json={"state": "submitted"})
     assert refused.status_code == 409
-    assert "a partly_awarded application cannot become submitted" in refused.get_json()["message"]
+    assert refused.get_json()["reason"] == "move_not_allowed"
+    assert "a partly awarded application cannot become submitted" in refused.get_json()["message"]
     line = caller.post("/income", json={
         "centre": "OWN", "date": "2025-03-01", "amount": "250000.00",
         "category": "other_nonprofits",

@@ -12,16 +12,23 @@ the API, exports and the PDF reports call these; none adds up lines itself.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, select, true
 from sqlalchemy.orm import Session, joinedload
 
 from fundtrack.auth.access import visible
 from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre
 from fundtrack.costs.models import CostCategory, CostKind, CostLine
-from fundtrack.grants.models import Grant, GrantAllocation, GrantBudgetLine
+from fundtrack.grants.models import (
+    Grant,
+    GrantAllocation,
+    GrantBudgetLine,
+    ReportKind,
+    ReportObligation,
+)
 from fundtrack.income.models import IncomeLine
 from fundtrack.money import CENT
 
@@ -66,8 +73,40 @@ class GrantMoney:
         return sum((row.budgeted for row in self.budget), ZERO)
 
 
-def income_by_grant(grant_ids):
-    """A subquery (grant_id, received, co_funding) over the income lines of those grants."""
+@dataclass(frozen=True)
+class Period:
+    """The days a report covers. `only` is true for an interim report with a period of its
+    own: then its money is the income booked and the spending dated within those days. Else
+    the report covers the whole project and its money is every line booked on the grant."""
+
+    start: date
+    end: date
+    only: bool = False
+
+    def income(self):
+        """The condition on income lines (none for the whole project)."""
+        return IncomeLine.booking_date.between(self.start, self.end) if self.only else true()
+
+    def costs(self):
+        """The condition on cost lines: dated within the period (none for the whole project)."""
+        return CostLine.spent_on.between(self.start, self.end) if self.only else true()
+
+
+def report_period(grant: Grant, obligation: ReportObligation | None) -> Period:
+    """What a report covers: an interim report its own period where its duty sets one (the
+    period's missing end is the project's), else the whole project."""
+    if obligation is None or obligation.kind != ReportKind.INTERIM:
+        return Period(grant.start_date, grant.end_date)
+    if obligation.period_start is None and obligation.period_end is None:
+        return Period(grant.start_date, grant.end_date)
+    return Period(
+        obligation.period_start or grant.start_date, obligation.period_end or grant.end_date, True
+    )
+
+
+def income_by_grant(grant_ids, period: Period | None = None):
+    """A subquery (grant_id, received, co_funding) over the income lines of those grants
+    (booked within `period`, when it covers a period only)."""
     from_funder = IncomeLine.funder_id == Grant.funder_id
     return (
         select(
@@ -76,7 +115,7 @@ def income_by_grant(grant_ids):
             func.sum(case((from_funder, 0), else_=IncomeLine.amount)).label("co_funding"),
         )
         .join(Grant, Grant.id == IncomeLine.grant_id)
-        .where(IncomeLine.grant_id.in_(grant_ids))
+        .where(IncomeLine.grant_id.in_(grant_ids), period.income() if period else true())
         .group_by(IncomeLine.grant_id)
         .subquery("grant_income")
     )
@@ -124,19 +163,24 @@ def grant_list(session: Session, user: User, stmt: Select | None = None) -> list
     return [(row.Grant, money_of(row)) for row in session.execute(stmt)]
 
 
-def grant_money(session: Session, grant: Grant) -> GrantMoney:
-    """Received, co-funding, spent and the budget against spending of one grant.
+def grant_money(session: Session, grant: Grant, period: Period | None = None) -> GrantMoney:
+    """Received, co-funding, spent and the budget against spending of one grant (income
+    booked and spending dated within `period`, when it covers a period only).
 
     Three statements: the income sums, the budget lines, the spending per category.
     """
-    income = session.execute(select(income_by_grant([grant.id]))).first()
+    income = session.execute(select(income_by_grant([grant.id], period))).first()
     budget_lines = session.scalars(
         select(GrantBudgetLine).where(GrantBudgetLine.grant_id == grant.id)
     ).all()
     spent_by_category = dict(
         session.execute(
             select(CostLine.category, func.sum(CostLine.amount))
-            .where(CostLine.grant_id == grant.id, CostLine.kind == CostKind.ACTUAL)
+            .where(
+                CostLine.grant_id == grant.id,
+                CostLine.kind == CostKind.ACTUAL,
+                period.costs() if period else true(),
+            )
             .group_by(CostLine.category)
         ).all()
     )

@@ -1,5 +1,6 @@
 """Which grant an income or cost line may be booked against."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -24,5 +25,9 @@ def grant_for_line(session: Session, user: User, grant_id, centre: Centre) -> Gr
             )
         ).one_or_none()
     if grant is None or not user.can_view(centre.id):
-        raise ValidationError("grant", f"no grant of {centre.code} with id {grant_id}")
+        raise ValidationError(
+            "grant",
+            _l("no application of %(centre)s with id %(id)s", centre=centre.code, id=grant_id),
+            code="unknown_grant",
+        )
     return grant

@@ -11,27 +11,32 @@ who made it. Values use the API's names: `centre` is a centre code (None: nation
 import calendar
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.access import require_manage
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import current_network
 from fundtrack.errors import Conflict, ValidationError
+from fundtrack.formatting import format_day
 from fundtrack.grants.models import (
     Grant,
     GrantState,
     GrantTransition,
     ReportKind,
     ReportObligation,
+    UnspentDecision,
 )
 from fundtrack.income.models import Funder
+from fundtrack.labels import GRANT_STATE_LABELS, REPORT_KIND_LABELS, label_of
 from fundtrack.money import check_cents
 from fundtrack.operations import centre_by_code, check_year, referenced, refuse_unknown, require
 
 GRANT_FIELDS = (
     "funder", "centre", "programme", "project_name", "project_leader", "summary", "start",
     "end", "amount_requested", "amount_awarded", "currency", "chance", "recurring",
-    "auditor_statement_required", "funder_reference", "signatory",
+    "auditor_statement_required", "funder_reference", "signatory", "unspent_decision",
+    "unspent_amount",
 )  # fmt: skip
 
 S = GrantState
@@ -87,18 +92,22 @@ def _current(grant: Grant) -> dict:
         "auditor_statement_required": grant.auditor_statement_required,
         "funder_reference": grant.funder_reference,
         "signatory": grant.signatory,
+        "unspent_decision": grant.unspent_decision,
+        "unspent_amount": grant.unspent_amount,
     }
 
 
 def positive_amount(value, field: str, *, allow_zero: bool = False):
     if value is None or value < 0 or (value == 0 and not allow_zero):
-        raise ValidationError(field, "must be 0 or more" if allow_zero else "must be more than 0")
+        if allow_zero:
+            raise ValidationError(field, _l("must be 0 or more"), code="negative")
+        raise ValidationError(field, _l("must be more than 0"), code="not_positive")
     return check_cents(value, field)
 
 
 def check_date(value, field: str) -> date:
     if not isinstance(value, date):
-        raise ValidationError(field, "is not a date")
+        raise ValidationError(field, _l("is not a date"), code="not_a_date")
     check_year(value.year, field)
     return value
 
@@ -120,7 +129,11 @@ def _values(session: Session, user: User, values: dict, grant: Grant | None) -> 
     merged = (_current(grant) if grant else {}) | values
     require(merged, "funder", "project_name", "start", "end", "amount_requested")
     if grant is not None and merged.get("centre") != _current(grant)["centre"]:
-        raise ValidationError("centre", "an application cannot move to another applicant")
+        raise ValidationError(
+            "centre",
+            _l("an application cannot move to another applicant"),
+            code="applicant_fixed",
+        )
     if grant is not None:
         centre = grant.centre
     elif merged.get("centre") is not None:
@@ -131,27 +144,37 @@ def _values(session: Session, user: User, values: dict, grant: Grant | None) -> 
     funder = referenced(session, user, Funder, merged["funder"], "funder", "funder")
     name = (merged["project_name"] or "").strip()
     if not name:
-        raise ValidationError("project_name", "is required")
+        raise ValidationError("project_name", _l("is required"), code="required")
     start, end = check_date(merged["start"], "start"), check_date(merged["end"], "end")
     if end < start:
-        raise ValidationError("end", "ends before it starts")
+        raise ValidationError("end", _l("ends before it starts"), code="ends_before_start")
     requested = positive_amount(merged["amount_requested"], "amount_requested")
     awarded = merged.get("amount_awarded")
     state = grant.state if grant else S.DRAFT
     if awarded is not None:
         if state not in AWARDED_STATES:
-            raise ValidationError("amount_awarded", f"a {state.value} application has no award")
+            raise ValidationError(
+                "amount_awarded",
+                _l("a %(state)s application has no award",
+                   state=label_of(GRANT_STATE_LABELS, state)),
+                code="no_award",
+            )  # fmt: skip
         awarded = positive_amount(awarded, "amount_awarded")
     currency = centre.currency if centre else current_network(session).currency
     if merged.get("currency") not in (None, currency):
         raise ValidationError(
-            "currency", f"the applicant keeps its books in {currency}, not {merged['currency']}"
-        )
+            "currency",
+            _l("the applicant keeps its books in %(currency)s, not %(given)s",
+               currency=currency, given=merged["currency"]),
+            code="other_currency",
+        )  # fmt: skip
     chance = merged.get("chance")
     if chance is not None and (
         isinstance(chance, bool) or not isinstance(chance, int) or not 0 <= chance <= 100
     ):
-        raise ValidationError("chance", "must be a whole percentage from 0 to 100")
+        raise ValidationError(
+            "chance", _l("must be a whole percentage from 0 to 100"), code="not_a_percentage"
+        )
     statement = merged.get("auditor_statement_required")
     if statement is None:
         statement = needs_auditor_statement(funder, awarded or requested)
@@ -172,13 +195,52 @@ def _values(session: Session, user: User, values: dict, grant: Grant | None) -> 
         "auditor_statement_required": bool(statement),
         "funder_reference": _short(merged, "funder_reference", 100),
         "signatory": _short(merged, "signatory", 200),
+        **_unspent(merged, state),
+    }
+
+
+def _unspent(values: dict, state: GrantState) -> dict:
+    """The decision on money not used and its amount: both or neither, once awarded."""
+    decision, amount = values.get("unspent_decision"), values.get("unspent_amount")
+    if decision in (None, "") and amount is None:
+        return {"unspent_decision": None, "unspent_amount": None}
+    if state not in AWARDED_STATES:
+        raise ValidationError(
+            "unspent_decision",
+            _l("a %(state)s application has no award to return",
+               state=label_of(GRANT_STATE_LABELS, state)),
+            code="no_award",
+        )  # fmt: skip
+    if decision in (None, ""):
+        raise ValidationError(
+            "unspent_decision",
+            _l("say whether the money not used is returned or kept"),
+            code="decision_required",
+        )
+    try:
+        decision = UnspentDecision(decision)
+    except ValueError:
+        raise ValidationError(
+            "unspent_decision",
+            _l("%(value)s is not one of the choices", value=decision),
+            code="not_a_choice",
+        ) from None
+    if amount is None:
+        raise ValidationError(
+            "unspent_amount", _l("say how much money was not used"), code="amount_required"
+        )
+    return {
+        "unspent_decision": decision,
+        "unspent_amount": positive_amount(amount, "unspent_amount", allow_zero=True),
     }
 
 
 def _short(values: dict, field: str, limit: int) -> str:
     text = (values.get(field) or "").strip()
     if len(text) > limit:
-        raise ValidationError(field, f"at most {limit} characters")
+        raise ValidationError(
+            field, _l("at most %(limit)s characters", limit=limit), code="too_long"
+        )
     return text
 
 
@@ -194,7 +256,9 @@ def update_grant(session: Session, user: User, grant: Grant, values: dict) -> Gr
     """Change an application; the whole application is checked again. A closed one is final."""
     require_manage_grant(user, grant)
     if grant.state == S.CLOSED:
-        raise Conflict("state", "a closed application can no longer change")
+        raise Conflict(
+            "state", _l("a closed application can no longer change"), code="grant_closed"
+        )
     for attribute, value in _values(session, user, values, grant).items():
         setattr(grant, attribute, value)
     session.flush()
@@ -209,7 +273,12 @@ def delete_grant(session: Session, user: User, grant: Grant) -> None:
 
     require_manage_grant(user, grant)
     if grant.state != S.DRAFT:
-        raise Conflict("state", f"only a draft can be deleted; this one is {grant.state.value}")
+        raise Conflict(
+            "state",
+            _l("only a draft can be deleted; this one is %(state)s",
+               state=label_of(GRANT_STATE_LABELS, grant.state)),
+            code="not_a_draft",
+        )  # fmt: skip
     check_unused(
         session,
         "grant",
@@ -224,7 +293,10 @@ def _target(value) -> GrantState:
     try:
         return GrantState(value)
     except ValueError:
-        raise ValidationError("state", f"{value!r} is not a grant state") from None
+        raise ValidationError(
+            "state", _l("%(value)s is not a state of an application", value=value),
+            code="not_a_choice",
+        ) from None  # fmt: skip
 
 
 def move_grant(
@@ -250,17 +322,34 @@ def move_grant(
     target = _target(target)
     allowed = MOVES[grant.state]
     if target not in allowed:
-        offered = ", ".join(s.value for s in allowed) or "nothing: it is final"
+        words = {"state": label_of(GRANT_STATE_LABELS, grant.state),
+                 "target": label_of(GRANT_STATE_LABELS, target)}  # fmt: skip
+        if not allowed:
+            raise Conflict(
+                "state",
+                _l("a %(state)s application cannot become %(target)s; it is final", **words),
+                code="move_not_allowed",
+            )
+        offered = ", ".join(str(label_of(GRANT_STATE_LABELS, s)) for s in allowed)
         raise Conflict(
-            "state", f"a {grant.state.value} application cannot become {target.value}; "
-            f"it may become {offered}",
+            "state",
+            _l("a %(state)s application cannot become %(target)s; it may become %(offered)s",
+               offered=offered, **words),
+            code="move_not_allowed",
         )  # fmt: skip
     if amount_awarded is not None and target not in (S.AWARDED, S.PARTLY_AWARDED):
-        raise ValidationError("amount_awarded", f"is set when awarding, not when {target.value}")
+        raise ValidationError(
+            "amount_awarded",
+            _l("is set when awarding, not when the application becomes %(target)s",
+               target=label_of(GRANT_STATE_LABELS, target)),
+            code="award_when_awarding",
+        )  # fmt: skip
     if target in (S.AWARDED, S.PARTLY_AWARDED):
         awarded = amount_awarded if amount_awarded is not None else grant.amount_awarded
         if awarded is None:
-            raise ValidationError("amount_awarded", "say how much was awarded")
+            raise ValidationError(
+                "amount_awarded", _l("say how much was awarded"), code="award_required"
+            )
         grant.amount_awarded = positive_amount(awarded, "amount_awarded")
         if target == S.PARTLY_AWARDED and partly is None:
             partly = True
@@ -277,8 +366,12 @@ def move_grant(
         unsent = [o for o in grant.obligations if o.sent_on is None]
         if unsent:
             raise Conflict(
-                "state", f"the {unsent[0].kind.value} report due {unsent[0].due_date} is not sent"
-            )
+                "state",
+                _l("%(kind)s due %(day)s is not sent",
+                   kind=label_of(REPORT_KIND_LABELS, unsent[0].kind),
+                   day=format_day(unsent[0].due_date)),
+                code="report_unsent",
+            )  # fmt: skip
     move = GrantTransition(
         from_state=grant.state,
         to_state=target,
@@ -302,13 +395,31 @@ def turn_into_agreement(session: Session, user: User, grant: Grant):
 
     require_manage_grant(user, grant)
     if grant.state not in AWARDED_STATES or grant.amount_awarded is None:
-        raise Conflict("state", f"a {grant.state.value} application has no award to agree on")
+        raise Conflict(
+            "state",
+            _l("a %(state)s application has no award to agree on",
+               state=label_of(GRANT_STATE_LABELS, grant.state)),
+            code="no_award",
+        )  # fmt: skip
     if not grant.recurring:
-        raise Conflict("recurring", "only recurring money becomes a funding agreement")
+        raise Conflict(
+            "recurring",
+            _l("only recurring money becomes a funding agreement"),
+            code="not_recurring",
+        )
     if grant.centre is None:
-        raise Conflict("centre", "an agreement belongs to a centre; this is the network's")
+        raise Conflict(
+            "centre",
+            _l("an agreement belongs to a centre; this is the network's"),
+            code="network_grant",
+        )
     if grant.agreement_id is not None:
-        raise Conflict("agreement", f"already funding agreement {grant.agreement_id}")
+        raise Conflict(
+            "agreement",
+            _l("already funding agreement %(id)s", id=grant.agreement_id),
+            grant.agreement_id,
+            code="agreement_exists",
+        )
     agreement = create_agreement(
         session,
         user,

@@ -8,11 +8,13 @@ templates only print it.
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.access import visible
 from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre
+from fundtrack.errors import NotFound
 from fundtrack.grants.obligations import ReportsDue, reports_due
 from fundtrack.grants.pipeline import PipelineYear, ShareForecast, pipeline, share_forecast
 
@@ -53,7 +55,11 @@ def landing_panels(
             visible(Centre, user).where(Centre.code == centre_code)
         ).one_or_none()
         if centre is None:
-            raise LookupError(centre_code)
+            raise NotFound(
+                "centre",
+                _l("no centre with code %(code)s", code=centre_code),
+                code="unknown_centre",
+            )
         centre_id = centre.id
     return GrantPanels(
         due=reports_due(session, user, today, centre_id=centre_id, region_code=region_code),

@@ -11,6 +11,7 @@ import io
 import zipfile
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, undefer
 
@@ -56,7 +57,10 @@ def _entry(name: str, when: datetime) -> zipfile.ZipInfo:
 def sent_archive(session: Session, user: User, year: int) -> bytes:
     """The ZIP of `year`'s sent reports (national office, admins, auditors)."""
     if not user.sees_all_centres:
-        raise NotAllowed(f"{user.email} may not download the network's sent reports")
+        raise NotAllowed(
+            _l("%(email)s may not download the network's sent reports", email=user.email),
+            code="not_network",
+        )
     reports = sent_in_year(session, year)
     names: list[str] = []
     manifest = io.StringIO()

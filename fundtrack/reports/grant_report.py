@@ -9,12 +9,14 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.access import get_visible
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import current_network
+from fundtrack.errors import NotFound
 from fundtrack.grants.figures import allocation_money, grant_money
 from fundtrack.grants.figures import money as in_cents
 from fundtrack.grants.models import GoalKind, Grant, ReportKind, ReportObligation
@@ -42,7 +44,7 @@ def visible_grant(session: Session, user: User, grant_id: int) -> Grant:
     """The grant if the user may see it; LookupError alike for unknown and another centre's."""
     grant = get_visible(session, Grant, grant_id, user) if 0 < grant_id < 2**31 else None
     if grant is None:
-        raise LookupError(f"no grant {grant_id}")
+        raise NotFound("grant", _l("no application with id %(id)s", id=grant_id))
     return grant
 
 
@@ -51,7 +53,10 @@ def report_obligation(grant: Grant, obligation_id: int | None) -> ReportObligati
     if obligation_id is not None:
         found = next((o for o in grant.obligations if o.id == obligation_id), None)
         if found is None:
-            raise LookupError(f"no report obligation {obligation_id} on grant {grant.id}")
+            raise NotFound(
+                "obligation",
+                _l("no report %(id)s owed on this application", id=obligation_id),
+            )
         return found
     unsent = [o for o in grant.obligations if o.sent_on is None]
     finals = [o for o in grant.obligations if o.kind == ReportKind.FINAL]

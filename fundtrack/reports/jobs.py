@@ -8,6 +8,8 @@ database whatever backend runs the queue.
 import secrets
 from datetime import UTC, datetime
 
+from flask_babel import lazy_gettext as _l
+
 from fundtrack.auth.access import NotAllowed
 from fundtrack.auth.models import User
 from fundtrack.extensions import db
@@ -25,7 +27,10 @@ def start_national_report(user: User, year: int, language: str) -> ReportJob:
     Raises NotAllowed for a user who does not see the whole network.
     """
     if not user.sees_all_centres:
-        raise NotAllowed(f"{user.email} may not see the whole network")
+        raise NotAllowed(
+            _l("%(email)s may not see the whole network", email=user.email),
+            code="not_network",
+        )
     job = ReportJob(
         id=secrets.token_hex(16), kind="national", year=year, language=language, user_id=user.id
     )

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.access import NotAllowed
@@ -50,7 +51,10 @@ def national_report(
     charts (network trend). Call it inside `render.in_language`.
     """
     if not user.sees_all_centres:
-        raise NotAllowed(f"{user.email} may not see the whole network")
+        raise NotAllowed(
+            _l("%(email)s may not see the whole network", email=user.email),
+            code="not_network",
+        )
     network = current_network(session)
     fmt, running = number_format(network), running_year(network)
     share = funding_share(session, user, year)

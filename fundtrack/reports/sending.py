@@ -10,6 +10,7 @@ the books later. Drafts (narrative and language) can change until the report is 
 import hashlib
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -34,8 +35,8 @@ def _obligation(session: Session, user: User, grant_id: int, obligation_id: int)
     try:
         grant = visible_grant(session, user, grant_id)
         return grant, report_obligation(grant, obligation_id)
-    except LookupError as error:
-        raise NotFound("id", str(error)) from None
+    except NotFound as error:
+        raise NotFound("id", error.message, code=error.code) from None
 
 
 def save_draft(
@@ -45,11 +46,21 @@ def save_draft(
     grant, obligation = _obligation(session, user, grant_id, obligation_id)
     require_manage_grant(user, grant)
     if language not in LANGUAGES:
-        raise ValidationError("language", f"one of {', '.join(LANGUAGES)}")
+        raise ValidationError(
+            "language",
+            _l("one of %(languages)s", languages=", ".join(LANGUAGES)),
+            code="not_a_choice",
+        )
     if len(narrative or "") > MAX_NARRATIVE:
-        raise ValidationError("narrative", f"at most {MAX_NARRATIVE} characters")
+        raise ValidationError(
+            "narrative", _l("at most %(limit)s characters", limit=MAX_NARRATIVE), code="too_long"
+        )
     if obligation.sent_on is not None:
-        raise Conflict("obligation", "this report was sent; its PDF can no longer change")
+        raise Conflict(
+            "obligation",
+            _l("this report was sent; its PDF can no longer change"),
+            code="report_sent",
+        )
     draft = draft_of(session, obligation) or ReportDraft(obligation_id=obligation.id)
     draft.narrative, draft.language = narrative or "", language
     session.add(draft)
@@ -64,7 +75,7 @@ def send_report(
     grant, obligation = _obligation(session, user, grant_id, obligation_id)
     require_manage_grant(user, grant)
     if obligation.sent_on is not None or _stored(session, obligation.id) is not None:
-        raise Conflict("obligation", "this report was sent already")
+        raise Conflict("obligation", _l("this report was sent already"), code="report_sent")
     language = report_language(language or default_language(session, draft_of(session, obligation)))
     # Kept as PDF/A-3b, the archival form, exactly as sent.
     pdf = grant_pdf(session, user, grant.id, obligation.id, language, archival=True)
@@ -93,5 +104,5 @@ def sent_report(session: Session, user: User, grant_id: int, obligation_id: int)
     _grant, obligation = _obligation(session, user, grant_id, obligation_id)
     stored = _stored(session, obligation.id)
     if stored is None:
-        raise NotFound("obligation", "this report has not been sent")
+        raise NotFound("obligation", _l("this report has not been sent"), code="report_not_sent")
     return stored

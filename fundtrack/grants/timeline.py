@@ -1,0 +1,170 @@
+"""A grant's figures over time, for the report a funder reads: spending per month or quarter,
+volunteer hours given in kind, and counted goals as dated measurements per place.
+
+Part of the one query layer with `fundtrack.grants.figures` (whose `Period` says what a report
+covers): SQL aggregates, a fixed number of statements, sums brought back to cents.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Integer, cast, extract, func, select, true
+from sqlalchemy.orm import Session
+
+from fundtrack.centres.models import Centre
+from fundtrack.costs.models import CostKind, CostLine
+from fundtrack.grants.figures import Period, money
+from fundtrack.grants.models import GoalMeasurement, Grant, GrantGoal, InKindContribution
+
+# Spending by month or quarter ------------------------------------------------------------
+
+# A report period longer than this many months is shown by quarter, else by month.
+MONTHS_SHOWN_BY_MONTH = 12
+
+
+@dataclass(frozen=True)
+class SpendingStep:
+    """The actual spending on the grant in one month or quarter (year, number), or of the
+    lines without a date (year and number None)."""
+
+    year: int | None
+    number: int | None
+    amount: Decimal
+
+
+def by_quarter(period: Period) -> bool:
+    """Whether a period's spending is shown by quarter (longer than a year) or by month."""
+    months = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month
+    return months + 1 > MONTHS_SHOWN_BY_MONTH
+
+
+def spending_by_step(session: Session, grant: Grant, period: Period) -> list[SpendingStep]:
+    """The grant's actual spending per month (per quarter for a period over a year), in date
+    order, the undated lines last: one statement. The steps add up to `grant_money`'s spent
+    of the same period to the cent; a period of its own leaves the undated lines out."""
+    year = cast(extract("year", CostLine.spent_on), Integer)
+    month = cast(extract("month", CostLine.spent_on), Integer)
+    step = (month + 2) / 3 if by_quarter(period) else month
+    rows = session.execute(
+        select(year.label("y"), step.label("n"), func.sum(CostLine.amount))
+        .where(CostLine.grant_id == grant.id, CostLine.kind == CostKind.ACTUAL, period.costs())
+        .group_by("y", "n")
+    ).all()
+    steps = [SpendingStep(y, n, money(total)) for y, n, total in rows]
+    return sorted(steps, key=lambda s: (s.year is None, s.year or 0, s.number or 0))
+
+
+# In-kind co-funding -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InKindRow:
+    """Volunteer hours given to the project at one place (an office, or the project as a
+    whole when code is None), and what they are worth at the network's rate (None unset)."""
+
+    centre_code: str | None
+    centre_name: str | None
+    hours: Decimal
+    value: Decimal | None
+
+
+def in_kind_hours(session: Session, grant: Grant, period: Period, rate) -> list[InKindRow]:
+    """The volunteer hours given to the grant per place (within the period when it covers a
+    period only), valued at `rate` an hour: one statement. Never money in the books."""
+    given = InKindContribution
+    within = given.given_on.between(period.start, period.end) if period.only else true()
+    rows = session.execute(
+        select(Centre.code, Centre.name, func.sum(given.hours))
+        .select_from(given)
+        .outerjoin(Centre, Centre.id == given.centre_id)
+        .where(given.grant_id == grant.id, within)
+        .group_by(Centre.code, Centre.name)
+        .order_by(Centre.code)
+    ).all()
+    return [
+        InKindRow(code, name, money(hours), None if rate is None else money(money(hours) * rate))
+        for code, name, hours in rows
+    ]
+
+
+# Goals measured over time -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoalPlace:
+    """One place's latest measurement of a goal: where (None: the whole project) and when."""
+
+    centre_code: str | None
+    centre_name: str | None
+    measured_on: date
+    value: Decimal
+
+
+@dataclass
+class GoalSeries:
+    """A counted goal's measurements: the total on each day something was measured (each
+    place's latest measurement up to that day, summed) and each place's latest."""
+
+    points: list[tuple[date, Decimal]] = field(default_factory=list)
+    places: list[GoalPlace] = field(default_factory=list)
+
+    @property
+    def latest(self) -> tuple[date, Decimal] | None:
+        return self.points[-1] if self.points else None
+
+
+def goal_series(session: Session, grant: Grant, period: Period) -> dict[int, GoalSeries]:
+    """Per goal id of the grant: its totals on each measuring day within the period (counting
+    each place's latest measurement up to that day, earlier ones included), and each place's
+    latest up to the period's end. Two statements whatever the number of goals or offices."""
+    place = func.coalesce(GoalMeasurement.centre_id, 0)
+    later = GoalMeasurement.__table__.alias("earlier")
+    goals = select(GrantGoal.id).where(GrantGoal.grant_id == grant.id)
+    measured = GoalMeasurement.__table__.alias("measured")
+    days = (
+        select(measured.c.goal_id, measured.c.measured_on)
+        .distinct()
+        .where(
+            measured.c.goal_id.in_(goals),
+            measured.c.measured_on.between(period.start, period.end) if period.only else true(),
+        )
+        .subquery("days")
+    )
+
+    def latest_up_to(day):
+        """The day of this measurement's place's latest measurement up to `day`."""
+        return (
+            select(func.max(later.c.measured_on))
+            .where(
+                later.c.goal_id == GoalMeasurement.goal_id,
+                func.coalesce(later.c.centre_id, 0) == place,
+                later.c.measured_on <= day if day is not None else true(),
+            )
+            .scalar_subquery()
+        )
+
+    totals = session.execute(
+        select(days.c.goal_id, days.c.measured_on, func.sum(GoalMeasurement.value))
+        .join(GoalMeasurement, GoalMeasurement.goal_id == days.c.goal_id)
+        .where(GoalMeasurement.measured_on == latest_up_to(days.c.measured_on))
+        .group_by(days.c.goal_id, days.c.measured_on)
+        .order_by(days.c.goal_id, days.c.measured_on)
+    ).all()
+    series: dict[int, GoalSeries] = {}
+    for goal_id, on, total in totals:
+        series.setdefault(goal_id, GoalSeries()).points.append((on, money(total)))
+    last = latest_up_to(period.end if period.only else None)
+    for goal_id, code, name, on, value in session.execute(
+        select(
+            GoalMeasurement.goal_id, Centre.code, Centre.name, GoalMeasurement.measured_on,
+            GoalMeasurement.value,
+        )
+        .outerjoin(Centre, Centre.id == GoalMeasurement.centre_id)
+        .where(GoalMeasurement.goal_id.in_(goals), GoalMeasurement.measured_on == last)
+        .order_by(GoalMeasurement.goal_id, Centre.code)
+    ):  # fmt: skip
+        series.setdefault(goal_id, GoalSeries()).places.append(
+            GoalPlace(code, name, on, money(value))
+        )
+    return series
