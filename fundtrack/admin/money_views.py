@@ -228,7 +228,13 @@ class CostLineView(GrantLineForm, CostOperations, CentreLineView):
     ]
     export_formatters = {"kind": in_words("cost_kind"), "category": in_words("cost_category")}
     column_select_related_list = [CostLine.centre]
-    form_columns = ["centre", "year", "kind", "category", "amount", "grant", "description"]
+    form_columns = [
+        "centre", "year", "kind", "category", "amount", "spent_on", "grant", "description",
+    ]  # fmt: skip
+    column_labels = CentreLineView.column_labels | {"spent_on": _l("Spent on")}
+    column_descriptions = {
+        "spent_on": _l("The day the money was spent; a grant report shows spending by month")
+    }
     form_overrides = {"amount": MoneyField}
     form_args = {
         "amount": MONEY,

@@ -28,6 +28,7 @@ from fundtrack.centres.models import Centre, FiscalYearLock, Network, Region
 from fundtrack.errors import DomainError, ValidationError
 from fundtrack.extensions import db
 from fundtrack.formatting import format_moment
+from fundtrack.forms import MoneyField
 from fundtrack.labels import COLUMN_LABELS, language_name
 
 NETWORK_ROLES = (Role.ADMIN, Role.NATIONAL, Role.AUDITOR)
@@ -58,9 +59,21 @@ class NetworkView(NetworkOperations, SecureModelView):
         "target_denominator",
         "fiscal_year_start_month",
         "organisation_number",
+        "volunteer_hour_rate",
     ]
     column_formatters = {"locale": lambda _v, _c, model, _n: language_name(model.locale)}
     form_columns = column_list
+    form_overrides = {"volunteer_hour_rate": MoneyField}
+    form_args = {"volunteer_hour_rate": {"validators": [Optional()]}}
+    column_labels = SecureModelView.column_labels | {
+        "volunteer_hour_rate": _l("Value of a volunteer hour")
+    }
+    column_descriptions = {
+        "volunteer_hour_rate": _l(
+            "In the network's currency: what grant reports count an hour of volunteer work "
+            "as, shown as in-kind co-funding apart from money"
+        )
+    }
 
 
 class RegionView(RegionOperations, SecureModelView):

@@ -213,7 +213,9 @@ def _name_the_line(generic: str | tuple[str, str], ours) -> None:
 
 
 class CostOperations(OperationsView):
-    fields = {f: f for f in ("centre", "year", "kind", "category", "amount", "description")}
+    fields = {
+        f: f for f in ("centre", "year", "kind", "category", "amount", "spent_on", "description")
+    }
     create_with = staticmethod(costs.record_cost)
     update_with = staticmethod(costs.update_cost)
     delete_with = staticmethod(costs.delete_cost)
@@ -278,7 +280,14 @@ class NetworkOperations(OperationsView):
 
     fields = {
         f: f
-        for f in ("name", "currency", "locale", "fiscal_year_start_month", "organisation_number")
+        for f in (
+            "name",
+            "currency",
+            "locale",
+            "fiscal_year_start_month",
+            "organisation_number",
+            "volunteer_hour_rate",
+        )  # fmt: skip
     }
     update_with = staticmethod(_update_network)
 

@@ -5,7 +5,7 @@ from flask.views import MethodView
 
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved, visible_or_404
-from fundtrack.api.schemas import Choice, Currency, Id, Money, Strict, Text, Year
+from fundtrack.api.schemas import Choice, Currency, Id, IsoDate, Money, Strict, Text, Year
 from fundtrack.auth.access import visible
 from fundtrack.centres.models import Centre
 from fundtrack.costs import operations
@@ -25,6 +25,10 @@ class CostIn(Strict):
     fund = Id(allow_none=True, metadata={"description": "earmarked fund the spending is from"})
     grant = Id(allow_none=True, metadata={"description": "the grant the spending is for"})
     description = Text(10_000)
+    spent_on = IsoDate(
+        allow_none=True,
+        metadata={"description": "the day the money was spent, within the fiscal year"},
+    )
 
 
 class CostSchema(CostIn):

@@ -5,7 +5,7 @@ from flask.views import MethodView
 
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import api_blueprint, saved
-from fundtrack.api.schemas import Strict, Text, Whole
+from fundtrack.api.schemas import Money, Strict, Text, Whole
 from fundtrack.centres import network as operations
 from fundtrack.centres.models import Network
 from fundtrack.extensions import db
@@ -34,6 +34,12 @@ class NetworkSchema(Strict):
     organisation_number = Text(
         30, metadata={"description": "KvK (8 digits) or Norwegian organisation number (9)"}
     )
+    volunteer_hour_rate = Money(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "what a volunteer hour is worth in grant reports' in-kind "
+                  "co-funding, in the network's currency"},
+    )  # fmt: skip
 
 
 def _settings(network: Network) -> dict:

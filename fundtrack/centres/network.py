@@ -4,8 +4,10 @@ The CLI, the first-run screen, the admin's settings screen and the API all come 
 target of 3/2 or a fiscal year starting in month 13 is refused the same way everywhere.
 """
 
+from decimal import Decimal
 from fractions import Fraction
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,10 +16,11 @@ from fundtrack.auth.models import Role, User
 from fundtrack.centres.models import Network, NetworkMissing
 from fundtrack.centres.orgnumbers import check_organisation_number
 from fundtrack.errors import Conflict, ValidationError
-from fundtrack.money import is_currency
+from fundtrack.money import check_cents, is_currency
 
 NETWORK_FIELDS = (
     "name", "currency", "locale", "target", "fiscal_year_start_month", "organisation_number",
+    "volunteer_hour_rate",
 )  # fmt: skip
 # A target such as 2/3 stays exact; denominators beyond this are typing errors, not policy.
 MAX_DENOMINATOR = 1000
@@ -84,7 +87,17 @@ def _checked(values: dict, network: Network | None) -> dict:
         "organisation_number": check_organisation_number(
             merged.get("organisation_number"), _locale(merged.get("locale"))
         ),
+        "volunteer_hour_rate": _hour_rate(merged.get("volunteer_hour_rate")),
     }
+
+
+def _hour_rate(value):
+    """What a volunteer hour is worth in grant reports' in-kind co-funding: more than 0."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, Decimal | int) or value <= 0:
+        raise ValidationError("volunteer_hour_rate", _l("must be more than 0"), code="not_positive")
+    return check_cents(Decimal(value), "volunteer_hour_rate")
 
 
 def settings(network: Network) -> dict:
@@ -96,6 +109,7 @@ def settings(network: Network) -> dict:
         "target": f"{network.target_numerator}/{network.target_denominator}",
         "fiscal_year_start_month": network.fiscal_year_start_month,
         "organisation_number": network.organisation_number,
+        "volunteer_hour_rate": network.volunteer_hour_rate,
     }
 
 

@@ -1,11 +1,16 @@
 """Recording, changing and deleting cost lines (budget and actual) of a centre."""
 
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.access import require_manage
 from fundtrack.auth.models import User
+from fundtrack.centres.locks import current_network
 from fundtrack.costs.models import CostCategory, CostKind, CostLine
 from fundtrack.errors import ValidationError
+from fundtrack.formatting import format_day
 from fundtrack.grants.ledger import grant_for_line
 from fundtrack.income.models import EarmarkedFund
 from fundtrack.income.operations import check_money, refusing_closed_years
@@ -13,6 +18,7 @@ from fundtrack.operations import centre_by_code, check_year, referenced, refuse_
 
 COST_FIELDS = (
     "centre", "year", "kind", "category", "amount", "currency", "fund", "grant", "description",
+    "spent_on",
 )  # fmt: skip
 
 
@@ -37,6 +43,7 @@ def _values(session: Session, user: User, values: dict, line: CostLine | None) -
             "fund": line.earmarked_fund_id,
             "grant": line.grant_id,
             "description": line.description,
+            "spent_on": line.spent_on,
         }
     merged = current | values
     require(merged, "centre", "year", "kind", "category", "amount")
@@ -65,7 +72,23 @@ def _values(session: Session, user: User, values: dict, line: CostLine | None) -
         "earmarked_fund_id": fund_id,
         "grant_id": grant_id,
         "description": merged.get("description") or "",
+        "spent_on": _spent_on(session, merged.get("spent_on"), merged["year"]),
     }
+
+
+def _spent_on(session: Session, day, year: int) -> date | None:
+    """The day the money was spent: a date in the line's fiscal year, or None."""
+    if day is None:
+        return None
+    if not isinstance(day, date):
+        raise ValidationError("spent_on", _l("is not a date"), code="not_a_date")
+    if current_network(session).fiscal_year_of(day) != year:
+        raise ValidationError(
+            "spent_on",
+            _l("%(day)s is not in fiscal year %(year)s", day=format_day(day), year=year),
+            code="outside_year",
+        )
+    return day
 
 
 def record_cost(session: Session, user: User, values: dict) -> CostLine:
