@@ -17,7 +17,7 @@ from fundtrack.auth.access import get_visible
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import current_network
 from fundtrack.errors import NotFound
-from fundtrack.grants.figures import allocation_money, grant_money
+from fundtrack.grants.figures import Period, allocation_money, grant_money, report_period
 from fundtrack.grants.figures import money as in_cents
 from fundtrack.grants.models import GoalKind, Grant, ReportKind, ReportObligation
 from fundtrack.grants.operations import AWARDED_STATES, awarded_on, needs_auditor_statement
@@ -28,6 +28,7 @@ from fundtrack.labels import (
     REPORT_KIND_LABELS,
     label_of,
 )
+from fundtrack.reports import grant_sections as sections
 from fundtrack.reports.figures import exact_share, figures_dict, number_format, running_year
 from fundtrack.reports.markdown import render_markdown
 from fundtrack.reports.models import ReportDraft
@@ -95,19 +96,8 @@ def _percent(part, whole) -> Decimal | None:
     return (Decimal(part) / Decimal(whole)).quantize(PERCENT, rounding=ROUND_HALF_UP)
 
 
-def _goals(grant: Grant) -> tuple[list[dict], list[dict]]:
-    counted = [
-        {
-            "description": g.description,
-            "unit": g.unit,
-            "target": g.target,
-            "achieved": g.achieved,
-            "as_of": g.as_of,
-            "achieved_share": _percent(g.achieved, g.target),
-        }
-        for g in grant.goals
-        if g.kind == GoalKind.QUANTITATIVE
-    ]
+def _goals(session: Session, grant: Grant, period: Period) -> tuple[list[dict], list[dict]]:
+    counted = sections.counted_goals(session, grant, period, _percent)
     described = [
         {"description": g.description, "result": render_markdown(g.result)}
         for g in grant.goals
@@ -116,12 +106,16 @@ def _goals(grant: Grant) -> tuple[list[dict], list[dict]]:
     return counted, described
 
 
-def _income(session: Session, grant: Grant) -> dict:
+def _income(session: Session, grant: Grant, period: Period) -> dict:
     """The funder's tranches line by line; other income summed per funder in SQL (donors'
-    gifts as one line, "donations")."""
+    gifts as one line, "donations"); booked within the period when it covers a period only."""
     tranches = session.scalars(
         select(IncomeLine)
-        .where(IncomeLine.grant_id == grant.id, IncomeLine.funder_id == grant.funder_id)
+        .where(
+            IncomeLine.grant_id == grant.id,
+            IncomeLine.funder_id == grant.funder_id,
+            period.income(),
+        )
         .order_by(IncomeLine.booking_date, IncomeLine.id)
     ).all()
     others_by_funder = session.execute(
@@ -130,6 +124,7 @@ def _income(session: Session, grant: Grant) -> dict:
         .where(
             IncomeLine.grant_id == grant.id,
             or_(IncomeLine.funder_id.is_(None), IncomeLine.funder_id != grant.funder_id),
+            period.income(),
         )
         .group_by(Funder.name)
     ).all()
@@ -150,8 +145,8 @@ def _income(session: Session, grant: Grant) -> dict:
     }
 
 
-def _budget(session: Session, grant: Grant) -> tuple[list[dict], dict, object]:
-    money = grant_money(session, grant)
+def _budget(session: Session, grant: Grant, period: Period) -> tuple[list[dict], dict, object]:
+    money = grant_money(session, grant, period)
     rows = [
         {
             "category": row.category,
@@ -208,9 +203,10 @@ def grant_report(
     obligation = report_obligation(grant, obligation_id)
     draft = draft_of(session, obligation)
     network = current_network(session)
-    counted, described = _goals(grant)
-    budget, budget_totals, money = _budget(session, grant)
-    income = _income(session, grant)
+    period = report_period(grant, obligation)
+    counted, described = _goals(session, grant, period)
+    budget, budget_totals, money = _budget(session, grant, period)
+    income = _income(session, grant, period)
     received, co_funding = money.received, money.co_funding
     organisation = grant.centre.name if grant.centre else network.name
     year = network.fiscal_year_of(min(grant.end_date, date.today()))
@@ -239,6 +235,10 @@ def grant_report(
         },
         "summary": render_markdown(grant.summary),
         "narrative": render_markdown(draft.narrative if draft else ""),
+        "period": sections.period_dict(period),
+        "spending": sections.spending(session, grant, period, money),
+        "in_kind": sections.in_kind(session, grant, period, network),
+        "unspent": sections.unspent(grant, obligation, money),
         "allocations": allocation_money(session, grant),
         "goals_counted": counted,
         "goals_described": described,
