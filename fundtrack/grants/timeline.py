@@ -45,7 +45,7 @@ def spending_by_step(session: Session, grant: Grant, period: Period) -> list[Spe
     of the same period to the cent; a period of its own leaves the undated lines out."""
     year = cast(extract("year", CostLine.spent_on), Integer)
     month = cast(extract("month", CostLine.spent_on), Integer)
-    step = (month + 2) / 3 if by_quarter(period) else month
+    step = (month + 2) // 3 if by_quarter(period) else month
     rows = session.execute(
         select(year.label("y"), step.label("n"), func.sum(CostLine.amount))
         .where(CostLine.grant_id == grant.id, CostLine.kind == CostKind.ACTUAL, period.costs())

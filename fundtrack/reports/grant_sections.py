@@ -68,10 +68,9 @@ def in_kind(session: Session, grant: Grant, period: Period, network: Network) ->
 
 
 def unspent(grant: Grant, obligation: ReportObligation | None, money: GrantMoney) -> dict | None:
-    """Money not used (the project's income less its spending) and what happens to it, in a
-    final report or once a decision is recorded; None otherwise."""
-    final = obligation is None or obligation.kind == ReportKind.FINAL
-    if not final and grant.unspent_decision is None:
+    """Money not used (the project's income less its spending, never below 0) and what
+    happens to it, in a final report; None in an interim one."""
+    if obligation is not None and obligation.kind != ReportKind.FINAL:
         return None
     return {
         "not_used": max(ZERO, money.remaining),
