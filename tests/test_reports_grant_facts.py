@@ -125,6 +125,10 @@ def test_an_interim_report_covers_its_period_only(session, example):
         ("OSL Oslo", D("40.00")),
     ]
     assert data["unspent"] is None
+    assert [(a.centre_code, a.received, a.spent) for a in data["allocations"]] == [
+        ("BGO", D("300000.00"), D("180000.00")),
+        ("OSL", D("400000.00"), D("250000.00")),
+    ]
 
 
 def test_the_report_pdf_prints_every_figure_as_worked(session, example):

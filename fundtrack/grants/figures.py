@@ -244,20 +244,24 @@ class AllocationMoney:
         return self.received - self.spent
 
 
-def _allocations(session: Session, *where) -> list[tuple]:
+def _allocations(session: Session, *where, period: Period | None = None) -> list[tuple]:
     """(grant, code, name, allocated, received, spent) per allocation matching `where`: the
     grant's funder's tranches booked at the office and its actual costs on the grant, summed
     per grant and office in one statement."""
     received = (
         select(IncomeLine.grant_id, IncomeLine.centre_id, func.sum(IncomeLine.amount).label("got"))
         .join(Grant, Grant.id == IncomeLine.grant_id)
-        .where(IncomeLine.funder_id == Grant.funder_id)
+        .where(IncomeLine.funder_id == Grant.funder_id, period.income() if period else true())
         .group_by(IncomeLine.grant_id, IncomeLine.centre_id)
         .subquery("office_received")
     )
     spent = (
         select(CostLine.grant_id, CostLine.centre_id, func.sum(CostLine.amount).label("used"))
-        .where(CostLine.grant_id.is_not(None), CostLine.kind == CostKind.ACTUAL)
+        .where(
+            CostLine.grant_id.is_not(None),
+            CostLine.kind == CostKind.ACTUAL,
+            period.costs() if period else true(),
+        )
         .group_by(CostLine.grant_id, CostLine.centre_id)
         .subquery("office_spent")
     )
@@ -276,13 +280,16 @@ def _allocations(session: Session, *where) -> list[tuple]:
     ).all()
 
 
-def allocation_money(session: Session, grant: Grant) -> list[AllocationMoney]:
-    """Each allocation of the grant with its office's received and spent, in office code
-    order: one statement whatever the number of offices."""
+def allocation_money(
+    session: Session, grant: Grant, period: Period | None = None
+) -> list[AllocationMoney]:
+    """Each allocation of the grant with its office's received and spent (within `period`
+    when it covers a period only), in office code order: one statement whatever the number
+    of offices."""
     return [
         AllocationMoney(code, name, money(amount), money(got), money(used))
         for _grant, code, name, amount, got, used in _allocations(
-            session, GrantAllocation.grant_id == grant.id
+            session, GrantAllocation.grant_id == grant.id, period=period
         )
     ]
 

@@ -239,7 +239,7 @@ def grant_report(
         "spending": sections.spending(session, grant, period, money),
         "in_kind": sections.in_kind(session, grant, period, network),
         "unspent": sections.unspent(grant, obligation, money),
-        "allocations": allocation_money(session, grant),
+        "allocations": allocation_money(session, grant, period),
         "goals_counted": counted,
         "goals_described": described,
         "budget": budget,
