@@ -27,6 +27,7 @@ from fundtrack.admin.lists import (
 )
 from fundtrack.admin.operations_view import OperationsView
 from fundtrack.auth.access import visible
+from fundtrack.centres.models import Centre
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
 from fundtrack.forms import MoneyField
@@ -36,15 +37,19 @@ from fundtrack.grants.models import (
     GrantAllocation,
     GrantBudgetLine,
     GrantGoal,
+    InKindContribution,
     ReportObligation,
 )
 from fundtrack.income.models import Funder, FundingAgreement
 from fundtrack.labels import GRANT_STATE_LABELS, NONE, label_of
 
 # The inline lists: form attribute -> (fields sent to the operations, what a row is called).
-GOAL_FIELDS = ("kind", "description", "unit", "target", "achieved", "as_of", "result")
+GOAL_FIELDS = (
+    "kind", "description", "unit", "baseline", "target", "deadline", "achieved", "as_of", "result",
+)  # fmt: skip
 BUDGET_FIELDS = ("category", "description", "amount")
-OBLIGATION_FIELDS = ("kind", "due_date", "sent_on", "note")
+OBLIGATION_FIELDS = ("kind", "due_date", "period_start", "period_end", "sent_on", "note")
+IN_KIND_FIELDS = ("centre", "given_on", "description", "hours")
 
 
 def scoped_funders():
@@ -113,6 +118,11 @@ INLINE_ROW_WORDS = {
         "add": _l("Add a report owed"),
         "new": _l("New report owed"),
     },
+    "in_kind": {
+        "row": _l("Volunteer hours"),
+        "add": _l("Add volunteer hours"),
+        "new": _l("New volunteer hours"),
+    },
 }
 
 
@@ -162,6 +172,8 @@ class GrantOperations(OperationsView):
         "auditor_statement_required": "auditor_statement_required",
         "funder_reference": "funder_reference",
         "signatory": "signatory",
+        "unspent_decision": "unspent_decision",
+        "unspent_amount": "unspent_amount",
     }
     delete_with = staticmethod(operations.delete_grant)
 
@@ -169,6 +181,7 @@ class GrantOperations(OperationsView):
         values = super().values(form)
         # Unticked: as the funder's threshold asks; ticked: required whatever the amount.
         values["auditor_statement_required"] = values["auditor_statement_required"] or None
+        values["unspent_decision"] = values.get("unspent_decision") or None
         return values
 
     def create_with(self, session, user, values, form=None):
@@ -227,6 +240,10 @@ class GrantOperations(OperationsView):
                    change=lambda row, v: parts.update_obligation(session, user, row, v),
                    remove=lambda row: parts.delete_obligation(session, user, row))  # fmt: skip
         self._allocations(session, user, grant, form)
+        self._each(form, "in_kind", grant.in_kind, IN_KIND_FIELDS, _l("Volunteer hours"),
+                   add=lambda v: parts.add_in_kind(session, user, grant, v),
+                   change=lambda row, v: parts.update_in_kind(session, user, row, v),
+                   remove=lambda row: parts.delete_in_kind(session, user, row))  # fmt: skip
 
     @staticmethod
     def _rows(form, name, rows):
@@ -275,6 +292,9 @@ class GrantOperations(OperationsView):
 
 
 def _plain(value):
+    """An inline value as the operations take it: a centre by its code, an enum by its value."""
+    if isinstance(value, Centre):
+        return value.code
     return getattr(value, "value", value)
 
 
@@ -329,7 +349,7 @@ class GrantView(ListFeatures, GrantOperations):
 
     inline_model_form_converter = OperationsInlineConverter
     inline_models = [
-        _inline(GrantGoal, GOAL_FIELDS, money=("target", "achieved")),
+        _inline(GrantGoal, GOAL_FIELDS, money=("baseline", "target", "achieved")),
         _inline(GrantBudgetLine, BUDGET_FIELDS, money=("amount",)),
         _inline(
             GrantAllocation, ("centre", "amount"), money=("amount",),
@@ -337,6 +357,13 @@ class GrantView(ListFeatures, GrantOperations):
             column_labels={"centre": _l("Centre")},  # the centre it goes to, not the applicant
         ),
         _inline(ReportObligation, OBLIGATION_FIELDS),
+        _inline(
+            InKindContribution, IN_KIND_FIELDS, money=("hours",),
+            form_args={"centre": {"query_factory": lambda: scoped_centres().all(),
+                                  "allow_blank": True,
+                                  "blank_text": _l("The project as a whole")}},
+            column_labels={"centre": _l("Where")},
+        ),
     ]  # fmt: skip
     column_list = [
         "project_name",
@@ -373,6 +400,15 @@ class GrantView(ListFeatures, GrantOperations):
         "due_date": _l("Due date"),
         "sent_on": _l("Sent on"),
         "note": _l("Note"),
+        "baseline": _l("Baseline"),
+        "deadline": _l("Deadline"),
+        "period_start": _l("Period from"),
+        "period_end": _l("Period to"),
+        "in_kind": _l("Volunteer hours given in kind"),
+        "given_on": _l("Month (any day of it)"),
+        "hours": _l("Hours"),
+        "unspent_decision": _l("Money not used"),
+        "unspent_amount": _l("Amount not used"),
     }
     column_formatters = {
         "project_name": _project_link,
@@ -400,8 +436,14 @@ class GrantView(ListFeatures, GrantOperations):
         "auditor_statement_required",
         "funder_reference",
         "signatory",
+        "unspent_decision",
+        "unspent_amount",
     ]
-    form_overrides = {"amount_requested": MoneyField, "amount_awarded": MoneyField}
+    form_overrides = {
+        "amount_requested": MoneyField,
+        "amount_awarded": MoneyField,
+        "unspent_amount": MoneyField,
+    }
     form_args = {
         "centre": {
             "query_factory": scoped_centres,
@@ -411,6 +453,8 @@ class GrantView(ListFeatures, GrantOperations):
         "funder": {"query_factory": scoped_funders},
         "amount_requested": {"validators": [Optional()]},
         "amount_awarded": {"validators": [Optional()]},
+        "unspent_amount": {"validators": [Optional()]},
+        "unspent_decision": {"blank_text": _l("Not decided yet")},
     }
 
     def create_form(self, obj=None):

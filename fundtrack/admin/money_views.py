@@ -232,14 +232,15 @@ class CostLineView(GrantLineForm, CostOperations, CentreLineView):
         "centre", "year", "kind", "category", "amount", "spent_on", "grant", "description",
     ]  # fmt: skip
     column_labels = CentreLineView.column_labels | {"spent_on": _l("Spent on")}
-    column_descriptions = {
-        "spent_on": _l("The day the money was spent; a grant report shows spending by month")
-    }
+
     form_overrides = {"amount": MoneyField}
     form_args = {
         "amount": MONEY,
         "centre": {"query_factory": scoped_centres, "validators": [DataRequired()]},
         "grant": GRANT_PICKER,
+        "spent_on": {
+            "description": _l("The day the money was spent; a grant report shows it by month")
+        },
     }
 
 

@@ -64,15 +64,18 @@ class NetworkView(NetworkOperations, SecureModelView):
     column_formatters = {"locale": lambda _v, _c, model, _n: language_name(model.locale)}
     form_columns = column_list
     form_overrides = {"volunteer_hour_rate": MoneyField}
-    form_args = {"volunteer_hour_rate": {"validators": [Optional()]}}
+    form_args = {
+        "volunteer_hour_rate": {
+            "validators": [Optional()],
+            # On the form, not the list: a list's column description is a javascript: link.
+            "description": _l(
+                "In the network's currency: what grant reports count an hour of volunteer work "
+                "as, shown as in-kind co-funding apart from money"
+            ),
+        }
+    }
     column_labels = SecureModelView.column_labels | {
         "volunteer_hour_rate": _l("Value of a volunteer hour")
-    }
-    column_descriptions = {
-        "volunteer_hour_rate": _l(
-            "In the network's currency: what grant reports count an hour of volunteer work "
-            "as, shown as in-kind co-funding apart from money"
-        )
     }
 
 

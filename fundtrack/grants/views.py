@@ -22,11 +22,13 @@ from fundtrack.downloads import download
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
 from fundtrack.forms import _ui_locale
-from fundtrack.grants import figures, operations
+from fundtrack.grants import figures, operations, parts
 from fundtrack.grants import giving360 as giving360_export
-from fundtrack.grants.models import Grant
+from fundtrack.grants.forms import measurement_form
+from fundtrack.grants.models import GoalMeasurement, Grant
 from fundtrack.grants.obligations import reports_due
 from fundtrack.grants.pipeline import share_forecast
+from fundtrack.income.wording import flash_text
 from fundtrack.money import parse_amount
 
 bp = Blueprint("grant_screens", __name__, url_prefix="/grants")
@@ -58,6 +60,7 @@ def grant_page(grant_id: int):
     """One application: its figures, budget against spending, goals, reports and lines."""
     grant = _grant_or_404(grant_id)
     income, costs = figures.ledger_lines(db.session, grant)
+    measurements = [m for goal in grant.goals for m in goal.measurements]
     return render_template(
         "grants/grant.html",
         grant=grant,
@@ -65,6 +68,8 @@ def grant_page(grant_id: int):
         income=income,
         costs=costs,
         moves=operations.allowed_moves(grant) if _user().can_manage(grant.centre_id) else (),
+        measurements=measurements,
+        measure=measurement_form(grant) if _user().can_manage(grant.centre_id) else None,
         # Lines are booked by whoever keeps the applicant's books (the admin form scopes).
         can_book=_user().can_manage(grant.centre_id),
     )
@@ -128,6 +133,47 @@ def move(grant_id: int):
         db.session.rollback()
         flash(str(error), "error")
     return redirect(url_for("grant_screens.grant_page", grant_id=grant_id))
+
+
+@bp.route("/<int:grant_id>/measurements", methods=["POST"])
+@login_required
+def add_measurement(grant_id: int):
+    """Record where a counted goal stood on a day, for the project or at one office."""
+    grant = _grant_or_404(grant_id)
+    form = measurement_form(grant, request.form)
+    if not form.validate():
+        for field, messages in form.errors.items():
+            label = getattr(form, field).label.text if hasattr(form, field) else field
+            flash(f"{label}: {' '.join(str(m) for m in messages)}", "error")
+        return redirect(url_for("grant_screens.grant_page", grant_id=grant_id) + "#measured")
+    goal = next(g for g in grant.goals if g.id == form.goal.data)
+    values = {"centre": form.place.data or None, "measured_on": form.measured_on.data,
+              "value": form.value.data}  # fmt: skip
+    try:
+        parts.add_measurement(db.session, _user(), goal, values)
+        db.session.commit()
+        flash(_l("The measurement is recorded."), "success")
+    except (DomainError, NotAllowed) as error:
+        db.session.rollback()
+        flash(flash_text(error.field, error.message), "error")
+    return redirect(url_for("grant_screens.grant_page", grant_id=grant_id) + "#measured")
+
+
+@bp.route("/<int:grant_id>/measurements/<int:measurement_id>/delete", methods=["POST"])
+@login_required
+def delete_measurement(grant_id: int, measurement_id: int):
+    grant = _grant_or_404(grant_id)
+    row = db.session.get(GoalMeasurement, measurement_id)
+    if row is None or row.goal.grant_id != grant.id:
+        abort(404)
+    try:
+        parts.delete_measurement(db.session, _user(), row)
+        db.session.commit()
+        flash(_l("The measurement is removed."), "success")
+    except (DomainError, NotAllowed) as error:
+        db.session.rollback()
+        flash(flash_text(error.field, error.message), "error")
+    return redirect(url_for("grant_screens.grant_page", grant_id=grant_id) + "#measured")
 
 
 def init_app(app: Flask) -> None:
