@@ -1,6 +1,12 @@
 """Demo grant applications: one in every state, with goals, budgets, tranches booked as income,
 costs allocated and reports due and overdue; in Norway the companion-service application.
 
+What a funder asks of their reports is filled in too: the costs moved onto a grant carry the
+day they were spent, the awarded application counts volunteer hours in kind (at the network's
+hour value) and measures its counted goal against a baseline, its interim report covers 2025,
+and the closed application returned the money it did not use; the companion service's users
+are measured per district office ("118 of 160").
+
 Applications, goals, budgets, allocations, reports and moves go through the grant operations
 as the national office; tranches are income lines of the demo's book, and costs are moved
 out of a centre's actual cost lines onto the grant, so the centres' totals (and the designed
@@ -16,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.models import User
+from fundtrack.centres import network as network_settings
 from fundtrack.centres.models import Centre
 from fundtrack.costs.models import CostCategory, CostKind, CostLine
 from fundtrack.demo.ledger import IncomeBook
@@ -118,7 +125,13 @@ def _plans(data: ModuleType, funders: dict[str, Funder]) -> list[Plan]:
     ]  # fmt: skip
 
 
-def _move_cost(session: Session, centre: Centre, grant: Grant, year, category, amount) -> None:
+# What the demo networks count a volunteer hour as (in-kind co-funding in grant reports).
+HOUR_VALUES = {"nl": D("17.50"), "no": D("450.00")}
+
+
+def _move_cost(
+    session: Session, centre: Centre, grant: Grant, year, category, amount, day=None
+) -> None:
     """Move `amount` of the centre's largest actual cost line of that category onto the
     grant: a line of its own, the original made smaller, the year's total unchanged."""
     line = session.scalars(
@@ -140,6 +153,7 @@ def _move_cost(session: Session, centre: Centre, grant: Grant, year, category, a
         CostLine(
             centre=centre, year=year, kind=CostKind.ACTUAL, category=category, amount=amount,
             currency=centre.currency, grant_id=grant.id, description=grant.project_name[:200],
+            spent_on=day,
         )
     )  # fmt: skip
 
@@ -176,8 +190,10 @@ def _build(session, user, book, plan, name, centres, funders, words) -> Grant:
         line = book.add(centre, day, D(amount), f"{funder.name}: {name}", funder=funder)
         if line is not None:
             line.grant = grant
-    for year, category, amount in plan.spent:
-        _move_cost(session, centre, grant, year, category, amount)
+    for number, (year, category, amount) in enumerate(plan.spent):
+        # Spread over the year: April, August, December...
+        day = date(year, (3 + 4 * number) % 12 + 1, 15)
+        _move_cost(session, centre, grant, year, category, amount, day)
     return grant
 
 
@@ -192,15 +208,31 @@ def build_grants(
     """Add the demo's applications; flushed, not committed."""
     session.flush()
     words = WORDS[data.CODE]
+    network_settings.update_network(session, user, {"volunteer_hour_rate": HOUR_VALUES[data.CODE]})
     grants = []
     for plan, name in zip(_plans(data, funders), words["projects"], strict=True):
         grants.append(_build(session, user, book, plan, name, centres, funders, words))
-    # The first goal of the awarded application: counted so far, with a result described.
+    # The first goal of the awarded application: measured from a baseline towards its target
+    # by the project's end, with a result described; volunteers gave hours in kind.
     first = grants[0]
-    counted = {"achieved": D(31), "as_of": date(2026, 6, 30)}
+    counted = {"achieved": D(31), "as_of": date(2026, 6, 30), "baseline": D(6),
+               "deadline": first.end_date}  # fmt: skip
     parts.update_goal(session, user, first.goals[0], counted)
+    for day, value in ((date(2025, 6, 30), 14), (date(2025, 12, 31), 22), (date(2026, 6, 30), 31)):
+        parts.add_measurement(
+            session, user, first.goals[0], {"measured_on": day, "value": D(value)}
+        )
     parts.update_goal(session, user, first.goals[1], {"result": words["result"]})
-    # Closing needs every report sent: the closed application's final report was.
+    for day, hours in ((date(2025, 5, 1), D("64")), (date(2025, 10, 1), D("82.5"))):
+        parts.add_in_kind(session, user, first, {"centre": first.centre.code, "given_on": day,
+                                                 "hours": hours})  # fmt: skip
+    interim = next(o for o in first.obligations if o.kind.value == "interim")
+    period = {"period_start": date(2025, 1, 1), "period_end": date(2025, 12, 31)}
+    parts.update_obligation(session, user, interim, period)
+    # The closed application spent 8,000 of 10,000 and returned the rest before closing;
+    # closing needs every report sent, and the final report was.
+    returned = {"unspent_decision": "returned", "unspent_amount": D(2000)}
+    operations.update_grant(session, user, grants[3], returned)
     operations.move_grant(session, user, grants[3], "closed", on=date(2025, 4, 1))
     if data.CODE == "no":
         grants.append(companion_service(session, data, book, centres, funders, user))
@@ -230,9 +262,10 @@ def companion_service(session, data, book, centres, funders, user) -> Grant:
     )  # fmt: skip
     goals = [
         {"kind": "quantitative", "description": "Følgetjenesten i drift ved distriktskontorene",
-         "unit": "distriktskontorer", "target": D(8), "achieved": D(8), "as_of": date(2026, 9, 30)},
+         "unit": "distriktskontorer", "target": D(8), "achieved": D(8), "as_of": date(2026, 9, 30),
+         "baseline": D(0), "deadline": date(2026, 6, 30)},
         {"kind": "quantitative", "description": "Brukere ved utgangen av året", "unit": "brukere",
-         "target": D(160), "achieved": D(118), "as_of": date(2026, 9, 30)},
+         "target": D(160), "baseline": D(0), "deadline": date(2026, 12, 31)},
         {"kind": "qualitative", "description": "Nå sosialt sårbare pasienter"},
         {"kind": "qualitative", "description": (
             "Redusere sosial ulikhet i kreftomsorgen ved å styrke pasientenes helsekompetanse "
@@ -246,11 +279,30 @@ def companion_service(session, data, book, centres, funders, user) -> Grant:
     operations.move_grant(
         session, user, grant, "awarded", amount_awarded=D(700000), on=date(2025, 12, 10)
     )
-    parts.add_obligation(session, user, grant, {"kind": "interim", "due_date": date(2026, 12, 20)})
+    parts.add_obligation(session, user, grant, {
+        "kind": "interim", "due_date": date(2026, 12, 20), "period_start": date(2026, 1, 1),
+        "period_end": date(2026, 9, 30)})  # fmt: skip
     share = D(700000) / len(offices)
     for code in offices:
         parts.allocate(session, user, grant, code, share)
         line = book.add(centres[code], date(2026, 2, 2), share, grant.project_name, funder=funder)
         if line is not None:
             line.grant = grant
+    _measure_companions(session, user, grant, offices)
     return grant
+
+
+# Users per district office at the end of June and of September: 118 of 160 in all.
+COMPANION_USERS = ((9, 15), (6, 12), (8, 17), (5, 13), (10, 19), (4, 11), (7, 14), (3, 17))
+
+
+def _measure_companions(session, user, grant: Grant, offices: list[str]) -> None:
+    """The companion service's users, measured at each district office; the volunteers'
+    hours given in kind per office."""
+    users = grant.goals[1]
+    for code, (june, september) in zip(offices, COMPANION_USERS, strict=False):
+        for day, value in ((date(2026, 6, 30), june), (date(2026, 9, 30), september)):
+            values = {"centre": code, "measured_on": day, "value": D(value)}
+            parts.add_measurement(session, user, users, values)
+        hours = {"centre": code, "given_on": date(2026, 6, 1), "hours": D(september * 8)}
+        parts.add_in_kind(session, user, grant, hours)
