@@ -94,6 +94,7 @@ def test_goals_show_where_and_when_118_of_160_users_were_reached(session, exampl
     [goal] = _report(session, example, example.final)["goals_counted"]
     assert (goal["baseline"], goal["target"], goal["deadline"]) == (12, 160, date(2025, 12, 31))
     assert (goal["achieved"], goal["as_of"]) == (D("118.00"), date(2025, 9, 30))
+    assert goal["points"][-1]["share"] == D("0.7375")  # 118 of 160
     assert [(p["day"], p["total"]) for p in goal["points"]] == [
         (date(2025, 4, 30), D("40.00")),
         (date(2025, 6, 30), D("70.00")),

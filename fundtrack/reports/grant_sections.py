@@ -105,7 +105,10 @@ def counted_goals(session: Session, grant: Grant, period: Period, share) -> list
                 "achieved": achieved,
                 "as_of": as_of,
                 "achieved_share": share(achieved, goal.target),
-                "points": [{"day": day, "total": total} for day, total in measured.points]
+                "points": [
+                    {"day": day, "total": total, "share": share(total, goal.target)}
+                    for day, total in measured.points
+                ]
                 if measured
                 else [],
                 "places": [
