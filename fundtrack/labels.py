@@ -193,6 +193,8 @@ AUDIT_ENTITY_LABELS = {
     "gift_agreements": _l("Signed gift agreement"),
     "known_devices": _l("Known device"),
     "security_notices": _l("Security notice"),
+    "grant_goal_measurements": _l("Goal measurement"),
+    "grant_in_kind": _l("Volunteer hours given in kind"),
 }
 
 # The audit trail's names of fields that the screens do not show as columns.
@@ -285,6 +287,19 @@ AUDIT_FIELD_LABELS = {
     "ip": _l("Address"),
     "user": _l("User"),
     "sessions_ended": _l("Sessions ended"),
+    # what a grant report needs (issue 19)
+    "volunteer_hour_rate": _l("Value of a volunteer hour"),
+    "unspent_decision": _l("Money not used"),
+    "unspent_amount": _l("Amount not used"),
+    "spent_on": _l("Spent on"),
+    "baseline": _l("Baseline"),
+    "deadline": _l("Deadline"),
+    "period_start": _l("Period from"),
+    "period_end": _l("Period to"),
+    "goal_id": _l("Goal"),
+    "measured_on": _l("Measured on"),
+    "given_on": _l("Month (any day of it)"),
+    "hours": _l("Hours"),
 }
 
 # Why a sign-in was refused (fundtrack.auth.views), as the audit trail shows it.
