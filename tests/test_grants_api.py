@@ -50,7 +50,8 @@ def test_treasurer_applies_moves_and_books_a_tranche(api, session, two):
     refused = caller.post(f"/grants/{grant_id}/transitions", json={"state": "submitted"})
     assert refused.status_code == 409
     assert refused.get_json()["reason"] == "move_not_allowed"
-    assert "a partly awarded application cannot become submitted" in refused.get_json()["message"]
+    said = refused.get_json()["message"]
+    assert "“Partly awarded” cannot become “Submitted”; it may become “Reporting”" in said
     line = caller.post("/income", json={
         "centre": "OWN", "date": "2025-03-01", "amount": "250000.00",
         "category": "other_nonprofits",

@@ -155,7 +155,7 @@ def _values(session: Session, user: User, values: dict, grant: Grant | None) -> 
         if state not in AWARDED_STATES:
             raise ValidationError(
                 "amount_awarded",
-                _l("a %(state)s application has no award",
+                _l("an application in state “%(state)s” has no award",
                    state=label_of(GRANT_STATE_LABELS, state)),
                 code="no_award",
             )  # fmt: skip
@@ -207,7 +207,7 @@ def _unspent(values: dict, state: GrantState) -> dict:
     if state not in AWARDED_STATES:
         raise ValidationError(
             "unspent_decision",
-            _l("a %(state)s application has no award to return",
+            _l("an application in state “%(state)s” has no award to return",
                state=label_of(GRANT_STATE_LABELS, state)),
             code="no_award",
         )  # fmt: skip
@@ -275,7 +275,7 @@ def delete_grant(session: Session, user: User, grant: Grant) -> None:
     if grant.state != S.DRAFT:
         raise Conflict(
             "state",
-            _l("only a draft can be deleted; this one is %(state)s",
+            _l("only a draft can be deleted; this one is “%(state)s”",
                state=label_of(GRANT_STATE_LABELS, grant.state)),
             code="not_a_draft",
         )  # fmt: skip
@@ -327,20 +327,24 @@ def move_grant(
         if not allowed:
             raise Conflict(
                 "state",
-                _l("a %(state)s application cannot become %(target)s; it is final", **words),
+                _l(
+                    "“%(state)s” is final: the application cannot become “%(target)s”",
+                    **words,
+                ),
                 code="move_not_allowed",
             )
-        offered = ", ".join(str(label_of(GRANT_STATE_LABELS, s)) for s in allowed)
+        offered = ", ".join(f"“{label_of(GRANT_STATE_LABELS, s)}”" for s in allowed)
         raise Conflict(
             "state",
-            _l("a %(state)s application cannot become %(target)s; it may become %(offered)s",
+            _l("an application in state “%(state)s” cannot become “%(target)s”; "
+               "it may become %(offered)s",
                offered=offered, **words),
             code="move_not_allowed",
         )  # fmt: skip
     if amount_awarded is not None and target not in (S.AWARDED, S.PARTLY_AWARDED):
         raise ValidationError(
             "amount_awarded",
-            _l("is set when awarding, not when the application becomes %(target)s",
+            _l("is set when awarding, not when the application becomes “%(target)s”",
                target=label_of(GRANT_STATE_LABELS, target)),
             code="award_when_awarding",
         )  # fmt: skip
@@ -397,7 +401,7 @@ def turn_into_agreement(session: Session, user: User, grant: Grant):
     if grant.state not in AWARDED_STATES or grant.amount_awarded is None:
         raise Conflict(
             "state",
-            _l("a %(state)s application has no award to agree on",
+            _l("an application in state “%(state)s” has no award to agree on",
                state=label_of(GRANT_STATE_LABELS, grant.state)),
             code="no_award",
         )  # fmt: skip
