@@ -1,8 +1,8 @@
 """What a funder asks of a grant report: dated spending, unused money, in-kind co-funding, goal
 measurements and interim report periods
 
-Revision ID: 0018_grant_report_facts
-Revises: 0017_totp_secret_encrypted
+Revision ID: 0019_grant_report_facts
+Revises: 0018_gift_agreements
 Create Date: 2026-12-07 13:00:00
 
 Cost lines get the day they were spent; grants the decision on money not used; the network the
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0018_grant_report_facts"
-down_revision = "0017_totp_secret_encrypted"
+revision = "0019_grant_report_facts"
+down_revision = "0018_gift_agreements"
 branch_labels = None
 depends_on = None
 
