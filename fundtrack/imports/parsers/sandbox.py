@@ -106,13 +106,12 @@ def statement_entries(path, kind: str) -> Iterator[Entry]:
     out, _status, _stderr = _run(
         STATEMENT_CHILD, [kind, str(path), "", "", "0"], _l("the statement")
     )
-    names = [f.name for f in fields(Entry)]
     with out:
         for line in out:
             item = json.loads(line)
             if item[0] == "x":
                 raise _refusal(item)
-            yield _entry(names, item[1])
+            yield _entry(item[1])
 
 
 def csv_lines(path, encoding: str | None, delimiter: str | None, limit: int = 0) -> Iterator:
@@ -138,18 +137,18 @@ def _refusal(item: list) -> ImportFileError:
     return ImportFileError(_message(item[1]), row=item[2], column=item[3])
 
 
-_DECODE = {
-    "booking_date": lambda v: date.fromisoformat(v) if v else None,
-    "amount": lambda v: Decimal(v) if v is not None else None,
-    "errors": lambda v: [(column, _message(text)) for column, text in v],
-}
+_NAMES = [f.name for f in fields(Entry)]
+_DATE, _AMOUNT, _ERRORS = (_NAMES.index(n) for n in ("booking_date", "amount", "errors"))
 
 
-def _entry(names: list[str], values: list) -> Entry:
-    return Entry(**{
-        name: _DECODE[name](value) if name in _DECODE else value
-        for name, value in zip(names, values, strict=True)
-    })  # fmt: skip
+def _entry(values: list) -> Entry:
+    """An entry from its fields in `Entry`'s order (what the child wrote): by position, since
+    a statement of 100,000 entries makes this the parent's whole share of the reading."""
+    day, amount, errors = values[_DATE], values[_AMOUNT], values[_ERRORS]
+    values[_DATE] = date.fromisoformat(day) if day else None
+    values[_AMOUNT] = Decimal(amount) if amount is not None else None
+    values[_ERRORS] = [(column, _message(text)) for column, text in errors] if errors else []
+    return Entry(*values)
 
 
 def _too_long(what, seconds: int):
