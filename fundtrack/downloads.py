@@ -23,6 +23,7 @@ MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
     "zip": "application/zip",
+    "xml": "application/xml",
 }
 _UNSAFE = re.compile(r"[\\/\"'`<>:|?*;,%]+")
 _SPACES = re.compile(r"[\s_]+")

@@ -191,6 +191,9 @@ AUDIT_ENTITY_LABELS = {
     "recurring_gifts": _l("Recurring gift"),
     "instalments": _l("Instalment"),
     "gift_agreements": _l("Signed gift agreement"),
+    "mandates": _l("Direct-debit mandate"),
+    "collections": _l("Direct-debit collection"),
+    "collection_items": _l("Instalment collected"),
     "known_devices": _l("Known device"),
     "security_notices": _l("Security notice"),
     "grant_goal_measurements": _l("Goal measurement"),
@@ -279,6 +282,16 @@ AUDIT_FIELD_LABELS = {
     "donor_signed_on": _l("Signed by the donor on"),
     "centre_signed_on": _l("Signed by the centre on"),
     "centre_signatory": _l("Signs for the centre"),
+    "signed_on": _l("Signed on"),
+    "amended_on": _l("Account changed on"),
+    "revoked_on": _l("Revoked on"),
+    "collection_date": _l("Collection date"),
+    "message_id": _l("File's message id"),
+    "collection_id": _l("Collection"),
+    "instalment_id": _l("Instalment"),
+    "mandate_id": _l("Mandate"),
+    "sequence": _l("First or recurring"),
+    "end_to_end_id": _l("End-to-end id"),
     "first_seen_at": _l("First seen"),
     "last_seen_at": _l("Last seen"),
     "seen_at": _l("Seen"),
@@ -393,6 +406,7 @@ COLUMN_LABELS = {
     "auditor_statement_threshold": _l("Auditor's statement from (amount)"),
     "organisation_number": _l("Organisation number (KvK / Brønnøysund)"),
     "rsin": _l("RSIN (Dutch tax office)"),
+    "creditor_id": _l("SEPA creditor identifier"),
     "funder_reference": _l("Funder's case number"),
     "signatory": _l("Signs the reports"),
 }
@@ -441,6 +455,8 @@ FILE_NAME_LABELS = {
     "statement": _l("statement of income and expenditure"),
     "journal": _l("journal"),
     "agreement": _l("gift agreement"),
+    "pain008": _l("direct debit collection"),
+    "direct-debit-notices": _l("direct debit notices"),
 }
 
 # A picker left empty.
@@ -470,6 +486,8 @@ AGREEMENT_KIND_LABELS = {
     "periodic_gift": _l("periodic gift (Netherlands)"),
     "pledge": _l("pledge (Norway)"),
 }
+
+SEQUENCE_LABELS = {"FRST": _l("first collection"), "RCUR": _l("recurring collection")}
 
 YEAR_STATE_LABELS = {
     "received": _l("received"),
@@ -532,6 +550,7 @@ TABLES = {
     "gift_state": GIFT_STATE_LABELS,
     "gift_agreement_kind": AGREEMENT_KIND_LABELS,
     "agreement_year_state": YEAR_STATE_LABELS,
+    "sepa_sequence": SEQUENCE_LABELS,
     "security_notice": SECURITY_NOTICE_LABELS,
     "unspent_decision": UNSPENT_DECISION_LABELS,
 }
@@ -580,6 +599,7 @@ def enum_tables() -> dict[type, dict]:
     from fundtrack.auth.models import Role
     from fundtrack.costs.models import CostCategory, CostKind
     from fundtrack.giving.models import AgreementKind, Frequency, PaymentMethod
+    from fundtrack.giving.sepa_models import Sequence
     from fundtrack.grants.models import GoalKind, GrantState, ReportKind, UnspentDecision
     from fundtrack.imports.models import ImportState
     from fundtrack.imports.onboarding.models import OnboardingState
@@ -608,6 +628,7 @@ def enum_tables() -> dict[type, dict]:
         PaymentMethod: PAYMENT_METHOD_LABELS,
         AgreementKind: AGREEMENT_KIND_LABELS,
         UnspentDecision: UNSPENT_DECISION_LABELS,
+        Sequence: SEQUENCE_LABELS,
     }
 
 

@@ -12,6 +12,7 @@ from fundtrack.giving.models import (
     PaymentMethod,
     RecurringGift,
 )
+from fundtrack.giving.sepa_models import Collection, CollectionItem, Mandate, Sequence
 from fundtrack.grants.models import (
     GoalKind,
     Grant,
@@ -51,6 +52,8 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Centre",
+    "Collection",
+    "CollectionItem",
     "CostCategory",
     "CostKind",
     "CostLine",
@@ -81,6 +84,7 @@ __all__ = [
     "Instalment",
     "JobState",
     "JournalAccount",
+    "Mandate",
     "Network",
     "Onboarding",
     "OnboardingState",
@@ -94,6 +98,7 @@ __all__ = [
     "ReportObligation",
     "Role",
     "SentReport",
+    "Sequence",
     "StructuralRule",
     "User",
     "YearEndSettings",

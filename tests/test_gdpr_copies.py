@@ -118,3 +118,23 @@ def test_erasing_a_donor_reaches_their_recurring_gifts_and_keeps_the_instalments
     assert kept.amount == Decimal("25.00") and len(kept.instalments) == instalments
     assert "jansen" not in _everything(session)
     assert "dorpsstraat" not in _everything(session)
+
+
+def test_erasing_a_donor_revokes_their_mandate_and_forgets_its_iban(session, network):
+    from fundtrack.giving.sepa import create_mandate
+    from fundtrack.giving.sepa_models import Mandate
+
+    centre = factories.centre(session)
+    treasurer = factories.user(session, "treasurer", centre)
+    donor = factories.donor(session, centre, name="Joke Jansen", iban=IBAN)
+    mandate = create_mandate(session, treasurer, {"donor": donor.id, "signed_on": date(2025, 1, 1)})
+    mandate.iban = "NL44RABO0123456789"  # an audited change: before and after hold an IBAN
+    session.flush()
+
+    gdpr.erase_donor(session, treasurer, donor)
+    session.expire_all()
+
+    kept = session.get(Mandate, mandate.id)
+    assert kept.iban == "[erased]" and kept.revoked_on is not None
+    text = _everything(session)
+    assert "nl91abna0417164300" not in text and "nl44rabo0123456789" not in text

@@ -94,7 +94,7 @@ class CentreView(CentreOperations, SecureModelView):
     column_select_related_list = [Centre.region]
     form_columns = [
         "code", "name", "municipality", "region", "currency", "active", "organisation_number",
-        "rsin",
+        "rsin", "creditor_id", "iban",
     ]  # fmt: skip
 
 

@@ -26,6 +26,7 @@ RESOURCES = (
     "donors",
     "recurring_gifts",
     "gift_agreements",
+    "mandates",
     "funds",
     "income",
     "costs",

@@ -32,6 +32,8 @@ class CentreIn(Strict):
     organisation_number = Text(
         30, metadata={"description": "KvK (8 digits) or Norwegian organisation number (9)"}
     )
+    creditor_id = Text(40, metadata={"description": "Dutch centres: the SEPA creditor identifier"})
+    iban = Text(40, metadata={"description": "the account direct debits are paid into"})
     rsin = Text(20, metadata={"description": "Dutch centres: the tax office's RSIN (9 digits)"})
 
 

@@ -110,6 +110,10 @@ class Centre(db.Model):
     organisation_number: Mapped[str] = mapped_column(String(20), default="", server_default="")
     # The Dutch tax office's number for a charity (RSIN), on every periodic-gift agreement.
     rsin: Mapped[str] = mapped_column(String(9), default="", server_default="")
+    # SEPA direct debit (Dutch centres): the creditor identifier the bank issued, and the
+    # account collections are paid into.
+    creditor_id: Mapped[str] = mapped_column(String(35), default="", server_default="")
+    iban: Mapped[str] = mapped_column(String(34), default="", server_default="")
 
     region: Mapped[Region] = relationship(back_populates="centres")
 

@@ -8,7 +8,12 @@ from fundtrack.auth.models import User
 from fundtrack.centres.codes import check_code
 from fundtrack.centres.locks import current_network
 from fundtrack.centres.models import Centre, Region
-from fundtrack.centres.orgnumbers import check_organisation_number, check_rsin
+from fundtrack.centres.orgnumbers import (
+    check_creditor_id,
+    check_iban,
+    check_organisation_number,
+    check_rsin,
+)
 from fundtrack.costs.models import ActualsDeclaration, CostLine
 from fundtrack.errors import Conflict, ValidationError
 from fundtrack.income.models import Donor, EarmarkedFund, FundingAgreement, IncomeLine
@@ -18,7 +23,7 @@ from fundtrack.operations import check_unused, refuse_unknown, require
 REGION_FIELDS = ("code", "name")
 CENTRE_FIELDS = (
     "code", "name", "region", "municipality", "currency", "active", "organisation_number",
-    "rsin",
+    "rsin", "creditor_id", "iban",
 )  # fmt: skip
 
 
@@ -106,6 +111,8 @@ def _centre_values(session: Session, values: dict, centre: Centre | None) -> dic
         "active": active is not False,
         "organisation_number": number,
         "rsin": check_rsin(merged.get("rsin")),
+        "creditor_id": check_creditor_id(merged.get("creditor_id")),
+        "iban": check_iban(merged.get("iban")),
     }
 
 

@@ -59,6 +59,39 @@ def check_rsin(value, field: str = "rsin") -> str:
         ) from None
 
 
+def check_creditor_id(value, field: str = "creditor_id") -> str:
+    """A SEPA creditor identifier (NL56ZZZ404817180000: country, check digits, business code,
+    national id), checked with python-stdnum's `eu.at_02`; '' for none."""
+    from flask_babel import lazy_gettext as _l
+    from stdnum.eu import at_02
+    from stdnum.exceptions import ValidationError as NumberInvalid
+
+    text = "".join(str(value or "").split()).upper()
+    if not text:
+        return ""
+    try:
+        return at_02.validate(text)
+    except NumberInvalid:
+        raise ValidationError(
+            field,
+            _l("%(number)s is not a SEPA creditor identifier", number=value),
+            code="not_a_creditor_id",
+        ) from None
+
+
+def check_iban(value, field: str = "iban") -> str:
+    """An IBAN in its compact form (schwifty); '' for none."""
+    from flask_babel import lazy_gettext as _l
+    from schwifty import IBAN
+
+    if not str(value or "").strip():
+        return ""
+    try:
+        return IBAN(str(value)).compact
+    except ValueError:
+        raise ValidationError(field, _l("this is not an IBAN"), code="not_an_iban") from None
+
+
 def org_id(number: str, locale: str) -> str | None:
     """The org-id.guide identifier of a known number (None when unknown or unregistered)."""
     prefix, _length, _register = REGISTERS.get(_country(locale), (None, None, None))

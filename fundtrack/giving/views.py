@@ -133,6 +133,6 @@ def recurring():
 
 
 def init_app(app: Flask) -> None:
-    from fundtrack.giving import agreement_views  # noqa: F401  (its routes join the blueprint)
+    from fundtrack.giving import agreement_views, sepa_views  # noqa: F401  (routes join bp)
 
     app.register_blueprint(bp)

@@ -11,12 +11,14 @@ Amounts, dates and links are never touched, so every total stays as it was.
 
 import json
 import re
+from datetime import date
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from fundtrack.audit.models import AuditEvent
 from fundtrack.giving.models import RecurringGift
+from fundtrack.giving.sepa_models import Mandate
 from fundtrack.imports.matching import MATCH_PREFIX, counterparty_key
 from fundtrack.imports.models import Import, ImportProfile
 from fundtrack.imports.onboarding.models import Onboarding
@@ -32,8 +34,10 @@ _WHOLLY = {
     "income_lines": ("description", "key", "value"),
     "import_profiles": ("description", "key", "value"),
     "recurring_gifts": ("reference",),
+    "mandates": ("iban",),
 }
-_ENTITIES = ("income_lines", "imports", "import_profiles", "onboardings", "recurring_gifts")
+_ENTITIES = ("income_lines", "imports", "import_profiles", "onboardings", "recurring_gifts",
+             "mandates")  # fmt: skip
 
 
 def needles(donor: Donor) -> list[str]:
@@ -83,8 +87,9 @@ def erase_copies(session: Session, donor: Donor) -> None:
     _income_lines(session, donor, pattern, own, own_pattern)
     _imports(session, donor, pattern)
     profiles = _payer_choices(session, donor, pattern)
-    gifts = _recurring_gifts(session, donor)
-    _audit_events(session, donor, pattern, own, profiles, own_pattern, gifts)
+    wholly = {"recurring_gifts": _recurring_gifts(session, donor),
+              "mandates": _mandates(session, donor)}  # fmt: skip
+    _audit_events(session, donor, pattern, own, profiles, own_pattern, wholly)
 
 
 def _income_lines(session: Session, donor: Donor, pattern, own: set[int], own_pattern) -> None:
@@ -176,6 +181,20 @@ def _recurring_gifts(session: Session, donor: Donor) -> set[int]:
     return gifts
 
 
+def _mandates(session: Session, donor: Donor) -> set[int]:
+    """The donor's mandates lose their IBAN and are revoked (nothing is collected from an
+    account nobody knows any more); their ids."""
+    mandates = set(session.scalars(select(Mandate.id).where(Mandate.donor_id == donor.id)))
+    if mandates:
+        session.execute(update(Mandate).where(Mandate.id.in_(mandates)).values(iban=ERASED))
+        session.execute(
+            update(Mandate)
+            .where(Mandate.id.in_(mandates), Mandate.revoked_on.is_(None))
+            .values(revoked_on=date.today())
+        )
+    return mandates
+
+
 def _audit_events(
     session: Session,
     donor: Donor,
@@ -183,7 +202,7 @@ def _audit_events(
     own: set[int],
     profiles: set[int],
     own_pattern,
-    gifts: set[int],
+    wholly: dict[str, set[int]],
 ):
     events = session.scalars(
         select(AuditEvent).where(
@@ -195,7 +214,7 @@ def _audit_events(
         erase_all = (
             (event.entity == "income_lines" and int(event.entity_id) in own)
             or (event.entity == "import_profiles" and int(event.entity_id) in profiles)
-            or (event.entity == "recurring_gifts" and int(event.entity_id) in gifts)
+            or int(event.entity_id) in wholly.get(event.entity, ())
         )
         for side in ("before", "after"):
             snapshot = getattr(event, side)
