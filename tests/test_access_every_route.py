@@ -94,6 +94,17 @@ def _b_world(session):
         "start": date(2026, 1, 1), "donor_signed_on": date(2025, 12, 1),
         "transaction_number": "LEAK-B pledge", "centre_signatory": "LEAK-B signatory",
     })  # fmt: skip
+    from fundtrack.giving.sepa import create_collection, create_mandate
+
+    centre.creditor_id, centre.iban = "NL56ZZZ404817180000", "NL44RABO0123456789"
+    debtor = factories.donor(session, centre, name="LEAK-B debtor", iban="NL91ABNA0417164300")
+    create_recurring_gift(session, treasurer, {
+        "donor": debtor.id, "amount": Decimal("25.00"), "frequency": "monthly",
+        "start": date(2026, 1, 1), "payment_method": "direct_debit",
+    })  # fmt: skip
+    create_mandate(session, treasurer, {"donor": debtor.id, "signed_on": date(2025, 12, 1),
+                                        "reference": "LEAK-B mandate"})  # fmt: skip
+    create_collection(session, treasurer, centre, date(2026, 1, 5))
     issue_token(session, treasurer, "LEAK-B token")
     from fundtrack.auth.sessions import new_session
 
