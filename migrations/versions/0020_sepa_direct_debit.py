@@ -1,7 +1,7 @@
 """SEPA direct debit: mandates, collections and their items; the centre's creditor id and account
 
-Revision ID: 0019_sepa_direct_debit
-Revises: 0018_gift_agreements
+Revision ID: 0020_sepa_direct_debit
+Revises: 0019_grant_report_facts
 Create Date: 2026-12-07 14:00:00
 
 A donor's mandate, a collection per date (one pain.008 file) and one item per instalment
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0019_sepa_direct_debit"
-down_revision = "0018_gift_agreements"
+revision = "0020_sepa_direct_debit"
+down_revision = "0019_grant_report_facts"
 branch_labels = None
 depends_on = None
 
