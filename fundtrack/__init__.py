@@ -14,15 +14,34 @@ from fundtrack.extensions import babel, csrf, db, login_manager, migrate
 ROOT = Path(__file__).resolve().parent.parent
 
 
+API_PREFIX = "/api/"
+
+
+def is_api_request() -> bool:
+    """True inside a request to the API (its answers are for programs and their people)."""
+    from flask import has_request_context
+
+    return has_request_context() and request.path.startswith(API_PREFIX)
+
+
 def _select_locale() -> str | None:
+    """The language of this request's words: a screen's user's own choice, else the
+    browser's; the API speaks English unless the client's Accept-Language asks for one of
+    ours (a token's user's UI language never changes the API's language silently)."""
     from flask import current_app, has_request_context
     from flask_login import current_user
+    from werkzeug.datastructures import LanguageAccept
 
     if not has_request_context():
         return None  # a command or a test outside a request: the default locale
+    languages = current_app.config["FUNDTRACK_LANGUAGES"]
+    if is_api_request():
+        # "*" asks for nothing in particular: that is English here, not the default locale.
+        asked = LanguageAccept([(v, q) for v, q in request.accept_languages if v != "*"])
+        return asked.best_match(languages) or "en"
     if current_user and current_user.is_authenticated and current_user.locale:
         return current_user.locale
-    return request.accept_languages.best_match(current_app.config["FUNDTRACK_LANGUAGES"])
+    return request.accept_languages.best_match(languages)
 
 
 @event.listens_for(Engine, "connect")

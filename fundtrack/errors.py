@@ -105,3 +105,99 @@ def in_words(errors: dict) -> dict:
         key: in_words(value) if isinstance(value, dict) else [str(m) for m in value]
         for key, value in errors.items()
     }
+
+
+# A message's parameters that are put into words when it is shown, like the message itself,
+# and the stored form of a message (an import's preview keeps its row reasons in a file and
+# the database): its msgid and parameters, never the words of whoever made it.
+
+
+class Label:
+    """A stored code (a category, a funder type) said in the reader's words: `label_of` on
+    the table of fundtrack.labels named `table`, when shown."""
+
+    def __init__(self, table: str, code):
+        self.table = table
+        self.code = getattr(code, "value", code)
+
+    def __str__(self) -> str:
+        from fundtrack import labels
+
+        return labels.label_of(getattr(labels, self.table), self.code)
+
+    def stored(self) -> dict:
+        return {"label": self.table, "code": self.code}
+
+
+class Day:
+    """A date in the reader's way of writing dates (fundtrack.formatting.format_day)."""
+
+    def __init__(self, day):
+        self.day = day
+
+    def __str__(self) -> str:
+        from fundtrack import is_api_request
+        from fundtrack.formatting import format_day
+
+        if is_api_request():  # a program reads the API: ISO 8601, as its JSON dates
+            day = self.day
+            return day.isoformat() if hasattr(day, "isoformat") else str(day)
+        return format_day(self.day)
+
+    def stored(self) -> dict:
+        return {"day": self.day.isoformat() if hasattr(self.day, "isoformat") else self.day}
+
+
+class Field:
+    """A field or an imported file's column named in the reader's words (labels.field_label)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __str__(self) -> str:
+        from fundtrack.labels import field_label
+
+        return field_label(self.name)
+
+    def stored(self) -> dict:
+        return {"field": self.name}
+
+
+def stored(message) -> dict:
+    """A lazy message as JSON: {"msgid": ..., "params": {...}}; `from_stored` makes it again.
+
+    A message that is not lazy (a library's words) is kept as {"text": ...}, shown as it is."""
+    args = getattr(message, "_args", None)
+    if not args:
+        return {"text": str(message)}
+    params = {}
+    for name, value in message._kwargs.items():
+        if isinstance(value, Label | Day | Field):
+            params[name] = value.stored()
+        elif value is None or isinstance(value, int | float | str):
+            params[name] = value
+        else:
+            params[name] = str(value)  # a lazy label's words, rare: kept as said in English
+    if len(args) == 3:  # lazy_ngettext(singular, plural, num)
+        return {"msgid": list(args[:2]), "num": args[2], "params": params}
+    return {"msgid": args[0], "params": params}
+
+
+def from_stored(data):
+    """The lazy message `stored` kept (a plain text as it came)."""
+    from flask_babel import lazy_ngettext
+
+    if isinstance(data, str) or "msgid" not in data:
+        return data if isinstance(data, str) else data.get("text", "")
+    params = {}
+    for name, value in (data.get("params") or {}).items():
+        if isinstance(value, dict) and "label" in value:
+            value = Label(value["label"], value["code"])
+        elif isinstance(value, dict) and "day" in value:
+            value = Day(value["day"])
+        elif isinstance(value, dict) and "field" in value:
+            value = Field(value["field"])
+        params[name] = value
+    if isinstance(data["msgid"], list):
+        return lazy_ngettext(*data["msgid"], data["num"], **params)
+    return _l(data["msgid"], **params)

@@ -11,7 +11,6 @@ from wtforms import StringField
 
 from fundtrack.errors import ValidationError
 from fundtrack.income.batch_rows import parse_day
-from fundtrack.income.wording import on_screen
 from fundtrack.money import parse_amount
 
 # How a day is shown in a form, as people there write it (and parse_day reads it back);
@@ -53,7 +52,7 @@ class _Typed(StringField):
         except ValidationError as error:
             self.data = None
             self.raw_data = valuelist
-            raise ValueError(on_screen(error.message)) from None
+            raise ValueError(str(error.message)) from None
 
 
 class MoneyField(_Typed):

@@ -583,12 +583,10 @@ def language_name(code: str | None) -> str:
 
 
 def table_for(kind: str) -> dict:
-    """The table of `kind` (see `TABLES`); the import states' table lives with the imports'
-    words until that module moves here."""
+    """The table of `kind` (see `TABLES`; the import states' table stands with the imports'
+    refusals at the end of this module)."""
     if kind == "import_state":
-        from fundtrack.imports.wording import STATE_LABELS
-
-        return STATE_LABELS
+        return IMPORT_STATE_LABELS
     return TABLES[kind]
 
 
@@ -652,3 +650,49 @@ def enum_label(kind: str, value):
     if code is None:
         return ""
     return table_for(kind).get(code) or str(code).replace("_", " ").capitalize()
+
+
+# Refusals of income, imports, costs, centres and the share (issue 18): the kinds of row a
+# refusal names ("no funder with id 7", "this centre still has 3 income lines").
+ROW_LABELS = {
+    "centre": _l("centre"),
+    "region": _l("region"),
+    "funder": _l("funder"),
+    "donor": _l("donor"),
+    "agreement": _l("agreement"),
+    "funding agreement": _l("funding agreement"),
+    "earmarked fund": _l("earmarked fund"),
+    "fund": _l("earmarked fund"),
+    "income line": _l("income line"),
+    "cost line": _l("cost line"),
+    "grant": _l("grant"),
+}
+ROWS_LABELS = {
+    "centres": _l("centres"),
+    "income lines": _l("income lines"),
+    "cost lines": _l("cost lines"),
+    "funding agreements": _l("funding agreements"),
+    "years with actual costs declared complete": _l("years with actual costs declared complete"),
+}
+# An import's state, what a payer was matched to, and how (moved from imports/wording.py).
+IMPORT_STATE_LABELS = {
+    "uploaded": _l("uploaded"), "previewing": _l("being read"), "previewed": _l("previewed"),
+    "booking": _l("being booked"), "booked": _l("booked"), "undone": _l("undone"),
+    "failed": _l("failed"), "abandoned": _l("left without booking"),
+}  # fmt: skip
+MATCH_KIND_LABELS = {
+    "donor": _l("donor"), "funder": _l("funder"), "agreement": _l("agreement"),
+    "new_donor": _l("new donor"),
+}  # fmt: skip
+MATCHED_BY_LABELS = {
+    "iban": _l("by IBAN"), "name": _l("by name"), "choice": _l("as you chose"),
+    "remembered": _l("as chosen before"),
+}  # fmt: skip
+# Fields a refusal names by another name than the screens' column (`date` is the booking date).
+_FIELD_NAMES = {"date": "booking_date", "fund": "earmarked_fund"}
+
+
+def field_label(field: str) -> str:
+    """A field or an imported file's column as the screens name it, in the reader's words:
+    `date` is "Booking date"; a column of the file itself (`Amt`, `:61:`) as the file has it."""
+    return str(COLUMN_LABELS.get(_FIELD_NAMES.get(field, field), field.replace("_", " ")))

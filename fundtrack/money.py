@@ -12,6 +12,7 @@ from babel.numbers import (
     list_currencies,
     parse_decimal,
 )
+from flask_babel import lazy_gettext as _l
 
 from fundtrack.errors import ValidationError
 
@@ -34,7 +35,10 @@ def _currencies() -> frozenset[str]:
 def check_currency(code: str | None, field: str = "currency") -> str:
     """The code itself, or a ValidationError on `field` unless it is a current ISO 4217 code."""
     if not is_currency(code):
-        raise ValidationError(field, f"{code!r} is not an ISO 4217 currency code")
+        raise ValidationError(
+            field, _l("%(code)s is not an ISO 4217 currency code", code=repr(code)),
+            code="unknown_currency",
+        )  # fmt: skip
     return code
 
 
@@ -44,7 +48,9 @@ def check_locale(code: str | None, field: str = "locale") -> str:
     try:
         Locale.parse(code)
     except (TypeError, ValueError, UnknownLocaleError):
-        raise ValidationError(field, f"{code!r} is not a locale") from None
+        raise ValidationError(
+            field, _l("%(code)s is not a locale", code=repr(code)), code="unknown_locale"
+        ) from None
     return code
 
 
@@ -52,17 +58,25 @@ def to_money(value, field: str = "amount") -> Decimal:
     """Parse a money value into a Decimal with two places; refuse floats and junk with a
     ValidationError on `field`."""
     if isinstance(value, float):
-        raise ValidationError(field, "send money as a decimal string, not a float")
+        raise ValidationError(
+            field, _l("send money as a decimal string, not a float"), code="float_amount"
+        )
     try:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise ValidationError(field, f"{value!r} is not an amount") from None
+        raise ValidationError(field, _not_amount(value), code="not_an_amount") from None
     if not amount.is_finite():
-        raise ValidationError(field, f"{value!r} is not an amount")
+        raise ValidationError(field, _not_amount(value), code="not_an_amount")
     if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise ValidationError(field, "at most two decimals")
+        raise ValidationError(
+            field, _l("%(shown)s has more than two decimals", shown=repr(value)),
+            code="too_many_decimals",
+        )  # fmt: skip
     if abs(amount) > MAX_AMOUNT:
-        raise ValidationError(field, f"larger than {MAX_AMOUNT}")
+        raise ValidationError(
+            field, _l("%(shown)s has more digits than an amount may have", shown=repr(value)),
+            code="amount_too_large",
+        )  # fmt: skip
     return amount.quantize(CENT)
 
 
@@ -72,13 +86,19 @@ def check_cents(amount: Decimal, field: str = "amount", shown: str | None = None
     SQLite would store 1.23456 as it came; the refusal keeps both databases exact to the cent.
     """
     if isinstance(amount, bool) or not isinstance(amount, Decimal | int):
-        raise ValidationError(field, f"{amount!r} is not an amount")
+        raise ValidationError(field, _not_amount(amount), code="not_an_amount")
     amount = Decimal(amount)
     shown = shown or str(amount)
     if not amount.is_finite() or amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise ValidationError(field, f"{shown} has more than two decimals")
+        raise ValidationError(
+            field, _l("%(shown)s has more than two decimals", shown=shown),
+            code="too_many_decimals",
+        )  # fmt: skip
     if abs(amount) > MAX_AMOUNT:
-        raise ValidationError(field, f"{shown} has more digits than an amount may have")
+        raise ValidationError(
+            field, _l("%(shown)s has more digits than an amount may have", shown=shown),
+            code="amount_too_large",
+        )  # fmt: skip
     return amount.quantize(CENT)
 
 
@@ -95,9 +115,9 @@ def parse_amount(text: str, locale: str, field: str = "amount") -> Decimal:
     """
     typed = (text or "").strip()
     if not typed:
-        raise ValidationError(field, "is required")
+        raise ValidationError(field, _l("is required"), code="required")
     if not _TYPED.fullmatch(typed):
-        raise ValidationError(field, f"{typed!r} is not an amount")
+        raise ValidationError(field, _not_amount(typed), code="not_an_amount")
     group, decimal = get_group_symbol(locale), get_decimal_symbol(locale)
     if group.isspace():
         # Norwegians type an ordinary space where Babel expects a no-break space.
@@ -105,8 +125,20 @@ def parse_amount(text: str, locale: str, field: str = "amount") -> Decimal:
     try:
         amount = parse_decimal(typed, locale, strict=True)
     except NumberFormatError as error:
-        hint = f"; did you mean {error.suggestions[-1]}?" if error.suggestions else ""
-        raise ValidationError(
-            field, f"{typed!r} is not an amount as written here (decimals after {decimal!r}){hint}"
-        ) from None
+        if error.suggestions:
+            message = _l(
+                "%(typed)s is not an amount as written here (decimals after “%(sep)s”);"
+                " did you mean %(hint)s?",
+                typed=repr(typed), sep=decimal, hint=error.suggestions[-1],
+            )  # fmt: skip
+        else:
+            message = _l(
+                "%(typed)s is not an amount as written here (decimals after “%(sep)s”)",
+                typed=repr(typed), sep=decimal,
+            )  # fmt: skip
+        raise ValidationError(field, message, code="amount_not_as_written") from None
     return check_cents(amount, field, repr(typed))
+
+
+def _not_amount(value):
+    return _l("%(typed)s is not an amount", typed=repr(value))

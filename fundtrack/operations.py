@@ -1,12 +1,13 @@
 """Helpers the domain operations share: finding referenced rows the user may see."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.access import get_visible, visible
 from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre
-from fundtrack.errors import Conflict, ValidationError
+from fundtrack.errors import Conflict, Label, ValidationError
 
 # Integer columns: an id beyond this cannot exist (and PostgreSQL refuses to compare with it).
 MAX_ID = 2**31 - 1
@@ -22,7 +23,10 @@ def referenced(session: Session, user: User, model, row_id, field: str, label: s
     if isinstance(row_id, int) and 0 < row_id <= MAX_ID:
         row = get_visible(session, model, row_id, user)
     if row is None:
-        raise ValidationError(field, f"no {label} with id {row_id}")
+        raise ValidationError(
+            field, _l("no %(what)s with id %(id)s", what=Label("ROW_LABELS", label), id=row_id),
+            code="unknown_row",
+        )  # fmt: skip
     return row
 
 
@@ -30,7 +34,9 @@ def centre_by_code(session: Session, user: User, code, field: str = "centre") ->
     """The centre with that code, if the user may see it; else a ValidationError on `field`."""
     centre = session.scalars(visible(Centre, user).where(Centre.code == code)).one_or_none()
     if centre is None:
-        raise ValidationError(field, f"no centre with code {code!r}")
+        raise ValidationError(
+            field, _l("no centre with code %(code)s", code=repr(code)), code="unknown_centre"
+        )
     return centre
 
 
@@ -38,12 +44,16 @@ def require(values: dict, *fields: str) -> None:
     """Refuse values that lack any of `fields` (or hold None there)."""
     for field in fields:
         if values.get(field) is None:
-            raise ValidationError(field, "is required")
+            raise ValidationError(field, _l("is required"), code="required")
 
 
 def check_year(year, field: str) -> None:
     if not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValidationError(field, f"must be a year between {FIRST_YEAR} and {LAST_YEAR}")
+        raise ValidationError(
+            field,
+            _l("must be a year between %(first)s and %(last)s", first=FIRST_YEAR, last=LAST_YEAR),
+            code="year_out_of_range",
+        )  # fmt: skip
 
 
 def check_unused(session: Session, label: str, *uses) -> None:
@@ -51,11 +61,22 @@ def check_unused(session: Session, label: str, *uses) -> None:
     for column, row_id, what in uses:
         count = session.scalar(select(func.count()).where(column == row_id))
         if count:
-            raise Conflict("id", f"this {label} still has {count} {what}; remove those first")
+            raise Conflict(
+                "id",
+                _l(
+                    "this %(row)s still has %(count)s %(what)s; remove those first",
+                    row=Label("ROW_LABELS", label), count=count, what=Label("ROWS_LABELS", what),
+                ),
+                code="in_use",
+            )  # fmt: skip
 
 
 def refuse_unknown(values: dict, fields: tuple, what: str) -> None:
     """Refuse values naming a field the row does not have."""
     unknown = set(values) - set(fields)
     if unknown:
-        raise ValidationError(sorted(unknown)[0], f"is not a field of {what}")
+        raise ValidationError(
+            sorted(unknown)[0],
+            _l("is not a field of this %(what)s", what=Label("ROW_LABELS", what)),
+            code="unknown_field",
+        )

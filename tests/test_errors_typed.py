@@ -30,7 +30,7 @@ def test_a_currency_in_small_letters_is_refused_on_the_currency_field():
         (lambda: check_locale("xx_ZZ_nowhere"), "locale", "'xx_ZZ_nowhere' is not a locale"),
         (lambda: to_money(1.5, "annual_amount"), "annual_amount",
          "send money as a decimal string, not a float"),
-        (lambda: to_money("1.234"), "amount", "at most two decimals"),
+        (lambda: to_money("1.234"), "amount", "'1.234' has more than two decimals"),
         (lambda: Centre(currency="ABC"), "currency", "'ABC' is not an ISO 4217 currency code"),
     ],
 )  # fmt: skip

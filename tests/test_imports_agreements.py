@@ -80,7 +80,7 @@ def test_a_structural_agreement_among_several_is_a_question_until_a_choice_answe
     row = haarlem(data)
     assert row["status"] == "error" and data["counts"]["error"] == 1
     assert row["errors"] == [["name",
-        "Gemeente Haarlem has a structural agreement 'Wmo-subsidie 2025' running on 2025-03-10:"
+        "Gemeente Haarlem has a structural agreement 'Wmo-subsidie 2025' running on Mar 10, 2025:"
         " book the line to it, or confirm it is incidental"]]  # fmt: skip
     key = row["key"]
     # Choosing the funder itself is the confirmation: booked incidental, to the funder alone.

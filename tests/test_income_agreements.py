@@ -75,7 +75,7 @@ def test_several_running_with_a_structural_one_ask_a_confirmation_that_names_it(
         book_income(session, treasurer, line(funder=town.id))
     assert asked.value.field == "agreement"
     assert asked.value.message == (
-        "Gemeente Haarlem has a structural agreement 'Subsidie 2026' running on 2026-03-15:"
+        "Gemeente Haarlem has a structural agreement 'Subsidie 2026' running on Mar 15, 2026:"
         " book the line to it, or confirm it is incidental"
     )
     assert [a.id for a in asked.value.agreements] == [structural.id]

@@ -107,7 +107,7 @@ def test_a_new_donor_is_created_in_the_row_and_only_when_the_batch_is_booked(
 def test_an_unknown_name_without_new_donor_is_refused_on_its_field(session, centre, treasurer):
     result = book(session, treasurer, centre, [Row(1, "2025-06-12", "Nobody", "", "5,00")],
                   total="5.00")  # fmt: skip
-    assert result.errors == {1: {"counterparty": ["no donor, funder or agreement called 'Nobody'"]}}
+    assert result.errors == {1: {"counterparty": ["no donor, funder or agreement is called 'Nobody'; tick “new donor” to add one"]}}
 
 
 def test_a_row_like_a_booked_line_waits_for_confirmation(session, centre, treasurer, town):
@@ -268,7 +268,7 @@ def test_a_row_to_a_funder_with_a_structural_agreement_among_several_asks_to_con
     asked = book(session, treasurer, centre, rows, total="520.00")
     assert not asked.booked and lines(session) == 0
     assert asked.errors == {1: {"confirm_incidental": [
-        "Gemeente Haarlem has a structural agreement 'Subsidie 2026' running on 2026-03-15:"
+        "Gemeente Haarlem has a structural agreement 'Subsidie 2026' running on Mar 15, 2026:"
         " book the line to it, or confirm it is incidental"
     ]}}  # fmt: skip
     # The other row, though rolled back, says what it would have been.

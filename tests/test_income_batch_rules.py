@@ -34,7 +34,8 @@ def test_a_municipal_subsidy_booked_under_individuals_is_refused_naming_both(
     assert refused.value.field == "category"
     message = refused.value.message
     assert "Gemeente Haarlem" in message
-    assert "government_subsidies" in message and "individuals" in message
+    assert "“Government subsidies”" in message and "“Individuals”" in message
+    assert "government_subsidies" not in message  # a category in words, not its code
 
 
 def test_the_funders_type_implies_the_category_when_none_is_given(session, centre, treasurer):
@@ -93,7 +94,7 @@ def test_a_second_identical_line_is_flagged_as_a_possible_duplicate(session, cen
         book_income(session, treasurer, line(funder=town.id))
     assert flagged.value.field == "confirm_duplicate"
     assert flagged.value.existing_id == first.id
-    assert "Gemeente Haarlem" in flagged.value.message and "2025-06-12" in flagged.value.message
+    assert "Gemeente Haarlem" in flagged.value.message and "Jun 12, 2025" in flagged.value.message
     second = book_income(session, treasurer, line(funder=town.id), confirm_duplicate=True)
     assert second.id != first.id
 

@@ -11,6 +11,7 @@ from flask import Flask, jsonify, request
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from fundtrack import API_PREFIX
 from fundtrack.centres.models import NetworkMissing
 from fundtrack.errors import (
     Conflict,
@@ -21,8 +22,6 @@ from fundtrack.errors import (
     field_and_message,
     in_words,
 )
-
-API_PREFIX = "/api/"
 
 
 class ErrorSchema(ma.Schema):

@@ -4,6 +4,7 @@ The guard runs before each flush, so the admin screens, the API, imports and the
 all meet the same refusal without each remembering to ask.
 """
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
@@ -29,7 +30,7 @@ def closed_years_with_income(session: Session, *where) -> list[int]:
     return list(session.scalars(stmt))
 
 
-def reclassification_refused(session: Session, agreement_id: int) -> str | None:
+def reclassification_refused(session: Session, agreement_id: int):
     """Why an agreement may no longer change what makes it structural, or None if it may.
 
     A closed year's figures are final, so an agreement with income there keeps its class.
@@ -40,10 +41,11 @@ def reclassification_refused(session: Session, agreement_id: int) -> str | None:
     if not years:
         return None
     listed = ", ".join(str(year) for year in years)
-    return (
-        f"agreement {agreement_id} has income in closed fiscal year(s) {listed}; "
-        "what makes it structural or not can no longer change"
-    )
+    return _l(
+        "agreement %(id)s has income in closed fiscal year(s) %(years)s; what makes it"
+        " structural or not can no longer change",
+        id=agreement_id, years=listed,
+    )  # fmt: skip
 
 
 def current_network(session: Session) -> Network:
@@ -105,8 +107,10 @@ def _check_centre_currency(session: Session, line) -> None:
     if centre is not None and line.currency != centre.currency:
         raise ValidationError(
             "currency",
-            f"{line.currency} differs from centre {centre.code}'s currency {centre.currency}",
-        )
+            _l("centre %(code)s keeps its books in %(kept)s, not %(given)s",
+               code=centre.code, kept=centre.currency, given=line.currency),
+            code="other_currency",
+        )  # fmt: skip
 
 
 def install() -> None:

@@ -44,7 +44,7 @@ def _unique(session: Session, model, field: str, value, row, what: str) -> None:
 
 
 def _region_values(session: Session, values: dict, region: Region | None) -> dict:
-    refuse_unknown(values, REGION_FIELDS, "a region")
+    refuse_unknown(values, REGION_FIELDS, "region")
     merged = ({"code": region.code, "name": region.name} if region else {}) | values
     result = {field: _text(merged, field) for field in REGION_FIELDS}
     if region is None or result["code"] != region.code:
@@ -81,7 +81,7 @@ def delete_region(session: Session, user: User, region: Region) -> None:
 
 
 def _centre_values(session: Session, values: dict, centre: Centre | None) -> dict:
-    refuse_unknown(values, CENTRE_FIELDS, "a centre")
+    refuse_unknown(values, CENTRE_FIELDS, "centre")
     current = {}
     if centre is not None:
         current = {f: getattr(centre, f) for f in CENTRE_FIELDS if f != "region"}

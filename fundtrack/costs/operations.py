@@ -30,7 +30,7 @@ def _choice(enum_cls, value, field: str, what: str):
 
 
 def _values(session: Session, user: User, values: dict, line: CostLine | None) -> dict:
-    refuse_unknown(values, COST_FIELDS, "a cost line")
+    refuse_unknown(values, COST_FIELDS, "cost line")
     current = {}
     if line is not None:
         current = {

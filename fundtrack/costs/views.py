@@ -18,7 +18,6 @@ from fundtrack.costs.basis import (
 )
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
-from fundtrack.income.wording import on_screen
 from fundtrack.labels import BASIS_LABELS
 
 bp = Blueprint("cost_basis", __name__)
@@ -56,7 +55,7 @@ def actuals(code: str, year: int):
             abort(403)
         except DomainError as error:
             db.session.rollback()
-            flash(on_screen(error.message), "error")
+            flash(str(error.message), "error")
         else:
             if costs.declared:
                 flash(gettext("The figures of %(year)s stand on the budget again.", year=year))

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.access import require_manage
 from fundtrack.auth.models import User
-from fundtrack.errors import Conflict, DomainError, ValidationError
+from fundtrack.errors import Conflict, DomainError, Field, Label, ValidationError, from_stored
 from fundtrack.imports.lines import LineWriter
 from fundtrack.imports.matching import MATCH_PREFIX, Counterparties
 from fundtrack.imports.models import Import, ImportProfile, ImportState
@@ -59,15 +60,25 @@ def book_plan(
     centre = known.centre
     require_manage(user, centre.id)
     if record.state not in (ImportState.UPLOADED, ImportState.PREVIEWED, ImportState.BOOKING):
-        raise Conflict("state", f"import {record.id} is {record.state.value}, not waiting")
+        raise Conflict(
+            "state",
+            _l("import %(id)s is %(state)s, not waiting", id=record.id,
+               state=Label("IMPORT_STATE_LABELS", record.state)),
+            code="wrong_state",
+        )  # fmt: skip
     counts = dict(meta["counts"])
     if counts[ERROR]:
         number, column, message = meta["first_error"]
         raise ValidationError(
             "rows",
-            f"{counts[ERROR]} rows cannot be booked; the first is row {number},"
-            f" {column}: {message}",
-        )
+            _l(
+                "%(count)s rows cannot be booked; the first is row %(row)s, %(column)s:"
+                " %(message)s",
+                count=counts[ERROR], row=number, column=Field(column),
+                message=from_stored(message),
+            ),
+            code="rows_in_error",
+        )  # fmt: skip
     outcome: dict = {"donors": [], "reversed": []}
     new_donors: dict[str, int] = {}
     lines = LineWriter(session, record, centre)
@@ -87,9 +98,13 @@ def book_plan(
         reference, line_id = twice
         raise Conflict(
             "rows",
-            f"income line {line_id} with the bank reference {reference!r} was booked since"
-            " the preview; preview the file again",
-        )
+            _l(
+                "income line %(id)s with the bank reference %(reference)s was booked since"
+                " the preview; preview the file again",
+                id=line_id, reference=repr(reference),
+            ),
+            code="booked_since_preview",
+        )  # fmt: skip
     count_into(record, counts, meta["rows_total"])
     record.rows_booked = booked
     record.new_donors = len(outcome["donors"])
@@ -109,9 +124,14 @@ def _check_counterparties(window, known: Counterparties) -> None:
         if row.status == BOOK and match.kind in stored and match.id not in stored[match.kind]:
             raise Conflict(
                 "rows",
-                f"row {row.row}: {match.kind} {match.id} ({match.label}) is gone since the"
-                " preview; preview the file again",
-            )
+                _l(
+                    "row %(row)s: %(kind)s %(id)s (%(name)s) is gone since the preview;"
+                    " preview the file again",
+                    row=row.row, kind=Label("MATCH_KIND_LABELS", match.kind), id=match.id,
+                    name=match.label,
+                ),
+                code="gone_since_preview",
+            )  # fmt: skip
 
 
 def _new_donors(session, user, centre, window, new_donors: dict, outcome: dict) -> None:
@@ -123,13 +143,17 @@ def _new_donors(session, user, centre, window, new_donors: dict, outcome: dict) 
         if row.key not in wanted:
             values = {"centre": centre.code, "kind": row.match.donor_kind,
                       "name": row.name or row.match.label}  # fmt: skip
-            wanted[row.key] = (f"row {row.row}", values | ({"iban": row.iban} if row.iban else {}))
+            label = _l("row %(row)s", row=row.row)
+            wanted[row.key] = (label, values | ({"iban": row.iban} if row.iban else {}))
     if not wanted:
         return
     try:
         made = create_donors(session, user, list(wanted.values()))
     except DomainError as error:
-        raise ValidationError("rows", f"the new donor cannot be made ({error.message})") from None
+        raise ValidationError(
+            "rows", _l("the new donor cannot be made (%(why)s)", why=error.message),
+            code=error.code,
+        ) from None  # fmt: skip
     for key, donor in zip(wanted, made, strict=True):
         new_donors[key] = donor.id
         outcome["donors"].append(donor.id)
@@ -138,7 +162,11 @@ def _new_donors(session, user, centre, window, new_donors: dict, outcome: dict) 
 def _remove_reversed(session: Session, user: User, line_id: int) -> dict:
     line = session.get(IncomeLine, line_id)
     if line is None:
-        raise Conflict("rows", f"income line {line_id} to reverse is gone")
+        raise Conflict(
+            "rows",
+            _l("income line %(id)s to reverse is gone", id=line_id),
+            code="gone_since_preview",
+        )
     kept = {
         "date": line.booking_date.isoformat(),
         "amount": str(line.amount),
@@ -185,7 +213,12 @@ def undo_import(session: Session, user: User, record: Import) -> Import:
     put back the lines its reversals removed; refused when a year it touched is closed."""
     require_manage(user, record.centre_id)
     if record.state != ImportState.BOOKED:
-        raise Conflict("state", f"import {record.id} is {record.state.value}, not booked")
+        raise Conflict(
+            "state",
+            _l("import %(id)s is %(state)s, not booked", id=record.id,
+               state=Label("IMPORT_STATE_LABELS", record.state)),
+            code="wrong_state",
+        )  # fmt: skip
     lines = session.scalars(
         select(IncomeLine).where(IncomeLine.import_id == record.id).order_by(IncomeLine.id)
     )

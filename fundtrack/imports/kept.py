@@ -18,6 +18,9 @@ from fundtrack.imports import files
 from fundtrack.imports.plan import PlanRow
 
 _SHAPING = ("mapping", "encoding", "delimiter", "choices")
+# The plan file's format: a plan written in another (older) one is never used, so a preview
+# kept from before its reasons were stored as msgids and parameters is made again.
+FORMAT = "2: messages as errors.stored"
 
 
 def plan_path(instance_path: str, token: str) -> Path:
@@ -31,7 +34,7 @@ def _meta_path(path: Path) -> Path:
 def key(sha256: str, options: dict) -> str:
     """What the plan depends on: the file's bytes, the options that read it, the choices."""
     shaping = {name: options.get(name) for name in _SHAPING}
-    text = sha256 + json.dumps(shaping, sort_keys=True, default=str)
+    text = FORMAT + sha256 + json.dumps(shaping, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

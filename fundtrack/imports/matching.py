@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre
+from fundtrack.errors import stored
 from fundtrack.imports.models import ImportProfile
 from fundtrack.income.agreements import CentreAgreements, IncidentalUnconfirmed, Running
 from fundtrack.income.models import Donor, Funder, FundingAgreement, StructuralRule
@@ -44,7 +45,7 @@ class Match:
     donor_kind: str = "person"
     # A funder matched while a structural agreement of theirs runs among several: the
     # question to answer in the preview (choose the agreement, or the funder to confirm).
-    question: str = ""
+    question: dict | str = ""  # errors.stored form
 
 
 @dataclass
@@ -173,7 +174,7 @@ class Counterparties:
                 funder.id, funder.name, day, confirm_incidental=by == "choice"
             )
         except IncidentalUnconfirmed as question:
-            alone.question = question.message
+            alone.question = stored(question.message)  # kept in the plan file
             return alone
         return alone if running is None else self._agreement(self.agreements[running.id], by)
 

@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 
 from fundtrack.centres.locks import current_network, locked_years
-from fundtrack.errors import DomainError
+from fundtrack.errors import DomainError, YearLocked, stored
 from fundtrack.imports.entries import Entry, row_fingerprint
 from fundtrack.imports.matching import Counterparties, Match, counterparty_key
 from fundtrack.income.models import IncomeLine
@@ -40,6 +41,7 @@ SKIPPED = "skipped"
 REVERSE = "reverse"  # a reversal of a line booked before: booking removes that line
 ERROR = "error"
 STATUSES = (BOOK, DUPLICATE, SKIPPED, REVERSE, ERROR)
+ALREADY_BOOKED = stored(_l("already booked"))
 
 _MATCH_FIELDS = ("kind", "id", "label", "by", "category", "structural", "funder_id", "donor_kind",
                  "question")  # fmt: skip
@@ -60,7 +62,9 @@ class PlanRow:
     end_to_end: str = ""
     match: Match | None = None
     category: str | None = None
-    reason: str = ""
+    # Why a row is not booked as it came, and its refusals as [column, message]: messages in
+    # their stored form (errors.stored: msgid and parameters), put into words when shown.
+    reason: dict | str = ""
     errors: list = field(default_factory=list)
     target_line: int | None = None  # for REVERSE: the stored line it removes
     account: str = ""  # the other party's account as written, when it is no IBAN
@@ -167,7 +171,8 @@ class Planner:
             row.status = SKIPPED
             row.reason = _why_not_income(entry)
         elif entry.errors:
-            row.status, row.errors = ERROR, list(entry.errors)
+            row.status = ERROR
+            row.errors = [(column, stored(message)) for column, message in entry.errors]
         else:
             self._check(row, entry)
         if row.status in (BOOK, ERROR) and row.external_id is None and row.amount is not None:
@@ -180,7 +185,8 @@ class Planner:
             row.external_id = row_fingerprint(entry, self.fingerprints[fingerprint])
         if row.status == BOOK:
             if row.external_id in self.seen_ids:
-                row.status, row.reason = DUPLICATE, "the same entry appears earlier in this file"
+                row.status = DUPLICATE
+                row.reason = stored(_l("the same entry appears earlier in this file"))
             else:
                 self.seen_ids.add(row.external_id)
         return row
@@ -191,26 +197,27 @@ class Planner:
         match = known.match(entry.iban, entry.name, entry.booking_date, self.choices)
         row.match = match
         if match.kind == "skip":
-            row.status, row.reason = SKIPPED, "left out in the preview"
+            row.status, row.reason = SKIPPED, stored(_l("left out in the preview"))
             return
         errors = row.errors
         try:
             check_money(entry.amount, entry.currency or None, known.centre)
         except DomainError as error:
-            errors.append(("amount" if error.field == "amount" else "currency", error.message))
+            column = "amount" if error.field == "amount" else "currency"
+            errors.append((column, stored(error.message)))
         try:
             check_year(entry.booking_date.year, "date")
             year = self.network.fiscal_year_of(entry.booking_date)
             if year in self.closed:
-                errors.append(
-                    ("date", f"fiscal year {year} is closed; its lines can no longer change")
-                )
+                errors.append(("date", stored(YearLocked(year).message)))
         except DomainError as error:
-            errors.append(("date", error.message))
+            errors.append(("date", stored(error.message)))
         if match.kind is None and match.by == "choice":
-            errors.append(("name", "the donor, funder or agreement chosen is not this centre's"))
+            errors.append(
+                ("name", stored(_l("the donor, funder or agreement chosen is not this centre's")))
+            )
         elif match.kind is None:
-            errors.append(("name", "no name and no known IBAN: who paid this?"))
+            errors.append(("name", stored(_l("no name and no known IBAN: who paid this?"))))
         else:
             funder = known.funders.get(match.funder_id) if match.funder_id else None
             donor = known.donors.get(match.id) if match.kind == "donor" else None
@@ -218,7 +225,7 @@ class Planner:
                 wanted = entry.category or (match.category if match.kind == "new_donor" else None)
                 row.category = check_category(wanted or None, funder, donor).value
             except DomainError as error:
-                errors.append(("category", error.message))
+                errors.append(("category", stored(error.message)))
             if match.question:
                 errors.append(("name", match.question))
         if errors:
@@ -256,8 +263,8 @@ class Planner:
                 )  # fmt: skip
             if credit is not None:
                 cancelled.add(credit.row)
-                self._override(credit, SKIPPED, f"reversed by row {reversal.row}")
-                self._override(reversal, SKIPPED, f"reverses row {credit.row}")
+                self._override(credit, SKIPPED, _l("reversed by row %(row)s", row=reversal.row))
+                self._override(reversal, SKIPPED, _l("reverses row %(row)s", row=credit.row))
                 continue
             self._stored_reversal(reversal)
         return self.overrides
@@ -274,16 +281,22 @@ class Planner:
                 )
             ).first()
         if line is None:
-            self._override(reversal, SKIPPED, "reverses a payment that is not in the books")
+            self._override(reversal, SKIPPED, _l("reverses a payment that is not in the books"))
         elif line.fiscal_year in self.closed:
-            why = f"reverses income line {line.id} of closed year {line.fiscal_year}"
-            self._override(reversal, ERROR, "", errors=[("date", why)])
+            why = _l(
+                "reverses income line %(id)s of closed year %(year)s",
+                id=line.id, year=line.fiscal_year,
+            )  # fmt: skip
+            self._override(reversal, ERROR, None, errors=[("date", why)])
         else:
-            self._override(reversal, REVERSE, f"removes income line {line.id}", target=line.id)
+            removes = _l("removes income line %(id)s", id=line.id)
+            self._override(reversal, REVERSE, removes, target=line.id)
 
-    def _override(self, row: PlanRow, status: str, reason: str, *, errors=(), target=None):
+    def _override(self, row: PlanRow, status: str, reason, *, errors=(), target=None):
+        """`reason` and the errors' messages are lazy; the override keeps their stored form."""
         self.overrides[row.row] = {
-            "status": status, "reason": reason, "errors": [list(e) for e in errors],
+            "status": status, "reason": stored(reason) if reason is not None else "",
+            "errors": [[column, stored(message)] for column, message in errors],
             "target_line": target, "was": [row.status, str(row.amount), row.key],
             "shown": row.as_dict() if status == ERROR else None,
         }  # fmt: skip
@@ -301,14 +314,16 @@ def windows(rows: Iterable[PlanRow]) -> Iterator[list[PlanRow]]:
         yield window
 
 
-def _why_not_income(entry: Entry) -> str:
+def _why_not_income(entry: Entry) -> dict:
     if entry.amount == 0:
-        return "an amount of 0.00 moves no money"
-    if not entry.credit:
-        return "money going out is not income"
-    if not entry.booked:
-        return "pending or informational: not booked by the bank yet"
-    return "a reversal of a payment is not income"
+        why = _l("an amount of 0.00 moves no money")
+    elif not entry.credit:
+        why = _l("money going out is not income")
+    elif not entry.booked:
+        why = _l("pending or informational: not booked by the bank yet")
+    else:
+        why = _l("a reversal of a payment is not income")
+    return stored(why)
 
 
 def mark_stored(session: Session, centre_id: int, rows: list[PlanRow]) -> int:
@@ -362,7 +377,7 @@ def _by_external_id(session, centre_id: int, rows: list[PlanRow]) -> int:
     for row in rows:
         line = stored_ids.get(row.external_id) or stored_ids.get(row.reference or None)
         if line is not None and row.status == BOOK:
-            row.status, row.reason, row.target_line = DUPLICATE, "already booked", line
+            row.status, row.reason, row.target_line = DUPLICATE, ALREADY_BOOKED, line
             marked += 1
     return marked
 
@@ -387,7 +402,7 @@ def _by_reference(session, centre_id: int, rows: list[PlanRow]) -> int:
     for row in rows:
         line = stored.get((row.reference, row.amount))
         if line is not None:
-            row.status, row.reason, row.target_line = DUPLICATE, "already booked", line
+            row.status, row.reason, row.target_line = DUPLICATE, ALREADY_BOOKED, line
             marked += 1
     return marked
 

@@ -5,6 +5,9 @@ their matches and totals (capped). Nothing here grows with the file but the paye
 
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
+
+from fundtrack.errors import stored
 from fundtrack.imports.plan import BOOK, DUPLICATE, ERROR, REVERSE, SKIPPED, STATUSES, PlanRow
 
 SHOWN_ROWS = 300
@@ -32,7 +35,7 @@ class Summary:
         elif row.status == ERROR and len(self.errors) < SHOWN_ERRORS:
             self.errors.append(row.as_dict())
         if row.status == ERROR and self.first_error is None:
-            column, message = row.errors[0] if row.errors else ("row", "refused")
+            column, message = row.errors[0] if row.errors else ("row", stored(_l("refused")))
             self.first_error = [row.row, column, message]
         if row.status == BOOK:
             self.total += row.amount

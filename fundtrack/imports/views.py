@@ -11,18 +11,32 @@ from sqlalchemy import select
 
 from fundtrack.auth.access import visible
 from fundtrack.centres.models import Centre
-from fundtrack.errors import DomainError
+from fundtrack.errors import DomainError, from_stored
 from fundtrack.extensions import db
-from fundtrack.imports import bp, files, jobs, service, wording
+from fundtrack.imports import bp, files, jobs, service
 from fundtrack.imports.entries import ImportFileError
 from fundtrack.imports.mapping import FIELDS
 from fundtrack.imports.matching import Counterparties
 from fundtrack.imports.models import Import, ImportState
-from fundtrack.income.wording import on_screen
-from fundtrack.labels import CATEGORY_LABELS, IMPORT_FIELD_LABELS
+from fundtrack.labels import (
+    CATEGORY_LABELS,
+    IMPORT_FIELD_LABELS,
+    IMPORT_STATE_LABELS,
+    MATCH_KIND_LABELS,
+    MATCHED_BY_LABELS,
+    field_label,
+    label_of,
+)
 
-bp.add_app_template_filter(wording.on_screen, "import_words")
-bp.add_app_template_filter(wording.state, "import_state")
+
+def said(message) -> str:
+    """A reason or refusal the plan kept (errors.stored), in the reader's words."""
+    return str(from_stored(message))
+
+
+bp.add_app_template_filter(said, "import_words")
+bp.add_app_template_filter(field_label, "field_words")
+bp.add_app_template_filter(lambda state: label_of(IMPORT_STATE_LABELS, state), "import_state")
 
 
 def _centres():
@@ -56,7 +70,7 @@ def _whole(text: str) -> int | None:
 def _problem(error) -> str:
     if isinstance(error, ImportFileError):
         return str(error)  # with its row and column
-    return on_screen(getattr(error, "message", str(error)))
+    return str(getattr(error, "message", error))
 
 
 @bp.route("/", methods=["GET"])
@@ -179,7 +193,7 @@ def show(import_id: int):
         "imports/show.html", record=record, data=data, busy=busy,
         progress=jobs.progress_of(record.id) if busy else {},
         choices=(record.options or {}).get("choices", {}), known=known, offers=offers,
-        categories=CATEGORY_LABELS, kinds=wording.MATCH_KINDS, matched_by=wording.MATCHED_BY,
+        categories=CATEGORY_LABELS, kinds=MATCH_KIND_LABELS, matched_by=MATCHED_BY_LABELS,
     )  # fmt: skip
 
 

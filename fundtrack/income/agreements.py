@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import Session
 
-from fundtrack.errors import ValidationError
+from fundtrack.errors import Day, ValidationError
 from fundtrack.income.models import Funder, FundingAgreement
 from fundtrack.share.classification import classified_agreements
 
@@ -71,16 +72,18 @@ class IncidentalUnconfirmed(ValidationError):
     def __init__(self, funder_name: str, day: date, agreements: list[Running]):
         names = ", ".join(f"'{agreement.name}'" for agreement in agreements)
         if len(agreements) == 1:
-            message = (
-                f"{funder_name} has a structural agreement {names} running on"
-                f" {day.isoformat()}: book the line to it, or confirm it is incidental"
-            )
+            message = _l(
+                "%(funder)s has a structural agreement %(names)s running on %(day)s: book the line"
+                " to it, or confirm it is incidental",
+                funder=funder_name, names=names, day=Day(day),
+            )  # fmt: skip
         else:
-            message = (
-                f"{funder_name} has structural agreements {names} running on"
-                f" {day.isoformat()}: book the line to one of them, or confirm it is incidental"
-            )
-        super().__init__("agreement", message)
+            message = _l(
+                "%(funder)s has structural agreements %(names)s running on %(day)s: book the line"
+                " to one of them, or confirm it is incidental",
+                funder=funder_name, names=names, day=Day(day),
+            )  # fmt: skip
+        super().__init__("agreement", message, code="incidental_unconfirmed")
         self.funder_name = funder_name
         self.day = day
         self.agreements = agreements

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.access import require_manage
@@ -58,7 +59,7 @@ class BatchResult:
     """What booking a batch came to: the lines, or the refusals per row and for the batch."""
 
     lines: list[IncomeLine] = field(default_factory=list)
-    # row number -> field -> English messages (screens translate them)
+    # row number -> field -> messages (lazy: in the words of whoever reads them)
     errors: dict[int, dict[str, list[str]]] = field(default_factory=dict)
     batch_errors: list[tuple[str, dict]] = field(default_factory=list)
     count: int = 0
@@ -70,7 +71,7 @@ class BatchResult:
     def booked(self) -> bool:
         return not self.errors and not self.batch_errors
 
-    def refuse(self, number: int, row_field: str, message: str) -> None:
+    def refuse(self, number: int, row_field: str, message) -> None:
         self.errors.setdefault(number, {}).setdefault(row_field, []).append(message)
 
 
@@ -157,6 +158,13 @@ def _typed_amount(row: Row, locale: str, result: BatchResult) -> Decimal | None:
         return None
 
 
+def _unknown_name(name: str):
+    return _l(
+        "no donor, funder or agreement is called %(name)s; tick “new donor” to add one",
+        name=repr(name),
+    )
+
+
 def _values(session, user, centre, row, known, amount, today, result) -> dict | None:
     """The row as the operation's values, or None when it cannot even be read."""
     values: dict = {"centre": centre.code, "amount": amount, "description": row.description}
@@ -179,9 +187,7 @@ def _values(session, user, centre, row, known, amount, today, result) -> dict | 
             else:
                 ids = known[donor.name] = {"donor": donor.id}
         elif ids is None:
-            result.refuse(
-                row.number, "counterparty", f"no donor, funder or agreement called {name!r}"
-            )
+            result.refuse(row.number, "counterparty", _unknown_name(name))
         values |= ids or {}
     if amount is None or row.number in result.errors:
         return None

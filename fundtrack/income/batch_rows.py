@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from babel.numbers import format_decimal
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -73,7 +74,7 @@ def parse_day(text: str, today: date) -> date:
     """A date as people type it: 2025-06-12, 12-6-2025, 12.6.2025, 12/6 (this year)."""
     typed = text.strip()
     if not typed:
-        raise ValidationError("date", "is required")
+        raise ValidationError("date", _l("is required"), code="required")
     try:
         if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", typed):
             return date(*(int(part) for part in typed.split("-")))
@@ -84,7 +85,7 @@ def parse_day(text: str, today: date) -> date:
             return date(year + 2000 if year < 100 else year, int(month), int(day))
     except ValueError:
         pass
-    raise ValidationError("date", "is not a date")
+    raise ValidationError("date", _l("is not a date"), code="not_a_date")
 
 
 def counterparties(
@@ -145,7 +146,9 @@ def copy_rows(
     ids = lookup(known, counterparty.strip())
     if ids is None:
         raise ValidationError(
-            "counterparty", f"no donor, funder or agreement called {counterparty!r}"
+            "counterparty",
+            _l("no donor, funder or agreement is called %(name)s", name=repr(counterparty.strip())),
+            code="unknown_counterparty",
         )
     labels = {ids["agreement"]: name for name, ids in known.items() if "agreement" in ids}
     (year, month), (to_year, to_month) = source, target

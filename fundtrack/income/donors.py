@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -9,7 +10,7 @@ from fundtrack.auth.access import require_manage
 from fundtrack.auth.models import User
 from fundtrack.costs.models import CostLine
 from fundtrack.emails import normalise_email
-from fundtrack.errors import Conflict, ValidationError
+from fundtrack.errors import Conflict, Label, ValidationError
 from fundtrack.income.models import Donor, DonorKind, EarmarkedFund, IncomeLine
 from fundtrack.operations import centre_by_code, check_unused, check_year, refuse_unknown, require
 
@@ -22,7 +23,11 @@ FUND_FIELDS = ("centre", "name", "purpose", "end")
 
 def _centre_of(session, user, merged: dict, row, what: str, centres: dict | None = None):
     if row is not None and merged["centre"] != row.centre.code:
-        raise ValidationError("centre", f"a {what} cannot move to another centre")
+        raise ValidationError(
+            "centre",
+            _l("a %(what)s cannot move to another centre", what=Label("ROW_LABELS", what)),
+            code="centre_fixed",
+        )
     if row is not None:
         centre = row.centre
     elif centres is not None and merged["centre"] in centres:
@@ -36,7 +41,7 @@ def _centre_of(session, user, merged: dict, row, what: str, centres: dict | None
 
 
 def _donor_values(session, user, values: dict, donor: Donor | None, centres=None) -> dict:
-    refuse_unknown(values, DONOR_FIELDS, "a donor")
+    refuse_unknown(values, DONOR_FIELDS, "donor")
     current = {f: getattr(donor, f) for f in DONOR_FIELDS if f != "centre"} if donor else {}
     if donor is not None:
         current["centre"] = donor.centre.code
@@ -44,11 +49,14 @@ def _donor_values(session, user, values: dict, donor: Donor | None, centres=None
     require(merged, "centre", "kind", "name")
     centre = _centre_of(session, user, merged, donor, "donor", centres)
     if not merged["name"].strip():
-        raise ValidationError("name", "is required")
+        raise ValidationError("name", _l("is required"), code="required")
     try:
         kind = DonorKind(merged["kind"])
     except ValueError:
-        raise ValidationError("kind", f"{merged['kind']!r} is not a kind of donor") from None
+        raise ValidationError(
+            "kind", _l("%(typed)s is not a kind of donor", typed=repr(merged["kind"])),
+            code="unknown_kind",
+        ) from None  # fmt: skip
     result = {f: merged.get(f) or None for f in ("email", "phone", "address", "postcode", "city")}
     if result["email"] is not None:
         result["email"] = normalise_email(result["email"])
@@ -72,8 +80,8 @@ def _assign(row, values: dict) -> None:
             setattr(row, attribute, value)
         except ValidationError:  # the model's own checks, such as the IBAN's
             raise
-        except ValueError as error:  # a library's, naming no field: the attribute set
-            raise ValidationError(attribute, str(error)) from None
+        except ValueError:  # a library's, naming no field: the attribute set
+            raise ValidationError(attribute, _l("is not a valid value"), code="invalid") from None
 
 
 def create_donor(session: Session, user: User, values: dict) -> Donor:
@@ -98,7 +106,11 @@ def create_donors(session: Session, user: User, many: list[tuple[str, dict]]) ->
         try:
             _assign(donor, _donor_values(session, user, values, None, centres))
         except ValidationError as error:
-            raise ValidationError(error.field, f"{label}: {error.message}") from None
+            raise ValidationError(
+                error.field,
+                _l("%(row)s: %(message)s", row=label, message=error.message),
+                code=error.code,
+            ) from None
         donors.append(donor)
     session.add_all(donors)
     session.flush()
@@ -122,7 +134,7 @@ def delete_donor(session: Session, user: User, donor: Donor) -> None:
 
 
 def _fund_values(session, user, values: dict, fund: EarmarkedFund | None) -> dict:
-    refuse_unknown(values, FUND_FIELDS, "an earmarked fund")
+    refuse_unknown(values, FUND_FIELDS, "earmarked fund")
     current = {}
     if fund is not None:
         current = {"centre": fund.centre.code, "name": fund.name, "purpose": fund.purpose,
@@ -132,10 +144,10 @@ def _fund_values(session, user, values: dict, fund: EarmarkedFund | None) -> dic
     centre = _centre_of(session, user, merged, fund, "fund")
     name = merged["name"].strip()
     if not name:
-        raise ValidationError("name", "is required")
+        raise ValidationError("name", _l("is required"), code="required")
     if merged.get("end") is not None:
         if not isinstance(merged["end"], date):
-            raise ValidationError("end", "is not a date")
+            raise ValidationError("end", _l("is not a date"), code="not_a_date")
         check_year(merged["end"].year, "end")
     same = select(EarmarkedFund.id).where(
         EarmarkedFund.centre_id == centre.id, EarmarkedFund.name == name
@@ -144,7 +156,10 @@ def _fund_values(session, user, values: dict, fund: EarmarkedFund | None) -> dic
         same = same.where(EarmarkedFund.id != fund.id)
     existing = session.scalar(same)
     if existing is not None:
-        raise Conflict("name", f"fund {existing} of {centre.code} already has this name", existing)
+        raise Conflict(
+            "name", _l("earmarked fund %(id)s already has this name", id=existing), existing,
+            code="name_taken",
+        )  # fmt: skip
     return {"centre": centre, "name": name, "purpose": merged.get("purpose") or "",
             "end_date": merged.get("end")}  # fmt: skip
 

@@ -8,6 +8,7 @@ centre shares them. Agreements belong to a centre and follow its managers.
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -52,7 +53,7 @@ def _funder_centre(session: Session, user: User, merged: dict, kind: FunderType)
 
 
 def _funder_values(session: Session, user: User, values: dict, funder: Funder | None) -> dict:
-    refuse_unknown(values, FUNDER_FIELDS, "a funder")
+    refuse_unknown(values, FUNDER_FIELDS, "funder")
     current = (
         {"name": funder.name, "type": funder.type, "centre": funder.centre and funder.centre.code}
         if funder
@@ -62,11 +63,14 @@ def _funder_values(session: Session, user: User, values: dict, funder: Funder | 
     require(merged, "name", "type")
     name = merged["name"].strip()
     if not name:
-        raise ValidationError("name", "is required")
+        raise ValidationError("name", _l("is required"), code="required")
     try:
         kind = FunderType(merged["type"])
     except ValueError:
-        raise ValidationError("type", f"{merged['type']!r} is not a funder type") from None
+        raise ValidationError(
+            "type", _l("%(typed)s is not a funder type", typed=repr(merged["type"])),
+            code="unknown_funder_type",
+        ) from None  # fmt: skip
     same = select(Funder.id).where(Funder.name == name)
     if funder is not None:
         same = same.where(Funder.id != funder.id)
@@ -74,15 +78,20 @@ def _funder_values(session: Session, user: User, values: dict, funder: Funder | 
     if existing is not None:
         if get_visible(session, Funder, existing, user) is None:
             # Another centre's private funder: say nothing about it.
-            raise ValidationError("name", "is taken; add what tells them apart (a town)")
-        raise Conflict("name", f"funder {existing} already has this name", existing)
+            raise ValidationError(
+                "name", _l("is taken; add what tells them apart (a town)"), code="name_taken"
+            )
+        raise Conflict(
+            "name", _l("funder %(id)s already has this name", id=existing), existing,
+            code="name_taken",
+        )  # fmt: skip
     return {"name": name, "type": kind, "centre": _funder_centre(session, user, merged, kind)}
 
 
 def create_funder(session: Session, user: User, values: dict) -> Funder:
     """Add a funder to the network's list; treasurers, the national office and admins may."""
     if user.role not in (Role.TREASURER, Role.NATIONAL, Role.ADMIN):
-        raise NotAllowed(f"{user.email} may not add funders")
+        raise NotAllowed(_l("your role may not add funders"))
     funder = Funder(**_funder_values(session, user, values, None))
     session.add(funder)
     session.flush()
@@ -127,11 +136,13 @@ def _agreement_current(agreement: FundingAgreement) -> dict:
 
 
 def _agreement_values(session, user, values: dict, agreement: FundingAgreement | None) -> dict:
-    refuse_unknown(values, AGREEMENT_FIELDS, "a funding agreement")
+    refuse_unknown(values, AGREEMENT_FIELDS, "funding agreement")
     merged = (_agreement_current(agreement) if agreement else {}) | values
     require(merged, "funder", "centre", "start", "annual_amount")
     if agreement is not None and merged["centre"] != agreement.centre.code:
-        raise ValidationError("centre", "an agreement cannot move to another centre")
+        raise ValidationError(
+            "centre", _l("an agreement cannot move to another centre"), code="centre_fixed"
+        )
     centre = agreement.centre if agreement else centre_by_code(session, user, merged["centre"])
     require_manage(user, centre.id)
     funder = referenced(session, user, Funder, merged["funder"], "funder", "funder")
@@ -140,18 +151,21 @@ def _agreement_values(session, user, values: dict, agreement: FundingAgreement |
         booked = session.scalar(select(func.count()).where(IncomeLine.agreement_id == agreement.id))
         if booked:
             raise Conflict(
-                "funder", f"{booked} income lines are booked under this agreement with its funder"
-            )
+                "funder",
+                _l("%(count)s income lines are booked under this agreement with its funder",
+                   count=booked),
+                code="in_use",
+            )  # fmt: skip
     currency = check_money(
         merged["annual_amount"], merged.get("currency"), centre, field="annual_amount"
     )
     for field in ("start", "end"):
         if merged.get(field) is not None:
             if not isinstance(merged[field], date):
-                raise ValidationError(field, "is not a date")
+                raise ValidationError(field, _l("is not a date"), code="not_a_date")
             check_year(merged[field].year, field)
     if merged.get("end") is not None and merged["end"] < merged["start"]:
-        raise ValidationError("end", "ends before it starts")
+        raise ValidationError("end", _l("ends before it starts"), code="ends_before_start")
     override = merged.get("structural_override")
     reason = (merged.get("override_reason") or "").strip() or None
     changed = agreement is None or (override, reason) != (
@@ -160,9 +174,13 @@ def _agreement_values(session, user, values: dict, agreement: FundingAgreement |
     )
     if changed and (override is not None or reason) and not user.can_manage_network:
         # Whether income counts as structural is the national office's rule.
-        raise NotAllowed(f"{user.email} may not override whether an agreement is structural")
+        raise NotAllowed(
+            _l("only the national office may override whether an agreement is structural")
+        )
     if override is not None and not reason:
-        raise ValidationError("override_reason", "say why the rule is overridden")
+        raise ValidationError(
+            "override_reason", _l("say why the rule is overridden"), code="reason_required"
+        )
     if agreement is not None:
         _refuse_reclassifying_closed_years(session, agreement, merged)
     awaiting = _awaiting(session, user, agreement, merged, funder, override)
@@ -220,7 +238,7 @@ def _refuse_reclassifying_closed_years(session, agreement: FundingAgreement, mer
     ]
     refusal = reclassification_refused(session, agreement.id) if changed else None
     if refusal:
-        raise Conflict(changed[0], refusal)
+        raise Conflict(changed[0], refusal, code="year_closed")
 
 
 def create_agreement(session: Session, user: User, values: dict) -> FundingAgreement:

@@ -9,6 +9,7 @@ without the erased data.
 
 from datetime import UTC, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
@@ -33,7 +34,7 @@ def _plain(value):
 def access_export(session: Session, user: User, donor: Donor) -> dict:
     """Everything fundtrack holds about a donor: the row and the gifts booked for them."""
     if not user.can_view(donor.centre_id):
-        raise NotAllowed(f"{user.email} may not read centre {donor.centre_id}'s donors")
+        raise NotAllowed(_l("your role may not read this centre's donors"))
     lines = session.scalars(
         select(IncomeLine).where(IncomeLine.donor_id == donor.id).order_by(IncomeLine.booking_date)
     )

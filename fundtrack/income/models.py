@@ -5,6 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from schwifty import IBAN
 from sqlalchemy import (
     BigInteger,
@@ -182,8 +183,10 @@ class Donor(db.Model):
             return None
         try:
             return IBAN(value).compact
-        except ValueError as error:
-            raise ValidationError("iban", str(error)) from None
+        except ValueError:
+            raise ValidationError(
+                "iban", _l("%(typed)s is not a valid IBAN", typed=repr(value)), code="invalid_iban"
+            ) from None
 
     def __str__(self) -> str:
         return self.name

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,7 +18,8 @@ from fundtrack.auth.access import require_manage
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import YearLocked
 from fundtrack.centres.models import Centre
-from fundtrack.errors import Conflict, DomainError, ValidationError
+from fundtrack.errors import Conflict, Day, DomainError, Label, ValidationError
+from fundtrack.formatting import network_format
 from fundtrack.giving.operations import match_line, rematch_line
 from fundtrack.grants.ledger import grant_for_line
 from fundtrack.income.agreements import agreement_for_funder
@@ -86,15 +88,23 @@ def check_money(
 ) -> str:
     """Refuse amounts that are not positive and currencies other than the centre's."""
     if amount is None or amount < 0 or (amount == 0 and not allow_zero):
-        raise ValidationError(field, "must be 0 or more" if allow_zero else "must be more than 0")
+        if allow_zero:
+            raise ValidationError(field, _l("must be 0 or more"), code="negative_amount")
+        raise ValidationError(field, _l("must be more than 0"), code="amount_not_positive")
     check_cents(amount, field)
     currency = currency or centre.currency
     if not isinstance(currency, str) or not is_currency(currency):
-        raise ValidationError("currency", f"{currency!r} is not an ISO 4217 currency code")
+        raise ValidationError(
+            "currency", _l("%(code)s is not an ISO 4217 currency code", code=repr(currency)),
+            code="unknown_currency",
+        )  # fmt: skip
     if currency != centre.currency:
         raise ValidationError(
-            "currency", f"centre {centre.code} keeps its books in {centre.currency}, not {currency}"
-        )
+            "currency",
+            _l("centre %(code)s keeps its books in %(kept)s, not %(given)s",
+               code=centre.code, kept=centre.currency, given=currency),
+            code="other_currency",
+        )  # fmt: skip
     return currency
 
 
@@ -120,7 +130,10 @@ def _category(value) -> IncomeCategory:
     try:
         return IncomeCategory(value)
     except ValueError:
-        raise ValidationError("category", f"{value!r} is not an income category") from None
+        raise ValidationError(
+            "category", _l("%(typed)s is not an income category", typed=repr(value)),
+            code="unknown_category",
+        ) from None  # fmt: skip
 
 
 def implied_category(funder: Funder | None, donor: Donor | None) -> IncomeCategory | None:
@@ -141,20 +154,30 @@ def check_category(value, funder: Funder | None, donor: Donor | None) -> IncomeC
     implied = implied_category(funder, donor)
     if value is None or value == "":
         if implied is None:
-            raise ValidationError("category", "is required")
+            raise ValidationError("category", _l("is required"), code="required")
         return implied
     category = _category(value)
     if funder is not None and funder.type != FunderType.OTHER and category != implied:
         raise ValidationError(
             "category",
-            f"{funder.name} is a {funder.type.value} funder: its income is {implied.value},"
-            f" not {category.value}",
-        )
+            _l(
+                "%(funder)s is a funder of type %(type)s: its income is booked as “%(implied)s”,"
+                " not “%(given)s”",
+                funder=funder.name, type=Label("FUNDER_TYPE_LABELS", funder.type),
+                implied=Label("CATEGORY_LABELS", implied), given=Label("CATEGORY_LABELS", category),
+            ),
+            code="category_of_funder",
+        )  # fmt: skip
     if donor is not None and category not in DONOR_CATEGORIES:
         raise ValidationError(
             "category",
-            f"a gift from donor {donor.name} is {implied.value}, not {category.value}",
-        )
+            _l(
+                "a gift from donor %(donor)s is booked as “%(implied)s”, not “%(given)s”",
+                donor=donor.name, implied=Label("CATEGORY_LABELS", implied),
+                given=Label("CATEGORY_LABELS", category),
+            ),
+            code="category_of_donor",
+        )  # fmt: skip
     return category
 
 
@@ -189,53 +212,75 @@ def counterparty_name(line: IncomeLine) -> str:
 
 def _resolve(session: Session, user: User, values: dict, line: IncomeLine | None) -> dict:
     """Check the merged values of a new or changed line; return the model's attributes."""
-    refuse_unknown(values, INCOME_FIELDS, "an income line")
+    refuse_unknown(values, INCOME_FIELDS, "income line")
     merged = (_current(line) if line else {}) | values
     require(merged, "centre", "date", "amount")
     if line is not None and merged["centre"] != line.centre.code:
-        raise ValidationError("centre", "a line cannot move to another centre; book it anew")
+        raise ValidationError(
+            "centre", _l("a line cannot move to another centre; book it anew"), code="centre_fixed"
+        )
     centre = line.centre if line else centre_by_code(session, user, merged["centre"])
     require_manage(user, centre.id)
     currency = check_money(merged["amount"], merged.get("currency"), centre)
     if not isinstance(merged["date"], date):
-        raise ValidationError("date", "is not a date")
+        raise ValidationError("date", _l("is not a date"), code="not_a_date")
     check_year(merged["date"].year, "date")
 
     funder = donor = agreement = fund = None
     if merged.get("funder") is not None and merged.get("donor") is not None:
-        raise ValidationError("donor", "give a funder or a donor, not both")
+        raise ValidationError(
+            "donor", _l("give a funder or a donor, not both"), code="funder_and_donor"
+        )
     if merged.get("agreement") is not None:
         agreement = referenced(session, user, FundingAgreement, merged["agreement"], "agreement",
                                "funding agreement")  # fmt: skip
         if agreement.centre_id != centre.id:
-            raise ValidationError("agreement", f"agreement {agreement.id} is not {centre.code}'s")
+            raise ValidationError(
+                "agreement", _l("agreement %(id)s is another centre's", id=agreement.id),
+                code="other_centre",
+            )  # fmt: skip
         if merged.get("donor") is not None:
-            raise ValidationError("donor", "income under a funding agreement comes from its funder")
+            raise ValidationError(
+                "donor", _l("income under a funding agreement comes from its funder"),
+                code="donor_with_agreement",
+            )  # fmt: skip
         if merged.get("funder") not in (None, agreement.funder_id):
-            raise ValidationError("funder", f"agreement {agreement.id} is with another funder")
+            raise ValidationError(
+                "funder", _l("agreement %(id)s is with another funder", id=agreement.id),
+                code="agreement_of_other_funder",
+            )  # fmt: skip
         funder = agreement.funder
     elif merged.get("funder") is not None:
         funder = referenced(session, user, Funder, merged["funder"], "funder", "funder")
         # The national office sees every centre's private persons; a centre books its own.
         if funder.centre_id not in (None, centre.id):
             raise ValidationError(
-                "funder", f"funder {funder.id} is a private person of another centre"
-            )
+                "funder", _l("funder %(id)s is a private person of another centre", id=funder.id),
+                code="other_centre",
+            )  # fmt: skip
     if merged.get("donor") is not None:
         donor = referenced(session, user, Donor, merged["donor"], "donor", "donor")
         if donor.centre_id != centre.id:
-            raise ValidationError("donor", f"donor {donor.id} is not {centre.code}'s")
+            raise ValidationError(
+                "donor", _l("donor %(id)s is another centre's", id=donor.id), code="other_centre"
+            )
     if merged.get("fund") is not None:
         fund = referenced(session, user, EarmarkedFund, merged["fund"], "fund", "earmarked fund")
         if fund.centre_id != centre.id:
-            raise ValidationError("fund", f"fund {fund.id} is not {centre.code}'s")
+            raise ValidationError(
+                "fund", _l("earmarked fund %(id)s is another centre's", id=fund.id),
+                code="other_centre",
+            )  # fmt: skip
 
     grant = None
     if merged.get("grant") is not None:
         grant = grant_for_line(session, user, merged["grant"], centre)
     external_id = merged.get("external_id") or None
     if external_id is not None and not str(external_id).strip():
-        raise ValidationError("external_id", "is blank; leave it out or send your payment's id")
+        raise ValidationError(
+            "external_id", _l("is blank; leave it out or send your payment's id"),
+            code="blank_external_id",
+        )  # fmt: skip
     if external_id is not None:
         query = select(IncomeLine.id).where(
             IncomeLine.centre_id == centre.id, IncomeLine.external_id == external_id
@@ -244,7 +289,7 @@ def _resolve(session: Session, user: User, values: dict, line: IncomeLine | None
             query = query.where(IncomeLine.id != line.id)
         existing = session.scalar(query)
         if existing is not None:
-            raise Conflict("external_id", f"already booked as income line {existing}", existing)
+            raise already_booked(existing)
     return {
         "centre": centre,
         "booking_date": merged["date"],
@@ -294,11 +339,16 @@ def book_income(
         if twin is not None:
             raise PossibleDuplicate(
                 "confirm_duplicate",
-                f"income line {twin.id} of {twin.booking_date.isoformat()} has the same amount"
-                f" ({twin.amount}) and counterparty ({counterparty_name(twin)}); confirm to book"
-                " this one as well",
+                _l(
+                    "possible duplicate: line %(id)s of %(date)s has the same amount (%(amount)s)"
+                    " and counterparty (%(who)s); confirm to book this one as well",
+                    id=twin.id, date=Day(twin.booking_date),
+                    amount=network_format().money(twin.amount, twin.currency),
+                    who=counterparty_name(twin),
+                ),
                 twin.id,
-            )
+                code="possible_duplicate",
+            )  # fmt: skip
     line = IncomeLine(source=source, **resolved)
     session.add(line)
     with refusing_closed_years("date"):
@@ -324,16 +374,21 @@ def book_income_batch(
     """
     items = list(items)
     if not items:
-        raise ValidationError("items", "send at least one income line")
+        raise ValidationError("items", _l("send at least one income line"), code="empty_batch")
     if len(items) > BATCH_MAX:
-        raise ValidationError("items", f"at most {BATCH_MAX} lines per batch")
+        raise ValidationError(
+            "items", _l("at most %(max)s lines per batch", max=BATCH_MAX), code="batch_too_long"
+        )
     seen: dict[tuple, int] = {}
     lines = []
     for index, values in enumerate(items):
         try:
             key = (values.get("centre"), values.get("external_id"))
             if key[1] is not None and key in seen:
-                raise ValidationError("external_id", f"repeats item {seen[key]} of this batch")
+                raise ValidationError(
+                    "external_id", _l("repeats item %(index)s of this batch", index=seen[key]),
+                    code="repeated_in_batch",
+                )  # fmt: skip
             seen[key] = index
             values = dict(values)
             confirm_incidental = bool(values.pop("confirm_incidental", False))
@@ -363,11 +418,17 @@ def booked_twice(session: Session, items: list[dict]) -> Conflict | None:
             .where(Centre.code == values.get("centre"), IncomeLine.external_id == external_id)
         )
         if existing is not None:
-            conflict = Conflict(
-                "external_id", f"already booked as income line {existing}", existing
-            )
+            conflict = already_booked(existing)
             return conflict.at_index(index) if len(items) > 1 else conflict
     return None
+
+
+def already_booked(existing: int) -> Conflict:
+    """The refusal of a line whose external id is booked already (as line `existing`)."""
+    return Conflict(
+        "external_id", _l("already booked as income line %(id)s", id=existing), existing,
+        code="already_booked",
+    )  # fmt: skip
 
 
 def update_income(session: Session, user: User, line: IncomeLine, values: dict) -> IncomeLine:

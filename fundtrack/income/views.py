@@ -20,7 +20,6 @@ from fundtrack.extensions import db
 from fundtrack.formatting import network_format
 from fundtrack.income import batch, batch_rows
 from fundtrack.income.models import IncomeCategory
-from fundtrack.income.wording import on_screen
 from fundtrack.labels import CATEGORY_LABELS
 from fundtrack.money import parse_amount
 
@@ -90,7 +89,7 @@ def _expected(result_errors: dict):
         try:
             total = parse_amount(total_text, _locale(), "expected_total")
         except ValidationError as error:
-            result_errors["expected_total"] = on_screen(error.message)
+            result_errors["expected_total"] = str(error.message)
     else:
         result_errors["expected_total"] = gettext("What do the lines add up to?")
     return count, total
@@ -123,7 +122,7 @@ def _batch_messages(result: batch.BatchResult) -> list[str]:
 
 def _row_errors(result: batch.BatchResult) -> dict:
     return {
-        number: {name: [on_screen(m) for m in messages] for name, messages in fields.items()}
+        number: {name: [str(m) for m in messages] for name, messages in fields.items()}
         for number, fields in result.errors.items()
     }
 
@@ -182,7 +181,7 @@ def batch_entry():
                 db.session, current_user, centre, copied, source, target, _locale()
             )
         except ValidationError as error:
-            field_errors["copy"] = on_screen(error.message)
+            field_errors["copy"] = str(error.message)
         else:
             if not rows:
                 month = date(*source, 1)
