@@ -1,6 +1,7 @@
 """One rule for e-mail addresses: the CLI, the user screen, the login form and donors share it."""
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
 
 from fundtrack.errors import ValidationError
 
@@ -13,9 +14,11 @@ def normalise_email(value, field: str = "email") -> str:
     """
     text = str(value or "").strip()
     if not text:
-        raise ValidationError(field, "is required")
+        raise ValidationError(field, _l("is required"), code="required")
     try:
         checked = validate_email(text, check_deliverability=False, test_environment=True)
-    except EmailNotValidError as error:
-        raise ValidationError(field, f"{text!r} is not an e-mail address: {error}") from None
+    except EmailNotValidError:
+        raise ValidationError(
+            field, _l("%(typed)s is not an e-mail address", typed=repr(text)), code="invalid_email"
+        ) from None
     return checked.normalized.lower()

@@ -666,6 +666,7 @@ ROW_LABELS = {
     "income line": _l("income line"),
     "cost line": _l("cost line"),
     "grant": _l("grant"),
+    "line": _l("line"),
 }
 ROWS_LABELS = {
     "centres": _l("centres"),
@@ -688,6 +689,10 @@ MATCHED_BY_LABELS = {
     "iban": _l("by IBAN"), "name": _l("by name"), "choice": _l("as you chose"),
     "remembered": _l("as chosen before"),
 }  # fmt: skip
+# A report built in the background, as the API's refusal names its state.
+REPORT_JOB_STATE_LABELS = {
+    "queued": _l("queued"), "running": _l("being made"), "done": _l("done"), "failed": _l("failed"),
+}  # fmt: skip
 # Fields a refusal names by another name than the screens' column (`date` is the booking date).
 _FIELD_NAMES = {"date": "booking_date", "fund": "earmarked_fund"}
 
@@ -696,3 +701,17 @@ def field_label(field: str) -> str:
     """A field or an imported file's column as the screens name it, in the reader's words:
     `date` is "Booking date"; a column of the file itself (`Amt`, `:61:`) as the file has it."""
     return str(COLUMN_LABELS.get(_FIELD_NAMES.get(field, field), field.replace("_", " ")))
+
+
+def refusal_text(error: Exception) -> str:
+    """A refusal as a screen says it, in the reader's words: "Booking date: fiscal year 2025
+    is closed; …" (the field by its name on the screens, never its code); an error that is
+    not one of ours (a library's ValueError) as it came."""
+    from flask_babel import gettext
+
+    field, message = getattr(error, "field", ""), getattr(error, "message", None)
+    if message is None:
+        return str(error)
+    if not field:
+        return str(message)
+    return gettext("%(column)s: %(message)s", column=field_label(field), message=message)

@@ -208,7 +208,7 @@ def test_admin_booking_meets_the_same_rules_as_the_api(client, session, login_as
         },
     ).get_data(as_text=True)
     assert _count_lines(session) == before
-    assert f"Donor: donor {their_donor.id} is not OWN&#39;s" in page
+    assert f"Donor: donor {their_donor.id} is another centre&#39;s" in page
 
 
 def test_treasurer_records_an_agreement_and_a_donor_for_their_centre(

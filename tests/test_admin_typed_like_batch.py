@@ -63,7 +63,8 @@ def test_a_wrong_day_and_amount_are_refused_in_batch_entrys_dutch_words_once(
     assert factories.first(session, IncomeLine, reference="nl-wrong") is None
     assert _errors(page) == [
         "is geen datum",
-        "&#39;1234.56&#39; is geen bedrag zoals het hier geschreven wordt (decimalen na „,”)",
+        "&#39;1234.56&#39; is geen bedrag zoals het hier geschreven wordt (decimalen na „,”);"
+        " bedoelt u 1.234,56?",
         "Niet opgeslagen.",
     ]
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from fundtrack.errors import from_stored
 from fundtrack.imports import files, service
 from fundtrack.imports.entries import ImportFileError
 from fundtrack.imports.parsers import read_entries
@@ -176,7 +177,9 @@ def test_an_asn_statement_books_its_credits_by_name_and_a_second_import_books_no
 def test_a_debit_to_a_bad_account_and_a_zero_line_never_block_the_credits(session, books):
     record, data = _preview(session, books, SNS)
     assert data["counts"] == {"book": 2, "duplicate": 0, "skipped": 2, "reverse": 0, "error": 0}
-    reasons = {row["row"]: row["reason"] for row in data["rows"] if row["status"] == "skipped"}
+    reasons = {
+        row["row"]: said(row["reason"]) for row in data["rows"] if row["status"] == "skipped"
+    }
     assert reasons == {2: "money going out is not income", 4: "an amount of 0.00 moves no money"}
     service.commit(session, books["user"], record, books["instance"])
     gift, grant = _lines(session, books["centre"])
@@ -224,3 +227,12 @@ def test_ing_mt940_with_details_over_several_lines_reads_and_its_pref_names_the_
         "ING BANK NV INZAKE WEB", "NL32INGB0000012345", Decimal("1.56"))  # fmt: skip
     # `PREF` in the :61: line says the batch's reference is in :86:, not that it is "PREF".
     assert read[4].reference == "M000000001111111"
+
+
+def said(message) -> str:
+    """A reason or refusal the plan keeps (msgid and parameters), in English words."""
+    return str(from_stored(message))
+
+
+def said_errors(errors) -> list:
+    return [[column, said(message)] for column, message in errors]

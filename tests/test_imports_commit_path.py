@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from fundtrack.audit.models import AuditEvent
 from fundtrack.centres.models import FiscalYearLock
-from fundtrack.errors import Conflict, ValidationError
+from fundtrack.errors import Conflict, ValidationError, from_stored
 from fundtrack.imports import kept, plan, service
 from fundtrack.imports.models import ImportState
 from fundtrack.income.models import IncomeLine
@@ -107,7 +107,7 @@ def test_a_reversal_cancels_a_credit_of_an_earlier_window(session, books, monkey
     data = service.preview(session, books["user"], record, books["instance"])
     assert [(row["row"], row["status"]) for row in data["rows"]] == [
         (1, "book"), (2, "book"), (3, "skipped"), (4, "skipped"), (5, "book")]  # fmt: skip
-    assert data["rows"][2]["reason"] == "reversed by row 4"
+    assert said(data["rows"][2]["reason"]) == "reversed by row 4"
     assert data["counts"] == {"book": 3, "duplicate": 0, "skipped": 2, "reverse": 0, "error": 0}
     assert data["total"] == "1300.00"
     service.commit(session, books["user"], record, books["instance"])
@@ -162,9 +162,18 @@ def test_a_treasurer_cannot_book_a_row_to_another_centres_donor_by_its_id(sessio
     service.set_choices(session, books["user"], record, {key: {"kind": "donor", "id": stranger.id}})
     data = service.preview(session, books["user"], record, books["instance"])
     assert data["rows"][0]["status"] == "error"
-    assert data["rows"][0]["errors"] == [
+    assert said_errors(data["rows"][0]["errors"]) == [
         ["name", "the donor, funder or agreement chosen is not this centre's"]
     ]
     with pytest.raises(ValidationError, match="row 1"):
         service.commit(session, books["user"], record, books["instance"])
     assert lines(session, books["centre"]) == []
+
+
+def said(message) -> str:
+    """A reason or refusal the plan keeps (msgid and parameters), in English words."""
+    return str(from_stored(message))
+
+
+def said_errors(errors) -> list:
+    return [[column, said(message)] for column, message in errors]

@@ -107,7 +107,13 @@ def test_a_new_donor_is_created_in_the_row_and_only_when_the_batch_is_booked(
 def test_an_unknown_name_without_new_donor_is_refused_on_its_field(session, centre, treasurer):
     result = book(session, treasurer, centre, [Row(1, "2025-06-12", "Nobody", "", "5,00")],
                   total="5.00")  # fmt: skip
-    assert result.errors == {1: {"counterparty": ["no donor, funder or agreement is called 'Nobody'; tick “new donor” to add one"]}}
+    assert result.errors == {
+        1: {
+            "counterparty": [
+                "no donor, funder or agreement is called 'Nobody'; tick “new donor” to add one"
+            ]
+        }
+    }
 
 
 def test_a_row_like_a_booked_line_waits_for_confirmation(session, centre, treasurer, town):

@@ -16,6 +16,7 @@ from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.model import typefmt
 from flask_admin.model.form import converts
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func
@@ -28,7 +29,7 @@ from fundtrack.centres.models import Centre
 from fundtrack.extensions import db
 from fundtrack.formatting import format_moment
 from fundtrack.forms import DayField
-from fundtrack.labels import COLUMN_LABELS, enum_label, label
+from fundtrack.labels import COLUMN_LABELS, enum_label, label, refusal_text
 
 
 class CsrfForm(FlaskForm):
@@ -181,7 +182,7 @@ class SecureModelView(ModelView):
 
     def _authorise_row(self, model) -> None:
         if not self._writes:
-            raise NotAllowed(f"{current_user.email} may not change {self.name}")
+            raise NotAllowed(_l("your role may not change %(what)s", what=self.name))
         column = centre_column(self.model)
         if column is None:
             return
@@ -198,7 +199,7 @@ class SecureModelView(ModelView):
     def handle_view_exception(self, exc: Exception) -> bool:
         # Refusals and validation errors are the user's to fix: say what, not a stack trace.
         if isinstance(exc, NotAllowed | ValueError):
-            flash(str(exc), "error")
+            flash(refusal_text(exc), "error")
             return True
         if isinstance(exc, IntegrityError):
             # The database's own words name tables and SQL; a treasurer needs the reason.

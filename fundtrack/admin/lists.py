@@ -74,8 +74,8 @@ class _Equals(_Filter):
     def clean(self, value):
         try:
             return self.coerce(value)
-        except (KeyError, TypeError) as error:  # validate() only catches ValueError
-            raise ValueError(str(error)) from None
+        except (KeyError, TypeError):  # validate() only catches ValueError
+            raise ValueError(_l("%(typed)s is not one of the choices", typed=repr(value))) from None
 
     def apply(self, query, value, alias=None):
         return query.filter(self.get_column(alias) == value)
@@ -173,7 +173,7 @@ def kind_filter(column, name=None):
 
 def _known_kind(value: str) -> str:
     if value not in AUDIT_ENTITY_LABELS:
-        raise ValueError(f"{value!r} is not a kind of record")
+        raise ValueError(_l("%(typed)s is not a kind of record", typed=repr(value)))
     return value
 
 
@@ -189,7 +189,7 @@ class _BoolEquals(_Equals):
 
 def _yes_no(value) -> bool:
     if value not in ("0", "1"):
-        raise ValueError(f"{value!r} is neither 0 nor 1")
+        raise ValueError(_l("%(typed)s is neither 0 nor 1", typed=repr(value)))
     return value == "1"
 
 
@@ -219,7 +219,7 @@ class MonthFilter(_Filter):
             year, month = (int(part) for part in value.split("-"))
             return date(year, month, 1)
         except (AttributeError, TypeError):
-            raise ValueError(f"{value!r} is not a month (YYYY-MM)") from None
+            raise ValueError(_l("%(typed)s is not a month (YYYY-MM)", typed=repr(value))) from None
 
     def apply(self, query, value, alias=None):
         after = date(value.year + (value.month == 12), value.month % 12 + 1, 1)
@@ -271,7 +271,9 @@ class _ByValue:
             try:
                 return self.enum_class[value]
             except KeyError:
-                raise ValueError(f"{value!r} is not one of the choices") from None
+                raise ValueError(
+                    _l("%(typed)s is not one of the choices", typed=repr(value))
+                ) from None
 
     def clean(self, value):
         if self.enum_class is None:

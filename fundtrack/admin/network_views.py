@@ -25,7 +25,7 @@ from fundtrack.auth.access import NotAllowed
 from fundtrack.auth.models import Role, User
 from fundtrack.centres import closing
 from fundtrack.centres.models import Centre, FiscalYearLock, Network, Region
-from fundtrack.errors import DomainError, ValidationError
+from fundtrack.errors import DomainError, Label, ValidationError
 from fundtrack.extensions import db
 from fundtrack.formatting import format_moment
 from fundtrack.forms import MoneyField
@@ -35,7 +35,7 @@ NETWORK_ROLES = (Role.ADMIN, Role.NATIONAL, Role.AUDITOR)
 MANAGERS = (Role.ADMIN, Role.NATIONAL)
 
 
-def refuse_duplicate(model, field: str, message: str) -> None:
+def refuse_duplicate(model, field: str, message) -> None:
     """Name the field another row already holds this value in, before the database refuses."""
     column = getattr(type(model), field)
     with db.session.no_autoflush:
@@ -43,7 +43,7 @@ def refuse_duplicate(model, field: str, message: str) -> None:
             select(type(model)).where(column == getattr(model, field), type(model).id != model.id)
         ).first()
     if other is not None:
-        raise ValidationError(field, message)
+        raise ValidationError(field, message, code="taken")
 
 
 class NetworkView(NetworkOperations, SecureModelView):
@@ -265,17 +265,30 @@ class UserView(SecureModelView):
 
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)
-        refuse_duplicate(model, "email", f"{model.email} already has an account")
+        refuse_duplicate(
+            model,
+            "email",
+            _l("%(email)s already has an account", email=model.email),
+        )
         # The database refuses the mismatch too, but only with a constraint's name.
         is_treasurer = model.role == Role.TREASURER
         if is_treasurer and model.centre is None:
-            raise ValidationError("centre", "a treasurer belongs to one centre; pick it")
+            raise ValidationError(
+                "centre", _l("a treasurer belongs to one centre; pick it"), code="centre_required"
+            )
         if not is_treasurer and model.centre is not None:
-            raise ValidationError("centre", f"only treasurers belong to a centre, not {model.role}")
+            raise ValidationError(
+                "centre",
+                _l("only treasurers belong to a centre, not a %(role)s",
+                   role=Label("ROLE_LABELS", model.role)),
+                code="centre_not_allowed",
+            )  # fmt: skip
         if form.new_password.data:
             model.set_password(form.new_password.data)
         elif is_created:
-            raise ValidationError("new_password", "a new account needs a password")
+            raise ValidationError(
+                "new_password", _l("a new account needs a password"), code="password_required"
+            )
 
 
 def _words(model):

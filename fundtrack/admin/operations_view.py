@@ -20,7 +20,7 @@ from fundtrack.formatting import format_day, network_format
 from fundtrack.income import donors, funders
 from fundtrack.income import operations as income
 from fundtrack.income.views import last_booking_date, remember_booking_date
-from fundtrack.labels import field_label
+from fundtrack.labels import refusal_text
 
 
 def _plain(value):
@@ -77,10 +77,7 @@ class OperationsView(SecureModelView):
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, DomainError):
             # In the user's language, the field by its name on the form.
-            flash(
-                f"{field_label(exc.field)}: {exc.message}" if exc.field else str(exc.message),
-                "error",
-            )
+            flash(refusal_text(exc), "error")
             return True
         return super().handle_view_exception(exc)
 

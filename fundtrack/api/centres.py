@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import (
@@ -54,7 +55,9 @@ def centre_by_code(code: str) -> Centre:
     stmt = visible(Centre, api_user()).where(Centre.code == code)
     centre = db.session.scalars(stmt).one_or_none() if storable_code(code) else None
     if centre is None:
-        raise NotFound("code", f"no centre with code {code!r}")
+        raise NotFound(
+            "code", _l("no centre with code %(code)s", code=repr(code)), code="unknown_centre"
+        )
     return centre
 
 

@@ -7,13 +7,14 @@ from typing import TypeVar
 
 import marshmallow as ma
 from flask import current_app, request
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 from sqlalchemy import Select, func, select
 
 from fundtrack.api.auth import require_token
 from fundtrack.api.errors import register_domain_errors
 from fundtrack.auth.access import get_visible
-from fundtrack.errors import NotFound
+from fundtrack.errors import Label, NotFound
 from fundtrack.extensions import csrf, db
 from fundtrack.operations import MAX_ID
 
@@ -82,7 +83,9 @@ def visible_or_404(model, row_id: int, user, label: str):
     """The row the user may see, or NotFound: another centre's row is answered as unknown."""
     row = get_visible(db.session, model, row_id, user) if 0 < row_id <= MAX_ID else None
     if row is None:
-        raise NotFound("id", f"no {label} with id {row_id}")
+        raise NotFound(
+            "id", _l("no %(what)s with id %(id)s", what=Label("ROW_LABELS", label), id=row_id)
+        )
     return row
 
 

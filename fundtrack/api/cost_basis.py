@@ -3,6 +3,7 @@ actual costs complete (the same operations as the screens)."""
 
 import marshmallow as ma
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import api_blueprint, saved, storable_code
@@ -61,12 +62,14 @@ class StillOnBudgetPage(ma.Schema):
 def _centre_year(work, code: str, year: int):
     # Another centre's code is answered as an unknown one, as everywhere in the API.
     if not storable_code(code):
-        raise NotFound("centre", f"no centre with code {code!r}")
+        raise NotFound(
+            "centre", _l("no centre with code %(code)s", code=repr(code)), code="unknown_centre"
+        )
     try:
         return work(db.session, api_user(), code, year)
     except ValidationError as error:
         if error.field == "centre":
-            raise NotFound("centre", error.message) from None
+            raise NotFound("centre", error.message, code=error.code) from None
         raise
 
 

@@ -133,5 +133,6 @@ class FundingShareView(MethodView):
             return funding_share(
                 db.session, api_user(), args["year"], args.get("region"), args.get("centre")
             )
-        except LookupError as error:
-            raise NotFound("centre" if args.get("centre") else "region", str(error)) from None
+        except NotFound as error:
+            error.field = error.field or ("centre" if args.get("centre") else "region")
+            raise

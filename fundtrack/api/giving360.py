@@ -9,6 +9,7 @@ refused with 422 and the schema's complaints under `errors.grants`.
 import marshmallow as ma
 from flask import current_app
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import api_blueprint
@@ -45,7 +46,7 @@ class Giving360PackageSchema(ma.Schema):
 def _package() -> dict:
     user = api_user()
     if not giving360.may_publish(user):
-        raise NotAllowed(f"{user.email} may not export the network's grants")
+        raise NotAllowed(_l("your role may not export the network's grants"))
     prefix = current_app.config.get("GIVING360_PREFIX", giving360.DEFAULT_PREFIX)
     return giving360.package(db.session, user, prefix)
 

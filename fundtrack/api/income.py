@@ -3,6 +3,7 @@
 import marshmallow as ma
 from flask import jsonify, request
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -194,21 +195,20 @@ def _load_body() -> dict | list:
         abort(400, errors={"json": ["Invalid JSON body."]})  # as the other resources say it
     try:
         if isinstance(data, list):
-            if not data:
-                raise ValidationError("items", "send at least one income line")
-            if len(data) > operations.BATCH_MAX:
-                raise ValidationError("items", f"at most {operations.BATCH_MAX} lines per batch")
+            operations.check_batch_size(data)
             return IncomeIn(many=True).load(data)
         if isinstance(data, dict):
             return IncomeIn().load(data)
     except ma.ValidationError as error:
         raise _Invalid(error.messages) from None
-    raise ValidationError("body", "send an income line (an object) or a list of them")
+    raise ValidationError(
+        "body", _l("send an income line (an object) or a list of them"), code="not_a_line"
+    )
 
 
 class _Invalid(ValidationError):
     def __init__(self, messages: dict):
-        super().__init__("body", "invalid")
+        super().__init__("body", _l("Some values are invalid; see errors."))
         self.errors = {str(key): value for key, value in messages.items()}
 
 
@@ -254,8 +254,9 @@ class Income(MethodView):
             db.session.rollback()
             items = values if isinstance(values, list) else [values]
             raise operations.booked_twice(db.session, items) or Conflict(
-                "external_id", "already booked by a simultaneous request"
-            ) from None
+                "external_id", _l("already booked by a simultaneous request"),
+                code="already_booked",
+            ) from None  # fmt: skip
         response = jsonify(body)
         response.status_code = 201
         return response

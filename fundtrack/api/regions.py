@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from fundtrack.api.auth import api_user
@@ -42,7 +43,9 @@ def region_by_code(code: str) -> Region:
     if storable_code(code):
         region = db.session.scalars(select(Region).where(Region.code == code)).one_or_none()
     if region is None:
-        raise NotFound("code", f"no region with code {code!r}")
+        raise NotFound(
+            "code", _l("no region with code %(code)s", code=repr(code)), code="unknown_region"
+        )
     return region
 
 

@@ -10,12 +10,13 @@ the job's URL (also in `Location`); `GET /report-jobs/ID` says how far it is, an
 import marshmallow as ma
 from flask import url_for
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import api_blueprint, saved, storable_code
 from fundtrack.api.schemas import Moment, Strict, Year
 from fundtrack.downloads import download
-from fundtrack.errors import Conflict, NotFound
+from fundtrack.errors import Conflict, Label, NotFound
 from fundtrack.extensions import db
 from fundtrack.labels import label
 from fundtrack.reports.archive import sent_archive
@@ -88,7 +89,9 @@ class CentreReportPdf(MethodView):
             language = args.get("lang") or network_language(db.session)
             pdf = centre_pdf(db.session, api_user(), code, args["year"], language)
         except LookupError:
-            raise NotFound("code", f"no centre with code {code!r}") from None
+            raise NotFound(
+                "code", _l("no centre with code %(code)s", code=repr(code)), code="unknown_centre"
+            ) from None
         return pdf_response(pdf, "funding-report", code, args["year"])
 
 
@@ -100,7 +103,11 @@ class SentReportsArchive(MethodView):
         """Every grant report sent in calendar `year`, as sent, with SHA256SUMS and a
         manifest.csv (national office, admins, auditors); the same bytes every time."""
         if not 1900 <= year <= 2999:
-            raise NotFound("year", f"no year {year}")
+            raise NotFound(
+                "year",
+                _l("must be a year between %(first)s and %(last)s", first=1900, last=2999),
+                code="year_out_of_range",
+            )
         archive = sent_archive(db.session, api_user(), year)
         return download(archive, "sent-reports", year, kind="zip")
 
@@ -120,7 +127,7 @@ class NationalReport(MethodView):
 def _job(job_id: str):
     job = job_for(api_user(), job_id)
     if job is None:
-        raise NotFound("id", f"no report job {job_id!r}")
+        raise NotFound("id", _l("no report job %(id)s", id=repr(job_id)))
     return job
 
 
@@ -140,7 +147,12 @@ class ReportJobPdf(MethodView):
         """The finished job's PDF; 409 while it is still being made or when it failed."""
         job = _job(job_id)
         if job.state != JobState.DONE:
-            raise Conflict("state", f"the report is {job.state.value}, not done")
+            raise Conflict(
+                "state",
+                _l("the report is %(state)s, not done",
+                   state=Label("REPORT_JOB_STATE_LABELS", job.state)),
+                code="wrong_state",
+            )  # fmt: skip
         return pdf_response(job.pdf, "national-report", job.year)
 
 
@@ -181,7 +193,10 @@ class GrantReportPdf(MethodView):
                 db.session, api_user(), grant_id, args.get("obligation"), args.get("lang")
             )
         except LookupError:
-            raise NotFound("id", f"no grant {grant_id}") from None
+            raise NotFound(
+                "id",
+                _l("no %(what)s with id %(id)s", what=Label("ROW_LABELS", "grant"), id=grant_id),
+            ) from None
         return pdf_response(pdf, "grant-report", grant_id)
 
 

@@ -19,6 +19,7 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine import make_url
 
 from fundtrack.errors import ValidationError
@@ -33,8 +34,8 @@ SKIPPED_SUFFIXES = ("-wal", "-shm", "-journal")
 class BackupError(ValidationError):
     """A backup could not be made or restored; the message says why."""
 
-    def __init__(self, message: str):
-        super().__init__("backup", message)
+    def __init__(self, message):
+        super().__init__("backup", message, code="backup_failed")
 
 
 def _libpq_url(url) -> str:
@@ -63,10 +64,14 @@ def _dump_database(url, target: Path) -> str:
 
 def _run(argv: list[str]) -> None:
     if shutil.which(argv[0]) is None:
-        raise BackupError(f"{argv[0]} is not installed (Debian: postgresql-client)")
+        raise BackupError(
+            _l("%(program)s is not installed (Debian: postgresql-client)", program=argv[0])
+        )
     done = subprocess.run(argv, capture_output=True, text=True, timeout=3600)
     if done.returncode != 0:
-        raise BackupError(f"{argv[0]} failed: {done.stderr.strip()[-500:]}")
+        raise BackupError(
+            _l("%(program)s failed: %(why)s", program=argv[0], why=done.stderr.strip()[-500:])
+        )
 
 
 def _instance_files(instance: Path, database: Path | None) -> list[Path]:
@@ -122,7 +127,10 @@ def read_manifest(archive: Path) -> dict:
         with tarfile.open(archive) as tar:
             return json.load(tar.extractfile(MANIFEST))
     except (OSError, KeyError, tarfile.TarError, json.JSONDecodeError) as error:
-        raise BackupError(f"{archive} is not a fundtrack backup ({error})") from None
+        raise BackupError(
+            _l("%(archive)s is not a fundtrack backup (%(why)s)", archive=str(archive),
+               why=str(error))
+        ) from None  # fmt: skip
 
 
 def restore_backup(archive: str, database_url: str, instance: str) -> dict:
@@ -134,9 +142,9 @@ def restore_backup(archive: str, database_url: str, instance: str) -> dict:
     url = make_url(database_url)
     if manifest["database"] != url.get_backend_name():
         raise BackupError(
-            f"the backup holds a {manifest['database']} database; this installation runs"
-            f" {url.get_backend_name()}"
-        )
+            _l("the backup holds a %(kind)s database; this installation runs %(ours)s",
+               kind=manifest["database"], ours=url.get_backend_name())
+        )  # fmt: skip
     with tempfile.TemporaryDirectory() as work, tarfile.open(archive) as tar:
         tar.extractall(work, filter="data")
         expected = manifest["members"] | {
@@ -144,7 +152,10 @@ def restore_backup(archive: str, database_url: str, instance: str) -> dict:
         }
         for name, digest in expected.items():
             if _sha256(Path(work, name)) != digest:
-                raise BackupError(f"{name} in {archive.name} does not match its checksum")
+                raise BackupError(
+                    _l("%(name)s in %(archive)s does not match its checksum",
+                       name=name, archive=archive.name)
+                )  # fmt: skip
         source = Path(work, manifest["database_file"])
         if url.get_backend_name() == "postgresql":
             _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",

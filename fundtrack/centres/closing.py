@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
@@ -46,16 +47,25 @@ def check_closable(session: Session, user: User, year, today: date | None = None
     try:
         year = int(year)
     except (TypeError, ValueError):
-        raise ValidationError("year", f"{year!r} is not a year") from None
+        raise ValidationError(
+            "year", _l("%(typed)s is not a year", typed=repr(year)), code="not_a_year"
+        ) from None
     if not 1900 <= year <= 2999:
-        raise ValidationError("year", f"{year} is outside the ledger (1900-2999)")
+        raise ValidationError(
+            "year",
+            _l("must be a year between %(first)s and %(last)s", first=1900, last=2999),
+            code="year_out_of_range",
+        )
     last = last_ended_year(session, today)
     if year > last:
         raise ValidationError(
-            "year", f"fiscal year {year} has not ended yet; the last year that has is {last}"
-        )
+            "year",
+            _l("fiscal year %(year)s has not ended yet; the last year that has is %(last)s",
+               year=year, last=last),
+            code="year_not_ended",
+        )  # fmt: skip
     if session.scalar(select(FiscalYearLock.id).where(FiscalYearLock.year == year)):
-        raise Conflict("year", f"{year} is already closed")
+        raise Conflict("year", _l("%(year)s is already closed", year=year), code="already_closed")
     return year
 
 
@@ -99,15 +109,17 @@ def close_year(session: Session, user: User, year, today: date | None = None) ->
 def reopen_year(session: Session, user: User, year, reason: str) -> None:
     """Reopen a closed year (admins only), with the reason the audit log keeps."""
     if user.role != Role.ADMIN:
-        raise NotAllowed(f"{user.email} may not reopen a closed year; an administrator may")
+        raise NotAllowed(_l("only an administrator may reopen a closed year"))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("reason", "say why the year is reopened")
+        raise ValidationError("reason", _l("say why the year is reopened"), code="reason_required")
     if len(reason) > 500:
-        raise ValidationError("reason", "at most 500 characters")
+        raise ValidationError(
+            "reason", _l("at most %(limit)s characters", limit=500), code="too_long"
+        )
     lock = session.scalars(select(FiscalYearLock).where(FiscalYearLock.year == year)).first()
     if lock is None:
-        raise ValidationError("year", f"{year} is not closed")
+        raise ValidationError("year", _l("%(year)s is not closed", year=year), code="not_closed")
     actor = current_actor()
     # The lock's removal is audited by the session hook; this event carries the why.
     session.execute(

@@ -9,6 +9,8 @@ The operations check it, the API's schema publishes it as a `pattern`, and
 
 import re
 
+from flask_babel import lazy_gettext as _l
+
 from fundtrack.errors import ValidationError
 
 CODE_PATTERN = r"^[A-Z0-9](?:[A-Z0-9-]{0,18}[A-Z0-9])?$"
@@ -25,7 +27,11 @@ def is_code(value) -> bool:
 def check_code(value, field: str = "code") -> str:
     """`value` when it is a code; else a ValidationError on `field` saying the alphabet."""
     if not is_code(value):
-        raise ValidationError(field, f"{value!r} is not a code: use {CODE_ALPHABET}")
+        raise ValidationError(
+            field, _l("%(typed)s is not a code: use %(alphabet)s", typed=repr(value),
+                      alphabet=CODE_ALPHABET),
+            code="not_a_code",
+        )  # fmt: skip
     return value
 
 

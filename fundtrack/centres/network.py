@@ -31,20 +31,31 @@ def parse_target(value, field: str = "target") -> Fraction:
     try:
         target = value if isinstance(value, Fraction) else Fraction(str(value).strip())
     except (ValueError, ZeroDivisionError):
-        raise ValidationError(field, f"{value!r} is not a fraction such as 2/3") from None
+        raise ValidationError(
+            field, _l("%(typed)s is not a fraction such as 2/3", typed=repr(value)),
+            code="not_a_fraction",
+        ) from None  # fmt: skip
     if not 0 < target <= 1:
-        raise ValidationError(field, f"{value} must lie above 0 and at most 1 (such as 2/3)")
+        raise ValidationError(
+            field, _l("%(typed)s must lie above 0 and at most 1 (such as 2/3)", typed=value),
+            code="target_out_of_range",
+        )  # fmt: skip
     if target.denominator > MAX_DENOMINATOR:
-        raise ValidationError(field, f"{value}: write it as a simple fraction such as 2/3")
+        raise ValidationError(
+            field, _l("%(typed)s: write it as a simple fraction such as 2/3", typed=value),
+            code="not_a_fraction",
+        )  # fmt: skip
     return target
 
 
 def _text(values: dict, field: str, limit: int) -> str:
     text = str(values.get(field) or "").strip()
     if not text:
-        raise ValidationError(field, "is required")
+        raise ValidationError(field, _l("is required"), code="required")
     if len(text) > limit:
-        raise ValidationError(field, f"at most {limit} characters")
+        raise ValidationError(
+            field, _l("at most %(limit)s characters", limit=limit), code="too_long"
+        )
     return text
 
 
@@ -54,28 +65,41 @@ def _locale(value) -> str:
     try:
         locale = Locale.parse(str(value or "").strip().replace("-", "_"))
     except (TypeError, ValueError, UnknownLocaleError):
-        raise ValidationError("locale", f"{value!r} is not a locale such as nl_NL") from None
+        raise ValidationError(
+            "locale", _l("%(typed)s is not a locale such as nl_NL", typed=repr(value)),
+            code="unknown_locale",
+        ) from None  # fmt: skip
     if not locale.territory:
         # Money formats differ per country (nl_NL and nl_BE): ask for both parts.
-        raise ValidationError("locale", f"{value!r}: give language and country, such as nl_NL")
+        raise ValidationError(
+            "locale", _l("%(typed)s: give language and country, such as nl_NL", typed=repr(value)),
+            code="locale_without_country",
+        )  # fmt: skip
     return str(locale)
 
 
 def _month(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
-        raise ValidationError("fiscal_year_start_month", "a month from 1 to 12")
+        raise ValidationError(
+            "fiscal_year_start_month", _l("a month from 1 to 12"), code="not_a_month"
+        )
     return value
 
 
 def _checked(values: dict, network: Network | None) -> dict:
     unknown = set(values) - set(NETWORK_FIELDS)
     if unknown:
-        raise ValidationError(sorted(unknown)[0], "is not a setting of the network")
+        raise ValidationError(
+            sorted(unknown)[0], _l("is not a setting of the network"), code="unknown_field"
+        )
     current = settings(network) if network else {"target": "2/3", "fiscal_year_start_month": 1}
     merged = current | {k: v for k, v in values.items() if v is not None}
     currency = str(merged.get("currency") or "").strip()
     if not is_currency(currency):
-        raise ValidationError("currency", f"{currency!r} is not an ISO 4217 code such as EUR")
+        raise ValidationError(
+            "currency", _l("%(code)s is not an ISO 4217 code such as EUR", code=repr(currency)),
+            code="unknown_currency",
+        )  # fmt: skip
     target = parse_target(merged["target"])
     return {
         "name": _text(merged, "name", 200),
@@ -116,12 +140,15 @@ def settings(network: Network) -> dict:
 def create_network(session: Session, user: User | None, values: dict) -> Network:
     """Create the network once. `user` is None for the CLI, else it must be an admin."""
     if user is not None and user.role != Role.ADMIN:
-        raise NotAllowed(f"{user.email} may not create the network; an admin does")
+        raise NotAllowed(_l("only an administrator may create the network"))
     existing = session.get(Network, 1)
     if existing is not None:
         raise Conflict(
-            "network", f"the network {existing.name!r} already exists; change its settings instead"
-        )
+            "network",
+            _l("the network %(name)s already exists; change its settings instead",
+               name=repr(existing.name)),
+            code="network_exists",
+        )  # fmt: skip
     network = Network(id=1, **_checked(values, None))
     session.add(network)
     session.flush()
@@ -135,7 +162,9 @@ def update_network(session: Session, user: User, values: dict) -> Network:
     checked = _checked(values, network)
     if checked["currency"] != network.currency and _has_centres(session):
         raise ValidationError(
-            "currency", "the network already has centres; their books stay in their currency"
+            "currency",
+            _l("the network already has centres; their books stay in their currency"),
+            code="currency_fixed",
         )
     if checked["fiscal_year_start_month"] != network.fiscal_year_start_month and _has_income(
         session
@@ -144,8 +173,11 @@ def update_network(session: Session, user: User, values: dict) -> Network:
         # into or out of closed years.
         raise ValidationError(
             "fiscal_year_start_month",
-            "income is already booked by fiscal year; the first month can only change "
-            "before the first line is booked",
+            _l(
+                "income is already booked by fiscal year; the first month can only change "
+                "before the first line is booked"
+            ),
+            code="month_fixed",
         )
     for attribute, value in checked.items():
         setattr(network, attribute, value)

@@ -1,5 +1,6 @@
 """Regions and centres: the network's map, kept by the national office and admins."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,7 +16,7 @@ from fundtrack.centres.orgnumbers import (
     check_rsin,
 )
 from fundtrack.costs.models import ActualsDeclaration, CostLine
-from fundtrack.errors import Conflict, ValidationError
+from fundtrack.errors import Conflict, Field, Label, ValidationError
 from fundtrack.income.models import Donor, EarmarkedFund, FundingAgreement, IncomeLine
 from fundtrack.money import is_currency
 from fundtrack.operations import check_unused, refuse_unknown, require
@@ -30,7 +31,7 @@ CENTRE_FIELDS = (
 def _text(merged: dict, field: str) -> str:
     value = (merged.get(field) or "").strip()
     if not value:
-        raise ValidationError(field, "is required")
+        raise ValidationError(field, _l("is required"), code="required")
     return value
 
 
@@ -40,7 +41,13 @@ def _unique(session: Session, model, field: str, value, row, what: str) -> None:
         query = query.where(model.id != row.id)
     existing = session.scalar(query)
     if existing is not None:
-        raise Conflict(field, f"{what} {existing} already has this {field}", existing)
+        raise Conflict(
+            field,
+            _l("%(what)s %(id)s already has this %(field)s", what=Label("ROW_LABELS", what),
+               id=existing, field=Field(field)),
+            existing,
+            code="taken",
+        )  # fmt: skip
 
 
 def _region_values(session: Session, values: dict, region: Region | None) -> dict:
@@ -95,12 +102,20 @@ def _centre_values(session: Session, values: dict, centre: Centre | None) -> dic
     _unique(session, Centre, "code", result["code"], centre, "centre")
     region = session.scalars(select(Region).where(Region.code == merged["region"])).one_or_none()
     if region is None:
-        raise ValidationError("region", f"no region with code {merged['region']!r}")
+        raise ValidationError(
+            "region", _l("no region with code %(code)s", code=repr(merged["region"])),
+            code="unknown_region",
+        )  # fmt: skip
     currency = merged.get("currency") or current_network(session).currency
     if not isinstance(currency, str) or not is_currency(currency):
-        raise ValidationError("currency", f"{currency!r} is not an ISO 4217 currency code")
+        raise ValidationError(
+            "currency", _l("%(code)s is not an ISO 4217 currency code", code=repr(currency)),
+            code="unknown_currency",
+        )  # fmt: skip
     if centre is not None and currency != centre.currency and _has_money(session, centre):
-        raise ValidationError("currency", "the centre already has lines in its currency")
+        raise ValidationError(
+            "currency", _l("the centre already has lines in its currency"), code="currency_fixed"
+        )
     active = merged.get("active")
     number = check_organisation_number(
         merged.get("organisation_number"), current_network(session).locale

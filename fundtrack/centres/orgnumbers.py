@@ -7,10 +7,14 @@ knows these registers too; it is not among fundtrack's dependencies, and these t
 all the reports need.
 """
 
+from flask_babel import lazy_gettext as _l
+
 from fundtrack.errors import ValidationError
 
 NO_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
-REGISTERS = {"NL": ("NL-KVK", 8, "KvK"), "NO": ("NO-BRC", 9, "Norwegian organisation")}
+REGISTERS = {
+    "NL": ("NL-KVK", 8, _l("KvK")), "NO": ("NO-BRC", 9, _l("Norwegian organisation")),
+}  # fmt: skip
 
 
 def _country(locale: str) -> str:
@@ -32,12 +36,22 @@ def check_organisation_number(value, locale: str, field: str = "organisation_num
     prefix, length, register = REGISTERS.get(_country(locale), (None, None, None))
     if length is None:
         if len(number) > 20:
-            raise ValidationError(field, "at most 20 characters")
+            raise ValidationError(
+                field, _l("at most %(limit)s characters", limit=20), code="too_long"
+            )
         return number
     if not number.isdigit() or len(number) != length:
-        raise ValidationError(field, f"{value!r} is not a {register} number of {length} digits")
+        raise ValidationError(
+            field,
+            _l("%(typed)s is not a %(register)s number of %(length)s digits",
+               typed=repr(value), register=register, length=length),
+            code="invalid_organisation_number",
+        )  # fmt: skip
     if prefix == "NO-BRC" and not _norwegian_check_ok(number):
-        raise ValidationError(field, f"{value!r}: the check digit does not match")
+        raise ValidationError(
+            field, _l("%(typed)s: the check digit does not match", typed=repr(value)),
+            code="invalid_organisation_number",
+        )  # fmt: skip
     return number
 
 

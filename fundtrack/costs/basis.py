@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session
 
@@ -19,7 +20,7 @@ from fundtrack.auth.models import User
 from fundtrack.centres.locks import current_network, locked_years
 from fundtrack.centres.models import Centre
 from fundtrack.costs.models import ActualsDeclaration, CostKind, CostLine
-from fundtrack.errors import Conflict, ValidationError
+from fundtrack.errors import Conflict, ValidationError, YearLocked
 from fundtrack.money import CENT
 from fundtrack.operations import centre_by_code, check_year
 
@@ -96,11 +97,19 @@ def _declaration(session: Session, centre_id: int, year: int) -> ActualsDeclarat
     ).first()
 
 
-def _refuse_closed(costs: YearCosts, what: str) -> None:
-    if costs.closed:
-        raise ValidationError(
-            "year", f"fiscal year {costs.year} is closed; its actual costs can no longer be {what}"
+def _refuse_closed(costs: YearCosts, declaring: bool) -> None:
+    if costs.closed and declaring:
+        message = _l(
+            "fiscal year %(year)s is closed; its actual costs can no longer be declared complete",
+            year=costs.year,
         )
+    elif costs.closed:
+        message = _l(
+            "fiscal year %(year)s is closed; its declaration can no longer be withdrawn",
+            year=costs.year,
+        )
+    if costs.closed:
+        raise ValidationError("year", message, code="year_closed")
 
 
 def declare_actuals_complete(session: Session, user: User, centre_code, year) -> YearCosts:
@@ -112,12 +121,20 @@ def declare_actuals_complete(session: Session, user: User, centre_code, year) ->
     """
     costs = year_costs(session, user, centre_code, year)
     require_manage(user, costs.centre_id)
-    _refuse_closed(costs, "declared complete")
+    _refuse_closed(costs, declaring=True)
     if costs.declared:
-        raise Conflict("year", f"the actual costs of {costs.year} are already declared complete")
+        raise Conflict(
+            "year",
+            _l("the actual costs of %(year)s are already declared complete", year=costs.year),
+            code="already_declared",
+        )
     if not costs.actual_lines:
         raise ValidationError(
-            "year", f"no actual cost lines are recorded for {costs.year}; record them first"
+            "year",
+            _l(
+                "no actual cost lines are recorded for %(year)s; record them first", year=costs.year
+            ),
+            code="no_actual_costs",
         )
     session.add(ActualsDeclaration(centre_id=costs.centre_id, year=year, declared_by_id=user.id))
     session.flush()
@@ -131,10 +148,14 @@ def withdraw_actuals_declaration(session: Session, user: User, centre_code, year
     """
     costs = year_costs(session, user, centre_code, year)
     require_manage(user, costs.centre_id)
-    _refuse_closed(costs, "withdrawn")
+    _refuse_closed(costs, declaring=False)
     declaration = _declaration(session, costs.centre_id, year)
     if declaration is None:
-        raise ValidationError("year", f"the actual costs of {costs.year} were not declared")
+        raise ValidationError(
+            "year",
+            _l("the actual costs of %(year)s were not declared", year=costs.year),
+            code="not_declared",
+        )
     session.delete(declaration)
     session.flush()
     return year_costs(session, user, centre_code, year)
@@ -197,7 +218,7 @@ def delete_declaration(session: Session, user: User, declaration: ActualsDeclara
     """Remove a declaration as taking back an import does (not in a closed year)."""
     require_manage(user, declaration.centre_id)
     if declaration.year in locked_years(session):
-        raise ValidationError("year", f"fiscal year {declaration.year} is closed")
+        raise ValidationError("year", YearLocked(declaration.year).message, code="year_closed")
     session.delete(declaration)
     session.flush()
 

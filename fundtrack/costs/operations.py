@@ -26,7 +26,11 @@ def _choice(enum_cls, value, field: str, what: str):
     try:
         return enum_cls(value)
     except ValueError:
-        raise ValidationError(field, f"{value!r} is not {what}") from None
+        raise ValidationError(
+            field,
+            _l("%(typed)s is not %(what)s", typed=repr(value), what=what),
+            code="unknown_choice",
+        ) from None
 
 
 def _values(session: Session, user: User, values: dict, line: CostLine | None) -> dict:
@@ -48,7 +52,11 @@ def _values(session: Session, user: User, values: dict, line: CostLine | None) -
     merged = current | values
     require(merged, "centre", "year", "kind", "category", "amount")
     if line is not None and merged["centre"] != line.centre.code:
-        raise ValidationError("centre", "a line cannot move to another centre; record it anew")
+        raise ValidationError(
+            "centre",
+            _l("a line cannot move to another centre; record it anew"),
+            code="centre_fixed",
+        )
     centre = line.centre if line else centre_by_code(session, user, merged["centre"])
     require_manage(user, centre.id)
     check_year(merged["year"], "year")
@@ -57,7 +65,10 @@ def _values(session: Session, user: User, values: dict, line: CostLine | None) -
     if merged.get("fund") is not None:
         fund = referenced(session, user, EarmarkedFund, merged["fund"], "fund", "earmarked fund")
         if fund.centre_id != centre.id:
-            raise ValidationError("fund", f"fund {fund.id} is not {centre.code}'s")
+            raise ValidationError(
+                "fund", _l("earmarked fund %(id)s is another centre's", id=fund.id),
+                code="other_centre",
+            )  # fmt: skip
         fund_id = fund.id
     grant_id = None
     if merged.get("grant") is not None:
@@ -65,8 +76,8 @@ def _values(session: Session, user: User, values: dict, line: CostLine | None) -
     return {
         "centre": centre,
         "year": merged["year"],
-        "kind": _choice(CostKind, merged["kind"], "kind", "budget or actual"),
-        "category": _choice(CostCategory, merged["category"], "category", "a cost category"),
+        "kind": _choice(CostKind, merged["kind"], "kind", _l("budget or actual")),
+        "category": _choice(CostCategory, merged["category"], "category", _l("a cost category")),
         "amount": merged["amount"],
         "currency": currency,
         "earmarked_fund_id": fund_id,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import ModuleType
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -77,12 +78,16 @@ def build_demo(session: Session, country: str = "nl", today: date = DEMO_TODAY) 
     Raises DemoRefused, without writing anything, when the database holds a network.
     """
     if country not in COUNTRIES:
-        raise ValidationError("country", f"choose one of {', '.join(COUNTRIES)}")
+        raise ValidationError(
+            "country", _l("choose one of %(countries)s", countries=", ".join(COUNTRIES)),
+            code="unknown_country",
+        )  # fmt: skip
     found = existing_network(session)
     if found is not None:
         raise DemoRefused(
-            f"the database already holds a network ({found}); the demo only fills an empty database"
-        )
+            _l("the database already holds a network (%(name)s); the demo only fills an empty"
+               " database", name=found)
+        )  # fmt: skip
     data = COUNTRIES[country]
     network = Network(
         id=1, **data.NETWORK, target_numerator=2, target_denominator=3, fiscal_year_start_month=1

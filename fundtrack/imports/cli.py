@@ -12,7 +12,7 @@ from sqlalchemy import select
 from fundtrack.audit.actor import acting_as
 from fundtrack.auth.models import Role, User
 from fundtrack.centres.models import Centre
-from fundtrack.errors import DomainError
+from fundtrack.errors import DomainError, from_stored
 from fundtrack.extensions import db
 from fundtrack.imports import files
 from fundtrack.imports.entries import ImportFileError
@@ -77,7 +77,7 @@ def import_command(file: Path, code: str, dry_run: bool, email: str | None):
             )  # fmt: skip
         except (DomainError, ImportFileError) as error:
             session.rollback()
-            message = str(error) if isinstance(error, ImportFileError) else error.message
+            message = str(error) if isinstance(error, ImportFileError) else str(error.message)
             raise click.ClickException(message) from None
         if dry_run:
             session.rollback()
@@ -99,4 +99,4 @@ def import_command(file: Path, code: str, dry_run: bool, email: str | None):
     for row in data["rows"] + data["more_errors"]:
         if row["status"] == "error":
             for column, message in row["errors"]:
-                click.echo(f"row {row['row']}, {column}: {message}", err=True)
+                click.echo(f"row {row['row']}, {column}: {from_stored(message)}", err=True)

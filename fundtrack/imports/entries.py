@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from schwifty import IBAN
 
 from fundtrack.money import CENT, MAX_AMOUNT
@@ -26,17 +28,26 @@ class ImportFileError(ValueError):
     """The file as a whole cannot be read; nothing from it is booked.
 
     `row` and `column` place the trouble when it has a place (a broken balance line, a
-    stray quote); `message` is English, screens translate the start they know.
+    stray quote); `message` is lazy, put into words (with its place) when shown.
     """
 
-    def __init__(self, message: str, row: int | None = None, column: str | None = None):
-        where = f"row {row}" if row is not None else ""
-        if column:
-            where = f"{where}, column {column}" if where else f"column {column}"
-        super().__init__(f"{where}: {message}" if where else message)
+    def __init__(self, message, row: int | None = None, column: str | None = None):
+        super().__init__(message)
         self.message = message
         self.row = row
         self.column = column
+
+    def __str__(self) -> str:
+        if self.row is not None and self.column:
+            return gettext("row %(row)s, column %(column)s: %(message)s",
+                           row=self.row, column=self.column, message=self.message)  # fmt: skip
+        if self.row is not None:
+            return gettext("row %(row)s: %(message)s", row=self.row, message=self.message)
+        if self.column:
+            return gettext(
+                "column %(column)s: %(message)s", column=self.column, message=self.message
+            )
+        return str(self.message)
 
 
 @dataclass
@@ -62,9 +73,9 @@ class Entry:
     # Spreadsheet rows may say more than a bank does.
     category: str = ""
     counterparty: str = ""
-    errors: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[tuple[str, object]] = field(default_factory=list)  # column, lazy message
 
-    def refuse(self, column: str, message: str) -> None:
+    def refuse(self, column: str, message) -> None:
         self.errors.append((column, message))
 
     @property
@@ -84,26 +95,38 @@ def decimal_amount(text, column: str, entry: Entry, places: int = 2) -> Decimal 
     `18.155` is refused, since a book of cents cannot hold it.
     """
     if text is None or isinstance(text, float):
-        entry.refuse(column, "is missing" if text is None else "came as a float, not as text")
+        if text is None:
+            entry.refuse(column, _l("is missing"))
+        else:
+            entry.refuse(column, _l("came as a float, not as text"))
         return None
     typed = str(text).strip().replace(",", ".")
     if not _AMOUNT[places].fullmatch(typed):
-        entry.refuse(
-            column,
-            f"{str(text).strip()!r} is not an amount with at most {_DECIMALS[places]} decimals",
-        )
+        typed = repr(str(text).strip())
+        if places == 2:
+            entry.refuse(
+                column, _l("%(typed)s is not an amount with at most two decimals", typed=typed)
+            )
+        else:
+            entry.refuse(
+                column, _l("%(typed)s is not an amount with at most five decimals", typed=typed)
+            )
         return None
     try:
         exact = Decimal(typed)
         amount = exact.quantize(CENT)
     except InvalidOperation:
-        entry.refuse(column, f"{text!r} is not an amount")
+        entry.refuse(column, _l("%(typed)s is not an amount", typed=repr(text)))
         return None
     if amount != exact:
-        entry.refuse(column, f"{str(text).strip()!r} is not exact to the cent")
+        entry.refuse(
+            column, _l("%(typed)s is not exact to the cent", typed=repr(str(text).strip()))
+        )
         return None
     if abs(amount) > MAX_AMOUNT:
-        entry.refuse(column, f"{text!r} has more digits than an amount may have")
+        entry.refuse(
+            column, _l("%(shown)s has more digits than an amount may have", shown=repr(text))
+        )
         return None
     return amount
 
@@ -133,13 +156,16 @@ def _checked_iban(text: str) -> tuple[str | None, str]:
         return None, str(error)
 
 
-def entries_used(first: int, last: int, sums: dict) -> str:
+def entries_used(first: int, last: int, sums: dict):
     """Which entries a statement's balance check added up, and their sums: what a refusal
-    of balances that do not add up says. `sums` maps credit (True) and debit to a total."""
+    of balances that do not add up says (lazy). `sums` maps credit (True) and debit to a total."""
     if last < first:
-        return "no entries"
-    which = f"entry {first}" if first == last else f"entries {first} to {last}"
-    return f"{which} (credits +{sums[True]}, debits -{sums[False]})"
+        return _l("no entries")
+    if first == last:
+        return _l("entry %(first)s (credits +%(credits)s, debits -%(debits)s)",
+                  first=first, credits=sums[True], debits=sums[False])  # fmt: skip
+    return _l("entries %(first)s to %(last)s (credits +%(credits)s, debits -%(debits)s)",
+              first=first, last=last, credits=sums[True], debits=sums[False])  # fmt: skip
 
 
 def clean(text) -> str:

@@ -17,6 +17,9 @@ import time
 import zipfile
 from pathlib import Path
 
+from flask_babel import LazyString, format_number
+from flask_babel import lazy_gettext as _l
+
 from fundtrack.imports.entries import ImportFileError
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -38,16 +41,16 @@ XLSX = "xlsx"
 KINDS = (CAMT, MT940, CSV, XLSX)
 
 _NOT_OURS = [
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF document"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) or Word file: save it as .xlsx"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf", "a 7-Zip archive"),
-    (b"MZ", "a Windows program"),
-    (b"\x7fELF", "a program"),
+    (b"\x89PNG", _l("a PNG image")),
+    (b"\xff\xd8\xff", _l("a JPEG image")),
+    (b"GIF8", _l("a GIF image")),
+    (b"%PDF", _l("a PDF document")),
+    (b"\xd0\xcf\x11\xe0", _l("an old Excel (.xls) or Word file: save it as .xlsx")),
+    (b"\x1f\x8b", _l("a gzip archive")),
+    (b"Rar!", _l("a RAR archive")),
+    (b"7z\xbc\xaf", _l("a 7-Zip archive")),
+    (b"MZ", _l("a Windows program")),
+    (b"\x7fELF", _l("a program")),
 ]
 
 
@@ -58,25 +61,28 @@ def max_bytes(config) -> int:
 
 def check_size(size: int, limit: int) -> None:
     if size == 0:
-        raise ImportFileError("the file is empty")
+        raise ImportFileError(_l("the file is empty"))
     if size > limit:
         raise ImportFileError(
-            f"the file is {size:,} bytes; at most {limit:,} bytes can be imported at once"
-        )
+            _l("the file is %(size)s bytes; at most %(limit)s bytes can be imported at once",
+               size=LazyString(format_number, size), limit=LazyString(format_number, limit))
+        )  # fmt: skip
 
 
 def detect_kind(head: bytes, path: Path | None = None) -> str:
     """camt053, mt940, xlsx or csv, read from the first bytes (and a zip's directory)."""
     for magic, what in _NOT_OURS:
         if head.startswith(magic):
-            raise ImportFileError(f"this is {what}, not a bank statement or a spreadsheet")
+            raise ImportFileError(
+                _l("this is %(what)s, not a bank statement or a spreadsheet", what=what)
+            )
     if head.startswith(b"PK\x03\x04"):
         if path is None:
-            raise ImportFileError("a zip archive cannot be read from here")
+            raise ImportFileError(_l("a zip archive cannot be read from here"))
         check_workbook(path)
         return XLSX
     if b"\x00" in head:
-        raise ImportFileError("this is not a text file, a bank statement or a spreadsheet")
+        raise ImportFileError(_l("this is not a text file, a bank statement or a spreadsheet"))
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if text.startswith(b"<"):
         return CAMT
@@ -95,24 +101,25 @@ def check_workbook(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError) as error:
-        raise ImportFileError(f"the spreadsheet is damaged ({error})") from None
+        raise ImportFileError(_l("the spreadsheet is damaged (%(why)s)", why=str(error))) from None
     names = {info.filename for info in infos}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise ImportFileError("this zip archive is not an Excel workbook (.xlsx)")
+        raise ImportFileError(_l("this zip archive is not an Excel workbook (.xlsx)"))
     if len(infos) > MAX_ZIP_ENTRIES:
-        raise ImportFileError("the workbook holds too many parts to be a spreadsheet")
+        raise ImportFileError(_l("the workbook holds too many parts to be a spreadsheet"))
     total = 0
     for info in infos:
         total += info.file_size
         if info.file_size > MAX_UNPACKED_BYTES or total > MAX_UNPACKED_BYTES:
             raise ImportFileError(
-                f"the workbook would unpack to more than {MAX_UNPACKED_BYTES // 2**20} MiB"
-            )
+                _l("the workbook would unpack to more than %(mib)s MiB",
+                   mib=MAX_UNPACKED_BYTES // 2**20)
+            )  # fmt: skip
         if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise ImportFileError(
-                f"part {info.filename!r} of the workbook is packed {MAX_RATIO} times or more:"
-                " refused as a zip bomb"
-            )
+                _l("part %(name)s of the workbook is packed %(ratio)s times or more: refused"
+                   " as a zip bomb", name=repr(info.filename), ratio=MAX_RATIO)
+            )  # fmt: skip
     for info in infos:
         if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
             _check_declared(path, info)
@@ -139,9 +146,12 @@ def _check_declared(path: Path, info: zipfile.ZipInfo) -> None:
     columns = _column(match[3]) - _column(match[1]) + 1
     if rows * columns > MAX_DECLARED_CELLS:
         raise ImportFileError(
-            f"sheet {info.filename.rsplit('/', 1)[-1]!r} of the workbook declares {rows:,} rows"
-            f" by {columns:,} columns; at most {MAX_DECLARED_CELLS:,} cells can be read"
-        )
+            _l("sheet %(name)s of the workbook declares %(rows)s rows by %(columns)s columns;"
+               " at most %(cells)s cells can be read",
+               name=repr(info.filename.rsplit("/", 1)[-1]), rows=LazyString(format_number, rows),
+               columns=LazyString(format_number, columns),
+               cells=LazyString(format_number, MAX_DECLARED_CELLS))
+        )  # fmt: skip
 
 
 def upload_folder(instance_path: str) -> Path:
@@ -160,7 +170,7 @@ def new_token() -> str:
 def stored_path(instance_path: str, token: str) -> Path:
     """Where a kept upload lives: its random token is the only name it has."""
     if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
-        raise ImportFileError("unknown upload")
+        raise ImportFileError(_l("unknown upload"))
     return upload_folder(instance_path) / f"{token}.upload"
 
 

@@ -13,6 +13,7 @@ import json
 from contextlib import contextmanager
 
 import psycopg
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -21,7 +22,7 @@ from fundtrack.audit.actor import current_actor
 from fundtrack.audit.listeners import _shown
 from fundtrack.audit.models import AuditEvent
 from fundtrack.centres.locks import YearLocked, current_network, locked_years
-from fundtrack.errors import Conflict
+from fundtrack.errors import Conflict, ValidationError
 from fundtrack.imports.models import Import
 from fundtrack.imports.plan import CHUNK, PlanRow
 from fundtrack.income.models import IncomeCategory, IncomeLine, IncomeSource
@@ -159,8 +160,11 @@ def _refusing_a_second_external_id():
             raise
         raise Conflict(
             "rows",
-            "an entry of this file was booked since the preview (the same external id);"
-            " preview the file again",
+            _l(
+                "an entry of this file was booked since the preview (the same external id);"
+                " preview the file again"
+            ),
+            code="booked_since_preview",
         ) from None
 
 
@@ -192,5 +196,8 @@ _CATEGORIES = {category.value for category in IncomeCategory}
 
 def _category(value: str) -> str:
     if value not in _CATEGORIES:
-        raise ValueError(f"{value!r} is not an income category")
+        raise ValidationError(
+            "category", _l("%(typed)s is not an income category", typed=repr(value)),
+            code="unknown_category",
+        )  # fmt: skip
     return value

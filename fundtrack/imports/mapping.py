@@ -12,7 +12,9 @@ from datetime import date
 from decimal import Decimal
 
 from babel.dates import get_month_names
+from flask_babel import lazy_gettext as _l
 
+from fundtrack.errors import Field
 from fundtrack.imports.entries import Entry, clean, decimal_amount, is_reference, normal_iban
 from fundtrack.money import CENT, MAX_AMOUNT
 
@@ -88,23 +90,23 @@ def guess_decimal(columns: dict, sample: list[list]) -> str:
     return "," if commas > points else "."
 
 
-def check_mapping(mapping: dict, width: int) -> list[str]:
-    """What is wrong with a mapping (English), empty when it can be used."""
+def check_mapping(mapping: dict, width: int) -> list:
+    """What is wrong with a mapping (lazy messages), empty when it can be used."""
     columns = mapping.get("columns", {})
     problems = []
     for field, index in columns.items():
         if field not in FIELDS:
-            problems.append(f"{field} is not a field")
+            problems.append(_l("%(field)s is not a field", field=repr(field)))
         elif not isinstance(index, int) or not 0 <= index < width:
-            problems.append(f"{field}: no column {index}")
+            problems.append(_l("%(field)s: no column %(index)s", field=Field(field), index=index))
     if len(set(columns.values())) != len(columns):
-        problems.append("a column is used for two fields")
+        problems.append(_l("a column is used for two fields"))
     if "date" not in columns:
-        problems.append("which column holds the date?")
+        problems.append(_l("which column holds the date?"))
     if "amount" not in columns and "amount_in" not in columns:
-        problems.append("which column holds the amount?")
+        problems.append(_l("which column holds the amount?"))
     if mapping.get("decimal") not in (",", "."):
-        problems.append("the decimal mark is a comma or a point")
+        problems.append(_l("the decimal mark is a comma or a point"))
     return problems
 
 
@@ -132,7 +134,7 @@ def read_date(value, column: str, entry: Entry) -> date | None:
         return value
     text = clean(value).split(" ")[0] if re.match(r"\d{4}-\d", clean(value)) else clean(value)
     if not text:
-        entry.refuse(column, "the date is missing")
+        entry.refuse(column, _l("the date is missing"))
         return None
     try:
         for pattern, order in _NUMERIC_DATE:
@@ -146,7 +148,7 @@ def read_date(value, column: str, entry: Entry) -> date | None:
             return date(int(match.group(3)), _MONTHS[match.group(2)], int(match.group(1)))
     except ValueError:
         pass
-    entry.refuse(column, f"{text!r} is not a date (day, month, year)")
+    entry.refuse(column, _l("%(typed)s is not a date (day, month, year)", typed=repr(text)))
     return None
 
 
@@ -155,7 +157,9 @@ def read_amount(value, decimal: str, column: str, entry: Entry) -> Decimal | Non
     if isinstance(value, Decimal):
         amount = value
         if amount != amount.quantize(CENT) or abs(amount) > MAX_AMOUNT:
-            entry.refuse(column, f"{value} has more than two decimals or too many digits")
+            entry.refuse(
+                column, _l("%(shown)s has more than two decimals or too many digits", shown=value)
+            )
             return None
         return amount.quantize(CENT)
     text = re.sub(r"(?i)(eur|nok|€|kr\.?)", "", clean(value)).replace(" ", "")
@@ -167,7 +171,10 @@ def read_amount(value, decimal: str, column: str, entry: Entry) -> Decimal | Non
     group = "." if decimal == "," else ","
     whole, _, cents = text.rpartition(decimal) if decimal in text else (text, "", "")
     if group in whole and not re.fullmatch(rf"\d{{1,3}}(\{group}\d{{3}})+", whole):
-        entry.refuse(column, f"{clean(value)!r}: the thousands mark is not where it belongs")
+        entry.refuse(
+            column,
+            _l("%(typed)s: the thousands mark is not where it belongs", typed=repr(clean(value))),
+        )
         return None
     plain = whole.replace(group, "") + ("." + cents if decimal in text else "")
     amount = decimal_amount(plain, column, entry)
@@ -203,18 +210,19 @@ def entry_from_row(number: int, cells: list, mapping: dict) -> Entry:
         spent = read_amount(cell("amount_out"), decimal, column_name("amount_out"), entry)
         amount = income if income else (-spent if spent else None)
     if amount is None and not entry.errors:
-        entry.refuse(column_name("amount"), "the amount is missing")
+        entry.refuse(column_name("amount"), _l("the amount is missing"))
     if "direction" in columns:
         way = _direction(cell("direction"))
         if way is None:
-            entry.refuse(column_name("direction"), f"{clean(cell('direction'))!r}: in or out?")
+            typed = repr(clean(cell("direction")))
+            entry.refuse(column_name("direction"), _l("%(typed)s: in or out?", typed=typed))
         elif amount is not None and not way:
             amount = -abs(amount)
     if amount is not None:
         entry.credit = amount > 0
         entry.amount = abs(amount)
         if amount == 0:
-            entry.refuse(column_name("amount"), "the amount is zero")
+            entry.refuse(column_name("amount"), _l("the amount is zero"))
     entry.name = clean(cell("name"))[:200]
     entry.iban = normal_iban(clean(cell("iban")), entry)
     entry.text = clean(cell("description"))

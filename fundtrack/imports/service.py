@@ -10,13 +10,15 @@ import gc
 from contextlib import contextmanager
 from pathlib import Path
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.access import require_manage
 from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre
-from fundtrack.errors import Conflict, ValidationError
+from fundtrack.errors import Conflict, Label, ValidationError
 from fundtrack.imports import files, kept
 from fundtrack.imports.booking import book_plan, remember, remember_choices
 from fundtrack.imports.entries import ImportFileError
@@ -93,11 +95,18 @@ def receive(
 
 def upload_path(record: Import, instance_path: str) -> Path:
     if not record.token:
-        raise Conflict("state", "the file of this import is no longer kept; upload it again")
+        raise _not_kept()
     path = files.stored_path(instance_path, record.token)
     if not path.exists():
-        raise Conflict("state", "the file of this import is no longer kept; upload it again")
+        raise _not_kept()
     return path
+
+
+def _not_kept() -> Conflict:
+    return Conflict(
+        "state", _l("the file of this import is no longer kept; upload it again"),
+        code="file_not_kept",
+    )  # fmt: skip
 
 
 def head(record: Import, instance_path: str) -> tuple[list, list[list]]:
@@ -123,7 +132,8 @@ def set_mapping(
     clean = {"columns": columns, "decimal": mapping.get("decimal")}
     problems = check_mapping(clean, len(header))
     if problems:
-        raise ValidationError("mapping", "; ".join(problems))
+        said = LazyString(lambda: "; ".join(str(problem) for problem in problems))
+        raise ValidationError("mapping", said, code="mapping_incomplete")
     options["header"] = header
     for name in ("encoding", "delimiter"):
         if mapping.get(name):
@@ -146,9 +156,15 @@ def set_choices(session: Session, user: User, record: Import, choices: dict) -> 
         if kind in (None, "", "auto"):
             continue
         if kind not in CHOICE_KINDS:
-            raise ValidationError("choices", f"{kind!r} is not a choice")
+            raise ValidationError(
+                "choices", _l("%(typed)s is not a choice", typed=repr(kind)), code="unknown_choice"
+            )
         if kind in ("donor", "funder", "agreement") and not isinstance(choice.get("id"), int):
-            raise ValidationError("choices", f"choose which {kind}")
+            raise ValidationError(
+                "choices",
+                _l("choose which %(kind)s", kind=Label("MATCH_KIND_LABELS", kind)),
+                code="choice_incomplete",
+            )
         chosen[str(key)[:300]] = {
             k: v for k, v in choice.items() if k in ("kind", "id", "donor_kind")
         }
@@ -169,7 +185,12 @@ def refused(record: Import, instance_path: str) -> None:
 
 def _waiting(record: Import) -> None:
     if record.state not in (ImportState.UPLOADED, ImportState.PREVIEWED):
-        raise Conflict("state", f"import {record.id} is {record.state.value}")
+        raise Conflict(
+            "state",
+            _l("import %(id)s is %(state)s", id=record.id,
+               state=Label("IMPORT_STATE_LABELS", record.state)),
+            code="wrong_state",
+        )  # fmt: skip
 
 
 def needs_mapping(record: Import) -> bool:
@@ -223,10 +244,12 @@ def preview(
     """The plan as plain data, kept beside the upload; the books are not touched."""
     _waiting(record)
     if needs_mapping(record):
-        raise Conflict("mapping", "confirm which column holds what first")
+        raise Conflict(
+            "mapping", _l("confirm which column holds what first"), code="mapping_unconfirmed"
+        )
     with _collector_spared():
         known, summary = write_plan(session, user, record, instance_path, progress)
-    data = summary.data(record, known.centre.currency)
+    data = summary.data(record, known.centre.currency) | {"format": kept.FORMAT}
     files.save_preview(instance_path, record.token, data)
     count_into(record, summary.counts, summary.rows_total)
     record.new_donors = summary.new_donor_count
@@ -244,10 +267,12 @@ def commit(
     files once committed: `files.remove_all`)."""
     _waiting(record)
     if needs_mapping(record):
-        raise Conflict("mapping", "confirm which column holds what first")
+        raise Conflict(
+            "mapping", _l("confirm which column holds what first"), code="mapping_unconfirmed"
+        )
     require_manage(user, record.centre_id)
     if not record.token:
-        raise Conflict("state", "the file of this import is no longer kept; upload it again")
+        raise _not_kept()
     path = kept.plan_path(instance_path, record.token)
     plan_key = kept.key(record.sha256, dict(record.options or {}))
     with _collector_spared():

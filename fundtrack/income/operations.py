@@ -358,6 +358,16 @@ def book_income(
     return line
 
 
+def check_batch_size(items: list) -> None:
+    """Refuse an empty batch and one longer than BATCH_MAX (before each line is read)."""
+    if not items:
+        raise ValidationError("items", _l("send at least one income line"), code="empty_batch")
+    if len(items) > BATCH_MAX:
+        raise ValidationError(
+            "items", _l("at most %(max)s lines per batch", max=BATCH_MAX), code="batch_too_long"
+        )
+
+
 def book_income_batch(
     session: Session,
     user: User,
@@ -373,12 +383,7 @@ def book_income_batch(
     Each item may carry its own `confirm_incidental` (see book_income): a question per line.
     """
     items = list(items)
-    if not items:
-        raise ValidationError("items", _l("send at least one income line"), code="empty_batch")
-    if len(items) > BATCH_MAX:
-        raise ValidationError(
-            "items", _l("at most %(max)s lines per batch", max=BATCH_MAX), code="batch_too_long"
-        )
+    check_batch_size(items)
     seen: dict[tuple, int] = {}
     lines = []
     for index, values in enumerate(items):

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row, case, func, select, true
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,7 @@ from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre, Network, Region
 from fundtrack.costs.basis import line_declared
 from fundtrack.costs.models import CostLine
+from fundtrack.errors import NotFound
 from fundtrack.income.models import FundingAgreement, IncomeLine, IncomeSummary
 from fundtrack.share.classification import (
     classified_agreements,
@@ -57,12 +59,18 @@ def visible_centres(
     if rows:
         return rows
     if centre_code is not None:
-        raise LookupError(f"centre {centre_code}: not found")
+        raise NotFound(
+            "centre", _l("no centre with code %(code)s", code=repr(centre_code)),
+            code="unknown_centre",
+        )  # fmt: skip
     if region_code is not None and not (
         user.sees_all_centres
         and session.scalar(select(Region.id).where(Region.code == region_code))
     ):
-        raise LookupError(f"region {region_code}: not found")
+        raise NotFound(
+            "region", _l("no region with code %(code)s", code=repr(region_code)),
+            code="unknown_region",
+        )  # fmt: skip
     return rows
 
 

@@ -4,6 +4,7 @@ Both operations check who acts and what is asked, change the rows and flush; the
 commits. The audit hook records who changed which rule, from what to what.
 """
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -11,7 +12,7 @@ from fundtrack.auth.access import require_network_manager
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import closed_years_with_income, reclassification_refused
 from fundtrack.centres.models import Centre
-from fundtrack.errors import NotFound, ValidationError
+from fundtrack.errors import Label, NotFound, ValidationError
 from fundtrack.income.models import (
     Funder,
     FunderType,
@@ -29,17 +30,22 @@ def _funder_type(value) -> FunderType:
         return FunderType(value)
     except ValueError:
         known = ", ".join(t.value for t in FunderType)
-        raise ValidationError("funder_type", f"{value!r} is not one of {known}") from None
+        raise ValidationError(
+            "funder_type", _l("%(typed)s is not one of %(known)s", typed=repr(value), known=known),
+            code="unknown_funder_type",
+        ) from None  # fmt: skip
 
 
 def _text(value, name: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ValidationError(name, "must be text")
+        raise ValidationError(name, _l("must be text"), code="not_text")
     value = value.strip()
     if len(value) > NOTE_MAX:
-        raise ValidationError(name, f"at most {NOTE_MAX} characters")
+        raise ValidationError(
+            name, _l("at most %(limit)s characters", limit=NOTE_MAX), code="too_long"
+        )
     return value
 
 
@@ -64,7 +70,9 @@ def set_structural_rule(
     require_network_manager(user)
     kind = _funder_type(funder_type)
     if not isinstance(structural_by_default, bool):
-        raise ValidationError("structural_by_default", "must be true or false")
+        raise ValidationError(
+            "structural_by_default", _l("must be true or false"), code="not_a_boolean"
+        )
     note = _text(note, "note")
     rule = session.get(StructuralRule, kind)
     if rule is None:
@@ -89,23 +97,33 @@ def override_agreement(
     require_network_manager(user)
     agreement = session.get(FundingAgreement, agreement_id)
     if agreement is None:
-        raise NotFound("agreement", f"no agreement with id {agreement_id}")
+        raise NotFound(
+            "agreement",
+            _l(
+                "no %(what)s with id %(id)s", what=Label("ROW_LABELS", "agreement"), id=agreement_id
+            ),
+        )
     if structural is not None and not isinstance(structural, bool):
-        raise ValidationError("structural", "must be true, false or empty (follow the rule)")
+        raise ValidationError(
+            "structural", _l("must be true, false or empty (follow the rule)"),
+            code="not_a_boolean",
+        )  # fmt: skip
     refusal = (
         reclassification_refused(session, agreement.id)
         if structural != agreement.structural_override
         else None
     )
     if refusal:
-        raise ValidationError("structural", refusal)
+        raise ValidationError("structural", refusal, code="year_closed")
     if structural is None:
         agreement.structural_override = None
         agreement.override_reason = None
     else:
         reason = _text(reason, "reason")
         if not reason:
-            raise ValidationError("reason", "required when overriding the rule")
+            raise ValidationError(
+                "reason", _l("required when overriding the rule"), code="reason_required"
+            )
         agreement.structural_override = structural
         agreement.override_reason = reason
     session.flush()
@@ -132,12 +150,21 @@ def confirm_agreement(session: Session, user: User, agreement_id: int) -> Fundin
     require_network_manager(user)
     agreement = session.get(FundingAgreement, agreement_id)
     if agreement is None:
-        raise NotFound("agreement", f"no agreement with id {agreement_id}")
+        raise NotFound(
+            "agreement",
+            _l(
+                "no %(what)s with id %(id)s", what=Label("ROW_LABELS", "agreement"), id=agreement_id
+            ),
+        )
     if not agreement.awaiting_confirmation:
-        raise ValidationError("agreement", f"agreement {agreement_id} awaits no confirmation")
+        raise ValidationError(
+            "agreement",
+            _l("agreement %(id)s awaits no confirmation", id=agreement_id),
+            code="not_awaiting",
+        )
     refusal = reclassification_refused(session, agreement.id)
     if refusal:
-        raise ValidationError("agreement", refusal)
+        raise ValidationError("agreement", refusal, code="year_closed")
     agreement.awaiting_confirmation = False
     session.flush()
     return agreement

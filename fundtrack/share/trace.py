@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, not_, select
 from sqlalchemy.orm import Session, aliased
 
@@ -80,9 +81,11 @@ class Trace:
 
 def _page(limit: int, offset: int) -> tuple[int, int]:
     if not isinstance(limit, int) or not 1 <= limit <= PAGE_MAX:
-        raise ValidationError("limit", f"between 1 and {PAGE_MAX}")
+        raise ValidationError(
+            "limit", _l("between 1 and %(max)s", max=PAGE_MAX), code="out_of_range"
+        )
     if not isinstance(offset, int) or offset < 0:
-        raise ValidationError("offset", "0 or more")
+        raise ValidationError("offset", _l("must be 0 or more"), code="out_of_range")
     return limit, offset
 
 
@@ -92,7 +95,10 @@ def _income_filter(centre_id: int, year: int, category, structural: bool | None)
         try:
             conditions.append(IncomeLine.category == IncomeCategory(category))
         except ValueError:
-            raise ValidationError("category", f"{category!r} is not an income category") from None
+            raise ValidationError(
+                "category", _l("%(typed)s is not an income category", typed=repr(category)),
+                code="unknown_category",
+            ) from None  # fmt: skip
     if structural is True:
         conditions.append(structural_expression())
     elif structural is False:

@@ -9,6 +9,8 @@ a child process with a memory and time limit (`sandbox`), one child per file.
 from collections.abc import Iterator
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
+
 from fundtrack.imports import files
 from fundtrack.imports.entries import Entry, ImportFileError
 from fundtrack.imports.mapping import entry_from_row
@@ -34,7 +36,7 @@ def table_head(path: Path, kind: str, options: dict) -> tuple[list, list[list]]:
     try:
         _number, header = next(rows)
     except StopIteration:
-        raise ImportFileError("the file has no rows") from None
+        raise ImportFileError(_l("the file has no rows")) from None
     sample = []
     for _number, cells in rows:
         sample.append(cells)
@@ -51,15 +53,18 @@ def read_entries(path: Path, kind: str, options: dict) -> Iterator[Entry]:
         return
     mapping = options.get("mapping")
     if not mapping:
-        raise ImportFileError("confirm which column holds what first")
+        raise ImportFileError(_l("confirm which column holds what first"))
     rows = _table_rows(path, kind, options)
     header = next(rows, None)
     if header is None:
-        raise ImportFileError("the file has no rows")
+        raise ImportFileError(_l("the file has no rows"))
     width = len(header[1])
     mapping = mapping | {"header": {str(i): str(name) for i, name in enumerate(header[1])}}
     for number, cells in rows:
         entry = entry_from_row(number, cells, mapping)
         if len(cells) > width and any(str(c).strip() for c in cells[width:]):
-            entry.refuse("row", f"{len(cells)} cells where the header has {width}")
+            entry.refuse(
+                "row",
+                _l("%(cells)s cells where the header has %(width)s", cells=len(cells), width=width),
+            )
         yield entry

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from lxml import etree
 
 from fundtrack.imports.entries import (
@@ -38,7 +39,7 @@ def refuse_declarations(head: bytes) -> None:
     """No DOCTYPE, no ENTITY: a statement needs neither, an attack needs both."""
     upper = head[:_PROLOGUE].upper()
     if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
-        raise ImportFileError("the XML declares a document type or entities; refused")
+        raise ImportFileError(_l("the XML declares a document type or entities; refused"))
 
 
 def _local(tag) -> str:
@@ -63,8 +64,8 @@ def _root_tag(head: bytes) -> str:
         ):  # fmt: skip
             return element.tag
     except etree.XMLSyntaxError as error:
-        raise ImportFileError(f"the XML is broken or cut off ({error.msg})") from None
-    raise ImportFileError("the file holds no XML")
+        raise ImportFileError(_l("the XML is broken or cut off (%(why)s)", why=error.msg)) from None
+    raise ImportFileError(_l("the file holds no XML"))
 
 
 def parse(stream) -> Iterator[Entry]:
@@ -115,21 +116,27 @@ def parse(stream) -> Iterator[Entry]:
             while element.getprevious() is not None:
                 del parent[0]
     except etree.XMLSyntaxError as error:
-        raise ImportFileError(f"the XML is broken or cut off ({error.msg})") from None
+        raise ImportFileError(_l("the XML is broken or cut off (%(why)s)", why=error.msg)) from None
 
 
 def _root(tag: str) -> tuple[str, EntryReader]:
     match = NAMESPACE.fullmatch(tag.split("}", 1)[0].lstrip("{"))
     if not match or _local(tag) != "Document":
-        raise ImportFileError(f"this XML is not a camt.053 bank statement (its root is {tag!r})")
+        raise ImportFileError(
+            _l("this XML is not a camt.053 bank statement (its root is %(tag)s)", tag=repr(tag))
+        )
     if match.group(1) not in SUPPORTED:
-        raise ImportFileError(f"camt.053 version .001.{match.group(1)} is not supported")
+        raise ImportFileError(
+            _l("camt.053 version .001.%(version)s is not supported", version=match.group(1))
+        )
     ns = match.group(0)
     return ns, EntryReader(ns)
 
 
 # The balances the check reads, by the words a refusal names them with.
-_BALANCES = {"OPBD": "opening", "PRCD": "opening (previous closing)", "CLBD": "closing"}
+_BALANCES = {
+    "OPBD": _l("opening"), "PRCD": _l("opening (previous closing)"), "CLBD": _l("closing"),
+}  # fmt: skip
 
 
 def _balance(element, ns: str, statement: dict) -> None:
@@ -141,14 +148,19 @@ def _balance(element, ns: str, statement: dict) -> None:
     word = _BALANCES[code.text]
     if not (amount.get("Ccy") or "").strip():
         raise ImportFileError(
-            f"the {word} balance ({code.text}) has no currency: its amount {amount.text!r}"
-            " says neither EUR nor any other"
-        )
+            _l(
+                "the %(which)s balance (%(code)s) has no currency: its amount %(amount)s says"
+                " neither EUR nor any other",
+                which=word, code=code.text, amount=repr(amount.text),
+            )
+        )  # fmt: skip
     holder = Entry(row=0)
     value = decimal_amount(amount.text, "Bal/Amt", holder, places=5)
     if value is None:
-        why = holder.errors[0][1] if holder.errors else "not an amount"
-        raise ImportFileError(f"the {word} balance ({code.text}): {why}")
+        why = holder.errors[0][1] if holder.errors else _l("not an amount")
+        raise ImportFileError(
+            _l("the %(which)s balance (%(code)s): %(why)s", which=word, code=code.text, why=why)
+        )
     if sign is not None and sign.text == "DBIT":
         value = -value
     statement["balances"][code.text] = value
@@ -164,14 +176,20 @@ def _check_balances(statement: dict, row: int) -> None:
     expected = opening + sums[True] - sums[False]
     if expected != closing and "unread" in statement:
         entry, why = statement["unread"]
-        raise ImportFileError(f"the balances cannot be checked: the amount {why}", row=entry)
+        raise ImportFileError(
+            _l("the balances cannot be checked: the amount %(why)s", why=why), row=entry
+        )
     if expected != closing:
         used = entries_used(statement["first"], row, sums)
         raise ImportFileError(
-            f"the closing balance {closing} does not follow from the opening balance {opening}"
-            f" and the booked {used}: that makes {expected}; the statement is incomplete",
+            _l(
+                "the closing balance %(closing)s does not follow from the opening balance"
+                " %(opening)s and the booked %(used)s: that makes %(expected)s; the statement"
+                " is incomplete",
+                closing=closing, opening=opening, used=used, expected=expected,
+            ),
             row=row or None,
-        )
+        )  # fmt: skip
 
 
 def _entries(reader: EntryReader, element, number: int) -> Iterator[Entry]:
@@ -183,11 +201,13 @@ def _entries(reader: EntryReader, element, number: int) -> Iterator[Entry]:
         amount_text = data.get("Amount") if several else own_fields["Amt"]
         entry.amount = decimal_amount(amount_text, "Amt", entry, places=5)
         if entry.amount is not None and entry.amount < 0:
-            entry.refuse("Amt", f"{amount_text} is not a positive amount")
+            entry.refuse("Amt", _l("%(typed)s is not a positive amount", typed=amount_text))
         entry.currency = (data.get("Currency") or "").strip()
         indicator = data.get("CreditDebitIndicator")
         if indicator not in ("CRDT", "DBIT"):
-            entry.refuse("CdtDbtInd", f"{indicator!r} is neither CRDT nor DBIT")
+            entry.refuse(
+                "CdtDbtInd", _l("%(typed)s is neither CRDT nor DBIT", typed=repr(indicator))
+            )
         entry.credit = indicator != "DBIT"  # an unknown one stays in sight, as an error
         # Every version (.02 to .08) defines camt.053 as the statement of the entries booked
         # to the account; `Sts` says otherwise only when it says PDNG or INFO.
@@ -196,7 +216,7 @@ def _entries(reader: EntryReader, element, number: int) -> Iterator[Entry]:
         entry.reversal = (data.get("ReversalIndicator") or "").strip().lower() == "true"
         entry.booking_date = _date(data.get("BookingDate")) or _date(data.get("ValueDate"))
         if entry.booking_date is None and entry.booked:
-            entry.refuse("BookgDt", "the entry has no booking date")
+            entry.refuse("BookgDt", _l("the entry has no booking date"))
         # The other party: the debtor of money in, the creditor of money out; a reversal
         # names the party of the payment it undoes.
         side, other = ("Debtor", "Creditor") if entry.credit else ("Creditor", "Debtor")

@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 
 import mt940
+from flask_babel import lazy_gettext as _l
 
 from fundtrack.imports.entries import (
     Entry,
@@ -125,13 +126,17 @@ def _statements(text: str) -> list:
             if getattr(tag, "id", None) != 61:
                 break
         except (ValueError, KeyError, IndexError, TypeError) as error:
-            raise ImportFileError(f"this is not a readable MT940 statement ({error})") from None
+            raise ImportFileError(
+                _l("this is not a readable MT940 statement (%(why)s)", why=str(error))
+            ) from None
     tag = first.args[1] if len(first.args) > 2 else None
     value = first.args[2] if len(first.args) > 2 else ""
-    name = f":{tag.id}:" if tag is not None else "a line"
-    raise ImportFileError(
-        f"{name} {value!r} does not follow the MT940 format", row=_line_of(text, value)
-    )
+    if tag is not None:
+        message = _l("%(tag)s %(value)s does not follow the MT940 format",
+                     tag=f":{tag.id}:", value=repr(value))  # fmt: skip
+    else:
+        message = _l("a line %(value)s does not follow the MT940 format", value=repr(value))
+    raise ImportFileError(message, row=_line_of(text, value))
 
 
 def parse(stream) -> Iterator[Entry]:
@@ -152,7 +157,7 @@ def parse(stream) -> Iterator[Entry]:
             yield entry
         _check_balances(statement.data, sums, first, number)
     if not found_any and not any(s.data.get("final_opening_balance") for s in statements):
-        raise ImportFileError("the file holds no MT940 statement (no :20: line starts one)")
+        raise ImportFileError(_l("the file holds no MT940 statement (no :20: line starts one)"))
 
 
 def _check_balances(data: dict, sums: dict, first: int, last: int) -> None:
@@ -160,16 +165,20 @@ def _check_balances(data: dict, sums: dict, first: int, last: int) -> None:
     closing = data.get("final_closing_balance") or data.get("intermediate_closing_balance")
     row = last or None
     if opening is None or closing is None:
-        missing = ":60F: (opening)" if opening is None else ":62F: (closing)"
-        raise ImportFileError(f"the statement has no {missing} balance line", row=row)
+        if opening is None:
+            missing = _l("the statement has no :60F: (opening) balance line")
+        else:
+            missing = _l("the statement has no :62F: (closing) balance line")
+        raise ImportFileError(missing, row=row)
     expected = opening.amount.amount + sums[True] - sums[False]
     if expected != closing.amount.amount:
         raise ImportFileError(
-            f"the closing balance {closing.amount.amount} does not follow from the opening"
-            f" balance {opening.amount.amount} and {entries_used(first, last, sums)}:"
-            f" that makes {expected}",
+            _l("the closing balance %(closing)s does not follow from the opening balance"
+               " %(opening)s and %(used)s: that makes %(expected)s",
+               closing=closing.amount.amount, opening=opening.amount.amount,
+               used=entries_used(first, last, sums), expected=expected),
             row=row,
-        )
+        )  # fmt: skip
 
 
 def _account_layout(data: dict, details: str) -> tuple[str, str, str] | None:
@@ -190,7 +199,7 @@ def _entry(data: dict, number: int) -> Entry:
     entry = Entry(row=number)
     status = (data.get("status") or "").upper()
     if status not in ("C", "D", "RC", "RD"):
-        entry.refuse(":61:", f"{status!r} is not a debit or credit mark")
+        entry.refuse(":61:", _l("%(typed)s is not a debit or credit mark", typed=repr(status)))
     entry.credit = status not in ("D", "RC")  # an unknown mark stays in sight, as an error
     entry.reversal = status.startswith("R")
     money = data.get("amount")
@@ -201,7 +210,7 @@ def _entry(data: dict, number: int) -> Entry:
     day = data.get("date") or data.get("entry_date")
     entry.booking_date = date(day.year, day.month, day.day) if day else None
     if entry.booking_date is None:
-        entry.refuse(":61:", "the entry has no date")
+        entry.refuse(":61:", _l("the entry has no date"))
     details = data.get("transaction_details") or ""
     layout = _account_layout(data, details)
     if layout is not None:

@@ -129,7 +129,7 @@ def csv_lines(path, encoding: str | None, delimiter: str | None, limit: int = 0)
 
 def _message(value):
     if isinstance(value, dict):
-        return _l(value["id"], **value.get("kw", {}))
+        return _l(value["id"], **{k: _message(v) for k, v in value.get("kw", {}).items()})
     return value
 
 

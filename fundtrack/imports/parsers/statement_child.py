@@ -49,7 +49,8 @@ def message(value):
     func = getattr(value, "_func", None)
     args = getattr(value, "_args", None)
     if func is not None and args and getattr(func, "__name__", "") == "gettext":
-        kwargs = {k: v if isinstance(v, (int, str)) else str(v)
+        # A message within the message ("… and entries 1 to 3 (…)") stays lazy too.
+        kwargs = {k: v if isinstance(v, (int, str)) else message(v)
                   for k, v in (getattr(value, "_kwargs", None) or {}).items()}  # fmt: skip
         return {"id": args[0], "kw": kwargs}
     return str(value)

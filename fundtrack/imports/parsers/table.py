@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
+
 from fundtrack.imports.entries import ImportFileError
 
 DELIMITERS = ";,\t|"
@@ -73,14 +75,16 @@ def csv_rows(stream, encoding: str, delimiter: str) -> Iterator[tuple[int, list[
             number, line = line, reader.line_num + 1
             if any(cell.strip() for cell in cells):
                 if len(cells) > MAX_COLUMNS or any(len(cell) > MAX_CELL for cell in cells):
-                    raise ImportFileError("the row is too wide or a cell too long", row=number)
+                    raise ImportFileError(_l("the row is too wide or a cell too long"), row=number)
                 yield number, cells
     except csv.Error as error:
         raise ImportFileError(
-            f"a quote is not where CSV allows one ({error})", row=reader.line_num
+            _l("a quote is not where CSV allows one (%(why)s)", why=str(error)), row=reader.line_num
         ) from None
     except UnicodeDecodeError as error:
-        raise ImportFileError(f"the text is not {encoding} ({error})") from None
+        raise ImportFileError(
+            _l("the text is not %(encoding)s (%(why)s)", encoding=encoding, why=str(error))
+        ) from None
     finally:
         text.detach()
 
@@ -108,9 +112,9 @@ def xlsx_rows(path, sheet: int = 0) -> Iterator[tuple[int, list]]:
     from fundtrack.imports.parsers.sandbox import workbook_lines
 
     if sheet != 0:
-        raise ValueError("only a workbook's first sheet is read as an income list")
+        raise ImportFileError(_l("only a workbook's first sheet is read as an income list"))
     lines = workbook_lines(path, "first", MAX_COLUMNS)
     if next(lines, None) is None:
-        raise ImportFileError("the workbook has no sheet")
+        raise ImportFileError(_l("the workbook has no sheet"))
     for number, cells in lines:
         yield number, [_cell(value) for value in cells]
