@@ -37,7 +37,10 @@ def _select_locale() -> str | None:
     languages = current_app.config["FUNDTRACK_LANGUAGES"]
     if is_api_request():
         # "*" asks for nothing in particular: that is English here, not the default locale.
-        asked = LanguageAccept([(v, q) for v, q in request.accept_languages if v != "*"])
+        # "nb-NO" asks for Norwegian as much as "nb" does, before English at a lower quality.
+        asked = LanguageAccept(
+            [(v.split("-")[0], q) for v, q in request.accept_languages if v != "*"]
+        )
         return asked.best_match(languages) or "en"
     if current_user and current_user.is_authenticated and current_user.locale:
         return current_user.locale

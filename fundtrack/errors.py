@@ -201,3 +201,12 @@ def from_stored(data):
     if isinstance(data["msgid"], list):
         return lazy_ngettext(*data["msgid"], data["num"], **params)
     return _l(data["msgid"], **params)
+
+
+def in_english(message) -> str:
+    """A message (or an error) as the command line says it: in English, whatever the
+    network's language."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        return str(message)

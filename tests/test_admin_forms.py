@@ -37,7 +37,7 @@ def test_a_treasurer_without_a_centre_is_refused_with_the_field_named(client, se
         data={"email": "new@example.org", "role": "treasurer", "new_password": "long enough pw"},
     ).get_data(as_text=True)
     assert factories.first(session, User, email="new@example.org") is None
-    assert "centre: a treasurer belongs to one centre" in page
+    assert "Centre: a treasurer belongs to one centre" in page
     assert "IntegrityError" not in page
 
 
@@ -46,7 +46,7 @@ def test_closing_a_year_twice_says_so_plainly(client, session, login_as):
     login_as("national")
     page = client.post("/admin/fiscal-year-locks/close/", data={"year": "2023", "confirm": "yes"})
     text = page.get_data(as_text=True)
-    assert "year: 2023 is already closed" in text and "IntegrityError" not in text
+    assert "Year: 2023 is already closed" in text and "IntegrityError" not in text
 
 
 def test_a_second_account_with_the_same_email_is_refused_by_name(client, session, login_as):
@@ -56,7 +56,7 @@ def test_a_second_account_with_the_same_email_is_refused_by_name(client, session
         "/admin/users/new/",
         data={"email": "Taken@example.org", "role": "auditor", "new_password": "long enough pw"},
     ).get_data(as_text=True)
-    assert "email: taken@example.org already has an account" in page
+    assert "E-mail: taken@example.org already has an account" in page
 
 
 def test_a_target_above_one_is_refused_with_the_fields_named(client, session, login_as):
@@ -69,7 +69,7 @@ def test_a_target_above_one_is_refused_with_the_fields_named(client, session, lo
     ).get_data(as_text=True)  # fmt: skip
     session.expire_all()
     assert (network.target_numerator, network.target_denominator) == (2, 3)
-    assert "target: 5/3 must lie above 0 and at most 1" in page
+    assert "Target: 5/3 must lie above 0 and at most 1" in page
 
 
 def test_an_admin_creates_a_treasurer_with_a_password_that_signs_in(client, session, login_as):
@@ -126,7 +126,7 @@ def test_a_user_language_babel_does_not_know_is_refused_by_name(client, session,
         data={"email": "reader@example.org", "role": "auditor", "locale": "zz-top", "active": "y"},
     ).get_data(as_text=True)
     session.expire_all()
-    assert reader.locale is None and "locale: &#39;zz-top&#39; is not a locale" in page
+    assert reader.locale is None and "Language: &#39;zz-top&#39; is not a locale" in page
 
 
 def test_the_national_office_renames_a_centre_keeping_its_code(client, session, login_as):

@@ -29,7 +29,7 @@ from fundtrack.errors import DomainError, Label, ValidationError
 from fundtrack.extensions import db
 from fundtrack.formatting import format_moment
 from fundtrack.forms import MoneyField
-from fundtrack.labels import COLUMN_LABELS, language_name
+from fundtrack.labels import COLUMN_LABELS, language_name, refusal_text
 
 NETWORK_ROLES = (Role.ADMIN, Role.NATIONAL, Role.AUDITOR)
 MANAGERS = (Role.ADMIN, Role.NATIONAL)
@@ -162,7 +162,7 @@ class FiscalYearLockView(SecureModelView):
         try:
             year = closing.check_closable(db.session, user, year)
         except (DomainError, NotAllowed) as error:
-            flash(str(error), "error")
+            flash(refusal_text(error), "error")
             return self.render("admin/close_year.html", year=None, years=years, summary=None)
         if request.method == "POST" and request.form.get("confirm") == "yes":
             try:
@@ -170,7 +170,7 @@ class FiscalYearLockView(SecureModelView):
                 db.session.commit()
             except (DomainError, NotAllowed) as error:
                 db.session.rollback()
-                flash(str(error), "error")
+                flash(refusal_text(error), "error")
                 return redirect(url_for(".close_view"))
             flash(gettext("Fiscal year %(year)s is closed; its figures are final.", year=year))
             return redirect(url_for(".index_view"))
@@ -195,7 +195,7 @@ class FiscalYearLockView(SecureModelView):
                 db.session.commit()
             except (DomainError, NotAllowed) as error:
                 db.session.rollback()
-                flash(str(error), "error")
+                flash(refusal_text(error), "error")
             else:
                 flash(gettext("Fiscal year %(year)s is open again.", year=lock.year))
                 return redirect(url_for(".index_view"))

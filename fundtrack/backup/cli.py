@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from fundtrack.backup.archive import BackupError, make_backup, read_manifest, restore_backup
+from fundtrack.errors import in_english
 from fundtrack.extensions import db
 
 
@@ -31,7 +32,7 @@ def backup_command(folder: str | None) -> None:
             folder,
         )
     except BackupError as error:
-        raise click.ClickException(str(error.message)) from None
+        raise click.ClickException(in_english(error.message)) from None
     click.echo(f"Backed up to {archive}")
 
 
@@ -44,7 +45,7 @@ def restore_command(archive: str, yes: bool) -> None:
     try:
         manifest = read_manifest(Path(archive))
     except BackupError as error:
-        raise click.ClickException(str(error.message)) from None
+        raise click.ClickException(in_english(error.message)) from None
     if not yes:
         click.confirm(
             f"Replace this installation's data with the backup of {manifest['made_at']}"
@@ -57,5 +58,5 @@ def restore_command(archive: str, yes: bool) -> None:
         restore_backup(archive, current_app.config["SQLALCHEMY_DATABASE_URI"],
                        current_app.instance_path)  # fmt: skip
     except BackupError as error:
-        raise click.ClickException(str(error.message)) from None
+        raise click.ClickException(in_english(error.message)) from None
     click.echo(f"Restored the backup of {manifest['made_at']}; now run `flask db upgrade`.")

@@ -6,7 +6,7 @@ from flask.cli import with_appcontext
 from fundtrack.audit.actor import acting_as
 from fundtrack.centres.models import Network
 from fundtrack.centres.network import create_network, settings
-from fundtrack.errors import DomainError
+from fundtrack.errors import DomainError, in_english
 from fundtrack.extensions import db
 
 OPTIONS = {"name": "--name", "currency": "--currency", "locale": "--locale",
@@ -39,7 +39,7 @@ def create_command(name: str, currency: str, locale: str, month: int, target: st
         db.session.rollback()
         option = OPTIONS.get(error.field)
         raise click.ClickException(
-            f"{option}: {error.message}" if option else str(error.message)
+            f"{option}: {in_english(error.message)}" if option else in_english(error.message)
         ) from None
     click.echo(f"created network {created.name!r} ({created.currency}, {created.locale})")
 
@@ -51,6 +51,6 @@ def show_command() -> None:
     try:
         current = Network.current(db.session)
     except DomainError as error:
-        raise click.ClickException(str(error.message)) from None
+        raise click.ClickException(in_english(error.message)) from None
     for key, value in settings(current).items():
         click.echo(f"{key:24} {value}")

@@ -28,8 +28,10 @@ def check_code(value, field: str = "code") -> str:
     """`value` when it is a code; else a ValidationError on `field` saying the alphabet."""
     if not is_code(value):
         raise ValidationError(
-            field, _l("%(typed)s is not a code: use %(alphabet)s", typed=repr(value),
-                      alphabet=CODE_ALPHABET),
+            field,
+            # CODE_ALPHABET in the reader's words (the API's schema keeps the English).
+            _l("%(typed)s is not a code: use 1 to 20 upper-case letters A-Z, digits and hyphens,"
+               " starting and ending with a letter or digit", typed=repr(value)),
             code="not_a_code",
         )  # fmt: skip
     return value

@@ -35,9 +35,9 @@ def setup():
             db.session.rollback()
             field = getattr(form, error.field, None)
             if field is None:
-                flash(error.message, "error")
+                flash(str(error.message), "error")
             else:
-                field.errors = [*field.errors, error.message]
+                field.errors = [*field.errors, str(error.message)]
         else:
             flash(gettext("Network %(name)s created. Add its regions and centres next.",
                           name=network.name), "info")  # fmt: skip

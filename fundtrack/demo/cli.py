@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 
 from fundtrack.audit.actor import acting_as
 from fundtrack.demo.build import COUNTRIES, DemoRefused, build_demo, demo_logins
+from fundtrack.errors import in_english
 from fundtrack.extensions import db
 
 
@@ -41,15 +42,17 @@ def demo_command(country: str, if_empty: bool) -> None:
     except DemoRefused as refusal:
         db.session.rollback()
         if not if_empty:
-            raise click.ClickException(f"demo not loaded: {refusal}") from None
-        click.echo(f"Demo data not loaded: {refusal}.")
+            raise click.ClickException(f"demo not loaded: {in_english(refusal)}") from None
+        click.echo(f"Demo data not loaded: {in_english(refusal)}.")
         logins = demo_logins(db.session)
         if logins:
             _echo_logins(logins)
         return
     except ValueError as error:  # e.g. a demo e-mail address already has an account
         db.session.rollback()
-        raise click.ClickException(f"demo not loaded, nothing was written: {error}") from None
+        raise click.ClickException(
+            f"demo not loaded, nothing was written: {in_english(error)}"
+        ) from None
     seconds = time.perf_counter() - started
     click.echo(
         f"Loaded {result.network} ({result.currency}): {result.centres} centres, "

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from fundtrack.audit.actor import acting_as
 from fundtrack.auth.models import Role, User
 from fundtrack.centres.models import Centre
-from fundtrack.errors import DomainError, from_stored
+from fundtrack.errors import DomainError, from_stored, in_english
 from fundtrack.extensions import db
 from fundtrack.imports import files
 from fundtrack.imports.entries import ImportFileError
@@ -53,7 +53,7 @@ def import_command(file: Path, code: str, dry_run: bool, email: str | None):
     try:
         kind = files.detect_kind(head, file)
     except ImportFileError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(in_english(error)) from None
     rows = estimate_rows(file, kind)
     limit = max(files.max_bytes(current_app.config), file.stat().st_size)
     label = "checking" if dry_run else "importing"
@@ -77,7 +77,7 @@ def import_command(file: Path, code: str, dry_run: bool, email: str | None):
             )  # fmt: skip
         except (DomainError, ImportFileError) as error:
             session.rollback()
-            message = str(error) if isinstance(error, ImportFileError) else str(error.message)
+            message = in_english(error if isinstance(error, ImportFileError) else error.message)
             raise click.ClickException(message) from None
         if dry_run:
             session.rollback()
@@ -99,4 +99,6 @@ def import_command(file: Path, code: str, dry_run: bool, email: str | None):
     for row in data["rows"] + data["more_errors"]:
         if row["status"] == "error":
             for column, message in row["errors"]:
-                click.echo(f"row {row['row']}, {column}: {from_stored(message)}", err=True)
+                click.echo(
+                    f"row {row['row']}, {column}: {in_english(from_stored(message))}", err=True
+                )

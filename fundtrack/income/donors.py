@@ -81,7 +81,9 @@ def _assign(row, values: dict) -> None:
         except ValidationError:  # the model's own checks, such as the IBAN's
             raise
         except ValueError:  # a library's, naming no field: the attribute set
-            raise ValidationError(attribute, _l("is not a valid value"), code="invalid") from None
+            raise ValidationError(
+                attribute, _l("is not a valid value"), code="invalid_value"
+            ) from None
 
 
 def create_donor(session: Session, user: User, values: dict) -> Donor:

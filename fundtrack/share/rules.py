@@ -4,6 +4,7 @@ Both operations check who acts and what is asked, change the rows and flush; the
 commits. The audit hook records who changed which rule, from what to what.
 """
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from fundtrack.income.models import (
     IncomeLine,
     StructuralRule,
 )
+from fundtrack.labels import FUNDER_TYPE_LABELS, label_of
 from fundtrack.share.classification import RULE_COLUMNS, awaiting_expression, join_rule
 
 NOTE_MAX = 500
@@ -29,7 +31,9 @@ def _funder_type(value) -> FunderType:
     try:
         return FunderType(value)
     except ValueError:
-        known = ", ".join(t.value for t in FunderType)
+        known = LazyString(
+            lambda: ", ".join(label_of(FUNDER_TYPE_LABELS, kind) for kind in FunderType)
+        )
         raise ValidationError(
             "funder_type", _l("%(typed)s is not one of %(known)s", typed=repr(value), known=known),
             code="unknown_funder_type",

@@ -21,7 +21,13 @@ from fundtrack.extensions import db
 from fundtrack.formatting import network_format
 from fundtrack.grants.panels import landing_panels
 from fundtrack.income.funds import fund_balances
-from fundtrack.labels import BASIS_LABELS, CATEGORY_LABELS, FUNDER_TYPE_LABELS, label_of
+from fundtrack.labels import (
+    BASIS_LABELS,
+    CATEGORY_LABELS,
+    FUNDER_TYPE_LABELS,
+    label_of,
+    refusal_text,
+)
 from fundtrack.share import bp, charts, exports
 from fundtrack.share.classification import Wording, explain_row
 from fundtrack.share.figures import CentreFigures, TrendPoint
@@ -263,7 +269,7 @@ def lines(code: str):
             wording=screen_wording(),
         )
     except ValueError as error:
-        abort(400, description=str(error))
+        abort(400, description=refusal_text(error))
     return render_template(
         "share/lines.html",
         traced=traced,

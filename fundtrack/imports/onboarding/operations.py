@@ -226,7 +226,7 @@ def _run(
             except DomainError as error:
                 column = error.field if sheet.column(error.field) else None
                 where = book.heading(sheet.code, column) if column else error.field
-                row.refuse(where, error.message)
+                row.refuse(where, str(error.message))
             except PermissionError as error:
                 row.refuse(sheet.columns[0].code, str(error))
     if progress is not None:

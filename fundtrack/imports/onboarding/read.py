@@ -135,7 +135,7 @@ def _row(sheet, number, cells, header, locale, book) -> Row:
         try:
             parsed = _read(column.code, value, locale, where)
         except DomainError as error:
-            row.refuse(where, error.message)
+            row.refuse(where, str(error.message))
             continue
         if parsed is None and column.required:
             row.refuse(where, "is required")
