@@ -22,7 +22,6 @@ from fundtrack.giving import operations
 from fundtrack.giving.models import Frequency, PaymentMethod
 from fundtrack.giving.queries import STATES, recurring_gifts, state_counts
 from fundtrack.income.models import Donor, EarmarkedFund
-from fundtrack.income.wording import on_screen
 from fundtrack.labels import (
     FREQUENCY_LABELS,
     GIFT_STATE_LABELS,
@@ -113,9 +112,9 @@ def recurring():
                 db.session.rollback()
                 field = getattr(form, error.field, None)
                 if field is not None:
-                    field.errors = [on_screen(error.message)]
+                    field.errors = [str(error.message)]
                 else:
-                    flash(on_screen(error.message), "error")
+                    flash(str(error.message), "error")
             else:
                 flash(gettext("The recurring gift is registered."), "success")
                 return redirect(url_for("giving.recurring", centre=centre.code))
