@@ -3,6 +3,7 @@
 
 import pytest
 from flask import Blueprint, Flask
+from flask_babel import Babel
 
 from fundtrack.api.errors import register_domain_errors
 from fundtrack.auth.passwords import WeakPassword, check_new_password
@@ -63,6 +64,7 @@ def test_an_error_without_a_field_keeps_its_whole_text_under_the_fallback():
 
 def _api_raising(error: Exception) -> Flask:
     app = Flask(__name__)
+    Babel(app)  # the API says its own words through Flask-Babel, as in create_app
     blueprint = Blueprint("api", __name__, url_prefix="/api")
 
     @blueprint.route("/boom")

@@ -28,7 +28,7 @@ from fundtrack.admin.lists import (
 from fundtrack.admin.operations_view import OperationsView
 from fundtrack.auth.access import visible
 from fundtrack.centres.models import Centre
-from fundtrack.errors import DomainError
+from fundtrack.errors import DomainError, Field
 from fundtrack.extensions import db
 from fundtrack.forms import MoneyField
 from fundtrack.grants import operations, parts
@@ -270,7 +270,7 @@ class GrantOperations(OperationsView):
                 elif any(_plain(getattr(row, f)) != v for f, v in values.items()):
                     change(row, values)
             except DomainError as error:
-                raise type(error)(f"{label} {number}, {error.field}", error.message) from None
+                raise _in_row(error, label, number) from None
 
     def _allocations(self, session, user, grant: Grant, form) -> None:
         for number, (row, subform, delete) in enumerate(
@@ -288,7 +288,17 @@ class GrantOperations(OperationsView):
                     parts.allocate(session, user, grant, code, amount)
             except DomainError as error:
                 label = _l("Allocation")
-                raise type(error)(f"{label} {number}, {error.field}", error.message) from None
+                raise _in_row(error, label, number) from None
+
+
+def _in_row(error: DomainError, label, number: int) -> DomainError:
+    """The refusal of one inline row, placed: "Goal 2, Amount: must be more than 0"."""
+    message = _l(
+        "%(row)s %(number)s, %(field)s: %(message)s",
+        row=label, number=number, field=Field(error.field), message=error.message,
+    )  # fmt: skip
+    error.field, error.message, error.errors = "", message, {"": [message]}
+    return error
 
 
 def _plain(value):

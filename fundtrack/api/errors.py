@@ -8,6 +8,7 @@ naming each field (and the item's index in a batch).
 
 import marshmallow as ma
 from flask import Flask, jsonify, request
+from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
@@ -70,9 +71,9 @@ def handle_http_exception(error: HTTPException):
     errors = data.get("errors") or _flatten_locations(data.get("messages") or {})
     message = data.get("message") or error.description or error.name
     if error.code == 422 and errors:
-        message = "Some values are invalid; see errors."
+        message = gettext("Some values are invalid; see errors.")
     elif error.code == 400 and "json" in errors:
-        message = "The body is not valid JSON."
+        message = gettext("The body is not valid JSON.")
     response = error_response(error.code or 500, message, errors or None)
     for name, value in (data.get("headers") or {}).items():
         response.headers[name] = value
@@ -85,14 +86,14 @@ def _value_error(error: ValueError):
     # The domain's refusals are ValidationErrors with a handler of their own; a ValueError
     # that reaches here comes from a library and names no field of ours.
     field, message = field_and_message(error, "body")
-    return error_response(422, "Some values are invalid; see errors.", {field: [message]})
+    return error_response(422, gettext("Some values are invalid; see errors."), {field: [message]})
 
 
 def register_domain_errors(blueprint) -> None:
     """Map the domain's refusals to status codes on an API blueprint."""
     handlers = {
         ValidationError: lambda e: error_response(
-            422, "Some values are invalid; see errors.", e.errors, reason=e.code
+            422, gettext("Some values are invalid; see errors."), e.errors, reason=e.code
         ),
         NotFound: lambda e: error_response(404, e.message, e.errors, reason=e.code),
         NetworkMissing: lambda e: error_response(409, e.message, e.errors, reason=e.code),
@@ -102,9 +103,11 @@ def register_domain_errors(blueprint) -> None:
         YearLocked: lambda e: error_response(
             409, e.message, e.errors, existing_id=e.existing_id, reason=e.code
         ),
-        NotAllowed: lambda e: error_response(403, f"Your role may not do this: {e}", reason=e.code),
+        # The refusal says what the role may not do ("your role may not add funders").
+        NotAllowed: lambda e: error_response(403, e.message, reason=e.code),
         IntegrityError: lambda e: error_response(
-            409, "The change conflicts with what is stored (a duplicate or a row in use)."
+            409,
+            gettext("The change conflicts with what is stored (a duplicate or a row in use)."),
         ),
         ValueError: _value_error,
     }
