@@ -176,8 +176,10 @@ def stored(message) -> dict:
             params[name] = value.stored()
         elif value is None or isinstance(value, int | float | str):
             params[name] = value
+        elif getattr(value, "_args", None):
+            params[name] = {"message": stored(value)}  # a message within the message
         else:
-            params[name] = str(value)  # a lazy label's words, rare: kept as said in English
+            params[name] = str(value)  # a number (a Decimal) as Python writes it
     if len(args) == 3:  # lazy_ngettext(singular, plural, num)
         return {"msgid": list(args[:2]), "num": args[2], "params": params}
     return {"msgid": args[0], "params": params}
@@ -197,6 +199,8 @@ def from_stored(data):
             value = Day(value["day"])
         elif isinstance(value, dict) and "field" in value:
             value = Field(value["field"])
+        elif isinstance(value, dict) and "message" in value:
+            value = from_stored(value["message"])
         params[name] = value
     if isinstance(data["msgid"], list):
         return lazy_ngettext(*data["msgid"], data["num"], **params)

@@ -87,3 +87,30 @@ def test_the_api_puts_a_librarys_value_error_under_body_whole():
     response = _api_raising(ValueError("naive: datetime")).test_client().get("/api/boom")
     assert response.status_code == 422
     assert response.get_json()["errors"] == {"body": ["naive: datetime"]}
+
+
+def test_a_stored_message_comes_back_with_its_labels_days_and_inner_messages(app):
+    from datetime import date
+
+    from flask_babel import force_locale
+    from flask_babel import lazy_gettext as _l
+
+    from fundtrack.errors import Day, Label, from_stored, stored
+
+    inner = _l("%(typed)s is not an income category", typed="'gifts'")
+    message = _l(
+        "%(row)s: %(message)s",
+        row=_l("row %(row)s", row=3),
+        message=_l(
+            "a gift from donor %(donor)s is booked as “%(implied)s”, not “%(given)s”",
+            donor="Jan", implied=Label("CATEGORY_LABELS", "individuals"),
+            given=Label("CATEGORY_LABELS", "companies"),
+        ),
+    )  # fmt: skip
+    dated = _l("running on %(day)s", day=Day(date(2026, 3, 15)))
+    kept = [stored(m) for m in (inner, message, dated)]
+    assert kept[1]["params"]["message"]["message"]["params"]["implied"] == {
+        "label": "CATEGORY_LABELS", "code": "individuals"}  # fmt: skip
+    with app.test_request_context("/"), force_locale("nl"):
+        for original, again in zip((inner, message, dated), kept, strict=True):
+            assert str(from_stored(again)) == str(original)
