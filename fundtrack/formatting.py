@@ -26,7 +26,7 @@ from fundtrack.labels import (  # noqa: F401
     label_of,
 )
 
-# (the two wording modules still import these and label_of from here; their home is
+# (older callers import these and label_of from here; their home is
 # fundtrack.labels, and everything else imports them from there)
 
 CENT = Decimal("0.01")

@@ -136,3 +136,5 @@ class FundingShareView(MethodView):
         except NotFound as error:
             error.field = error.field or ("centre" if args.get("centre") else "region")
             raise
+        except LookupError as error:  # not ours: a library's, said as it came
+            raise NotFound("centre" if args.get("centre") else "region", str(error)) from None

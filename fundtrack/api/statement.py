@@ -99,5 +99,8 @@ class StatementView(MethodView):
             raise NotAllowed(code="not_allowed")
         try:
             return statement(db.session, user, args["year"], args.get("region"), args.get("centre"))
-        except LookupError as error:
+        except NotFound as error:
+            error.field = error.field or ("centre" if args.get("centre") else "region")
+            raise
+        except LookupError as error:  # not ours: a library's, said as it came
             raise NotFound("centre" if args.get("centre") else "region", str(error)) from None
