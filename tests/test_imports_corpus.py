@@ -80,7 +80,7 @@ def test_a_sample_statement_books_once_or_is_refused_naming_row_and_reason(
         record, data = _import(session, user, centre, name, instance)
     except ImportFileError as refusal:
         assert expected["outcome"] == "refused", f"{name}: {refusal}"
-        assert re.search(expected["reason"], refusal.message), refusal.message
+        assert re.search(expected["reason"], str(refusal.message)), str(refusal.message)
         assert refusal.row == expected.get("row"), str(refusal)
         return
     if data is None:
