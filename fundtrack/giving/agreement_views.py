@@ -19,7 +19,6 @@ from fundtrack.giving.agreement_queries import agreement_years, gift_agreement, 
 from fundtrack.giving.agreements import create_gift_agreement
 from fundtrack.giving.models import AgreementKind, PaymentMethod
 from fundtrack.giving.views import bp, centre_shown, donor_choices, fund_choices
-from fundtrack.income.wording import on_screen
 from fundtrack.labels import (
     AGREEMENT_KIND_LABELS,
     PAYMENT_METHOD_LABELS,
@@ -83,9 +82,9 @@ def agreements():
                 db.session.rollback()
                 field = getattr(form, error.field, None)
                 if field is not None and error.field != "kind":
-                    field.errors = [on_screen(error.message)]
+                    field.errors = [str(error.message)]
                 else:
-                    flash(on_screen(error.message), "error")
+                    flash(str(error.message), "error")
             else:
                 flash(gettext("The agreement is recorded."), "success")
                 return redirect(url_for("giving.agreement", agreement_id=agreement.id))

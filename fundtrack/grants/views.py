@@ -28,7 +28,7 @@ from fundtrack.grants.forms import measurement_form
 from fundtrack.grants.models import GoalMeasurement, Grant
 from fundtrack.grants.obligations import reports_due
 from fundtrack.grants.pipeline import share_forecast
-from fundtrack.income.wording import flash_text
+from fundtrack.labels import refusal_text
 from fundtrack.money import parse_amount
 
 bp = Blueprint("grant_screens", __name__, url_prefix="/grants")
@@ -155,7 +155,7 @@ def add_measurement(grant_id: int):
         flash(_l("The measurement is recorded."), "success")
     except (DomainError, NotAllowed) as error:
         db.session.rollback()
-        flash(flash_text(error.field, error.message), "error")
+        flash(refusal_text(error), "error")
     return redirect(url_for("grant_screens.grant_page", grant_id=grant_id) + "#measured")
 
 
@@ -172,7 +172,7 @@ def delete_measurement(grant_id: int, measurement_id: int):
         flash(_l("The measurement is removed."), "success")
     except (DomainError, NotAllowed) as error:
         db.session.rollback()
-        flash(flash_text(error.field, error.message), "error")
+        flash(refusal_text(error), "error")
     return redirect(url_for("grant_screens.grant_page", grant_id=grant_id) + "#measured")
 
 
