@@ -20,7 +20,7 @@ from fundtrack.centres import closing
 from fundtrack.centres.models import FiscalYearLock
 from fundtrack.centres.network import create_network, parse_target, update_network
 from fundtrack.centres.operations import create_centre, create_region, delete_region
-from fundtrack.centres.orgnumbers import check_organisation_number
+from fundtrack.centres.orgnumbers import check_organisation_number, check_rsin
 from fundtrack.costs.basis import declare_actuals_complete, withdraw_actuals_declaration
 from fundtrack.costs.operations import record_cost
 from fundtrack.errors import DomainError, from_stored
@@ -263,6 +263,9 @@ CASES = [
     ("unknown_choice", lambda w: record_cost(w.session, w.treasurer, {
         "centre": "HLM", "year": 2025, "kind": "guess", "category": "staff",
         "amount": Decimal("1.00")})),
+    ("outside_year", lambda w: record_cost(w.session, w.treasurer, {
+        "centre": "HLM", "year": 2025, "kind": "actual", "category": "staff",
+        "amount": Decimal("1.00"), "spent_on": date(2024, 5, 1)})),
     ("no_actual_costs", lambda w: declare_actuals_complete(w.session, w.treasurer, "HLM", 2025)),
     ("not_declared", lambda w: withdraw_actuals_declaration(w.session, w.treasurer, "HLM", 2025)),
     ("already_declared", _declared_twice),
@@ -279,6 +282,9 @@ CASES = [
     ("not_a_fraction", lambda w: parse_target("two thirds")),
     ("target_out_of_range", lambda w: parse_target("3/2")),
     ("not_a_fraction", lambda w: parse_target("1/1001")),
+    ("not_positive", lambda w: update_network(w.session, w.national,
+                                              {"volunteer_hour_rate": Decimal("0")})),
+    ("not_an_rsin", lambda w: check_rsin("12345")),
     ("network_exists", lambda w: create_network(w.session, None, {})),
     ("currency_fixed", lambda w: update_network(w.session, w.national, {"currency": "NOK"})),
     ("month_fixed", lambda w: (_book(w), update_network(w.session, w.national,

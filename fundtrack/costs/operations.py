@@ -9,8 +9,7 @@ from fundtrack.auth.access import require_manage
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import current_network
 from fundtrack.costs.models import CostCategory, CostKind, CostLine
-from fundtrack.errors import ValidationError
-from fundtrack.formatting import format_day
+from fundtrack.errors import Day, ValidationError
 from fundtrack.grants.ledger import grant_for_line
 from fundtrack.income.models import EarmarkedFund
 from fundtrack.income.operations import check_money, refusing_closed_years
@@ -96,7 +95,7 @@ def _spent_on(session: Session, day, year: int) -> date | None:
     if current_network(session).fiscal_year_of(day) != year:
         raise ValidationError(
             "spent_on",
-            _l("%(day)s is not in fiscal year %(year)s", day=format_day(day), year=year),
+            _l("%(day)s is not in fiscal year %(year)s", day=Day(day), year=year),
             code="outside_year",
         )
     return day
