@@ -20,7 +20,6 @@ from fundtrack.giving.sepa import book_collection, create_collection, pain_008
 from fundtrack.giving.sepa_models import Collection, CollectionItem, Mandate
 from fundtrack.giving.views import bp, centre_shown
 from fundtrack.income.models import Donor
-from fundtrack.income.wording import on_screen
 from fundtrack.reports.render import in_language, render_pdf
 
 
@@ -82,7 +81,7 @@ def collections():
                 abort(403)
             except DomainError as error:
                 db.session.rollback()
-                form.collection_date.errors = [on_screen(error.message)]
+                form.collection_date.errors = [str(error.message)]
             else:
                 flash(gettext("The collection is ready: download its file for the bank."),
                       "success")  # fmt: skip
@@ -163,7 +162,7 @@ def collection_book(collection_id: int):
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
-            flash(on_screen(error.message), "error")
+            flash(str(error.message), "error")
         else:
             flash(gettext("%(count)s gifts booked.", count=len(lines)), "success")
     else:
