@@ -20,7 +20,12 @@ from fundtrack.centres import closing
 from fundtrack.centres.models import FiscalYearLock
 from fundtrack.centres.network import create_network, parse_target, update_network
 from fundtrack.centres.operations import create_centre, create_region, delete_region
-from fundtrack.centres.orgnumbers import check_organisation_number, check_rsin
+from fundtrack.centres.orgnumbers import (
+    check_creditor_id,
+    check_iban,
+    check_organisation_number,
+    check_rsin,
+)
 from fundtrack.costs.basis import declare_actuals_complete, withdraw_actuals_declaration
 from fundtrack.costs.operations import record_cost
 from fundtrack.errors import DomainError, from_stored
@@ -285,6 +290,8 @@ CASES = [
     ("not_positive", lambda w: update_network(w.session, w.national,
                                               {"volunteer_hour_rate": Decimal("0")})),
     ("not_an_rsin", lambda w: check_rsin("12345")),
+    ("not_a_creditor_id", lambda w: check_creditor_id("NL00ZZZ")),
+    ("not_an_iban", lambda w: check_iban("NL00 NOPE")),
     ("network_exists", lambda w: create_network(w.session, None, {})),
     ("currency_fixed", lambda w: update_network(w.session, w.national, {"currency": "NOK"})),
     ("month_fixed", lambda w: (_book(w), update_network(w.session, w.national,
