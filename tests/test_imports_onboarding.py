@@ -17,12 +17,13 @@ from fundtrack.audit.models import AuditEvent
 from fundtrack.auth.access import NotAllowed
 from fundtrack.centres.models import Centre, FiscalYearLock, Region
 from fundtrack.costs.models import ActualsDeclaration, CostLine
-from fundtrack.errors import Conflict
+from fundtrack.errors import Conflict, ValidationError
 from fundtrack.extensions import db
 from fundtrack.formatting import network_format
 from fundtrack.imports import files
 from fundtrack.imports.onboarding import jobs as onboarding_jobs
 from fundtrack.imports.onboarding import operations as onboarding
+from fundtrack.imports.onboarding import read as onboarding_read
 from fundtrack.imports.onboarding.models import Onboarding, OnboardingState
 from fundtrack.imports.onboarding.undo import undo_onboarding
 from fundtrack.income.models import Funder, FundingAgreement, IncomeLine, IncomeSource
@@ -331,6 +332,7 @@ def test_undo_is_refused_when_another_centres_agreement_uses_a_created_funder(
     with pytest.raises(Conflict) as refused:
         undo_onboarding(session, office, record)
     assert refused.value.field == "funder" and "Stichting Hulp" in refused.value.message
+    assert refused.value.code == "in_use"
 
 
 def test_a_workbook_cannot_be_undone_twice(client, login_as, session, network, instance):
@@ -340,7 +342,8 @@ def test_a_workbook_cannot_be_undone_twice(client, login_as, session, network, i
     session.commit()
     with pytest.raises(Conflict) as refused:
         undo_onboarding(session, office, record)
-    assert refused.value.field == "state" and "undone already" in refused.value.message
+    assert refused.value.field == "state" and refused.value.code == "undone_already"
+    assert "undone already" in str(refused.value.message)
     page = client.get(f"/imports/onboarding/booked/{record.id}").get_data(as_text=True)
     assert 'data-state="undone"' in page
 
@@ -395,3 +398,32 @@ def test_a_background_job_that_fails_shows_its_reason(
     assert 'id="onboarding-error"' in page and "the heading row lacks Code" in page
     assert 'data-state="failed"' in page and 'http-equiv="refresh"' not in page
     assert counts(session) == {m.__name__: 0 for m in MODELS}
+
+
+@pytest.mark.parametrize(
+    ("column", "typed", "code"),
+    [("year", "20x5", "not_a_year"), ("recurring", "maybe", "not_yes_or_no"),
+     ("date", "31-02-2026", "not_a_date")],
+)  # fmt: skip
+def test_a_cell_the_reader_refuses_names_its_column_a_code_and_a_message_made_lazily(
+    app, column, typed, code
+):
+    with app.test_request_context(), pytest.raises(ValidationError) as refused:
+        onboarding_read._read(column, typed, "nl", "B (Jaar)")
+    assert (refused.value.field, refused.value.code) == ("B (Jaar)", code)
+    assert not isinstance(refused.value.message, str)  # put into words where it is shown
+    with app.test_request_context():
+        assert typed in str(refused.value.message)
+
+
+def test_a_workbook_with_refused_rows_is_refused_whole_naming_the_sheet_in_words(
+    client, login_as, session, network, instance, tmp_path
+):
+    office = login_as("national", locale="en")
+    body = filled(template(client), {"Costs": [["N101", "2025", "actual", "rent", "12.345"]]})
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(body)
+    with pytest.raises(ValidationError) as refused:
+        onboarding.commit(session, office, path, "en", filename="book.xlsx", sha256="0" * 64)
+    assert refused.value.code == "rows_refused"
+    assert "sheet Costs, row" in str(refused.value.message)

@@ -44,7 +44,7 @@ def onboard_command(file: Path, dry_run: bool, email: str | None, locale: str | 
             while chunk := stream.read(1024 * 1024):
                 digest.update(chunk)
         if files.detect_kind(head, file) != files.XLSX:
-            raise ImportFileError("the onboarding workbook is an Excel workbook (.xlsx)")
+            raise onboarding.not_a_workbook()
         with acting_as(f"flask onboard {file.name}", user.id):
             data = onboarding.preview(session, user, file, locale)
             errors = onboarding.errors_of(data)

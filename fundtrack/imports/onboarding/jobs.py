@@ -7,6 +7,7 @@ books are still untouched and a killed worker leaves them as they were.
 """
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
 from fundtrack.audit.actor import acting_as
@@ -71,8 +72,8 @@ def run_step(token: str, step: str, locale: str, instance_path: str) -> None:
     def progress(done: int, total: int) -> None:
         set_progress(token, done, total)
 
-    try:
-        with acting_as(f"{user.email} (onboarding)", user.id):
+    try:  # the preview's refusals are kept in words: the uploader's words
+        with force_locale(locale), acting_as(f"{user.email} (onboarding)", user.id):
             if step == "preview":
                 data = workbook.preview(session, user, path, locale, progress)
                 meta |= {"preview": data, "earlier": earlier(session, meta["sha256"])}
@@ -88,7 +89,8 @@ def run_step(token: str, step: str, locale: str, instance_path: str) -> None:
     except (DomainError, ImportFileError, PermissionError) as error:
         session.rollback()
         why = str(error) if isinstance(error, ImportFileError) else None
-        meta |= _failed(meta, step, why or getattr(error, "message", str(error)))
+        with force_locale(locale):
+            meta |= _failed(meta, step, why or str(getattr(error, "message", error)))
     except Exception as error:  # the page must say why, whatever went wrong
         session.rollback()
         meta |= _failed(meta, step, f"{type(error).__name__}: {error}")

@@ -13,6 +13,7 @@ keeps the ids of what it created, so that `undo` can take it back as a whole.
 
 from collections.abc import Callable
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,12 +29,21 @@ from fundtrack.costs.operations import record_cost
 from fundtrack.errors import DomainError, ValidationError
 from fundtrack.imports.onboarding.models import Onboarding, OnboardingState
 from fundtrack.imports.onboarding.read import Row, Workbook, income_id, read_workbook
-from fundtrack.imports.onboarding.sheets import SHEETS
+from fundtrack.imports.onboarding.sheets import SHEET_BY_CODE, SHEETS
 from fundtrack.income.funders import create_agreement, create_funder
 from fundtrack.income.models import Funder, FundingAgreement, IncomeLine, IncomeSource
 from fundtrack.income.operations import book_income
 
 AUDIT_ENTITY = "onboarding"
+
+
+def not_a_workbook() -> ValidationError:
+    """The refusal of an upload that is not an Excel workbook."""
+    return ValidationError(
+        "file", _l("the onboarding workbook is an Excel workbook (.xlsx)"), code="not_xlsx"
+    )
+
+
 CREATE, PRESENT, ERROR, EXAMPLE = "create", "present", "error", "example"
 PROGRESS_EVERY = 100  # rows between two progress reports
 Progress = Callable[[int, int], None]
@@ -109,7 +119,11 @@ def _funder_id(session: Session, name: str | None, field: str = "funder") -> int
         return None
     found = session.scalar(select(Funder.id).where(Funder.name == name))
     if found is None:
-        raise ValidationError(field, f"no funder named {name!r} (in this workbook or the app)")
+        raise ValidationError(
+            field,
+            _l('no funder named "%(name)s" (in this workbook or the app)', name=name),
+            code="unknown_funder",
+        )
     return found
 
 
@@ -118,7 +132,9 @@ def _agreement_id(session: Session, values: dict) -> int | None:
     if not title:
         return None
     if not values.get("funder"):
-        raise ValidationError("funder", "name the funder of the agreement")
+        raise ValidationError(
+            "funder", _l("name the funder of the agreement"), code="agreement_without_funder"
+        )
     candidates = session.scalars(
         select(FundingAgreement)
         .join(Centre, Centre.id == FundingAgreement.centre_id)
@@ -137,10 +153,17 @@ def _agreement_id(session: Session, values: dict) -> int | None:
     chosen = running or candidates
     if not chosen:
         raise ValidationError(
-            "agreement", f"{values['centre']} has no agreement {title!r} with {values['funder']}"
-        )
+            "agreement",
+            _l('%(centre)s has no agreement "%(title)s" with %(funder)s',
+               centre=values["centre"], title=title, funder=values["funder"]),
+            code="unknown_agreement",
+        )  # fmt: skip
     if len(chosen) > 1:
-        raise ValidationError("agreement", f"{len(chosen)} agreements {title!r} fit this date")
+        raise ValidationError(
+            "agreement",
+            _l('%(count)s agreements "%(title)s" fit this date', count=len(chosen), title=title),
+            code="ambiguous_agreement",
+        )
     return chosen[0].id
 
 
@@ -212,11 +235,11 @@ def _run(
             key = _key(sheet.code, values)
             if key in seen:
                 row.refuse(book.heading(sheet.code, sheet.columns[0].code),
-                           f"repeats row {seen[key]} of this sheet")  # fmt: skip
+                           _l("repeats row %(row)s of this sheet", row=seen[key]))  # fmt: skip
                 continue
             seen[key] = row.row
             if _present(session, sheet.code, values) is not None:
-                row.status, row.reason = PRESENT, "already in the app: skipped"
+                row.status, row.reason = PRESENT, str(_l("already in the app: skipped"))
                 continue
             try:
                 with session.begin_nested():
@@ -228,7 +251,7 @@ def _run(
                 where = book.heading(sheet.code, column) if column else error.field
                 row.refuse(where, str(error.message))
             except PermissionError as error:
-                row.refuse(sheet.columns[0].code, str(error))
+                row.refuse(book.heading(sheet.code, sheet.columns[0].code), str(error))
     if progress is not None:
         progress(total, total)
     return summary(book)
@@ -300,8 +323,11 @@ def commit(
         sheet, row, column, message = errors[0]
         raise ValidationError(
             "workbook",
-            f"{len(errors)} errors; the first: sheet {sheet}, row {row}, {column}: {message}",
-        )
+            _l("%(count)s errors; the first: sheet %(sheet)s, row %(row)s, %(column)s: %(why)s",
+               count=len(errors), sheet=SHEET_BY_CODE[sheet].label, row=row, column=column,
+               why=message),
+            code="rows_refused",
+        )  # fmt: skip
     # The ended years of a centre's history stand on their actual costs, as existing books did
     # when the cost basis arrived; undoing the workbook takes these declarations back too.
     declared = declare_ended_years(session, created.get("costs", []))

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from fundtrack.errors import DomainError
-from fundtrack.imports.entries import ImportFileError
+from flask_babel import format_number
+from flask_babel import lazy_gettext as _l
+
+from fundtrack.errors import DomainError, ValidationError
 from fundtrack.imports.onboarding.sheets import SHEETS, Sheet, column_names, sheet_names
 from fundtrack.imports.parsers.table import MAX_COLUMNS, _cell
 from fundtrack.money import check_cents, parse_amount
@@ -37,8 +39,9 @@ class Row:
     label: str = ""
     reason: str = ""
 
-    def refuse(self, column: str, message: str) -> None:
-        self.errors.append([column, message])
+    def refuse(self, column: str, message) -> None:
+        """Refuse the row for `message` (lazy), kept in words: the preview is stored as JSON."""
+        self.errors.append([column, str(message)])
         self.status = "error"
 
 
@@ -84,10 +87,12 @@ def read_workbook(path, locale: str) -> Workbook:
         sheet = next(s for s in SHEETS if s.code == code)
         book.rows[code] = list(_sheet_rows(sheet, lines, locale, book))
     if not book.rows:
-        raise ImportFileError(
-            "the workbook has none of the sheets Regions, Centres, Funders, Agreements, Costs,"
-            " Income: start from the template"
-        )
+        raise ValidationError(
+            "workbook",
+            _l("the workbook has none of the sheets %(sheets)s: start from the template",
+               sheets=", ".join(str(sheet.label) for sheet in SHEETS)),
+            code="no_known_sheet",
+        )  # fmt: skip
     return book
 
 
@@ -102,7 +107,12 @@ def _sheet_rows(sheet: Sheet, rows, locale: str, book: Workbook):
             header = _header(sheet, cells, known, book)
             continue
         if number > MAX_ROWS:
-            raise ImportFileError(f"more than {MAX_ROWS:,} rows", row=number, column=sheet.code)
+            raise ValidationError(
+                "workbook",
+                _l("sheet %(sheet)s has more than %(count)s rows", sheet=sheet.label,
+                   count=format_number(MAX_ROWS)),
+                code="too_many_rows",
+            )  # fmt: skip
         yield _row(sheet, number, cells, header, locale, book)
 
 
@@ -116,9 +126,12 @@ def _header(sheet: Sheet, cells: list, known: dict, book: Workbook) -> dict[str,
             headings[code] = f"{_letter(index)} ({str(cell).strip()})"
     missing = [str(c.label) for c in sheet.columns if c.required and c.code not in header]
     if missing:
-        raise ImportFileError(
-            f"the heading row lacks {', '.join(missing)}", row=1, column=str(sheet.label)
-        )
+        raise ValidationError(
+            "workbook",
+            _l("sheet %(sheet)s: the heading row lacks %(columns)s", sheet=sheet.label,
+               columns=", ".join(missing)),
+            code="missing_columns",
+        )  # fmt: skip
     book.headings[sheet.code] = headings
     return header
 
@@ -127,7 +140,7 @@ def _row(sheet, number, cells, header, locale, book) -> Row:
     raw = {code: (cells[i] if i < len(cells) else "") for code, i in header.items()}
     row = Row(sheet.code, number, {})
     if _is_example(sheet, raw):
-        row.status, row.reason = "example", "the template's example row"
+        row.status, row.reason = "example", str(_l("the template's example row"))
         return row
     for column in sheet.columns:
         value = raw.get(column.code, "")
@@ -138,7 +151,7 @@ def _row(sheet, number, cells, header, locale, book) -> Row:
             row.refuse(where, str(error.message))
             continue
         if parsed is None and column.required:
-            row.refuse(where, "is required")
+            row.refuse(where, _l("is required"))
         row.values[column.code] = parsed
     return row
 
@@ -163,8 +176,6 @@ DATED = {"start", "end", "date"}
 
 def _read(code: str, value, locale: str, where: str):
     """A cell as the operation wants it: None for an empty cell."""
-    from fundtrack.errors import ValidationError
-
     if isinstance(value, str):
         value = " ".join(value.split())
     if value == "" or value is None:
@@ -180,14 +191,18 @@ def _read(code: str, value, locale: str, where: str):
             return int(value)
         if isinstance(value, str) and re.fullmatch(r"\d{4}", value):
             return int(value)
-        raise ValidationError(where, f"{value!r} is not a year")
+        raise ValidationError(
+            where, _l('"%(value)s" is not a year', value=value), code="not_a_year"
+        )
     if code == "recurring":
         word = str(value).strip().casefold()
         if word in _YES:
             return True
         if word in _NO:
             return False
-        raise ValidationError(where, f"{value!r}: yes or no?")
+        raise ValidationError(
+            where, _l('"%(value)s": yes or no?', value=value), code="not_yes_or_no"
+        )
     if isinstance(value, Decimal):
         value = str(value.normalize()) if value == value.to_integral_value() else str(value)
     if isinstance(value, date | datetime):
@@ -197,8 +212,6 @@ def _read(code: str, value, locale: str, where: str):
 
 def read_date(value, where: str) -> date:
     """A date cell, or text as YYYY-MM-DD, dd-mm-yyyy (also with / or . between)."""
-    from fundtrack.errors import ValidationError
-
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -211,7 +224,11 @@ def read_date(value, where: str) -> date:
             return date(int(match[3]), int(match[2]), int(match[1]))
     except ValueError:
         pass
-    raise ValidationError(where, f"{text!r} is not a date (YYYY-MM-DD or dd-mm-yyyy)")
+    raise ValidationError(
+        where,
+        _l('"%(text)s" is not a date (YYYY-MM-DD or dd-mm-yyyy)', text=text),
+        code="not_a_date",
+    )
 
 
 def income_id(row: Row, occurrence: int) -> str:

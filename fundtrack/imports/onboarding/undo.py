@@ -10,6 +10,7 @@ hooks audit and guard each one as they do for a delete by hand.
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -32,15 +33,20 @@ CHUNK = 500  # ids per IN (...) list: well under every database's parameter limi
 
 # Sheet → (model, delete operation, what a message calls one), in the order of undoing.
 UNDO_ORDER = (
-    ("income", IncomeLine, delete_income, "income line"),
-    ("costs", CostLine, delete_cost, "cost line"),
-    ("declarations", ActualsDeclaration, delete_declaration, "declaration of actual costs"),
-    ("agreements", FundingAgreement, delete_agreement, "agreement"),
-    ("funders", Funder, delete_funder, "funder"),
-    ("centres", Centre, delete_centre, "centre"),
-    ("regions", Region, delete_region, "region"),
+    ("income", IncomeLine, delete_income, _l("income line")),
+    ("costs", CostLine, delete_cost, _l("cost line")),
+    ("declarations", ActualsDeclaration, delete_declaration, _l("declaration of actual costs")),
+    ("agreements", FundingAgreement, delete_agreement, _l("agreement")),
+    ("funders", Funder, delete_funder, _l("funder")),
+    ("centres", Centre, delete_centre, _l("centre")),
+    ("regions", Region, delete_region, _l("region")),
 )
 _WORDS = {model.__tablename__: word for _sheet, model, _delete, word in UNDO_ORDER}
+# The field a refusal names, per sheet: one of its rows.
+_FIELDS = {
+    "income": "income_line", "costs": "cost_line", "declarations": "declaration",
+    "agreements": "agreement", "funders": "funder", "centres": "centre", "regions": "region",
+}  # fmt: skip
 
 
 def _chunks(ids: list[int]):
@@ -99,19 +105,23 @@ def _refuse_closed_years(session: Session, created: dict[str, list[int]]) -> Non
                 .limit(1)
             ).first()
             if found is not None:
-                word = "income line" if sheet == "income" else "cost line"
+                word = _WORDS[IncomeLine.__tablename__ if sheet == "income" else "cost_lines"]
                 raise Conflict(
                     "year",
-                    f"{word} {found[0]} is in fiscal year {found[1]}, which is closed;"
-                    " the workbook can no longer be undone",
+                    _l(
+                        "%(line)s %(id)s is in fiscal year %(year)s, which is closed; the"
+                        " workbook can no longer be undone",
+                        line=word, id=found[0], year=found[1],
+                    ),
                     found[0],
-                )
+                    code="year_closed",
+                )  # fmt: skip
 
 
 def _refuse_foreign_uses(session: Session, created: dict[str, list[int]]) -> None:
     """Refuse when a row this workbook did not create refers to one it did."""
     own = {model.__tablename__: set(created[sheet]) for sheet, model, *_rest in UNDO_ORDER}
-    for sheet, model, _delete, word in UNDO_ORDER:
+    for sheet, model, _delete, _word in UNDO_ORDER:
         if not created[sheet]:
             continue
         target = model.__table__
@@ -119,10 +129,10 @@ def _refuse_foreign_uses(session: Session, created: dict[str, list[int]]) -> Non
             for key in table.foreign_keys:
                 if key.column.table is not target or (key.ondelete or "").upper() == "CASCADE":
                     continue
-                _refuse_use(session, table, key.parent, created[sheet], own, model, word)
+                _refuse_use(session, table, key.parent, created[sheet], own, model, sheet)
 
 
-def _refuse_use(session, table: Table, column, ids, own, model, word) -> None:
+def _refuse_use(session, table: Table, column, ids, own, model, sheet: str) -> None:
     mine = own.get(table.name, set())
     key = next(iter(table.primary_key.columns))
     for chunk in _chunks(ids):
@@ -132,13 +142,17 @@ def _refuse_use(session, table: Table, column, ids, own, model, word) -> None:
             if row_id in mine:
                 continue
             used = session.get(model, used_id)
-            what = _WORDS.get(table.name, table.name.replace("_", " ").rstrip("s"))
             raise Conflict(
-                word,
-                f"{word} {_name(used)} is used by {what} {row_id}, which the workbook did not"
-                " create; remove that first",
+                _FIELDS[sheet],
+                _l(
+                    "%(what)s %(name)s is used by %(user)s %(id)s, which the workbook did not"
+                    " create; remove that first",
+                    what=_WORDS[model.__tablename__], name=_name(used),
+                    user=_WORDS.get(table.name, _l("another record")), id=row_id,
+                ),
                 used_id,
-            )
+                code="in_use",
+            )  # fmt: skip
 
 
 # Ledger lines go as delete_income and delete_cost delete them (the user manages the centre,
@@ -162,7 +176,11 @@ def undo_onboarding(session: Session, user: User, record: Onboarding) -> Onboard
     the workbook is undone already."""
     require_network_manager(user)
     if record.state != OnboardingState.BOOKED:
-        raise Conflict("state", f"workbook {record.id} ({record.filename}) is undone already")
+        raise Conflict(
+            "state",
+            _l("workbook %(id)s (%(file)s) is undone already", id=record.id, file=record.filename),
+            code="undone_already",
+        )
     created = _created(record)
     _refuse_closed_years(session, created)
     _refuse_foreign_uses(session, created)
@@ -178,7 +196,12 @@ def undo_onboarding(session: Session, user: User, record: Onboarding) -> Onboard
                     try:
                         delete(session, user, row)
                     except DomainError as error:
-                        raise Conflict(error.field, f"{word} {label}: {error.message}") from None
+                        raise Conflict(
+                            error.field,
+                            _l("%(what)s %(name)s: %(why)s", what=word, name=label,
+                               why=error.message),
+                            code=error.code,
+                        ) from None  # fmt: skip
     record.state = OnboardingState.UNDONE
     record.undone_at = datetime.now(UTC)
     session.flush()

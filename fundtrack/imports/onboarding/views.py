@@ -94,7 +94,7 @@ def onboarding_upload():
         path = files.stored_path(instance, token)
         with open(path, "rb") as head:
             if files.detect_kind(head.read(8192), path) != files.XLSX:
-                raise ImportFileError("the onboarding workbook is an Excel workbook (.xlsx)")
+                raise workbook.not_a_workbook()
         meta = {
             "kind": "onboarding", "user_id": current_user.id, "size": size, "sha256": sha256,
             "filename": files.display_name(upload.filename),
