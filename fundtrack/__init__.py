@@ -7,8 +7,10 @@ from typing import Any
 from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.exceptions import NotFound as PageNotFound
 
 from fundtrack.config import load_config
+from fundtrack.errors import NotFound
 from fundtrack.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +71,12 @@ def _sqlite_begin(connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _not_found(_error: NotFound) -> PageNotFound:
+    # A row the user may not see is answered as one that does not exist: the 404 page (the
+    # API's blueprints answer it in JSON with handlers of their own).
+    return PageNotFound()
+
+
 def _ui_language() -> dict:
     from flask_babel import get_locale
 
@@ -119,6 +127,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     app.context_processor(_ui_language)
+    app.register_error_handler(NotFound, _not_found)
     from fundtrack.admin import init_admin
 
     init_admin(app)

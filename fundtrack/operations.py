@@ -1,16 +1,16 @@
 """Helpers the domain operations share: finding referenced rows the user may see."""
 
+from contextlib import suppress
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fundtrack.auth.access import get_visible, visible
+from fundtrack.auth.access import load_visible, visible
 from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre
-from fundtrack.errors import Conflict, Label, ValidationError
+from fundtrack.errors import Conflict, Label, NotFound, ValidationError
 
-# Integer columns: an id beyond this cannot exist (and PostgreSQL refuses to compare with it).
-MAX_ID = 2**31 - 1
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
@@ -20,8 +20,9 @@ def referenced(session: Session, user: User, model, row_id, field: str, label: s
     A row of another centre gets the same answer as a row that does not exist.
     """
     row = None
-    if isinstance(row_id, int) and 0 < row_id <= MAX_ID:
-        row = get_visible(session, model, row_id, user)
+    if isinstance(row_id, int):  # a referenced id comes as a number, never as text
+        with suppress(NotFound):
+            row = load_visible(session, model, row_id, user)
     if row is None:
         raise ValidationError(
             field, _l("no %(what)s with id %(id)s", what=Label("ROW_LABELS", label), id=row_id),

@@ -3,9 +3,16 @@
 import pytest
 from sqlalchemy import func, select
 
-from fundtrack.auth.access import NotAllowed, get_visible, require_manage, visible
+from fundtrack.auth.access import (
+    NotAllowed,
+    load_visible,
+    may_change,
+    require_manage,
+    visible,
+)
 from fundtrack.centres.models import Centre
 from fundtrack.costs.models import CostLine
+from fundtrack.errors import NotFound
 from fundtrack.income.models import Donor, EarmarkedFund, FundingAgreement, IncomeLine
 from tests import factories
 
@@ -41,8 +48,14 @@ def test_treasurer_cannot_open_another_centres_row_by_id(session, two_centres, m
     treasurer = factories.user(session, role="treasurer", centre=own)
     theirs = session.scalars(select(model).where(model.centre_id == other.id)).first()
     mine = session.scalars(select(model).where(model.centre_id == own.id)).first()
-    assert get_visible(session, model, theirs.id, treasurer) is None
-    assert get_visible(session, model, mine.id, treasurer) is mine
+    with pytest.raises(NotFound) as refused:
+        load_visible(session, model, theirs.id, treasurer)
+    with pytest.raises(NotFound) as unknown:
+        load_visible(session, model, 2**31 - 2, treasurer)
+    assert (refused.value.field, refused.value.code) == (unknown.value.field, "not_found")
+    assert load_visible(session, model, mine.id, treasurer) is mine
+    assert load_visible(session, model, str(mine.id), treasurer) is mine  # as a URL gives it
+    assert may_change(treasurer, mine)
 
 
 @pytest.mark.parametrize("role", ["admin", "national", "auditor"])
@@ -67,3 +80,30 @@ def test_auditor_reads_everything_and_changes_nothing(session, two_centres):
     assert auditor.can_view(own.id)
     with pytest.raises(NotAllowed):
         require_manage(auditor, own.id)
+
+
+@pytest.mark.parametrize("row_id", [0, -1, 2**31, 2**63, "12a", "", None, "١٢", True, 1.0])
+def test_what_cannot_be_an_id_is_not_found_like_a_row_of_another_centre(
+    session, two_centres, row_id
+):
+    admin = factories.user(session, role="admin")
+    with pytest.raises(NotFound):
+        load_visible(session, IncomeLine, row_id, admin)
+
+
+def test_who_may_change_a_row_follows_its_centre_and_the_network_rows_the_office(
+    session, two_centres
+):
+    own, other = two_centres
+    mine = session.scalars(select(IncomeLine).where(IncomeLine.centre_id == own.id)).first()
+    theirs = session.scalars(select(IncomeLine).where(IncomeLine.centre_id == other.id)).first()
+    region = own.region
+    treasurer = factories.user(session, role="treasurer", centre=own)
+    auditor = factories.user(session, role="auditor")
+    national = factories.user(session, role="national")
+    assert may_change(treasurer, mine) and may_change(treasurer, own)
+    assert not may_change(treasurer, theirs) and not may_change(treasurer, other)
+    assert not may_change(auditor, mine) and load_visible(session, IncomeLine, mine.id, auditor)
+    assert all(may_change(national, row) for row in (mine, theirs, own, other))
+    if region is not None:
+        assert may_change(national, region) and not may_change(treasurer, region)

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from fundtrack.audit.models import AuditEvent
-from fundtrack.auth.access import NotAllowed, get_visible, visible
-from fundtrack.errors import Conflict, ValidationError
+from fundtrack.auth.access import NotAllowed, load_visible, may_change, visible
+from fundtrack.errors import Conflict, NotFound, ValidationError
 from fundtrack.grants import operations, parts
 from fundtrack.grants.models import Grant, GrantState, ReportKind
 from fundtrack.grants.operations import MOVES, final_report_due, move_grant
@@ -209,7 +209,9 @@ def test_a_treasurer_cannot_see_change_or_move_another_centres_grant(session, ce
     other = factories.centre(session)
     theirs = grant(session, other)
     treasurer = factories.user(session, role="treasurer", centre=centre)
-    assert get_visible(session, Grant, theirs.id, treasurer) is None
+    with pytest.raises(NotFound):
+        load_visible(session, Grant, theirs.id, treasurer)
+    assert not may_change(treasurer, theirs)
     assert theirs not in session.scalars(visible(Grant, treasurer)).all()
     with pytest.raises(NotAllowed):
         operations.update_grant(session, treasurer, theirs, {"summary": "mine now"})
@@ -233,7 +235,8 @@ def test_a_treasurer_applies_and_moves_their_own(session, centre):
 def test_an_auditor_changes_nothing(session, centre):
     row = grant(session, centre)
     auditor = factories.user(session, role="auditor")
-    assert get_visible(session, Grant, row.id, auditor) is row
+    assert load_visible(session, Grant, row.id, auditor) is row
+    assert not may_change(auditor, row)
     with pytest.raises(NotAllowed):
         move_grant(session, auditor, row, "submitted")
 

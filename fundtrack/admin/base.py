@@ -23,9 +23,15 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from fundtrack.admin.lists import WordsFilterConverter, bulk_delete
-from fundtrack.auth.access import NotAllowed, centre_column, require_manage, visibility
-from fundtrack.auth.models import Role
+from fundtrack.auth.access import (
+    NotAllowed,
+    centre_column,
+    load_visible,
+    require_manage,
+    visibility,
+)
 from fundtrack.centres.models import Centre
+from fundtrack.errors import NotFound
 from fundtrack.extensions import db
 from fundtrack.formatting import format_moment
 from fundtrack.forms import DayField
@@ -123,16 +129,20 @@ class SecureModelView(ModelView):
     can_set_page_size = True
     page_size_options = (20, 50, 100)
     can_view_details = True
-    # Roles that may open this screen at all; network-wide screens narrow it.
-    roles: tuple[Role, ...] = (Role.ADMIN, Role.NATIONAL, Role.AUDITOR, Role.TREASURER)
-    # Roles that may change rows (further limited to the user's centre for treasurers).
-    writers: tuple[Role, ...] = (Role.ADMIN, Role.NATIONAL, Role.TREASURER)
 
     def __init__(self, model, **kwargs):
         super().__init__(model, db, **kwargs)
 
+    def may_open(self, user) -> bool:
+        """Who may open this screen at all: everyone signed in; network-wide screens narrow it."""
+        return True
+
+    def may_write(self, user) -> bool:
+        """Who may change rows here (a treasurer only her centre's: `_authorise_row`)."""
+        return user.can_write
+
     def is_accessible(self) -> bool:
-        return _signed_in() and current_user.role in self.roles
+        return _signed_in() and self.may_open(current_user)
 
     def inaccessible_callback(self, name, **kwargs):
         if not current_user.is_authenticated:
@@ -141,7 +151,7 @@ class SecureModelView(ModelView):
 
     @property
     def _writes(self) -> bool:
-        return _signed_in() and current_user.role in self.writers
+        return _signed_in() and self.may_write(current_user)
 
     @property
     def can_create(self) -> bool:
@@ -166,11 +176,11 @@ class SecureModelView(ModelView):
         return self._scope(db.session.query(func.count("*")).select_from(self.model))
 
     def get_one(self, id):
+        # Flask-Admin's contract: None for a row that is not there (or not the user's).
         try:
-            row_id = int(id)
-        except (TypeError, ValueError):
+            return load_visible(db.session, self.model, id, current_user)
+        except NotFound:
             return None
-        return self.get_query().filter(self.model.id == row_id).one_or_none()
 
     @action(
         "delete",

@@ -7,7 +7,7 @@ is never called, so no row reaches the database around the rules. Rows are scope
 like income; another centre's application answers 404 by id.
 """
 
-from flask import abort, request
+from flask import request
 from flask_admin import expose
 from flask_admin.contrib.sqla.fields import InlineModelFormList
 from flask_admin.contrib.sqla.form import InlineModelConverter
@@ -26,7 +26,7 @@ from fundtrack.admin.lists import (
     year_filter,
 )
 from fundtrack.admin.operations_view import OperationsView
-from fundtrack.auth.access import visible
+from fundtrack.auth.access import load_visible, visible
 from fundtrack.centres.models import Centre
 from fundtrack.errors import DomainError, Field
 from fundtrack.extensions import db
@@ -486,8 +486,8 @@ class GrantView(ListFeatures, GrantOperations):
         return None
 
     def _visible_or_404(self, row_id):
-        if row_id is not None and self.get_one(row_id) is None:
-            abort(404)
+        if row_id is not None:
+            load_visible(db.session, self.model, row_id, current_user)
 
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):

@@ -38,7 +38,7 @@ from fundtrack.admin.operations_view import (
     FundOperations,
     IncomeOperations,
 )
-from fundtrack.auth.access import NotAllowed
+from fundtrack.auth.access import NotAllowed, load_visible
 from fundtrack.costs.models import CostLine
 from fundtrack.downloads import download
 from fundtrack.extensions import db
@@ -330,7 +330,7 @@ class DonorView(DonorOperations, ListFeatures, SecureModelView):
     @expose("/gdpr/export/")
     def gdpr_export(self):
         """The donor's data on request (the right of access), as a JSON file."""
-        donor = self.get_one(request.args.get("id")) or abort(404)
+        donor = load_visible(db.session, Donor, request.args.get("id"), current_user)
         body = json.dumps(
             gdpr.access_export(db.session, current_user, donor), ensure_ascii=False, indent=2
         )
@@ -339,7 +339,7 @@ class DonorView(DonorOperations, ListFeatures, SecureModelView):
     @expose("/gdpr/erase/", methods=("GET", "POST"))
     def gdpr_erase(self):
         """Erase the donor's personal data on request, after a confirmation."""
-        donor = self.get_one(request.values.get("id")) or abort(404)
+        donor = load_visible(db.session, Donor, request.values.get("id"), current_user)
         if not self._writes:
             abort(403)
         if request.method == "POST" and request.form.get("confirm") == "yes":

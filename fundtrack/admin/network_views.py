@@ -21,7 +21,7 @@ from fundtrack.admin.lists import (
 )
 from fundtrack.admin.operations_view import CentreOperations, NetworkOperations, RegionOperations
 from fundtrack.audit.models import AuditEvent
-from fundtrack.auth.access import NotAllowed
+from fundtrack.auth.access import NotAllowed, load_visible
 from fundtrack.auth.models import Role, User
 from fundtrack.centres import closing
 from fundtrack.centres.models import Centre, FiscalYearLock, Network, Region
@@ -30,9 +30,6 @@ from fundtrack.extensions import db
 from fundtrack.formatting import format_moment
 from fundtrack.forms import MoneyField
 from fundtrack.labels import COLUMN_LABELS, language_name, refusal_text
-
-NETWORK_ROLES = (Role.ADMIN, Role.NATIONAL, Role.AUDITOR)
-MANAGERS = (Role.ADMIN, Role.NATIONAL)
 
 
 def refuse_duplicate(model, field: str, message) -> None:
@@ -47,8 +44,12 @@ def refuse_duplicate(model, field: str, message) -> None:
 
 
 class NetworkView(NetworkOperations, SecureModelView):
-    roles = NETWORK_ROLES
-    writers = MANAGERS
+    def may_open(self, user) -> bool:
+        return user.sees_all_centres
+
+    def may_write(self, user) -> bool:
+        return user.can_manage_network
+
     can_create = False
     can_delete = False
     column_list = [
@@ -80,14 +81,17 @@ class NetworkView(NetworkOperations, SecureModelView):
 
 
 class RegionView(RegionOperations, SecureModelView):
-    roles = NETWORK_ROLES + (Role.TREASURER,)
-    writers = MANAGERS
+    def may_write(self, user) -> bool:
+        return user.can_manage_network
+
     column_list = ["code", "name"]
     form_columns = ["code", "name"]
 
 
 class CentreView(CentreOperations, SecureModelView):
-    writers = MANAGERS
+    def may_write(self, user) -> bool:
+        return user.can_manage_network
+
     column_list = ["code", "name", "municipality", "region", "currency", "active"]
     column_searchable_list = ["code", "name", "municipality"]
     column_filters = ["region.name", "active", "currency"]
@@ -99,7 +103,7 @@ class CentreView(CentreOperations, SecureModelView):
 
 
 def _signed_in_admin() -> bool:
-    return current_user.is_authenticated and current_user.role == Role.ADMIN
+    return current_user.is_authenticated and current_user.is_admin
 
 
 def _closed_by(_view, _context, model, _name) -> str:
@@ -121,8 +125,12 @@ class FiscalYearLockView(SecureModelView):
     """Closed years: closing shows what it freezes and asks to confirm (centres/closing.py);
     reopening is the admin's, with a reason. Both are audited."""
 
-    roles = NETWORK_ROLES
-    writers = MANAGERS
+    def may_open(self, user) -> bool:
+        return user.sees_all_centres
+
+    def may_write(self, user) -> bool:
+        return user.can_manage_network
+
     can_edit = False
     can_delete = False
     column_list = ["year", "locked_at", "locked_by_id"]
@@ -181,9 +189,7 @@ class FiscalYearLockView(SecureModelView):
     def reopen_view(self):
         if not _signed_in_admin():
             abort(403)
-        lock = self.get_one(request.values.get("id"))
-        if lock is None:
-            abort(404)
+        lock = load_visible(db.session, FiscalYearLock, request.values.get("id"), current_user)
         if request.method == "POST":
             try:
                 closing.reopen_year(
@@ -203,8 +209,12 @@ class FiscalYearLockView(SecureModelView):
 
 
 class UserView(SecureModelView):
-    roles = (Role.ADMIN,)
-    writers = (Role.ADMIN,)
+    def may_open(self, user) -> bool:
+        return user.is_admin
+
+    def may_write(self, user) -> bool:
+        return user.is_admin
+
     column_list = ["email", "name", "role", "centre", "active", "created_at"]
     column_formatters = {"role": label_column}
     column_searchable_list = ["email", "name"]
@@ -234,9 +244,7 @@ class UserView(SecureModelView):
 
         if not _signed_in_admin():
             abort(403)
-        user = self.get_one(request.values.get("id"))
-        if user is None:
-            abort(404)
+        user = load_visible(db.session, User, request.values.get("id"), current_user)
         form = ButtonForm()
         if request.method == "POST":
             if not form.validate_on_submit():
@@ -340,7 +348,9 @@ class AuditEventView(ListFeatures, SecureModelView):
     centre, user, kind of record and period; exportable for the auditor.
     """
 
-    writers = ()
+    def may_write(self, user) -> bool:
+        return False  # the trail is written by the audit hook alone
+
     can_view_details = True
     column_list = ["at", "actor", "action", "entity", "centre_id", "changes"]
     column_labels = COLUMN_LABELS | {

@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from fundtrack.api.auth import api_user
-from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved, visible_or_404
+from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved
 from fundtrack.api.schemas import Currency, Flag, Id, IsoDate, Money, Strict, Text, Year
-from fundtrack.auth.access import visible
+from fundtrack.auth.access import load_visible, visible
 from fundtrack.centres.locks import current_network
 from fundtrack.centres.models import Centre
 from fundtrack.extensions import db
@@ -113,19 +113,19 @@ class AgreementById(MethodView):
     @blp.response(200, AgreementSchema)
     def get(self, agreement_id):
         """One agreement."""
-        agreement = visible_or_404(FundingAgreement, agreement_id, api_user(), "agreement")
+        agreement = load_visible(db.session, FundingAgreement, agreement_id, api_user())
         return with_classification([agreement])[0]
 
     @blp.arguments(AgreementIn(partial=True))
     @blp.response(200, AgreementSchema)
     def patch(self, values, agreement_id):
         """Change an agreement."""
-        row = visible_or_404(FundingAgreement, agreement_id, api_user(), "agreement")
+        row = load_visible(db.session, FundingAgreement, agreement_id, api_user())
         saved(lambda: operations.update_agreement(db.session, api_user(), row, values))
         return with_classification([row])[0]
 
     @blp.response(204)
     def delete(self, agreement_id):
         """Delete an agreement no income line is booked under."""
-        row = visible_or_404(FundingAgreement, agreement_id, api_user(), "agreement")
+        row = load_visible(db.session, FundingAgreement, agreement_id, api_user())
         saved(lambda: operations.delete_agreement(db.session, api_user(), row))

@@ -7,16 +7,12 @@ from typing import TypeVar
 
 import marshmallow as ma
 from flask import current_app, request
-from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 from sqlalchemy import Select, func, select
 
 from fundtrack.api.auth import require_token
 from fundtrack.api.errors import register_domain_errors
-from fundtrack.auth.access import get_visible
-from fundtrack.errors import Label, NotFound
 from fundtrack.extensions import csrf, db
-from fundtrack.operations import MAX_ID
 
 PREFIX = "/api/v1"
 T = TypeVar("T")
@@ -77,16 +73,6 @@ def api_blueprint(name: str, path: str, description: str) -> Blueprint:
     register_domain_errors(blueprint)
     csrf.exempt(blueprint)
     return blueprint
-
-
-def visible_or_404(model, row_id: int, user, label: str):
-    """The row the user may see, or NotFound: another centre's row is answered as unknown."""
-    row = get_visible(db.session, model, row_id, user) if 0 < row_id <= MAX_ID else None
-    if row is None:
-        raise NotFound(
-            "id", _l("no %(what)s with id %(id)s", what=Label("ROW_LABELS", label), id=row_id)
-        )
-    return row
 
 
 def storable_code(code: str) -> bool:

@@ -4,9 +4,9 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from fundtrack.api.auth import api_user
-from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved, visible_or_404
+from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved
 from fundtrack.api.schemas import Choice, Currency, Id, IsoDate, Money, Strict, Text, Year
-from fundtrack.auth.access import visible
+from fundtrack.auth.access import load_visible, visible
 from fundtrack.centres.models import Centre
 from fundtrack.costs import operations
 from fundtrack.costs.models import CostCategory, CostKind, CostLine
@@ -76,17 +76,17 @@ class CostById(MethodView):
     @blp.response(200, CostSchema)
     def get(self, line_id):
         """One cost line."""
-        return visible_or_404(CostLine, line_id, api_user(), "cost line")
+        return load_visible(db.session, CostLine, line_id, api_user())
 
     @blp.arguments(CostIn(partial=True))
     @blp.response(200, CostSchema)
     def patch(self, values, line_id):
         """Change a cost line (not in a closed year)."""
-        line = visible_or_404(CostLine, line_id, api_user(), "cost line")
+        line = load_visible(db.session, CostLine, line_id, api_user())
         return saved(lambda: operations.update_cost(db.session, api_user(), line, values))
 
     @blp.response(204)
     def delete(self, line_id):
         """Delete a cost line (not in a closed year)."""
-        line = visible_or_404(CostLine, line_id, api_user(), "cost line")
+        line = load_visible(db.session, CostLine, line_id, api_user())
         saved(lambda: operations.delete_cost(db.session, api_user(), line))

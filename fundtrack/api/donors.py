@@ -4,9 +4,9 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from fundtrack.api.auth import api_user
-from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved, visible_or_404
+from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved
 from fundtrack.api.schemas import Choice, Flag, Moment, Strict, Text
-from fundtrack.auth.access import visible
+from fundtrack.auth.access import load_visible, visible
 from fundtrack.centres.models import Centre
 from fundtrack.extensions import db
 from fundtrack.income import donors as operations
@@ -65,17 +65,17 @@ class DonorById(MethodView):
     @blp.response(200, DonorSchema)
     def get(self, donor_id):
         """One donor."""
-        return visible_or_404(Donor, donor_id, api_user(), "donor")
+        return load_visible(db.session, Donor, donor_id, api_user())
 
     @blp.arguments(DonorIn(partial=True))
     @blp.response(200, DonorSchema)
     def patch(self, values, donor_id):
         """Change a donor's details."""
-        donor = visible_or_404(Donor, donor_id, api_user(), "donor")
+        donor = load_visible(db.session, Donor, donor_id, api_user())
         return saved(lambda: operations.update_donor(db.session, api_user(), donor, values))
 
     @blp.response(204)
     def delete(self, donor_id):
         """Delete a donor no income line refers to."""
-        donor = visible_or_404(Donor, donor_id, api_user(), "donor")
+        donor = load_visible(db.session, Donor, donor_id, api_user())
         saved(lambda: operations.delete_donor(db.session, api_user(), donor))

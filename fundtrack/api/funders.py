@@ -4,9 +4,9 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from fundtrack.api.auth import api_user
-from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved, visible_or_404
+from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved
 from fundtrack.api.schemas import Choice, Money, Strict, Text
-from fundtrack.auth.access import visible
+from fundtrack.auth.access import load_visible, visible
 from fundtrack.extensions import db
 from fundtrack.income import funders as operations
 from fundtrack.income.models import Funder, FunderType
@@ -59,17 +59,17 @@ class FunderById(MethodView):
     @blp.response(200, FunderSchema)
     def get(self, funder_id):
         """One funder."""
-        return visible_or_404(Funder, funder_id, api_user(), "funder")
+        return load_visible(db.session, Funder, funder_id, api_user())
 
     @blp.arguments(FunderSchema(partial=True))
     @blp.response(200, FunderSchema)
     def patch(self, values, funder_id):
         """Rename or retype a funder (national office and admins)."""
-        funder = visible_or_404(Funder, funder_id, api_user(), "funder")
+        funder = load_visible(db.session, Funder, funder_id, api_user())
         return saved(lambda: operations.update_funder(db.session, api_user(), funder, values))
 
     @blp.response(204)
     def delete(self, funder_id):
         """Delete a funder nothing refers to (national office and admins)."""
-        funder = visible_or_404(Funder, funder_id, api_user(), "funder")
+        funder = load_visible(db.session, Funder, funder_id, api_user())
         saved(lambda: operations.delete_funder(db.session, api_user(), funder))

@@ -4,9 +4,9 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from fundtrack.api.auth import api_user
-from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved, visible_or_404
+from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved
 from fundtrack.api.schemas import IsoDate, Money, Strict, Text
-from fundtrack.auth.access import visible
+from fundtrack.auth.access import load_visible, visible
 from fundtrack.centres.models import Centre
 from fundtrack.extensions import db
 from fundtrack.income import donors as operations
@@ -82,13 +82,13 @@ class FundById(MethodView):
     @blp.response(200, FundSchema)
     def get(self, fund_id):
         """One fund, with its balances for the running fiscal year."""
-        return _with_balances(visible_or_404(EarmarkedFund, fund_id, api_user(), "fund"))
+        return _with_balances(load_visible(db.session, EarmarkedFund, fund_id, api_user()))
 
     @blp.arguments(FundIn(partial=True))
     @blp.response(200, FundSchema)
     def patch(self, values, fund_id):
         """Rename a fund or change its purpose or end."""
-        fund = visible_or_404(EarmarkedFund, fund_id, api_user(), "fund")
+        fund = load_visible(db.session, EarmarkedFund, fund_id, api_user())
         return _with_balances(
             saved(lambda: operations.update_fund(db.session, api_user(), fund, values))
         )
@@ -96,5 +96,5 @@ class FundById(MethodView):
     @blp.response(204)
     def delete(self, fund_id):
         """Delete a fund no income or cost line is charged to."""
-        fund = visible_or_404(EarmarkedFund, fund_id, api_user(), "fund")
+        fund = load_visible(db.session, EarmarkedFund, fund_id, api_user())
         saved(lambda: operations.delete_fund(db.session, api_user(), fund))

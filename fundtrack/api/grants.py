@@ -5,9 +5,9 @@ from flask.views import MethodView
 from sqlalchemy.orm import joinedload
 
 from fundtrack.api.auth import api_user
-from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved, visible_or_404
+from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved
 from fundtrack.api.schemas import Choice, Currency, Flag, Id, IsoDate, Money, Strict, Text, Year
-from fundtrack.auth.access import visible
+from fundtrack.auth.access import load_visible, visible
 from fundtrack.centres.locks import current_network
 from fundtrack.centres.models import Centre
 from fundtrack.costs.models import CostCategory
@@ -103,7 +103,7 @@ class Grants(MethodView):
 
 
 def _grant(grant_id: int) -> Grant:
-    return visible_or_404(Grant, grant_id, api_user(), "grant")
+    return load_visible(db.session, Grant, grant_id, api_user())
 
 
 @blp.route("/<int:grant_id>")

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import BadRequest
 
 from fundtrack.api.auth import api_user
-from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved, visible_or_404
+from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved
 from fundtrack.api.schemas import (
     Choice,
     Currency,
@@ -23,7 +23,7 @@ from fundtrack.api.schemas import (
     Text,
     Year,
 )
-from fundtrack.auth.access import visible
+from fundtrack.auth.access import load_visible, visible
 from fundtrack.centres.models import Centre
 from fundtrack.errors import Conflict, ValidationError
 from fundtrack.extensions import db
@@ -267,13 +267,13 @@ class IncomeById(MethodView):
     @blp.response(200, IncomeSchema)
     def get(self, line_id):
         """One income line."""
-        return with_classification([visible_or_404(IncomeLine, line_id, api_user(), "line")])[0]
+        return with_classification([load_visible(db.session, IncomeLine, line_id, api_user())])[0]
 
     @blp.arguments(IncomeIn(partial=True))
     @blp.response(200, IncomeSchema)
     def patch(self, values, line_id):
         """Change an income line (not in a closed year)."""
-        line = visible_or_404(IncomeLine, line_id, api_user(), "line")
+        line = load_visible(db.session, IncomeLine, line_id, api_user())
         values.pop("confirm_incidental", None)  # a question of booking, not of changing
         saved(lambda: operations.update_income(db.session, api_user(), line, values))
         return with_classification([line])[0]
@@ -281,5 +281,5 @@ class IncomeById(MethodView):
     @blp.response(204)
     def delete(self, line_id):
         """Delete an income line (not in a closed year)."""
-        line = visible_or_404(IncomeLine, line_id, api_user(), "line")
+        line = load_visible(db.session, IncomeLine, line_id, api_user())
         saved(lambda: operations.delete_income(db.session, api_user(), line))

@@ -6,10 +6,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import marshmallow as ma
 
+from fundtrack.auth.access import MAX_ID
 from fundtrack.centres.codes import CODE_ALPHABET, CODE_PATTERN
 from fundtrack.errors import ValidationError
 from fundtrack.money import CENT, to_money
-from fundtrack.operations import FIRST_YEAR, LAST_YEAR, MAX_ID
+from fundtrack.operations import FIRST_YEAR, LAST_YEAR
 
 MONEY_PATTERN = r"^-?[0-9]{1,12}(\.[0-9]{1,2})?$"
 _MONEY = re.compile(MONEY_PATTERN)

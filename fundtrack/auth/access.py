@@ -6,7 +6,10 @@ from sqlalchemy.orm import Session
 
 from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre
-from fundtrack.errors import NotAllowed  # noqa: F401  (raised and caught under this name)
+from fundtrack.errors import NotAllowed, NotFound
+
+# Integer columns: an id beyond this cannot exist (and PostgreSQL refuses to compare with it).
+MAX_ID = 2**31 - 1
 
 
 def centre_column(model):
@@ -43,12 +46,33 @@ def visible(model, user: User) -> Select:
     return scoped(select(model), model, user)
 
 
-def get_visible(session: Session, model, row_id, user: User):
-    """One row by id, or None when it does not exist or belongs to another centre.
+def load_visible(session: Session, model, row_id, user: User):
+    """The row of `model` with id `row_id` if `user` may see it; NotFound otherwise.
 
-    Callers answer both cases alike (404), so nobody learns what another centre holds.
+    A row of another centre is answered as one that does not exist, so nobody learns what
+    another centre holds: the API answers 404, the screens their 404 page. `row_id` may be
+    text as a URL or form gives it; what cannot be an id is not found either.
     """
-    return session.scalars(visible(model, user).where(model.id == row_id)).one_or_none()
+    if isinstance(row_id, str) and row_id.isascii() and row_id.isdigit() and len(row_id) <= 10:
+        row_id = int(row_id)
+    row = None
+    if isinstance(row_id, int) and not isinstance(row_id, bool) and 0 < row_id <= MAX_ID:
+        row = session.scalars(visible(model, user).where(model.id == row_id)).one_or_none()
+    if row is None:
+        raise NotFound("id", _l("nothing with id %(id)s that you may see", id=str(row_id)[:20]))
+    return row
+
+
+def centre_of(row) -> int | None:
+    """The centre a row belongs to, or None for the network's own rows."""
+    column = centre_column(type(row))
+    return None if column is None else getattr(row, column.key)
+
+
+def may_change(user: User, row) -> bool:
+    """May `user` change (or delete) `row`? Its centre's managers may; the network's own rows
+    (regions, shared funders, grants of the network) belong to the national office."""
+    return user.can_manage(centre_of(row))
 
 
 def require_manage(user: User, centre_id: int | None) -> None:

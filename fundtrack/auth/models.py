@@ -90,7 +90,18 @@ class User(UserMixin, db.Model):
 
     @property
     def sees_all_centres(self) -> bool:
+        """The national office, admins and auditors see every centre; a treasurer her own."""
         return self.role in (Role.ADMIN, Role.NATIONAL, Role.AUDITOR)
+
+    @property
+    def can_write(self) -> bool:
+        """May this user change any rows at all? Auditors only read."""
+        return self.role in (Role.ADMIN, Role.NATIONAL, Role.TREASURER)
+
+    @property
+    def is_admin(self) -> bool:
+        """Accounts, fiscal-year closing and the network's set-up belong to admins."""
+        return self.role == Role.ADMIN
 
     def can_view(self, centre_id: int | None) -> bool:
         """May this user see the rows of that centre?"""
@@ -100,7 +111,7 @@ class User(UserMixin, db.Model):
 
     def can_manage(self, centre_id: int | None) -> bool:
         """May this user change the rows of that centre? Auditors only read."""
-        if self.role in (Role.ADMIN, Role.NATIONAL):
+        if self.can_manage_network:
             return True
         return self.role == Role.TREASURER and centre_id == self.centre_id
 

@@ -13,7 +13,7 @@ from fundtrack.audit.models import AuditEvent
 from fundtrack.auth import mfa, notices
 from fundtrack.auth.access import NotAllowed
 from fundtrack.auth.events import MFA_RESET
-from fundtrack.auth.models import Role, User
+from fundtrack.auth.models import User
 from fundtrack.auth.sessions import end_all_sessions, sessions_of
 
 # The audit log's action column holds ten characters.
@@ -21,7 +21,7 @@ SESSIONS_ENDED = "sess-end"
 
 
 def _require_admin(admin: User) -> None:
-    if admin.role != Role.ADMIN:
+    if not admin.is_admin:
         raise NotAllowed(
             _l("only an administrator may change another user's sign-in"), code="admin_only"
         )

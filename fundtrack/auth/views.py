@@ -36,7 +36,7 @@ def landing_page(user: User) -> str:
     creates the network."""
     from fundtrack.centres.views import network_exists
 
-    if user.role == Role.ADMIN and not network_exists():
+    if user.is_admin and not network_exists():
         return url_for("first_run.setup")
     rules = current_app.url_map._rules_by_endpoint
     if user.centre_id is not None and "share.my_centre" in rules:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from fundtrack.audit.actor import current_actor
 from fundtrack.audit.models import AuditEvent
 from fundtrack.auth.access import NotAllowed, require_network_manager
-from fundtrack.auth.models import Role, User
+from fundtrack.auth.models import User
 from fundtrack.centres.locks import current_network
 from fundtrack.centres.models import FiscalYearLock
 from fundtrack.errors import Conflict, ValidationError
@@ -108,7 +108,7 @@ def close_year(session: Session, user: User, year, today: date | None = None) ->
 
 def reopen_year(session: Session, user: User, year, reason: str) -> None:
     """Reopen a closed year (admins only), with the reason the audit log keeps."""
-    if user.role != Role.ADMIN:
+    if not user.is_admin:
         raise NotAllowed(_l("only an administrator may reopen a closed year"))
     reason = (reason or "").strip()
     if not reason:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.access import NotAllowed, require_network_manager
-from fundtrack.auth.models import Role, User
+from fundtrack.auth.models import User
 from fundtrack.centres.models import Network, NetworkMissing
 from fundtrack.centres.orgnumbers import check_organisation_number
 from fundtrack.errors import Conflict, ValidationError
@@ -139,7 +139,7 @@ def settings(network: Network) -> dict:
 
 def create_network(session: Session, user: User | None, values: dict) -> Network:
     """Create the network once. `user` is None for the CLI, else it must be an admin."""
-    if user is not None and user.role != Role.ADMIN:
+    if user is not None and not user.is_admin:
         raise NotAllowed(_l("only an administrator may create the network"))
     existing = session.get(Network, 1)
     if existing is not None:

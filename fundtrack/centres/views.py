@@ -4,7 +4,6 @@ from flask import Blueprint, Flask, abort, flash, redirect, render_template, req
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from fundtrack.auth.models import Role
 from fundtrack.centres.forms import NetworkForm
 from fundtrack.centres.models import Network, NetworkMissing
 from fundtrack.centres.network import create_network
@@ -24,7 +23,7 @@ def setup():
     """Create the network: the first thing an admin of a new installation does."""
     if network_exists():
         return redirect(url_for("auth.home"))
-    if current_user.role != Role.ADMIN:
+    if not current_user.is_admin:
         abort(403)
     form = NetworkForm()
     if form.validate_on_submit():
@@ -55,7 +54,7 @@ def _default_currency() -> str:
 
 def network_missing(error: NetworkMissing):
     """Screens meet a missing network with what to do, never a 500."""
-    if current_user.is_authenticated and current_user.role == Role.ADMIN:
+    if current_user.is_authenticated and current_user.is_admin:
         return redirect(url_for("first_run.setup"))
     return render_template("centres/not_set_up.html"), 503
 

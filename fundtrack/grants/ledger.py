@@ -4,11 +4,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from fundtrack.auth.access import MAX_ID
 from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre
 from fundtrack.errors import ValidationError
 from fundtrack.grants.models import Grant, GrantAllocation
-from fundtrack.operations import MAX_ID
 
 
 def grant_for_line(session: Session, user: User, grant_id, centre: Centre) -> Grant:

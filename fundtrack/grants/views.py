@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from fundtrack.auth.access import NotAllowed, get_visible
+from fundtrack.auth.access import NotAllowed, load_visible
 from fundtrack.downloads import download
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
@@ -39,10 +39,7 @@ def _user():
 
 
 def _grant_or_404(grant_id: int) -> Grant:
-    grant = get_visible(db.session, Grant, grant_id, _user())
-    if grant is None:
-        abort(404)
-    return grant
+    return load_visible(db.session, Grant, grant_id, _user())
 
 
 @bp.route("")

@@ -9,7 +9,7 @@ from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from fundtrack.auth.access import visible
+from fundtrack.auth.access import load_visible, may_change, visible
 from fundtrack.centres.models import Centre
 from fundtrack.errors import DomainError, from_stored
 from fundtrack.extensions import db
@@ -56,9 +56,9 @@ def _centre(code: str | None) -> Centre:
 
 
 def _own(import_id: int) -> Import:
-    record = db.session.scalars(visible(Import, current_user).where(Import.id == import_id)).first()
-    if record is None or not current_user.can_manage(record.centre_id):
-        abort(404)
+    record = load_visible(db.session, Import, import_id, current_user)
+    if not may_change(current_user, record):
+        abort(404)  # these screens change the books: one the user may not change is unknown
     return record
 
 

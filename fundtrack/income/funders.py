@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from fundtrack.auth.access import (
     NotAllowed,
-    get_visible,
     require_manage,
     require_network_manager,
+    visible,
 )
-from fundtrack.auth.models import Role, User
+from fundtrack.auth.models import User
 from fundtrack.centres.locks import reclassification_refused
 from fundtrack.errors import Conflict, ValidationError
 from fundtrack.income.models import Funder, FunderType, FundingAgreement, IncomeLine
@@ -76,7 +76,7 @@ def _funder_values(session: Session, user: User, values: dict, funder: Funder | 
         same = same.where(Funder.id != funder.id)
     existing = session.scalar(same)
     if existing is not None:
-        if get_visible(session, Funder, existing, user) is None:
+        if not session.scalar(visible(Funder, user).where(Funder.id == existing).exists().select()):
             # Another centre's private funder: say nothing about it.
             raise ValidationError(
                 "name", _l("is taken; add what tells them apart (a town)"), code="name_taken"
@@ -90,7 +90,7 @@ def _funder_values(session: Session, user: User, values: dict, funder: Funder | 
 
 def create_funder(session: Session, user: User, values: dict) -> Funder:
     """Add a funder to the network's list; treasurers, the national office and admins may."""
-    if user.role not in (Role.TREASURER, Role.NATIONAL, Role.ADMIN):
+    if not user.can_write:
         raise NotAllowed(_l("your role may not add funders"))
     funder = Funder(**_funder_values(session, user, values, None))
     session.add(funder)

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from fundtrack.auth.access import get_visible
+from fundtrack.auth.access import load_visible
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import current_network
 from fundtrack.errors import NotFound
@@ -39,14 +39,6 @@ from fundtrack.share.service import funding_share, share_trend
 TEMPLATE = "reports/grant.html"
 PERCENT = Decimal("0.0001")
 ZERO = Decimal("0.00")
-
-
-def visible_grant(session: Session, user: User, grant_id: int) -> Grant:
-    """The grant if the user may see it; LookupError alike for unknown and another centre's."""
-    grant = get_visible(session, Grant, grant_id, user) if 0 < grant_id < 2**31 else None
-    if grant is None:
-        raise NotFound("grant", _l("no application with id %(id)s", id=grant_id))
-    return grant
 
 
 def report_obligation(grant: Grant, obligation_id: int | None) -> ReportObligation | None:
@@ -199,7 +191,7 @@ def grant_report(
     structural share that year, with its chart), obligation, language.
     Call it inside `render.in_language(result-language)`; `grant_pdf` does both.
     """
-    grant = visible_grant(session, user, grant_id)
+    grant = load_visible(session, Grant, grant_id, user)
     obligation = report_obligation(grant, obligation_id)
     draft = draft_of(session, obligation)
     network = current_network(session)
@@ -278,7 +270,7 @@ def grant_pdf(
 ) -> bytes:
     """The grant report as PDF bytes, in `language`, else the draft's (or network's) language;
     PDF/A-3b when `archival` (what a sent report is kept as)."""
-    grant = visible_grant(session, user, grant_id)
+    grant = load_visible(session, Grant, grant_id, user)
     obligation = report_obligation(grant, obligation_id)
     language = report_language(language or default_language(session, draft_of(session, obligation)))
     with in_language(language):

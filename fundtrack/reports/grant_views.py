@@ -8,12 +8,14 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from fundtrack.auth.access import load_visible
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
+from fundtrack.grants.models import Grant
 from fundtrack.grants.operations import require_manage_grant
 from fundtrack.labels import label
 from fundtrack.reports import bp
-from fundtrack.reports.grant_report import default_language, grant_pdf, visible_grant
+from fundtrack.reports.grant_report import default_language, grant_pdf
 from fundtrack.reports.models import ReportDraft, SentReport
 from fundtrack.reports.render import LANGUAGES
 from fundtrack.reports.sending import save_draft, send_report, sent_report
@@ -21,10 +23,7 @@ from fundtrack.reports.views import pdf_response
 
 
 def _grant(grant_id: int):
-    try:
-        return visible_grant(db.session, current_user, grant_id)
-    except LookupError:
-        abort(404)
+    return load_visible(db.session, Grant, grant_id, current_user)
 
 
 @bp.route("/grants/<int:grant_id>/report.pdf")

@@ -14,8 +14,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fundtrack.auth.access import load_visible
 from fundtrack.auth.models import User
 from fundtrack.errors import Conflict, NotFound, ValidationError
+from fundtrack.grants.models import Grant
 from fundtrack.grants.operations import require_manage_grant
 from fundtrack.grants.parts import update_obligation
 from fundtrack.reports.grant_report import (
@@ -23,7 +25,6 @@ from fundtrack.reports.grant_report import (
     draft_of,
     grant_pdf,
     report_obligation,
-    visible_grant,
 )
 from fundtrack.reports.models import ReportDraft, SentReport
 from fundtrack.reports.render import LANGUAGES, report_language
@@ -32,8 +33,8 @@ MAX_NARRATIVE = 100_000
 
 
 def _obligation(session: Session, user: User, grant_id: int, obligation_id: int):
+    grant = load_visible(session, Grant, grant_id, user)
     try:
-        grant = visible_grant(session, user, grant_id)
         return grant, report_obligation(grant, obligation_id)
     except NotFound as error:
         raise NotFound("id", error.message, code=error.code) from None

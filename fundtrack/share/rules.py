@@ -9,11 +9,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fundtrack.auth.access import require_network_manager
+from fundtrack.auth.access import load_visible, require_network_manager
 from fundtrack.auth.models import User
 from fundtrack.centres.locks import closed_years_with_income, reclassification_refused
 from fundtrack.centres.models import Centre
-from fundtrack.errors import Label, NotFound, ValidationError
+from fundtrack.errors import ValidationError
 from fundtrack.income.models import (
     Funder,
     FunderType,
@@ -99,14 +99,7 @@ def override_agreement(
     reason.
     """
     require_network_manager(user)
-    agreement = session.get(FundingAgreement, agreement_id)
-    if agreement is None:
-        raise NotFound(
-            "agreement",
-            _l(
-                "no %(what)s with id %(id)s", what=Label("ROW_LABELS", "agreement"), id=agreement_id
-            ),
-        )
+    agreement = load_visible(session, FundingAgreement, agreement_id, user)
     if structural is not None and not isinstance(structural, bool):
         raise ValidationError(
             "structural", _l("must be true, false or empty (follow the rule)"),
@@ -152,14 +145,7 @@ def confirm_agreement(session: Session, user: User, agreement_id: int) -> Fundin
     the audit hook records who confirmed it.
     """
     require_network_manager(user)
-    agreement = session.get(FundingAgreement, agreement_id)
-    if agreement is None:
-        raise NotFound(
-            "agreement",
-            _l(
-                "no %(what)s with id %(id)s", what=Label("ROW_LABELS", "agreement"), id=agreement_id
-            ),
-        )
+    agreement = load_visible(session, FundingAgreement, agreement_id, user)
     if not agreement.awaiting_confirmation:
         raise ValidationError(
             "agreement",

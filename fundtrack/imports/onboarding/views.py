@@ -21,7 +21,7 @@ from flask import (
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 
-from fundtrack.auth.access import NotAllowed
+from fundtrack.auth.access import NotAllowed, load_visible
 from fundtrack.downloads import download
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
@@ -172,10 +172,7 @@ def onboarding_abandon(token: str):
 
 
 def _booked(onboarding_id: int) -> Onboarding:
-    record = db.session.get(Onboarding, onboarding_id)
-    if record is None:
-        abort(404)
-    return record
+    return load_visible(db.session, Onboarding, onboarding_id, current_user)
 
 
 @bp.route("/onboarding/booked/<int:onboarding_id>")
