@@ -19,28 +19,24 @@ from fundtrack.admin.lists import (
     row_filter,
     year_filter,
 )
-from fundtrack.admin.operations_view import CentreOperations, NetworkOperations, RegionOperations
+from fundtrack.admin.operations_view import (
+    CentreOperations,
+    NetworkOperations,
+    OperationsView,
+    RegionOperations,
+)
 from fundtrack.audit.models import AuditEvent
+from fundtrack.auth import operations as accounts
 from fundtrack.auth.access import NotAllowed, load_visible
-from fundtrack.auth.models import Role, User
+from fundtrack.auth.forms import ButtonForm
+from fundtrack.auth.models import User
 from fundtrack.centres import closing
 from fundtrack.centres.models import Centre, FiscalYearLock, Network, Region
-from fundtrack.errors import DomainError, Label, ValidationError
+from fundtrack.errors import DomainError
 from fundtrack.extensions import db
 from fundtrack.formatting import format_moment
 from fundtrack.forms import MoneyField
 from fundtrack.labels import COLUMN_LABELS, language_name, refusal_text
-
-
-def refuse_duplicate(model, field: str, message) -> None:
-    """Name the field another row already holds this value in, before the database refuses."""
-    column = getattr(type(model), field)
-    with db.session.no_autoflush:
-        other = db.session.scalars(
-            select(type(model)).where(column == getattr(model, field), type(model).id != model.id)
-        ).first()
-    if other is not None:
-        raise ValidationError(field, message, code="taken")
 
 
 class NetworkView(NetworkOperations, SecureModelView):
@@ -208,7 +204,18 @@ class FiscalYearLockView(SecureModelView):
         return self.render("admin/reopen_year.html", lock=lock)
 
 
-class UserView(SecureModelView):
+class UserView(OperationsView):
+    """Accounts: their rules (a centre exactly for a treasurer, one account per email, a
+    password to start with) live in fundtrack.auth.operations, which this view calls."""
+
+    fields = {
+        "email": "email", "name": "name", "role": "role", "centre": "centre",
+        "locale": "locale", "active": "active", "new_password": "password",
+    }  # fmt: skip
+    create_with = staticmethod(accounts.create_user)
+    update_with = staticmethod(accounts.update_user)
+    delete_with = staticmethod(accounts.delete_user)
+
     def may_open(self, user) -> bool:
         return user.is_admin
 
@@ -239,9 +246,6 @@ class UserView(SecureModelView):
     @expose("/security/", methods=("GET", "POST"))
     def security_view(self):
         """A user's second step and open sessions; reset the one, end the others."""
-        from fundtrack.auth import operations
-        from fundtrack.auth.forms import ButtonForm
-
         if not _signed_in_admin():
             abort(403)
         user = load_visible(db.session, User, request.values.get("id"), current_user)
@@ -251,13 +255,13 @@ class UserView(SecureModelView):
                 abort(400)
             admin = current_user._get_current_object()
             if request.form.get("do") == "reset-mfa":
-                operations.reset_second_step(db.session, admin, user)
+                accounts.reset_second_step(db.session, admin, user)
                 message = gettext(
                     "%(email)s sets up the second step again at the next sign-in.",
                     email=user.email,
                 )
             elif request.form.get("do") == "end-sessions":
-                ended = operations.end_user_sessions(db.session, admin, user)
+                ended = accounts.end_user_sessions(db.session, admin, user)
                 message = gettext(
                     "%(email)s is signed out everywhere (%(count)s sessions ended).",
                     email=user.email,
@@ -268,35 +272,8 @@ class UserView(SecureModelView):
             db.session.commit()
             flash(message)
             return redirect(url_for(".security_view", id=user.id))
-        state = operations.sign_in_state(db.session, user)
+        state = accounts.sign_in_state(db.session, user)
         return self.render("admin/user_security.html", user=user, state=state, form=form)
-
-    def on_model_change(self, form, model, is_created):
-        super().on_model_change(form, model, is_created)
-        refuse_duplicate(
-            model,
-            "email",
-            _l("%(email)s already has an account", email=model.email),
-        )
-        # The database refuses the mismatch too, but only with a constraint's name.
-        is_treasurer = model.role == Role.TREASURER
-        if is_treasurer and model.centre is None:
-            raise ValidationError(
-                "centre", _l("a treasurer belongs to one centre; pick it"), code="centre_required"
-            )
-        if not is_treasurer and model.centre is not None:
-            raise ValidationError(
-                "centre",
-                _l("only treasurers belong to a centre, not a %(role)s",
-                   role=Label("ROLE_LABELS", model.role)),
-                code="centre_not_allowed",
-            )  # fmt: skip
-        if form.new_password.data:
-            model.set_password(form.new_password.data)
-        elif is_created:
-            raise ValidationError(
-                "new_password", _l("a new account needs a password"), code="password_required"
-            )
 
 
 def _words(model):
