@@ -14,8 +14,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from fundtrack.api.auth import api_user
-from fundtrack.api.common import PageArgs, api_blueprint, page_of, saved, visible_or_404
+from fundtrack.api.common import PageArgs, api_blueprint, page_of, saved
 from fundtrack.api.schemas import Choice, Currency, Id, IsoDate, Money, Strict, Text
+from fundtrack.auth.access import load_visible
 from fundtrack.errors import NotFound
 from fundtrack.extensions import db
 from fundtrack.giving import operations
@@ -121,21 +122,21 @@ class RecurringGiftById(MethodView):
     @blp.response(200, RecurringGiftSchema)
     def get(self, gift_id):
         """One recurring gift with its state."""
-        visible_or_404(RecurringGift, gift_id, api_user(), "recurring gift")
+        load_visible(db.session, RecurringGift, gift_id, api_user())
         return _shown(gift_id)
 
     @blp.arguments(RecurringGiftIn(partial=True))
     @blp.response(200, RecurringGiftSchema)
     def patch(self, values, gift_id):
         """Change a gift (amount, end, fund...); its unpaid instalments follow."""
-        gift = visible_or_404(RecurringGift, gift_id, api_user(), "recurring gift")
+        gift = load_visible(db.session, RecurringGift, gift_id, api_user())
         saved(lambda: operations.update_recurring_gift(db.session, api_user(), gift, values))
         return _shown(gift_id)
 
     @blp.response(204)
     def delete(self, gift_id):
         """Delete a gift none of whose instalments is paid (give a paid one an end date)."""
-        gift = visible_or_404(RecurringGift, gift_id, api_user(), "recurring gift")
+        gift = load_visible(db.session, RecurringGift, gift_id, api_user())
         saved(lambda: operations.delete_recurring_gift(db.session, api_user(), gift))
 
 
@@ -144,7 +145,7 @@ class GiftInstalments(MethodView):
     @blp.response(200, InstalmentListSchema)
     def get(self, gift_id):
         """The gift's instalments in due order, each with the income line that paid it."""
-        gift = visible_or_404(RecurringGift, gift_id, api_user(), "recurring gift")
+        gift = load_visible(db.session, RecurringGift, gift_id, api_user())
         items = db.session.scalars(
             select(Instalment)
             .where(Instalment.recurring_gift_id == gift.id)
