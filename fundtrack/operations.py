@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fundtrack.auth.access import load_visible, visible
+from fundtrack.auth.access import MAX_ID, load_visible, visible  # noqa: F401  (MAX_ID: imported from here too)
 from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre
 from fundtrack.errors import Conflict, Label, NotFound, ValidationError
