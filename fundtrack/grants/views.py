@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from fundtrack.auth.access import NotAllowed, load_visible
+from fundtrack.auth.access import NotAllowed, load_visible, may_change
 from fundtrack.downloads import download
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
@@ -64,11 +64,11 @@ def grant_page(grant_id: int):
         money=figures.grant_money(db.session, grant),
         income=income,
         costs=costs,
-        moves=operations.allowed_moves(grant) if _user().can_manage(grant.centre_id) else (),
+        moves=operations.allowed_moves(grant) if may_change(_user(), grant) else (),
         measurements=measurements,
-        measure=measurement_form(grant) if _user().can_manage(grant.centre_id) else None,
+        measure=measurement_form(grant) if may_change(_user(), grant) else None,
         # Lines are booked by whoever keeps the applicant's books (the admin form scopes).
-        can_book=_user().can_manage(grant.centre_id),
+        can_book=may_change(_user(), grant),
     )
 
 

@@ -13,7 +13,7 @@ from flask_babel import get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _
 from flask_login import current_user, login_required
 
-from fundtrack.auth.access import visible
+from fundtrack.auth.access import may_change, visible
 from fundtrack.centres.models import Centre, Network
 from fundtrack.errors import ValidationError
 from fundtrack.extensions import db
@@ -55,7 +55,7 @@ def _centre() -> Centre:
         ).first()
     if centre is None:
         abort(404)
-    if not current_user.can_manage(centre.id):
+    if not may_change(current_user, centre):
         abort(403)
     return centre
 

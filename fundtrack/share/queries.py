@@ -32,10 +32,10 @@ def visible_centres(
 ) -> list[Row]:
     """The centres (with their region) the user may see, narrowed to a region or a centre.
 
-    Raises LookupError for a centre code that does not exist or that the user may not see
-    (both alike, so nobody learns what another centre holds), and for a region code that
-    names no region the user can see a centre of (a national user asking for an existing
-    region without centres gets an empty list).
+    Raises NotFound (a LookupError) for a centre code that does not exist or that the user
+    may not see (both alike, so nobody learns what another centre holds), and for a region
+    code that names no region the user can see a centre of (a national user asking for an
+    existing region without centres gets an empty list).
     """
     stmt = (
         visible(Centre, user)
