@@ -13,8 +13,9 @@ from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 
 from fundtrack.api.auth import api_user
-from fundtrack.api.common import PageArgs, api_blueprint, page_of, saved, visible_or_404
+from fundtrack.api.common import PageArgs, api_blueprint, page_of, saved
 from fundtrack.api.schemas import Choice, Id, IsoDate, Money, Strict, Text
+from fundtrack.auth.access import load_visible
 from fundtrack.downloads import download
 from fundtrack.errors import NotFound
 from fundtrack.extensions import db
@@ -128,21 +129,21 @@ class AgreementById(MethodView):
     @blp.response(200, GiftAgreementSchema)
     def get(self, agreement_id):
         """One agreement with its years due and received."""
-        visible_or_404(GiftAgreement, agreement_id, api_user(), "gift agreement")
+        load_visible(db.session, GiftAgreement, agreement_id, api_user())
         return _shown(agreement_id)
 
     @blp.arguments(GiftAgreementPatch)
     @blp.response(200, GiftAgreementSchema)
     def patch(self, values, agreement_id):
         """Countersign, or correct the transaction number."""
-        agreement = visible_or_404(GiftAgreement, agreement_id, api_user(), "gift agreement")
+        agreement = load_visible(db.session, GiftAgreement, agreement_id, api_user())
         saved(lambda: operations.update_gift_agreement(db.session, api_user(), agreement, values))
         return _shown(agreement_id)
 
     @blp.response(204)
     def delete(self, agreement_id):
         """Delete an agreement and its gift while none of its years is paid."""
-        agreement = visible_or_404(GiftAgreement, agreement_id, api_user(), "gift agreement")
+        agreement = load_visible(db.session, GiftAgreement, agreement_id, api_user())
         saved(lambda: operations.delete_gift_agreement(db.session, api_user(), agreement))
 
 
