@@ -9,6 +9,7 @@ from flask.views import MethodView
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import api_blueprint
 from fundtrack.api.schemas import Flag, Money, Text, Year
+from fundtrack.errors import NotFound
 from fundtrack.extensions import db
 from fundtrack.share.service import funding_share
 

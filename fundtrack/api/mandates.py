@@ -4,9 +4,9 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from fundtrack.api.auth import api_user
-from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved, visible_or_404
+from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved
 from fundtrack.api.schemas import Id, IsoDate, Strict, Text
-from fundtrack.auth.access import visible
+from fundtrack.auth.access import load_visible, visible
 from fundtrack.centres.models import Centre
 from fundtrack.extensions import db
 from fundtrack.giving import sepa
@@ -68,13 +68,13 @@ class MandateById(MethodView):
     @blp.response(200, MandateSchema)
     def get(self, mandate_id):
         """One mandate."""
-        return visible_or_404(Mandate, mandate_id, api_user(), "mandate")
+        return load_visible(db.session, Mandate, mandate_id, api_user())
 
     @blp.arguments(MandatePatch)
     @blp.response(200, MandateSchema)
     def patch(self, values, mandate_id):
         """Amend the account (with the day it changed) or revoke the mandate."""
-        mandate = visible_or_404(Mandate, mandate_id, api_user(), "mandate")
+        mandate = load_visible(db.session, Mandate, mandate_id, api_user())
 
         def change():
             if values.get("iban"):

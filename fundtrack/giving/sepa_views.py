@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import case, func, select
 from wtforms.validators import InputRequired
 
-from fundtrack.auth.access import NotAllowed, get_visible
+from fundtrack.auth.access import NotAllowed, load_visible
 from fundtrack.downloads import download
 from fundtrack.errors import DomainError
 from fundtrack.extensions import db
@@ -101,10 +101,7 @@ def collections():
 
 
 def _collection(collection_id: int) -> Collection:
-    collection = get_visible(db.session, Collection, collection_id, current_user)
-    if collection is None:
-        abort(404)
-    return collection
+    return load_visible(db.session, Collection, collection_id, current_user)
 
 
 @bp.route("/collections/<int:collection_id>/pain008.xml")
