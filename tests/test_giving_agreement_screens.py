@@ -94,3 +94,14 @@ def test_a_screen_of_another_centres_agreement_is_not_found(client, session, cen
     login_as("treasurer", factories.centre(session, code="ZWL"))
     assert client.get(f"/giving/agreements/{agreement.id}").status_code == 404
     assert client.get(f"/giving/agreements/{agreement.id}/form.pdf").status_code == 404
+
+
+def test_an_id_beyond_the_databases_range_is_not_found(client, session, centre, login_as):
+    caller = ApiCaller(client, session).as_("treasurer", centre)
+    huge = 2**40
+    assert caller.get(f"/gift-agreements/{huge}/years").status_code == 404
+    assert caller.get(f"/gift-agreements/{huge}/form.pdf").status_code == 404
+    login_as("treasurer", centre)
+    for path in (f"/giving/agreements/{huge}", f"/giving/agreements/{huge}/form.pdf",
+                 f"/giving/collections/{huge}/pain008.xml"):  # fmt: skip
+        assert client.get(path).status_code == 404, path

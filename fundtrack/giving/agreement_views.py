@@ -25,6 +25,7 @@ from fundtrack.labels import (
     YEAR_STATE_LABELS,
     label_of,
 )
+from fundtrack.operations import MAX_ID
 
 
 class AgreementForm(FlaskForm):
@@ -100,7 +101,7 @@ def agreements():
 @login_required
 def agreement(agreement_id: int):
     """One agreement, year by year: expected, received, missed."""
-    row = gift_agreement(db.session, current_user, agreement_id)
+    row = gift_agreement(db.session, current_user, agreement_id) if agreement_id <= MAX_ID else None
     if row is None:
         abort(404)
     return render_template(
@@ -115,6 +116,8 @@ def agreement_form_pdf(agreement_id: int):
     """The agreement form to print and sign (Dutch for a periodic gift, Norwegian for a
     pledge; `?lang=` for another)."""
     language = request.args.get("lang")
+    if agreement_id > MAX_ID:
+        abort(404)
     try:
         pdf = agreement_pdf(db.session, current_user, agreement_id, language)
     except NotFound:
