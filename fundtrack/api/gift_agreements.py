@@ -152,7 +152,7 @@ class AgreementYears(MethodView):
     @blp.response(200, GiftYearListSchema)
     def get(self, agreement_id):
         """Each year: its due date, the amount expected, and what came in."""
-        visible_or_404(GiftAgreement, agreement_id, api_user(), "gift agreement")
+        load_visible(db.session, GiftAgreement, agreement_id, api_user())
         row = _shown(agreement_id)
         return {"items": agreement_years(db.session, row.gift)}
 
@@ -163,7 +163,7 @@ class AgreementFormPdf(MethodView):
     @blp.response(200, content_type="application/pdf")
     def get(self, args, agreement_id):
         """The agreement form to sign: Dutch for a periodic gift, Norwegian for a pledge."""
-        visible_or_404(GiftAgreement, agreement_id, api_user(), "gift agreement")
+        load_visible(db.session, GiftAgreement, agreement_id, api_user())
         row = _shown(agreement_id)
         pdf = agreement_pdf(db.session, api_user(), agreement_id, args.get("lang"))
         return download(pdf, "agreement", row.transaction_number, row.donor_name, kind="pdf")
