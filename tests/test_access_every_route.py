@@ -27,7 +27,12 @@ from fundtrack.auth.models import ApiToken, User, UserSession
 from fundtrack.auth.tokens import issue_token
 from fundtrack.centres.models import Centre
 from fundtrack.extensions import db
-from fundtrack.grants.models import GrantBudgetLine, GrantGoal, ReportObligation
+from fundtrack.grants.models import (
+    GoalMeasurement,
+    GrantBudgetLine,
+    GrantGoal,
+    ReportObligation,
+)
 from fundtrack.imports.models import Import, ImportProfile, ImportState
 from fundtrack.income.models import FunderType
 from fundtrack.reports.models import ReportDraft, ReportJob, SentReport
@@ -60,8 +65,11 @@ def _b_world(session):
     factories.cost(session, centre, "678.90", description="LEAK-B cost")
     grant = grant_helpers.grant(session, centre, project_name="LEAK-B grant",
                                 summary="LEAK-B summary")  # fmt: skip
-    session.add(GrantGoal(grant=grant, kind="quantitative", description="LEAK-B goal",
-                        target=Decimal("160"), unit="users"))  # fmt: skip
+    goal = GrantGoal(grant=grant, kind="quantitative", description="LEAK-B goal",
+                     target=Decimal("160"), unit="users")  # fmt: skip
+    session.add(goal)
+    session.add(GoalMeasurement(goal=goal, centre_id=centre.id, measured_on=date(2026, 1, 15),
+                                value=Decimal("118")))  # fmt: skip
     session.add(GrantBudgetLine(grant=grant, category="staff", description="LEAK-B budget",
                                 amount=Decimal("10.00")))  # fmt: skip
     obligation = ReportObligation(grant=grant, kind="final", due_date=date(2026, 1, 31),

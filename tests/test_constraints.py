@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from fundtrack.centres.locks import YearLocked
 from fundtrack.centres.models import FiscalYearLock
+from fundtrack.errors import ValidationError
 from fundtrack.income.models import IncomeLine
 from tests import factories
 
@@ -64,8 +65,9 @@ def test_database_refuses_a_currency_code_of_the_wrong_length(session, centre):
 
 
 def test_income_in_another_currency_than_the_centre_is_refused(session, centre):
-    with pytest.raises(ValueError, match="differs from centre"):
+    with pytest.raises(ValidationError) as refused:
         factories.income(session, centre, currency="NOK")
+    assert (refused.value.field, refused.value.code) == ("currency", "other_currency")
 
 
 def test_the_same_external_id_is_never_booked_twice_for_a_centre(session, centre):

@@ -38,9 +38,13 @@ def test_an_auditor_downloads_every_file_of_a_centre(served, code):
 
 def test_a_legacy_code_goes_out_as_an_ascii_name_and_a_utf8_one(served):
     browser = signed_in(served, served.auditor)
-    response = browser.get(f"{served.url}/centres/{quote('ØST-🌱')}/figures.csv", timeout=TIMEOUT)
-    disposition = response.headers["Content-Disposition"]
-    assert "filename*=UTF-8''structural-funding-%C3%98ST-%F0%9F%8C%B1.csv" in disposition
+    url = f"{served.url}/centres/{quote('ØST-🌱')}/figures.csv"
+    # The name is in the reader's language (an auditor without one: the browser's).
+    for language, name in (("en", "structural-funding"), ("nl", "structurele-financiering")):
+        response = browser.get(url, timeout=TIMEOUT, headers={"Accept-Language": language})
+        disposition = response.headers["Content-Disposition"]
+        assert f"filename*=UTF-8''{name}-%C3%98ST-%F0%9F%8C%B1.csv" in disposition
+        assert f"filename={name}-ST-.csv" in disposition
 
 
 def test_the_treasurer_downloads_her_centres_files(served):
