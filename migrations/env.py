@@ -66,6 +66,39 @@ def run_migrations_offline():
 from fundtrack.extensions import compared_for_drift as _compared  # noqa: E402
 
 
+def _sqlite_foreign_keys(connection, on):
+    """Switch SQLite's foreign keys on or off for this connection, outside any transaction.
+
+    SQLite alters most of a table (a check constraint, a column's type or NOT NULL) only by
+    copying it: batch mode creates the new table, copies the rows, drops the old table and
+    renames the copy. With foreign keys on, that DROP TABLE first deletes every row, as a
+    DELETE would: rows elsewhere that reference it with ON DELETE CASCADE are deleted with
+    them (dropping `grants` deleted its goals, budget lines and report duties), SET NULL
+    ones lose their link, and any other reference makes the upgrade fail. SQLite's own
+    procedure for such changes is to turn foreign keys off for the duration; the pragma is a
+    no-op inside a transaction, so it is set on the driver's connection before Alembic
+    begins one, and checked.
+    """
+    dbapi = connection.connection.dbapi_connection
+    dbapi.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    if bool(dbapi.execute("PRAGMA foreign_keys").fetchone()[0]) is not on:
+        raise RuntimeError("SQLite did not switch foreign keys: a transaction is open")
+
+
+def _foreign_key_check(ctx, step, heads, run_args):
+    """With foreign keys off, a migration could leave a row pointing at nothing: SQLite's
+    check of every reference runs before each migration commits, and refuses it."""
+    broken = ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        shown = ", ".join(
+            f"{table} row {rowid} -> {parent}" for table, rowid, parent, _fk in broken[:10]
+        )
+        raise RuntimeError(
+            f"{step.up_revision_id if step.is_upgrade else step.down_revision_ids}"
+            f" leaves {len(broken)} broken foreign key(s): {shown}"
+        )
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -92,10 +125,22 @@ def run_migrations_online():
 
     with connectable.connect() as connection:
         conf_args.setdefault("include_object", _compared)
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=False)
+            conf_args.setdefault("on_version_apply", _foreign_key_check)
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                # The connection goes back to the pool for the application's use: its foreign
+                # keys on again, as fundtrack's connect hook left them.
+                if connection.in_transaction():
+                    connection.rollback()
+                _sqlite_foreign_keys(connection, on=True)
 
 
 if context.is_offline_mode():

@@ -103,3 +103,40 @@ def test_the_cost_basis_migration_declares_ended_and_closed_years_not_the_runnin
     assert [tuple(row) for row in declared] == [
         (1, running - 2), (2, running - 1), (2, running + 1)
     ]  # fmt: skip
+
+
+def test_a_migration_that_copies_a_table_keeps_the_rows_that_reference_it(fresh_app):
+    # 0019 copies `grants` and `grant_report_obligations` on SQLite (batch mode) and drops the
+    # old tables: with foreign keys on, that drop deleted the goals, the report duties and
+    # their drafts with it. Nothing here references a grant without a cascade, so the drop
+    # went through silently.
+    with fresh_app.app_context():
+        upgrade(revision="0018_gift_agreements")
+        with db.engine.begin() as conn:
+            for statement in (
+                "INSERT INTO funders (id, name, type) VALUES (1, 'F', 'foundation')",
+                "INSERT INTO grants (id, funder_id, programme, project_name, project_leader,"
+                " summary, start_date, end_date, amount_requested, currency, state, recurring,"
+                " auditor_statement_required) VALUES (1, 1, 'P', 'Project', 'L', '',"
+                " '2025-01-01', '2025-12-31', 1000, 'EUR', 'awarded', false, false)",
+                "INSERT INTO grant_goals (id, grant_id, kind, description, unit, result)"
+                " VALUES (1, 1, 'qualitative', 'Goal', '', '')",
+                "INSERT INTO grant_report_obligations (id, grant_id, kind, due_date, note)"
+                " VALUES (1, 1, 'final', '2026-03-01', '')",
+                "INSERT INTO report_drafts (id, obligation_id, narrative, language)"
+                " VALUES (1, 1, 'So far', 'nl')",
+            ):
+                conn.execute(sa.text(statement))
+        upgrade()
+        with db.engine.connect() as conn:
+            kept = {
+                table: conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
+                for table in ("grants", "grant_goals", "grant_report_obligations", "report_drafts")
+            }
+            foreign_keys = (
+                conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one()
+                if conn.dialect.name == "sqlite"
+                else 1
+            )
+    assert kept == dict.fromkeys(kept, 1)
+    assert foreign_keys == 1  # the connection goes back to the pool with foreign keys on
