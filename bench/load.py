@@ -18,6 +18,7 @@ import argparse
 import csv
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -98,7 +99,9 @@ def build(url: str, folder: Path, statements: int) -> dict:
 
 def serve(url: str, folder: Path, workers: int):
     """gunicorn (production's settings file) and the huey worker; their processes and URL."""
-    port = 8765
+    with socket.socket() as probe:  # a free port: an earlier run's server may still hold one
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     env = os.environ | {
         "DATABASE_URL": url,
         "SECRET_KEY": SECRET,
