@@ -110,16 +110,20 @@ def page_of(item_schema: type[ma.Schema]) -> type[ma.Schema]:
     return type(name, (PageSchema,), {"items": ma.fields.List(ma.fields.Nested(item_schema))})
 
 
+def page_window(args: dict) -> tuple[int, int]:
+    """The page asked for and its size, capped at API_PAGE_SIZE_MAX."""
+    return args["page"], min(args["page_size"], current_app.config["API_PAGE_SIZE_MAX"])
+
+
+def page_answer(items, page: int, size: int, total: int) -> dict:
+    """A page of items with the counts a client needs to page on (`page_of`'s shape)."""
+    return {"items": list(items), "page": page, "page_size": size, "total": total,
+            "pages": math.ceil(total / size)}  # fmt: skip
+
+
 def paginate(stmt: Select, args: dict, *order_by) -> dict:
     """One page of `stmt` in a stable order, with the counts a client needs to page on."""
-    size = min(args["page_size"], current_app.config["API_PAGE_SIZE_MAX"])
-    page = args["page"]
+    page, size = page_window(args)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     items = db.session.scalars(stmt.order_by(*order_by).limit(size).offset((page - 1) * size))
-    return {
-        "items": list(items),
-        "page": page,
-        "page_size": size,
-        "total": total,
-        "pages": math.ceil(total / size),
-    }
+    return page_answer(items, page, size, total)

@@ -5,15 +5,12 @@ years expected and received are under /gift-agreements/ID/years, its form to sig
 /gift-agreements/ID/form.pdf.
 """
 
-import math
-
 import marshmallow as ma
-from flask import current_app
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 
 from fundtrack.api.auth import api_user
-from fundtrack.api.common import PageArgs, api_blueprint, page_of, saved
+from fundtrack.api.common import PageArgs, api_blueprint, page_answer, page_of, page_window, saved
 from fundtrack.api.schemas import Choice, Id, IsoDate, Money, Strict, Text
 from fundtrack.auth.access import load_visible
 from fundtrack.downloads import download
@@ -106,15 +103,13 @@ class Agreements(MethodView):
     @blp.response(200, page_of(GiftAgreementSchema))
     def get(self, args):
         """List the agreements the caller may see, newest first."""
-        size = min(args["page_size"], current_app.config["API_PAGE_SIZE_MAX"])
-        page = args["page"]
+        page, size = page_window(args)
         total = count_agreements(db.session, api_user(), args.get("centre"))
         items = gift_agreements(
             db.session, api_user(), centre_code=args.get("centre"), limit=size,
             offset=(page - 1) * size,
         )  # fmt: skip
-        return {"items": items, "page": page, "page_size": size, "total": total,
-                "pages": math.ceil(total / size)}  # fmt: skip
+        return page_answer(items, page, size, total)
 
     @blp.arguments(GiftAgreementIn)
     @blp.response(201, GiftAgreementSchema)

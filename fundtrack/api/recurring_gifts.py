@@ -5,16 +5,13 @@ instalments paid, the amount received and the next one due; its instalments are 
 under /recurring-gifts/ID/instalments with the income line that paid each.
 """
 
-import math
-
 import marshmallow as ma
-from flask import current_app
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from fundtrack.api.auth import api_user
-from fundtrack.api.common import PageArgs, api_blueprint, page_of, saved
+from fundtrack.api.common import PageArgs, api_blueprint, page_answer, page_of, page_window, saved
 from fundtrack.api.schemas import Choice, Currency, Id, IsoDate, Money, Strict, Text
 from fundtrack.auth.access import load_visible
 from fundtrack.errors import NotFound
@@ -98,16 +95,14 @@ class RecurringGifts(MethodView):
     @blp.response(200, page_of(RecurringGiftSchema))
     def get(self, args):
         """List the recurring gifts the caller may see, lapsed and late first."""
-        size = min(args["page_size"], current_app.config["API_PAGE_SIZE_MAX"])
-        page = args["page"]
+        page, size = page_window(args)
         counts = state_counts(db.session, api_user(), centre_code=args.get("centre"))
         total = counts[args["state"]] if args.get("state") else sum(counts.values())
         items = recurring_gifts(
             db.session, api_user(), centre_code=args.get("centre"), state=args.get("state"),
             limit=size, offset=(page - 1) * size,
         )  # fmt: skip
-        return {"items": items, "page": page, "page_size": size, "total": total,
-                "pages": math.ceil(total / size)}  # fmt: skip
+        return page_answer(items, page, size, total)
 
     @blp.arguments(RecurringGiftIn)
     @blp.response(201, RecurringGiftSchema)
