@@ -31,9 +31,14 @@ def referenced(session: Session, user: User, model, row_id, field: str, label: s
     return row
 
 
-def centre_by_code(session: Session, user: User, code, field: str = "centre") -> Centre:
-    """The centre with that code, if the user may see it; else a ValidationError on `field`."""
-    centre = session.scalars(visible(Centre, user).where(Centre.code == code)).one_or_none()
+def centre_by_code(session: Session, user: User | None, code, field: str = "centre") -> Centre:
+    """The centre with that code, if the user may see it; else a ValidationError on `field`.
+
+    `user` None is the operator at the server's console (`flask users create`, the demo), who
+    holds the database and so sees every centre; every screen and API call passes its user.
+    """
+    centres = select(Centre) if user is None else visible(Centre, user)
+    centre = session.scalars(centres.where(Centre.code == code)).one_or_none()
     if centre is None:
         raise ValidationError(
             field, _l("no centre with code %(code)s", code=repr(code)), code="unknown_centre"

@@ -6,7 +6,7 @@ import pytest
 from flask_babel import LazyString
 
 from fundtrack.auth.access import require_manage, require_network_manager
-from fundtrack.auth.cli import create_user
+from fundtrack.auth.operations import create_account_at_console
 from fundtrack.auth.models import Role
 from fundtrack.auth.operations import reset_second_step
 from fundtrack.auth.passwords import check_new_password
@@ -38,6 +38,10 @@ def test_not_allowed_refusals_carry_a_code_and_no_e_mail(session, network):
 
 
 def test_validation_refusals_carry_a_field_a_code_and_lazy_words(session, network):
+    def console(**given):
+        values = {"email": "t@example.org", "role": Role.AUDITOR, "password": "x"} | given
+        return create_account_at_console(session, values)
+
     centre = factories.centre(session)
     inactive = factories.user(session, role="auditor", active=False)
     active = factories.user(session, role="auditor", email="taken@example.org")
@@ -48,13 +52,10 @@ def test_validation_refusals_carry_a_field_a_code_and_lazy_words(session, networ
         (lambda: check_new_password("short"), "password", "too_short"),
         (lambda: check_new_password("x" * 300), "password", "too_long"),
         (lambda: check_new_password("password1234"), "password", "too_guessable"),
-        (lambda: create_user(session, active.email, Role.AUDITOR, "x"), "email", "email_taken"),
-        (lambda: create_user(session, "t@example.org", Role.TREASURER, "x"), "centre",
-         "centre_required"),
-        (lambda: create_user(session, "t@example.org", Role.TREASURER, "x", "NOPE"), "centre",
-         "unknown_centre"),
-        (lambda: create_user(session, "t@example.org", Role.AUDITOR, "x", centre.code),
-         "centre", "centre_not_allowed"),
+        (lambda: console(email=active.email), "email", "email_taken"),
+        (lambda: console(role=Role.TREASURER), "centre", "centre_required"),
+        (lambda: console(role=Role.TREASURER, centre="NOPE"), "centre", "unknown_centre"),
+        (lambda: console(centre=centre.code), "centre", "centre_not_allowed"),
     ]  # fmt: skip
     for call, field, code in cases:
         error = _refusal(call)

@@ -4,59 +4,20 @@ import sys
 
 import click
 from flask.cli import with_appcontext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from fundtrack.audit.actor import acting_as
 from fundtrack.auth import notices, sealed
 from fundtrack.auth.models import Role, User
+from fundtrack.auth.operations import create_account_at_console
 from fundtrack.centres.models import Centre
 from fundtrack.emails import normalise_email
-from fundtrack.errors import ValidationError
+from fundtrack.errors import DomainError, in_english
 from fundtrack.extensions import db
-from fundtrack.labels import ROLE_LABELS, label_of
 
-
-class AccountError(ValidationError):
-    """The account cannot be created as asked; `field` names the option at fault."""
-
-
-def create_user(
-    session, email: str, role: Role, password: str, centre_code: str | None = None, name=""
-) -> User:
-    """Create an account; a treasurer must name a centre, the other roles must not."""
-    email = normalise_email(email)
-    if session.scalars(select(User).where(User.email == email)).first():
-        raise AccountError(
-            "email", _l("%(email)s already has an account", email=email), code="email_taken"
-        )
-    centre = None
-    if role == Role.TREASURER:
-        if not centre_code:
-            raise AccountError(
-                "centre", _l("a treasurer needs --centre CODE"), code="centre_required"
-            )
-        centre = session.scalars(select(Centre).where(Centre.code == centre_code)).first()
-        if centre is None:
-            raise AccountError(
-                "centre",
-                _l("no centre has the code %(code)s", code=centre_code),
-                code="unknown_centre",
-            )
-    elif centre_code:
-        raise AccountError(
-            "centre",
-            _l(
-                "only treasurers belong to a centre (not: %(role)s)",
-                role=label_of(ROLE_LABELS, role),
-            ),
-            code="centre_not_allowed",
-        )
-    user = User(email=email, role=role, centre=centre, name=name)
-    user.set_password(password)
-    session.add(user)
-    session.flush()
-    return user
+# The option that gives each account field on the command line.
+OPTIONS = {"email": "EMAIL", "role": "--role", "centre": "--centre", "name": "--name",
+           "password": "password"}  # fmt: skip
 
 
 def _read_password() -> str:
@@ -78,14 +39,17 @@ def users() -> None:
 @with_appcontext
 def create_command(email: str, role: str, centre_code: str | None, name: str) -> None:
     """Create an account; the password is asked for, or read from stdin when piped."""
-    password = _read_password()
+    values = {"email": email, "role": role, "centre": centre_code, "name": name,
+              "password": _read_password()}  # fmt: skip
     try:
         with acting_as("cli: users create"):
-            user = create_user(db.session, email, Role(role), password, centre_code, name)
+            user = create_account_at_console(db.session, values)
             db.session.commit()
-    except (AccountError, ValueError) as error:
+    except DomainError as error:
         db.session.rollback()
-        raise click.ClickException(str(error)) from None
+        option = OPTIONS.get(error.field)
+        words = in_english(error.message)
+        raise click.ClickException(f"{option}: {words}" if option else words) from None
     click.echo(f"created {user.email} ({user.role.value})")
 
 

@@ -18,6 +18,7 @@ from fundtrack.auth.access import NotAllowed
 from fundtrack.auth.events import MFA_RESET
 from fundtrack.auth.models import Role, User
 from fundtrack.auth.sessions import end_all_sessions, sessions_of
+from fundtrack.emails import normalise_email
 from fundtrack.errors import Label, ValidationError
 from fundtrack.operations import centre_by_code, refuse_unknown
 
@@ -40,13 +41,14 @@ def _require_account_admin(admin: User) -> None:
         raise NotAllowed(_l("only admins manage accounts"), code="not_admin")
 
 
-def _account_values(session: Session, admin: User, values: dict, user: User | None) -> dict:
+def _account_values(
+    session: Session, admin: User | None, values: dict, user: User | None
+) -> dict:
     """The account's values checked: an email nobody else has, a role, and a centre exactly
-    for a treasurer. `centre` is a centre's code; the password is set apart (`_set_password`)."""
+    for a treasurer. `centre` is a centre's code; the password is set apart (`_set_password`).
+    `admin` None is the operator at the console (`create_account_at_console`)."""
     refuse_unknown(values, ACCOUNT_FIELDS, "account")
-    email = (values.get("email") or "").strip().lower()
-    if not email:
-        raise ValidationError("email", _l("is required"), code="required")
+    email = normalise_email(values.get("email"))
     taken = select(User.id).where(func.lower(User.email) == email)
     if user is not None and user.id is not None:
         taken = taken.where(User.id != user.id)
@@ -99,11 +101,22 @@ def create_user(session: Session, admin: User, values: dict) -> User:
     field: an email already taken, a treasurer without a centre, another role with one, a
     missing or weak password. Flushed; the caller commits."""
     _require_account_admin(admin)
+    return _new_account(session, admin, values)
+
+
+def _new_account(session: Session, admin: User | None, values: dict) -> User:
     user = User(**_account_values(session, admin, values, None))
     _set_password(user, values.get("password"), required=True)
     session.add(user)
     session.flush()
     return user
+
+
+def create_account_at_console(session: Session, values: dict) -> User:
+    """A new account made by the operator at the server (`flask users create`, the demo):
+    whoever runs it holds the database, so no admin acts, but the account rules are
+    `create_user`'s. Flushed; the caller commits."""
+    return _new_account(session, None, values)
 
 
 def update_user(session: Session, admin: User, user: User, values: dict) -> User:

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fundtrack.auth.cli import create_user
+from fundtrack.auth.operations import create_account_at_console
 from fundtrack.auth.models import Role, User
 from fundtrack.centres.models import Centre, Network, Region
 from fundtrack.config import is_production
@@ -185,7 +185,10 @@ def _users(session: Session, data: ModuleType) -> list[Login]:
     for role in Role:
         centre = data.TREASURER_CENTRE if role == Role.TREASURER else None
         login = Login(role.value, DEMO_EMAIL.format(role=role.value), demo_password(role), centre)
-        create_user(session, login.email, role, login.password, centre, data.USER_NAMES[role.value])
+        create_account_at_console(session, {
+            "email": login.email, "role": role, "password": login.password, "centre": centre,
+            "name": data.USER_NAMES[role.value],
+        })  # fmt: skip
         logins.append(login)
     return logins
 
