@@ -113,3 +113,33 @@ def test_the_auditor_changes_nothing(client, session, login_as, changed):
     client.post("/rules", data={"funder_type": "municipality", "structural_by_default": "no"})
     after = session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
     assert before == after
+
+
+def test_a_donors_giving_is_named_by_donor_amount_and_day_not_by_its_id(app, session, network):
+    from fundtrack.giving.operations import create_recurring_gift
+    from fundtrack.giving.sepa import create_mandate
+
+    centre = factories.centre(session, code="HLM", creditor_id="NL98ZZZ999999999999",
+                              iban="NL44RABO0123456789")  # fmt: skip
+    treasurer = factories.user(session, role="treasurer", centre=centre)
+    donor = factories.donor(session, centre, name="Mevrouw Jansen", iban="NL91ABNA0417164300")
+    with acting_as(treasurer.email, treasurer.id):
+        gift = create_recurring_gift(session, treasurer, {
+            "donor": donor.id, "amount": Decimal("25.00"), "frequency": "monthly",
+            "start": date(2026, 1, 1), "payment_method": "direct_debit",
+        }, today=date(2026, 2, 1))  # fmt: skip
+        mandate = create_mandate(
+            session, treasurer, {"donor": donor.id, "signed_on": date(2025, 12, 1)}
+        )
+    events = list(session.scalars(select(AuditEvent).where(
+        AuditEvent.entity.in_(["recurring_gifts", "instalments", "mandates"])
+    ).order_by(AuditEvent.id)))  # fmt: skip
+    assert {e.entity for e in events} >= {"recurring_gifts", "mandates"}
+    with app.test_request_context():
+        words = describe(session, events)
+    for said in words:
+        assert not said.record.startswith("#"), (said.kind, said.record)
+        assert "Jansen" in said.record or said.record == mandate.reference, said.record
+    gift_words = next(w for w, e in zip(words, events, strict=True) if e.entity_id == str(gift.id)
+                      and e.entity == "recurring_gifts")  # fmt: skip
+    assert "25,00" in gift_words.record and "2026" in gift_words.record

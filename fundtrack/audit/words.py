@@ -48,7 +48,10 @@ _REFERENCES = {
     "sent_by_id": "users",
     "national_office_funder_id": "funders",
     "recurring_gift_id": "recurring_gifts",
+    "mandate_id": "mandates",
 }
+# The day a row is about, first found first: what names a row that has no name of its own.
+_DAYS = ("due_date", "start_date", "collection_date", "signed_on", "booking_date")
 _MONEY = {"amount", "annual_amount", "amount_requested", "amount_awarded"}
 
 
@@ -93,6 +96,8 @@ def _names(session: Session, wanted: dict[str, set]) -> dict[tuple[str, int], st
     """Names of the rows referred to, one statement per table that has any."""
     from fundtrack.auth.models import User
     from fundtrack.centres.models import Centre, Region
+    from fundtrack.giving.models import RecurringGift
+    from fundtrack.giving.sepa_models import Mandate
     from fundtrack.grants.models import Grant
     from fundtrack.income.models import Donor, EarmarkedFund, Funder, FundingAgreement
 
@@ -108,6 +113,8 @@ def _names(session: Session, wanted: dict[str, set]) -> dict[tuple[str, int], st
         "earmarked_funds": (EarmarkedFund, lambda r: r.name),
         "funding_agreements": (FundingAgreement, agreement_name),
         "grants": (Grant, lambda r: r.project_name),
+        "recurring_gifts": (RecurringGift, lambda r: f"{r.donor.name} {r.reference}".strip()),
+        "mandates": (Mandate, lambda r: r.reference),
     }
     names = {}
     for table, ids in wanted.items():
@@ -180,10 +187,20 @@ def _record(table: str, row: dict, names, fmt) -> str:
     if table == "funding_agreements":
         funder = names.get(("funders", get("funder_id")), "")
         return f"{funder}: {get('title') or get('start_date') or ''}".strip(": ")
-    for key in ("name", "project_name", "email", "code", "title"):
+    for key in ("name", "project_name", "email", "code", "title", "transaction_number"):
         if get(key):
             return str(get(key))
-    return ""
+    # A donor's giving (a recurring gift, an instalment, a mandate, a collection): whose, how
+    # much and from when, where the row has no name of its own.
+    day = next((get(k) for k in _DAYS if get(k)), None)
+    parts = [
+        names.get(("donors", get("donor_id")), "")
+        or names.get(("recurring_gifts", get("recurring_gift_id")), ""),
+        _value(table, "amount", get("amount"), names, fmt),
+        _value(table, "day", day, names, fmt),
+        get("reference") or "",
+    ]
+    return " ".join(p for p in parts if p and p != "—")
 
 
 def _live_rows(session: Session, wanted: dict[str, set]) -> dict[tuple[str, int], dict]:
