@@ -6,9 +6,8 @@ import pytest
 from flask_babel import LazyString
 
 from fundtrack.auth.access import require_manage, require_network_manager
-from fundtrack.auth.operations import create_account_at_console
 from fundtrack.auth.models import Role
-from fundtrack.auth.operations import reset_second_step
+from fundtrack.auth.operations import create_account_at_console, reset_second_step
 from fundtrack.auth.passwords import check_new_password
 from fundtrack.auth.tokens import issue_token
 from fundtrack.errors import DomainError, NotAllowed, ValidationError

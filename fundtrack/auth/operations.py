@@ -41,9 +41,7 @@ def _require_account_admin(admin: User) -> None:
         raise NotAllowed(_l("only admins manage accounts"), code="not_admin")
 
 
-def _account_values(
-    session: Session, admin: User | None, values: dict, user: User | None
-) -> dict:
+def _account_values(session: Session, admin: User | None, values: dict, user: User | None) -> dict:
     """The account's values checked: an email nobody else has, a role, and a centre exactly
     for a treasurer. `centre` is a centre's code; the password is set apart (`_set_password`).
     `admin` None is the operator at the console (`create_account_at_console`)."""

@@ -12,8 +12,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fundtrack.auth.operations import create_account_at_console
 from fundtrack.auth.models import Role, User
+from fundtrack.auth.operations import create_account_at_console
 from fundtrack.centres.models import Centre, Network, Region
 from fundtrack.config import is_production
 from fundtrack.costs.basis import declare_year
