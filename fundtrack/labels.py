@@ -198,6 +198,8 @@ AUDIT_ENTITY_LABELS = {
     "security_notices": _l("Security notice"),
     "grant_goal_measurements": _l("Goal measurement"),
     "grant_in_kind": _l("Volunteer hours given in kind"),
+    "donor_national_ids": _l("National identity number"),
+    "gift_report_runs": _l("Gift report to the tax office"),
 }
 
 # The audit trail's names of fields that the screens do not show as columns.
@@ -410,6 +412,14 @@ COLUMN_LABELS = {
     "creditor_id": _l("SEPA creditor identifier"),
     "funder_reference": _l("Funder's case number"),
     "signatory": _l("Signs the reports"),
+    "last_digits": _l("National identity number (last digits)"),
+    "consent_to_report": _l("Asked for gifts to be reported to the tax office"),
+    "consent_recorded_on": _l("Asked on"),
+    "donors": _l("Donors"),
+    "total": _l("Total"),
+    "produced_at": _l("Made at"),
+    "produced_by_id": _l("Made by"),
+    "updated_at": _l("Changed at"),
 }
 
 # The admin's menu entries, by the English name a view is registered under.
@@ -458,6 +468,7 @@ FILE_NAME_LABELS = {
     "agreement": _l("gift agreement"),
     "pain008": _l("direct debit collection"),
     "direct-debit-notices": _l("direct debit notices"),
+    "gift-report": _l("gift report"),
 }
 
 # A picker left empty.
@@ -512,6 +523,27 @@ UNSPENT_DECISION_LABELS = {
     "kept": _l("kept with the funder's consent"),
 }
 
+# Gift reporting to the Norwegian tax office (fundtrack.giving.tax_report).
+NATIONAL_ID_KIND_LABELS = {
+    "fodselsnummer": _l("Norwegian national identity number (fødselsnummer)"),
+    "d_number": _l("Norwegian D-number"),
+    "organisation_number": _l("Norwegian organisation number"),
+    "bsn": _l("Dutch citizen service number (BSN)"),
+}
+
+GIFT_REPORT_KIND_LABELS = {"ordinary": _l("first report"), "correction": _l("correction")}
+
+# Why a donor with gifts in the year is, or is not, in the year's report.
+GIFT_REPORT_REASON_LABELS = {
+    "included": _l("reported"),
+    "withdrawn": _l("reported before; withdrawn with 0"),
+    "no_national_id": _l("no national identity number"),
+    "not_norwegian": _l("no Norwegian number"),
+    "no_consent": _l("did not ask to be reported"),
+    "under_minimum": _l("under the minimum of NOK 500"),
+    "erased": _l("erased"),
+}
+
 # ---- every table by its kind -----------------------------------------------------------------
 
 # Kind -> table. An enum column's kind is its type's name (`enum_column(Enum, name)`); the
@@ -554,6 +586,9 @@ TABLES = {
     "sepa_sequence": SEQUENCE_LABELS,
     "security_notice": SECURITY_NOTICE_LABELS,
     "unspent_decision": UNSPENT_DECISION_LABELS,
+    "national_id_kind": NATIONAL_ID_KIND_LABELS,
+    "gift_report_kind": GIFT_REPORT_KIND_LABELS,
+    "gift_report_reason": GIFT_REPORT_REASON_LABELS,
 }
 
 # Text columns that hold a code of a fixed set (a CHECK ... IN constraint, or written by one
@@ -599,6 +634,7 @@ def enum_tables() -> dict[type, dict]:
     from fundtrack.costs.models import CostCategory, CostKind
     from fundtrack.giving.models import AgreementKind, Frequency, PaymentMethod
     from fundtrack.giving.sepa_models import Sequence
+    from fundtrack.giving.tax_models import GiftReportKind, NationalIdKind
     from fundtrack.grants.models import GoalKind, GrantState, ReportKind, UnspentDecision
     from fundtrack.imports.models import ImportState
     from fundtrack.imports.onboarding.models import OnboardingState
@@ -628,6 +664,8 @@ def enum_tables() -> dict[type, dict]:
         AgreementKind: AGREEMENT_KIND_LABELS,
         UnspentDecision: UNSPENT_DECISION_LABELS,
         Sequence: SEQUENCE_LABELS,
+        NationalIdKind: NATIONAL_ID_KIND_LABELS,
+        GiftReportKind: GIFT_REPORT_KIND_LABELS,
     }
 
 

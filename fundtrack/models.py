@@ -13,6 +13,13 @@ from fundtrack.giving.models import (
     RecurringGift,
 )
 from fundtrack.giving.sepa_models import Collection, CollectionItem, Mandate, Sequence
+from fundtrack.giving.tax_models import (
+    DonorNationalId,
+    GiftReportKind,
+    GiftReportLine,
+    GiftReportRun,
+    NationalIdKind,
+)
 from fundtrack.grants.models import (
     GoalKind,
     Grant,
@@ -58,6 +65,10 @@ __all__ = [
     "CostKind",
     "CostLine",
     "Donor",
+    "DonorNationalId",
+    "GiftReportKind",
+    "GiftReportLine",
+    "GiftReportRun",
     "Import",
     "ImportProfile",
     "ImportState",
@@ -85,6 +96,7 @@ __all__ = [
     "JobState",
     "JournalAccount",
     "Mandate",
+    "NationalIdKind",
     "Network",
     "Onboarding",
     "OnboardingState",

@@ -17,8 +17,11 @@ _NOT_AUDITED = {"audit_events", "report_jobs"}
 _NOT_AUDITED |= {"user_sessions", "recovery_codes"}
 # The sign-in throttle's counts (fundtrack.auth.throttle_storage) are bookkeeping too.
 _NOT_AUDITED |= {"throttle_counts"}
+# A gift report's lines are what the run (audited) sent; each holds a sealed number.
+_NOT_AUDITED |= {"gift_report_lines"}
 _QUIET_COLUMNS = {"api_tokens": {"last_used_at"}, "users": {"mfa_last_step"}}
 _SECRET_COLUMNS = {"password_hash", "token_hash", "mfa_secret", "mfa_secret_encrypted"}
+_SECRET_COLUMNS |= {"number_sealed"}  # a donor's national identity number, encrypted
 
 
 def _plain(value):

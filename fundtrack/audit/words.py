@@ -32,7 +32,7 @@ from fundtrack.labels import (
 _HIDDEN = {"id", "created_at", "fiscal_year", "consent_recorded_at"}
 # Secrets (shown as *** at most) and bookkeeping of the sign-in and of stored files.
 _HIDDEN |= {"password_hash", "mfa_secret", "mfa_last_step", "token_hash", "token", "pdf"}
-_HIDDEN |= {"options", "mfa_secret_encrypted", "device_hash"}
+_HIDDEN |= {"options", "mfa_secret_encrypted", "device_hash", "number_sealed", "file_sha256"}
 # Foreign keys shown by the name of the row they point at: column -> (table, model path).
 _REFERENCES = {
     "centre_id": "centres",

@@ -118,7 +118,8 @@ def reset_mfa_command(email: str) -> None:
 @users.command("reseal")
 @with_appcontext
 def reseal_command() -> None:
-    """Encrypt every stored TOTP secret again with the first key of FUNDTRACK_TOTP_KEYS.
+    """Encrypt every stored TOTP secret and donor's national identity number again with the
+    first key of FUNDTRACK_TOTP_KEYS.
 
     To rotate the key: put a new one first (FUNDTRACK_TOTP_KEYS=new,old), restart, run this,
     then drop the old key.
@@ -126,6 +127,10 @@ def reseal_command() -> None:
     rows = db.session.scalars(select(User).where(User.mfa_secret_encrypted.is_not(None))).all()
     for user in rows:
         user.mfa_secret_encrypted = sealed.reseal(user.mfa_secret_encrypted)
+    from fundtrack.giving.national_ids import reseal_all
+
+    numbers = reseal_all(db.session)
     with acting_as("cli: users reseal"):
         db.session.commit()
     click.echo(f"{len(rows)} secret(s) encrypted with the first key")
+    click.echo(f"{numbers} national identity number(s) encrypted with the first key")

@@ -115,6 +115,13 @@ class User(UserMixin, db.Model):
             return True
         return self.role == Role.TREASURER and centre_id == self.centre_id
 
+    def can_report_gifts(self, centre_id: int | None) -> bool:
+        """May this user read donors' national identity numbers and report their gifts to the
+        tax office? The centre's treasurer for its own donors, and the national office."""
+        if self.role == Role.NATIONAL:
+            return True
+        return self.role == Role.TREASURER and centre_id == self.centre_id
+
     @property
     def can_manage_network(self) -> bool:
         """Rules, locks, regions, centres and funders' types belong to the national office."""

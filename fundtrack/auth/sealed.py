@@ -1,12 +1,12 @@
-"""Secrets fundtrack must read back (the TOTP secret), encrypted at rest with keys from the
-configuration.
+"""Secrets fundtrack must read back (the TOTP secret, donors' national identity numbers),
+encrypted at rest with keys from the configuration: one home for the keys of both.
 
 Fernet (AES-128-CBC with HMAC-SHA256, from `cryptography`) through MultiFernet: the first key
 of `TOTP_SECRET_KEYS` encrypts, every key decrypts, so a key is rotated by putting a new one
-first, restarting, running `flask users reseal` (which re-encrypts every secret with it) and then
+first, restarting, running `flask users reseal` (which re-encrypts every sealed value with it) and then
 dropping the old one. Production refuses to start without a key (fundtrack.config);
 development and the tests derive one from SECRET_KEY. A database copied without the keys
-holds no usable TOTP secret.
+holds no usable TOTP secret and no readable national identity number.
 """
 
 import base64
@@ -50,26 +50,28 @@ def seal(plain: str, keys: list[str] | None = None) -> str:
     return _fernet(keys).encrypt(plain.encode("utf-8")).decode("ascii")
 
 
-def unseal(token: str, keys: list[str] | None = None) -> str:
-    """The text `token` holds; ValidationError when no configured key opens it (the key
-    was changed without keeping the old one, or the column was tampered with)."""
+_TOTP_UNREADABLE = (
+    "mfa_secret",
+    _l("the second step's secret cannot be read with the configured keys"),
+    "totp_key_unknown",
+)
+
+
+def unseal(token: str, keys: list[str] | None = None, unreadable: tuple = _TOTP_UNREADABLE) -> str:
+    """The text `token` holds; a ValidationError (`unreadable`: its field, message and code)
+    when no configured key opens it (the key was changed without keeping the old one, or the
+    column was tampered with)."""
     try:
         return _fernet(keys).decrypt(token.encode("ascii")).decode("utf-8")
     except (InvalidToken, UnicodeError):
-        raise ValidationError(
-            "mfa_secret",
-            _l("the second step's secret cannot be read with the configured keys"),
-            code="totp_key_unknown",
-        ) from None
+        field, message, code = unreadable
+        raise ValidationError(field, message, code=code) from None
 
 
-def reseal(token: str, keys: list[str] | None = None) -> str:
+def reseal(token: str, keys: list[str] | None = None, unreadable: tuple = _TOTP_UNREADABLE) -> str:
     """`token` encrypted again with the first key (after a new key was put first)."""
     try:
         return _fernet(keys).rotate(token.encode("ascii")).decode("ascii")
     except InvalidToken:
-        raise ValidationError(
-            "mfa_secret",
-            _l("the second step's secret cannot be read with the configured keys"),
-            code="totp_key_unknown",
-        ) from None
+        field, message, code = unreadable
+        raise ValidationError(field, message, code=code) from None

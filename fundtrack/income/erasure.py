@@ -4,7 +4,8 @@ A donor's name, IBAN and e-mail also travel into other rows: the descriptions (a
 references) of income lines, the names of uploaded files, the payers an import recorded
 (keyed by IBAN or name, kept as the centre's remembered choices), what an undone import kept
 of the lines it removed, the references of their recurring gifts, and the audit snapshots
-of all of these. `erase_copies` scrubs them with Core statements (the audit hook would
+of all of these. A national identity number is deleted outright, and cleared from what the
+gift reports to the tax office kept of it (fundtrack.giving.national_ids). `erase_copies` scrubs them with Core statements (the audit hook would
 otherwise copy the old values into new events) and then scrubs the audit events themselves.
 Amounts, dates and links are never touched, so every total stays as it was.
 """
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from fundtrack.audit.models import AuditEvent
 from fundtrack.giving.models import RecurringGift
+from fundtrack.giving.national_ids import erase_national_id
 from fundtrack.giving.sepa_models import Mandate
 from fundtrack.imports.matching import MATCH_PREFIX, counterparty_key
 from fundtrack.imports.models import Import, ImportProfile
@@ -35,9 +37,10 @@ _WHOLLY = {
     "import_profiles": ("description", "key", "value"),
     "recurring_gifts": ("reference",),
     "mandates": ("iban",),
+    "donor_national_ids": ("last_digits",),
 }
 _ENTITIES = ("income_lines", "imports", "import_profiles", "onboardings", "recurring_gifts",
-             "mandates")  # fmt: skip
+             "mandates", "donor_national_ids")  # fmt: skip
 
 
 def needles(donor: Donor) -> list[str]:
@@ -88,7 +91,8 @@ def erase_copies(session: Session, donor: Donor) -> None:
     _imports(session, donor, pattern)
     profiles = _payer_choices(session, donor, pattern)
     wholly = {"recurring_gifts": _recurring_gifts(session, donor),
-              "mandates": _mandates(session, donor)}  # fmt: skip
+              "mandates": _mandates(session, donor),
+              "donor_national_ids": erase_national_id(session, donor.id)}  # fmt: skip
     _audit_events(session, donor, pattern, own, profiles, own_pattern, wholly)
 
 

@@ -7,7 +7,7 @@ their donor and every total stays as it was), and records the erasure in the aud
 without the erased data.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
@@ -17,6 +17,8 @@ from fundtrack.audit.actor import current_actor
 from fundtrack.audit.models import AuditEvent
 from fundtrack.auth.access import NotAllowed, require_manage
 from fundtrack.auth.models import User
+from fundtrack.giving.national_ids import masked, of_donor
+from fundtrack.giving.tax_report import reported_by_year
 from fundtrack.income.erasure import erase_copies
 from fundtrack.income.models import Donor, IncomeLine
 
@@ -26,13 +28,31 @@ ERASED = "[erased]"
 
 
 def _plain(value):
-    if isinstance(value, datetime):
+    if isinstance(value, datetime | date):
         return value.isoformat()
     return getattr(value, "value", value)
 
 
+def _national_id(session: Session, donor: Donor) -> dict | None:
+    """The donor's number masked (the export leaves the reporting roles' screens: the donor
+    knows their number; the file must not become a copy of it), their request to be reported
+    and what the reports to the tax office said per year."""
+    row = of_donor(session, donor.id)
+    reported = {str(year): str(amount) for year, amount in reported_by_year(session, donor.id).items()}
+    if row is None and not reported:
+        return None
+    return {
+        "kind": row.kind.value if row else None,
+        "number": masked(row.kind, row.last_digits) if row else None,
+        "consent_to_report": row.consent_to_report if row else False,
+        "consent_recorded_on": _plain(row.consent_recorded_on) if row else None,
+        "reported_to_tax_office": reported,
+    }
+
+
 def access_export(session: Session, user: User, donor: Donor) -> dict:
-    """Everything fundtrack holds about a donor: the row and the gifts booked for them."""
+    """Everything fundtrack holds about a donor: the row, their national identity number
+    (masked) and the gifts booked for them."""
     if not user.can_view(donor.centre_id):
         raise NotAllowed(_l("your role may not read this centre's donors"))
     lines = session.scalars(
@@ -45,6 +65,7 @@ def access_export(session: Session, user: User, donor: Donor) -> dict:
             column: _plain(getattr(donor, column))
             for column in ("kind", *PERSONAL, *CONSENTS, "created_at")
         },
+        "national_id": _national_id(session, donor),
         "gifts": [
             {
                 "date": line.booking_date.isoformat(),
