@@ -3,8 +3,8 @@ encrypted at rest with keys from the configuration: one home for the keys of bot
 
 Fernet (AES-128-CBC with HMAC-SHA256, from `cryptography`) through MultiFernet: the first key
 of `TOTP_SECRET_KEYS` encrypts, every key decrypts, so a key is rotated by putting a new one
-first, restarting, running `flask users reseal` (which re-encrypts every sealed value with it) and then
-dropping the old one. Production refuses to start without a key (fundtrack.config);
+first, restarting, running `flask users reseal` (which re-encrypts every sealed value with it)
+and then dropping the old one. Production refuses to start without a key (fundtrack.config);
 development and the tests derive one from SECRET_KEY. A database copied without the keys
 holds no usable TOTP secret and no readable national identity number.
 """

@@ -42,9 +42,7 @@ class DonorNationalId(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    donor_id: Mapped[int] = mapped_column(
-        ForeignKey("donors.id", ondelete="CASCADE"), unique=True
-    )
+    donor_id: Mapped[int] = mapped_column(ForeignKey("donors.id", ondelete="CASCADE"), unique=True)
     # The donor's centre, for scoping and the audit trail's centre.
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
     kind: Mapped[NationalIdKind] = mapped_column(enum_column(NationalIdKind, "national_id_kind"))
@@ -100,9 +98,7 @@ class GiftReportLine(db.Model):
     donor_id: Mapped[int | None] = mapped_column(
         ForeignKey("donors.id", ondelete="SET NULL"), index=True
     )
-    kind: Mapped[NationalIdKind] = mapped_column(
-        enum_column(NationalIdKind, "national_id_kind")
-    )
+    kind: Mapped[NationalIdKind] = mapped_column(enum_column(NationalIdKind, "national_id_kind"))
     number_sealed: Mapped[str | None] = mapped_column(Text)
     last_digits: Mapped[str | None] = mapped_column(String(3))
     amount: Mapped[Decimal]

@@ -117,8 +117,13 @@ def _year_totals(session: Session, centre_ids: list[int], year: int):
     """Each donor's total of NOK gifts booked in the year, with their number's row."""
     return session.execute(
         select(
-            Donor.id, Donor.name, Centre.code, func.sum(IncomeLine.amount),
-            DonorNationalId.kind, DonorNationalId.number_sealed, DonorNationalId.last_digits,
+            Donor.id,
+            Donor.name,
+            Centre.code,
+            func.sum(IncomeLine.amount),
+            DonorNationalId.kind,
+            DonorNationalId.number_sealed,
+            DonorNationalId.last_digits,
             DonorNationalId.consent_to_report,
         )  # fmt: skip
         .join(Donor, Donor.id == IncomeLine.donor_id)
@@ -131,8 +136,12 @@ def _year_totals(session: Session, centre_ids: list[int], year: int):
             IncomeLine.booking_date <= date(year, 12, 31),
         )
         .group_by(
-            Donor.id, Donor.name, Centre.code, DonorNationalId.kind,
-            DonorNationalId.number_sealed, DonorNationalId.last_digits,
+            Donor.id,
+            Donor.name,
+            Centre.code,
+            DonorNationalId.kind,
+            DonorNationalId.number_sealed,
+            DonorNationalId.last_digits,
             DonorNationalId.consent_to_report,
         )  # fmt: skip
         .order_by(Donor.name, Donor.id)
@@ -141,11 +150,8 @@ def _year_totals(session: Session, centre_ids: list[int], year: int):
 
 def _runs(session: Session, centre: Centre | None, year: int) -> list[GiftReportRun]:
     where = GiftReportRun.centre_id == centre.id if centre else GiftReportRun.centre_id.is_(None)
-    return list(
-        session.scalars(
-            select(GiftReportRun).where(where, GiftReportRun.year == year).order_by(GiftReportRun.id)
-        )
-    )
+    stmt = select(GiftReportRun).where(where, GiftReportRun.year == year)
+    return list(session.scalars(stmt.order_by(GiftReportRun.id)))
 
 
 def _last_reported(runs: list[GiftReportRun]) -> dict[str, tuple[int, GiftReportLine]]:
@@ -163,9 +169,7 @@ def _last_reported(runs: list[GiftReportRun]) -> dict[str, tuple[int, GiftReport
 def selection(session: Session, user: User, centre: Centre | None, year: int) -> Selection:
     """Who the year's report names, who it leaves out and why, and the runs made before."""
     if year > date.today().year:
-        raise ValidationError(
-            "year", _l("%(year)s has not begun", year=year), code="future_year"
-        )
+        raise ValidationError("year", _l("%(year)s has not begun", year=year), code="future_year")
     centre_ids, number, name = _reporter(session, user, centre)
     givers: dict[str, Giver] = {}
     left_out = []
@@ -183,7 +187,9 @@ def selection(session: Session, user: User, centre: Centre | None, year: int) ->
         plain = sealed.unseal(token, unreadable=UNREADABLE) if kind in NORWEGIAN else None
         shown = masked(kind, last) if kind else ""
         if reason:
-            left_out.append(Giver(donor_name, total, reason, [code], [donor_id], kind, plain, shown))
+            left_out.append(
+                Giver(donor_name, total, reason, [code], [donor_id], kind, plain, shown)
+            )
             continue
         giver = givers.setdefault(
             plain, Giver(donor_name, Decimal(0), "included", [], [], kind, plain, shown)
@@ -299,8 +305,10 @@ def produce(
     for one in chosen.reported:
         run.lines.append(
             GiftReportLine(
-                donor_id=one.donor_ids[0] if one.donor_ids else None, kind=one.kind,
-                number_sealed=sealed.seal(one.number), last_digits=one.number[-3:],
+                donor_id=one.donor_ids[0] if one.donor_ids else None,
+                kind=one.kind,
+                number_sealed=sealed.seal(one.number),
+                last_digits=one.number[-3:],
                 amount=Decimal(one.amount),
             )  # fmt: skip
         )

@@ -4,9 +4,10 @@ A donor's name, IBAN and e-mail also travel into other rows: the descriptions (a
 references) of income lines, the names of uploaded files, the payers an import recorded
 (keyed by IBAN or name, kept as the centre's remembered choices), what an undone import kept
 of the lines it removed, the references of their recurring gifts, and the audit snapshots
-of all of these. A national identity number is deleted outright, and cleared from what the
-gift reports to the tax office kept of it (fundtrack.giving.national_ids). `erase_copies` scrubs them with Core statements (the audit hook would
+of all of these. `erase_copies` scrubs them with Core statements (the audit hook would
 otherwise copy the old values into new events) and then scrubs the audit events themselves.
+A national identity number is deleted outright, and cleared from what the gift reports to
+the tax office kept of it (fundtrack.giving.national_ids).
 Amounts, dates and links are never touched, so every total stays as it was.
 """
 

@@ -38,7 +38,8 @@ def _national_id(session: Session, donor: Donor) -> dict | None:
     knows their number; the file must not become a copy of it), their request to be reported
     and what the reports to the tax office said per year."""
     row = of_donor(session, donor.id)
-    reported = {str(year): str(amount) for year, amount in reported_by_year(session, donor.id).items()}
+    years = reported_by_year(session, donor.id)
+    reported = {str(year): str(amount) for year, amount in years.items()}
     if row is None and not reported:
         return None
     return {
