@@ -159,6 +159,7 @@ AUDIT_ACTION_LABELS = {
 # Which kind of record an audit event is about: its table (every audited table has words).
 AUDIT_ENTITY_LABELS = {
     "income_lines": _l("Income line"),
+    "income_line_funds": _l("Part of an income line for an earmarked fund"),
     "cost_lines": _l("Cost line"),
     "funding_agreements": _l("Agreement"),
     "donors": _l("Donor"),
@@ -365,6 +366,7 @@ COLUMN_LABELS = {
     "donor": _l("Donor"),
     "agreement": _l("Agreement"),
     "earmarked_fund": _l("Earmarked fund"),
+    "funds": _l("Split over earmarked funds"),
     "reference": _l("Reference"),
     "description": _l("Description"),
     "external_id": _l("External id"),

@@ -42,6 +42,7 @@ from fundtrack.income.models import (
     FundingAgreement,
     IncomeCategory,
     IncomeLine,
+    IncomeLineFund,
     IncomeSource,
     StructuralRule,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "GrantTransition",
     "IncomeCategory",
     "IncomeLine",
+    "IncomeLineFund",
     "IncomeSource",
     "Instalment",
     "JobState",

@@ -44,6 +44,7 @@ from fundtrack.income.operations import (
     delete_income,
     update_income,
 )
+from fundtrack.income.splits import parse_parts
 from fundtrack.money import check_currency, check_locale, parse_amount, to_money
 from fundtrack.share import trace
 from fundtrack.share.rules import confirm_agreement, override_agreement, set_structural_rule
@@ -173,7 +174,36 @@ def _name_taken(w):
     create_funder(w.session, w.national, {"name": "Gemeente Haarlem", "type": "municipality"})
 
 
+def _split(w, *amounts, picks=(0, 1), own_fund=False):
+    """A gift of 25.00 to HLM split over its funds Kledingbank and Zomerkamp (`picks`)."""
+    funds = [factories.fund(w.session, w.a, name=n).id for n in ("Kledingbank", "Zomerkamp")]
+    parts = [{"fund_id": funds[i], "amount": Decimal(a)}
+             for i, a in zip(picks, amounts, strict=True)]  # fmt: skip
+    return _book(w, funds=parts, **({"fund": funds[0]} if own_fund else {}))
+
+
+def _split_then_new_amount(w):
+    line = _split(w, "20.00", "5.00")
+    update_income(w.session, w.treasurer, line, {"amount": Decimal("30.00")})
+
+
+def _typed_parts(w, typed: str):
+    parse_parts(typed, {"Kledingbank": 1, "Zomerkamp": 2}, Decimal("25.00"), Decimal)
+
+
 CASES = [
+    # a gift split over earmarked funds
+    ("parts_not_summing", lambda w: _split(w, "20.00", "4.00")),
+    ("part_not_positive", lambda w: _split(w, "25.00", "0.00")),
+    ("fund_twice", lambda w: _split(w, "20.00", "5.00", picks=(1, 1))),
+    ("other_centre", lambda w: _book(w, w.national, funds=[
+        {"fund_id": factories.fund(w.session, w.a).id, "amount": Decimal("20.00")},
+        {"fund_id": w.fund_b.id, "amount": Decimal("5.00")}])),
+    ("not_parts", lambda w: _book(w, funds=[{"fund": 1}])),
+    ("fund_and_parts", lambda w: _split(w, "20.00", "5.00", own_fund=True)),
+    ("split_amount_changed", _split_then_new_amount),
+    ("unknown_fund", lambda w: _typed_parts(w, "Speeltuin 5")),
+    ("parts_without_amount", lambda w: _typed_parts(w, "Kledingbank; Zomerkamp")),
     # money
     ("unknown_currency", lambda w: check_currency("eur")),
     ("unknown_locale", lambda w: check_locale("xx")),

@@ -75,13 +75,15 @@ def _years_touched(obj, network: Network) -> set[int]:
 
 def _before_flush(session: Session, _context, _instances) -> None:
     from fundtrack.costs.models import CostLine
-    from fundtrack.income.models import IncomeLine
+    from fundtrack.income.models import IncomeLine, IncomeLineFund
 
-    changed = [
-        obj
-        for obj in (*session.new, *session.dirty, *session.deleted)
-        if isinstance(obj, IncomeLine | CostLine)
-    ]
+    touched = (*session.new, *session.dirty, *session.deleted)
+    changed = [obj for obj in touched if isinstance(obj, IncomeLine | CostLine)]
+    # A split's part changes its line's money per fund: the line's years count.
+    for part in touched:
+        line = part.owning_line() if isinstance(part, IncomeLineFund) else None
+        if line is not None and line not in changed and line.booking_date is not None:
+            changed.append(line)
     if not changed:
         return
     with session.no_autoflush:

@@ -11,7 +11,7 @@ from fundtrack.auth.models import User
 from fundtrack.costs.models import CostLine
 from fundtrack.emails import normalise_email
 from fundtrack.errors import Conflict, Label, ValidationError
-from fundtrack.income.models import Donor, DonorKind, EarmarkedFund, IncomeLine
+from fundtrack.income.models import Donor, DonorKind, EarmarkedFund, IncomeLine, IncomeLineFund
 from fundtrack.operations import centre_by_code, check_unused, check_year, refuse_unknown, require
 
 DONOR_FIELDS = (
@@ -189,6 +189,7 @@ def delete_fund(session: Session, user: User, fund: EarmarkedFund) -> None:
         session,
         "fund",
         (IncomeLine.earmarked_fund_id, fund.id, "income lines"),
+        (IncomeLineFund.earmarked_fund_id, fund.id, "income lines"),
         (CostLine.earmarked_fund_id, fund.id, "cost lines"),
     )
     session.delete(fund)

@@ -2,6 +2,9 @@
 
 A fund's balance is the income allocated to it minus the actual costs charged to it.
 
+- income allocated to a fund is its lines' whole amounts and its parts of split lines
+  (income.splits): a gift of 100 split 60/40 counts 60 in one fund and 40 in the other;
+
 - "for the year" is what the fund received and spent in one fiscal year (income by its
   fiscal year, costs by their year);
 - "to date" is everything booked up to and including that year: the fund's balance at the
@@ -26,7 +29,7 @@ from fundtrack.auth.access import visible
 from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre, Network
 from fundtrack.costs.models import CostKind, CostLine
-from fundtrack.income.models import EarmarkedFund, IncomeLine
+from fundtrack.income.models import EarmarkedFund, IncomeLine, IncomeLineFund
 from fundtrack.money import CENT
 
 ZERO = Decimal("0.00")
@@ -68,15 +71,27 @@ def _money(value) -> Decimal:
     return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _in_year(stmt, year: int, this_year_only: bool):
+    if this_year_only:
+        return stmt.where(IncomeLine.fiscal_year == year)
+    return stmt.where(IncomeLine.fiscal_year <= year)
+
+
 def _income(year: int, this_year_only: bool):
-    stmt = select(func.coalesce(func.sum(IncomeLine.amount), 0)).where(
+    """The fund's whole lines plus its parts of split lines (a split line names no fund)."""
+    whole = select(func.coalesce(func.sum(IncomeLine.amount), 0)).where(
         IncomeLine.earmarked_fund_id == EarmarkedFund.id
     )
-    if this_year_only:
-        stmt = stmt.where(IncomeLine.fiscal_year == year)
-    else:
-        stmt = stmt.where(IncomeLine.fiscal_year <= year)
-    return stmt.correlate(EarmarkedFund).scalar_subquery()
+    parts = (
+        select(func.coalesce(func.sum(IncomeLineFund.amount), 0))
+        .join(IncomeLine, IncomeLine.id == IncomeLineFund.income_line_id)
+        .where(IncomeLineFund.earmarked_fund_id == EarmarkedFund.id)
+    )
+    whole, parts = (
+        _in_year(stmt, year, this_year_only).correlate(EarmarkedFund).scalar_subquery()
+        for stmt in (whole, parts)
+    )
+    return whole + parts
 
 
 def _costs(year: int, this_year_only: bool):

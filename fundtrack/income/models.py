@@ -17,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     func,
+    inspect,
 )
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, validates
 
@@ -267,10 +268,55 @@ class IncomeLine(db.Model):
     agreement: Mapped[FundingAgreement | None] = relationship()
     earmarked_fund: Mapped[EarmarkedFund | None] = relationship()
     grant: Mapped["Grant | None"] = relationship()
+    # A line split over several funds (fundtrack.income.splits): its parts, and then no
+    # earmarked_fund of its own. Deleted with the line (loaded first, so each is audited).
+    fund_parts: Mapped[list["IncomeLineFund"]] = relationship(
+        back_populates="line",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="IncomeLineFund.id",
+    )
 
     @validates("currency")
     def _check_currency(self, _key, value):
         return check_currency(value)
+
+
+class IncomeLineFund(db.Model):
+    """One earmarked fund's part of a split income line, in the line's currency.
+
+    The parts of a line add up to its amount exactly; fundtrack.income.splits keeps that
+    rule (and a deferred trigger checks it again on PostgreSQL, migration 0021).
+    """
+
+    __tablename__ = "income_line_funds"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        UniqueConstraint("income_line_id", "earmarked_fund_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    income_line_id: Mapped[int] = mapped_column(
+        ForeignKey("income_lines.id", ondelete="CASCADE"), index=True
+    )
+    earmarked_fund_id: Mapped[int] = mapped_column(ForeignKey("earmarked_funds.id"), index=True)
+    amount: Mapped[Decimal]
+
+    line: Mapped[IncomeLine] = relationship(back_populates="fund_parts")
+    earmarked_fund: Mapped[EarmarkedFund] = relationship()
+
+    def owning_line(self) -> IncomeLine | None:
+        """The line this part is (or, just taken off it, was) of."""
+        if self.line is not None:
+            return self.line
+        taken_off = inspect(self).attrs.line.history.deleted
+        return taken_off[0] if taken_off else None
+
+    @property
+    def centre_id(self) -> int | None:
+        """The line's centre: the audit log files a part under it."""
+        line = self.owning_line()
+        return line.centre_id if line is not None else None
 
 
 class IncomeSummary(db.Model):

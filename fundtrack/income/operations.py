@@ -34,12 +34,13 @@ from fundtrack.income.models import (
     IncomeLine,
     IncomeSource,
 )
+from fundtrack.income.splits import check_parts, referenced_fund, write_parts
 from fundtrack.money import check_cents, is_currency
 from fundtrack.operations import centre_by_code, check_year, referenced, refuse_unknown, require
 
 INCOME_FIELDS = (
     "centre", "date", "amount", "currency", "category", "funder", "donor",
-    "agreement", "fund", "grant", "reference", "description", "external_id",
+    "agreement", "fund", "funds", "grant", "reference", "description", "external_id",
 )  # fmt: skip
 BATCH_MAX = 1000
 
@@ -272,6 +273,7 @@ def _resolve(session: Session, user: User, values: dict, line: IncomeLine | None
                 code="other_centre",
             )  # fmt: skip
 
+    parts = _parts(session, user, merged, line, centre, fund, given_fund=values.get("fund"))
     grant = None
     if merged.get("grant") is not None:
         grant = grant_for_line(session, user, merged["grant"], centre)
@@ -300,11 +302,44 @@ def _resolve(session: Session, user: User, values: dict, line: IncomeLine | None
         "donor": donor,
         "agreement": agreement,
         "earmarked_fund": fund,
+        "fund_parts": parts,
         "grant": grant,
         "reference": merged.get("reference") or "",
         "description": merged.get("description") or "",
         "external_id": external_id,
     }
+
+
+def _parts(session, user, merged: dict, line, centre: Centre, fund, *, given_fund=None):
+    """The line's parts over funds to write (income.splits), or None to leave them as they are.
+
+    `funds` given decides (a list of none or one part is no split); `fund` given with it
+    must be that one part (a changed line's own fund gives way to the parts). Without
+    `funds`, a split line keeps its parts, unless it is given one fund; its amount may not
+    change then, or the parts would no longer add up.
+    """
+    if merged.get("funds") is not None:
+        parts = check_parts(
+            merged["funds"], merged["amount"], centre.id, referenced_fund(session, user)
+        )
+        if given_fund is not None and parts and [f.id for f, _share in parts] != [fund.id]:
+            raise ValidationError(
+                "funds", _l("give one earmarked fund or the parts over funds, not both"),
+                code="fund_and_parts",
+            )  # fmt: skip
+        return parts or ([(fund, merged["amount"])] if fund is not None else [])
+    if line is None or not line.fund_parts:
+        return None
+    if fund is not None:
+        return [(fund, merged["amount"])]
+    if merged["amount"] != line.amount:
+        raise ValidationError(
+            "funds",
+            _l("line %(id)s is split over funds: give its parts again for the new amount",
+               id=line.id),
+            code="split_amount_changed",
+        )  # fmt: skip
+    return None
 
 
 def book_income(
@@ -349,7 +384,10 @@ def book_income(
                 twin.id,
                 code="possible_duplicate",
             )  # fmt: skip
+    parts = resolved.pop("fund_parts")
     line = IncomeLine(source=source, **resolved)
+    if parts is not None:
+        write_parts(session, line, parts)
     session.add(line)
     with refusing_closed_years("date"):
         session.flush()
@@ -439,8 +477,12 @@ def already_booked(existing: int) -> Conflict:
 def update_income(session: Session, user: User, line: IncomeLine, values: dict) -> IncomeLine:
     """Change some fields of a line; the whole line is checked again."""
     require_manage(user, line.centre_id)
-    for attribute, value in _resolve(session, user, values, line).items():
+    resolved = _resolve(session, user, values, line)
+    parts = resolved.pop("fund_parts")
+    for attribute, value in resolved.items():
         setattr(line, attribute, value)
+    if parts is not None:
+        write_parts(session, line, parts)
     with refusing_closed_years("date"):
         session.flush()
     rematch_line(session, line)
@@ -448,8 +490,9 @@ def update_income(session: Session, user: User, line: IncomeLine, values: dict) 
 
 
 def delete_income(session: Session, user: User, line: IncomeLine) -> None:
-    """Delete a line, unless its fiscal year is closed."""
+    """Delete a line (and its parts over funds, each audited), unless its year is closed."""
     require_manage(user, line.centre_id)
+    line.fund_parts  # noqa: B018 -- loaded, so the parts are deleted (and logged) one by one
     session.delete(line)
     with refusing_closed_years("date"):
         session.flush()

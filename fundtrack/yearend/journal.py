@@ -16,6 +16,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import groupby
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -28,7 +29,7 @@ from fundtrack.auth.models import User
 from fundtrack.centres.locks import current_network
 from fundtrack.costs.models import CostKind, CostLine
 from fundtrack.errors import ValidationError
-from fundtrack.income.models import IncomeLine
+from fundtrack.income.models import IncomeLine, IncomeLineFund
 from fundtrack.money import CENT
 from fundtrack.operations import check_year
 from fundtrack.share.queries import fiscal_year_bounds, visible_centres
@@ -121,23 +122,36 @@ def journal(
     clearing = clearing or settings(session).clearing_account
     year_end = fiscal_year_bounds(network, year)[1] - timedelta(days=1)
     postings: list[Posting] = []
+    # A split line (income.splits) is one debit and a credit per part, each to its fund's
+    # account: a row per part, in order.
     income = session.execute(
         select(IncomeLine.id, IncomeLine.booking_date, IncomeLine.amount, IncomeLine.category,
-               IncomeLine.earmarked_fund_id, IncomeLine.description, IncomeLine.reference)
+               IncomeLine.earmarked_fund_id, IncomeLine.description, IncomeLine.reference,
+               IncomeLineFund.earmarked_fund_id.label("part_fund"),
+               IncomeLineFund.amount.label("part_amount"))
+        .outerjoin(IncomeLineFund, IncomeLineFund.income_line_id == IncomeLine.id)
         .where(IncomeLine.centre_id == centre.id, IncomeLine.fiscal_year == year)
-        .order_by(IncomeLine.booking_date, IncomeLine.id)
+        .order_by(IncomeLine.booking_date, IncomeLine.id, IncomeLineFund.id)
     )  # fmt: skip
-    for line in income:
+    for _line_id, rows in groupby(income, key=lambda row: row.id):
+        rows = list(rows)
+        line = rows[0]
         amount, entry = _cents(line.amount), f"I{line.id}"
         text = line.description or line.reference or ""
         source = f"income_line:{line.id}"
-        account = accounts.of(PostingSide.INCOME, line.category.value, line.earmarked_fund_id)
         postings.append(
             Posting(entry, line.booking_date, clearing, centre.code, amount, None, text, source)
         )
-        postings.append(
-            Posting(entry, line.booking_date, account, centre.code, None, amount, text, source)
+        credits = (
+            [(row.part_fund, _cents(row.part_amount)) for row in rows]
+            if line.part_fund is not None
+            else [(line.earmarked_fund_id, amount)]
         )
+        for fund_id, credit in credits:
+            account = accounts.of(PostingSide.INCOME, line.category.value, fund_id)
+            postings.append(
+                Posting(entry, line.booking_date, account, centre.code, None, credit, text, source)
+            )
     costs = session.execute(
         select(CostLine.id, CostLine.amount, CostLine.category, CostLine.earmarked_fund_id,
                CostLine.description)
