@@ -286,7 +286,7 @@ class IncomeLineFund(db.Model):
     """One earmarked fund's part of a split income line, in the line's currency.
 
     The parts of a line add up to its amount exactly; fundtrack.income.splits keeps that
-    rule (and a deferred trigger checks it again on PostgreSQL, migration 0021).
+    rule (and a deferred trigger checks it again on PostgreSQL, migration 0022).
     """
 
     __tablename__ = "income_line_funds"

@@ -12,7 +12,7 @@ Design
 - The parts add up to the line's amount exactly. `check_parts` is the rule's one home: the
   operations (income.operations book_income and update_income, which the form, batch entry,
   the API and the import's rebooking call) run it; the import's bulk writer runs it per row
-  in the plan. On PostgreSQL a deferred constraint trigger (migration 0021) checks it again
+  in the plan. On PostgreSQL a deferred constraint trigger (migration 0022) checks it again
   at commit for any path at all; SQLite has no deferred trigger.
 - A split line whose amount changes keeps no stale parts: the change is refused on `funds`
   unless the parts are given again (or the line is given one fund, or none).

@@ -1,7 +1,7 @@
 """Split income lines: the parts of a gift over several earmarked funds
 
-Revision ID: 0021_income_line_funds
-Revises: 0020_sepa_direct_debit
+Revision ID: 0022_income_line_funds
+Revises: 0021_gift_reporting
 Create Date: 2026-12-07 16:00:00
 
 `income_line_funds` holds one row per fund a split line's money goes to (the line itself
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0021_income_line_funds"
-down_revision = "0020_sepa_direct_debit"
+revision = "0022_income_line_funds"
+down_revision = "0021_gift_reporting"
 branch_labels = None
 depends_on = None
 
