@@ -295,6 +295,11 @@ AUDIT_FIELD_LABELS = {
     "mandate_id": _l("Mandate"),
     "sequence": _l("First or recurring"),
     "end_to_end_id": _l("End-to-end id"),
+    "flagged_on": _l("Flagged on"),
+    "flag_reason": _l("Flagged for"),
+    "returned_on": _l("Returned on"),
+    "return_reason": _l("Reason returned"),
+    "return_import_id": _l("Returned by import"),
     "first_seen_at": _l("First seen"),
     "last_seen_at": _l("Last seen"),
     "seen_at": _l("Seen"),
@@ -503,6 +508,36 @@ AGREEMENT_KIND_LABELS = {
 
 SEQUENCE_LABELS = {"FRST": _l("first collection"), "RCUR": _l("recurring collection")}
 
+# Why a bank returned, refused or refunded a direct debit: the ISO 20022 reason codes the EPC
+# rulebook lets SEPA direct-debit R-transactions carry (fundtrack.giving.returns).
+RETURN_REASON_LABELS = {
+    "": _l("reason not given"),
+    "AC01": _l("account number wrong"),
+    "AC04": _l("account closed"),
+    "AC06": _l("account blocked for direct debit"),
+    "AC13": _l("account of a consumer, not a business"),
+    "AG01": _l("direct debit not allowed on this account"),
+    "AG02": _l("wrong transaction type"),
+    "AM04": _l("insufficient funds"),
+    "AM05": _l("collected twice"),
+    "BE05": _l("creditor identifier wrong"),
+    "CNOR": _l("creditor's bank cannot take it"),
+    "DNOR": _l("debtor's bank cannot take it"),
+    "FF01": _l("file format wrong"),
+    "MD01": _l("no mandate"),
+    "MD02": _l("mandate details missing or wrong"),
+    "MD06": _l("refund requested by the debtor"),
+    "MD07": _l("debtor deceased"),
+    "MS02": _l("refused by the debtor"),
+    "MS03": _l("refused by the bank, reason not given"),
+    "RC01": _l("bank identifier wrong"),
+    "RR01": _l("regulatory reason"),
+    "RR02": _l("regulatory reason"),
+    "RR03": _l("regulatory reason"),
+    "RR04": _l("regulatory reason"),
+    "SL01": _l("refused by a service of the debtor's bank"),
+}
+
 YEAR_STATE_LABELS = {
     "received": _l("received"),
     "missed": _l("missed"),
@@ -586,6 +621,7 @@ TABLES = {
     "gift_agreement_kind": AGREEMENT_KIND_LABELS,
     "agreement_year_state": YEAR_STATE_LABELS,
     "sepa_sequence": SEQUENCE_LABELS,
+    "return_reason": RETURN_REASON_LABELS,
     "security_notice": SECURITY_NOTICE_LABELS,
     "unspent_decision": UNSPENT_DECISION_LABELS,
     "national_id_kind": NATIONAL_ID_KIND_LABELS,
@@ -602,6 +638,8 @@ CODE_COLUMNS = {
     ("users", "reason"): "sign_in_refusal",  # a refused sign-in's event (fundtrack.auth.views)
     ("imports", "kind"): "import_file_kind",
     ("security_notices", "kind"): "security_notice",
+    ("collection_items", "return_reason"): "return_reason",
+    ("mandates", "flag_reason"): "return_reason",
 }
 
 

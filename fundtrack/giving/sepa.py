@@ -24,8 +24,9 @@ from fundtrack.centres.models import Centre
 from fundtrack.errors import Conflict, ValidationError
 from fundtrack.giving.models import Instalment, PaymentMethod, RecurringGift
 from fundtrack.giving.operations import pay_instalment, required, valid_day
+from fundtrack.giving.returns import batch_id
 from fundtrack.giving.sepa_models import Collection, CollectionItem, Mandate, Sequence
-from fundtrack.income.models import Donor, IncomeLine
+from fundtrack.income.models import Donor, IncomeLine, IncomeSource
 from fundtrack.operations import referenced, refuse_unknown
 
 PAIN_008 = "pain.008.001.08"
@@ -92,6 +93,7 @@ def _collectable(centre_id: int, collection_date: date):
     active = and_(
         Mandate.signed_on <= collection_date,
         or_(Mandate.revoked_on.is_(None), Mandate.revoked_on > collection_date),
+        Mandate.flagged_on.is_(None),  # flagged after returns: until a treasurer clears it
     )
     ranked = (
         select(
@@ -116,13 +118,15 @@ def _collectable(centre_id: int, collection_date: date):
 
 
 def _sequence_of(session: Session, mandate: Mandate) -> Sequence:
-    """FRST unless the mandate was collected under since it was signed or amended."""
+    """FRST unless the mandate was collected under since it was signed or amended; a collection
+    the bank returned does not count (after a failed first collection the next is FRST again)."""
     earlier = aliased(Collection)
     used = session.scalar(
         select(CollectionItem.id)
         .join(earlier, earlier.id == CollectionItem.collection_id)
         .where(
             CollectionItem.mandate_id == mandate.id,
+            CollectionItem.returned_on.is_(None),
             earlier.collection_date >= (mandate.amended_on or mandate.signed_on),
         )
         .limit(1)
@@ -174,7 +178,11 @@ def create_collection(
 
 def pain_008(collection: Collection) -> bytes:
     """The collection as a pain.008.001.08 file, validated against its XSD by sepaxml; one
-    batch per sequence (FRST, RCUR) with its own count and control sum."""
+    batch per sequence (FRST, RCUR) with its own count and control sum.
+
+    The message id is the collection's and each batch's payment information id is
+    `returns.batch_id` (sepaxml makes random ones): the bank names them on the batch's credit,
+    which is how an imported statement finds the instalments it pays."""
     centre = collection.centre
     sepa = SepaDD(
         {
@@ -200,32 +208,55 @@ def pain_008(collection: Collection) -> bytes:
                 "endtoend_id": item.end_to_end_id,
             }
         )
-    return sepa.export(validate=True)
+    return _named_batches(sepa.export(validate=True), collection.message_id)
+
+
+def _named_batches(xml: bytes, message_id: str) -> bytes:
+    """The file's message id made the collection's and each PmtInf's id `returns.batch_id` of
+    its sequence type, validated again."""
+    from lxml import etree
+    from sepaxml.validation import try_valid_xml
+
+    root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
+    ns = {"p": root.nsmap[None]}
+    root.find("p:CstmrDrctDbtInitn/p:GrpHdr/p:MsgId", ns).text = message_id
+    for info in root.iterfind(".//p:PmtInf", ns):
+        sequence = info.findtext("p:PmtTpInf/p:SeqTp", namespaces=ns)
+        info.find("p:PmtInfId", ns).text = batch_id(message_id, sequence)
+    named = etree.tostring(root, xml_declaration=True, encoding="utf-8")
+    try_valid_xml(named, PAIN_008)
+    return named
 
 
 def book_collection(
     session: Session, user: User, collection: Collection, booking_date: date
 ) -> list[IncomeLine]:
-    """The bank credited the collection: one income line per item, each paying its own
-    instalment (its end-to-end id is the line's external id, so it is booked once)."""
+    """The bank credited the collection: one income line per item (`book_item`)."""
+    require_manage(user, collection.centre_id)
+    lines = [book_item(session, user, item, booking_date) for item in collection.items]
+    return [line for line in lines if line is not None]
+
+
+def book_item(
+    session: Session, user: User, item: CollectionItem, booking_date: date,
+    source: IncomeSource = IncomeSource.MANUAL,
+) -> IncomeLine | None:  # fmt: skip
+    """The income line of one collected instalment the bank credited, paying that instalment
+    (its end-to-end id is the line's external id, so it is booked once); None when it is paid
+    already or the bank returned it."""
     from fundtrack.income.operations import book_income
 
-    require_manage(user, collection.centre_id)
-    lines = []
-    for item in collection.items:
-        instalment = item.instalment
-        if instalment.income_line_id is not None:
-            continue
-        line = book_income(session, user, {
-            "centre": collection.centre.code, "date": booking_date, "amount": item.amount,
-            "donor": item.mandate.donor_id, "external_id": item.end_to_end_id,
-            "reference": item.mandate.reference,
-            "fund": instalment.gift.earmarked_fund_id,
-        })  # fmt: skip
-        # book_income paid the donor's earliest open instalment; this line pays this one.
-        other = session.scalar(select(Instalment).where(Instalment.income_line_id == line.id))
-        if other is not None and other.id != instalment.id:
-            pay_instalment(session, user, other, None)
-        pay_instalment(session, user, instalment, line)
-        lines.append(line)
-    return lines
+    instalment = item.instalment
+    if instalment.income_line_id is not None or item.returned_on is not None:
+        return None
+    line = book_income(session, user, {
+        "centre": item.collection.centre.code, "date": booking_date, "amount": item.amount,
+        "donor": item.mandate.donor_id, "external_id": item.end_to_end_id,
+        "reference": item.mandate.reference, "fund": instalment.gift.earmarked_fund_id,
+    }, source)  # fmt: skip
+    # book_income paid the donor's earliest open instalment; this line pays this one.
+    other = session.scalar(select(Instalment).where(Instalment.income_line_id == line.id))
+    if other is not None and other.id != instalment.id:
+        pay_instalment(session, user, other, None)
+    pay_instalment(session, user, instalment, line)
+    return line

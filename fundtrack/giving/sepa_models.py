@@ -44,6 +44,10 @@ class Mandate(db.Model):
     # The account changed: the next collection starts again with FRST.
     amended_on: Mapped[date | None]
     revoked_on: Mapped[date | None]
+    # Flagged after the bank's return codes (fundtrack.giving.returns): not collected under
+    # until a treasurer clears the flag; the reason is the return code that flagged it.
+    flagged_on: Mapped[date | None]
+    flag_reason: Mapped[str] = mapped_column(String(4), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     centre: Mapped[Centre] = relationship()
@@ -92,6 +96,13 @@ class CollectionItem(db.Model):
     sequence: Mapped[Sequence] = mapped_column(enum_column(Sequence, "sepa_sequence"))
     amount: Mapped[Decimal]
     end_to_end_id: Mapped[str] = mapped_column(String(35), unique=True)
+    # The bank returned, refused or refunded it (read from a camt.053/054 statement): the
+    # instalment failed with the ISO reason code and stays unpaid; it is never collected again.
+    returned_on: Mapped[date | None]
+    return_reason: Mapped[str] = mapped_column(String(4), default="", server_default="")
+    return_import_id: Mapped[int | None] = mapped_column(
+        ForeignKey("imports.id", ondelete="SET NULL")
+    )
 
     collection: Mapped[Collection] = relationship(back_populates="items")
     instalment: Mapped[Instalment] = relationship()

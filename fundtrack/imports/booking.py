@@ -19,13 +19,18 @@ from sqlalchemy.orm import Session
 from fundtrack.auth.access import require_manage
 from fundtrack.auth.models import User
 from fundtrack.errors import Conflict, DomainError, Field, Label, ValidationError, from_stored
+from fundtrack.giving.returns import record_return, undo_returns
+from fundtrack.giving.sepa import book_item
+from fundtrack.giving.sepa_models import CollectionItem
 from fundtrack.imports.lines import LineWriter
 from fundtrack.imports.matching import MATCH_PREFIX, Counterparties
 from fundtrack.imports.models import Import, ImportProfile, ImportState
 from fundtrack.imports.plan import (
     BOOK,
     CHUNK,
+    COLLECTED,
     ERROR,
+    RETURNED,
     REVERSE,
     PlanRow,
     stored_twice,
@@ -83,15 +88,19 @@ def book_plan(
     new_donors: dict[str, int] = {}
     lines = LineWriter(session, record, centre)
     booked = 0
+    direct_debits: list[PlanRow] = []
     for window in windows(rows):
         for row in window:
             if row.status == REVERSE:
                 outcome["reversed"].append(_remove_reversed(session, user, row.target_line))
+            elif row.status in (COLLECTED, RETURNED):
+                direct_debits.append(row)
         _check_counterparties(window, known)
         _new_donors(session, user, centre, window, new_donors, outcome)
         booked += lines.insert([row for row in window if row.status == BOOK], new_donors)
         if progress is not None:
             progress(booked)
+    booked += _direct_debits(session, user, record, direct_debits, outcome)
     # Once for the whole file, by index, rather than a lookup per window before inserting.
     twice = stored_twice(session, record.id)
     if twice is not None:
@@ -114,6 +123,30 @@ def book_plan(
     record.token = None
     session.flush()
     return record
+
+
+def _direct_debits(session, user, record: Import, rows: list[PlanRow], outcome: dict) -> int:
+    """The centre's direct debits the file reports (fundtrack.giving.returns): credits first,
+    each instalment paid by a line of its own, then returns, each removing the line that paid
+    its instalment (put back by an undo) and marking it failed. How many lines were booked."""
+    booked = 0
+    for row in sorted(rows, key=lambda row: row.status != COLLECTED):
+        item_ids, code = row.direct_debit
+        for item_id in item_ids:
+            item = session.get(CollectionItem, item_id)
+            if row.status == COLLECTED:
+                line = book_item(session, user, item, row.booking_date, IncomeSource.IMPORT)
+                if line is not None:
+                    line.import_id = record.id
+                    booked += 1
+            elif item.returned_on is None:
+                paid = item.instalment.income_line_id
+                if paid is not None:
+                    item.instalment.income_line_id = None
+                    outcome["reversed"].append(_remove_reversed(session, user, paid))
+                record_return(session, user, item, row.booking_date, code, record.id)
+    session.flush()
+    return booked
 
 
 def _check_counterparties(window, known: Counterparties) -> None:
@@ -229,6 +262,7 @@ def undo_import(session: Session, user: User, record: Import) -> Import:
                 session.flush()
     with refusing_closed_years("date"):
         session.flush()
+    undo_returns(session, record.id)
     outcome = record.outcome or {}
     made = outcome.get("donors", [])
     for start in range(0, len(made), CHUNK):

@@ -74,6 +74,10 @@ class Entry:
     category: str = ""
     counterparty: str = ""
     errors: list[tuple[str, object]] = field(default_factory=list)  # column, lazy message
+    # A direct debit the bank reports on (fundtrack.giving.returns): the batch a credit pays
+    # (its payment information id, else message id) and a return's ISO reason code.
+    batch: str = ""
+    return_reason: str = ""
 
     def refuse(self, column: str, message) -> None:
         self.errors.append((column, message))

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, aliased
 
 from fundtrack.centres.locks import current_network, locked_years
 from fundtrack.errors import DomainError, YearLocked, stored
+from fundtrack.giving import returns
 from fundtrack.imports.entries import Entry, row_fingerprint
 from fundtrack.imports.matching import Counterparties, Match, counterparty_key
 from fundtrack.income.models import IncomeLine
@@ -40,7 +41,10 @@ DUPLICATE = "duplicate"
 SKIPPED = "skipped"
 REVERSE = "reverse"  # a reversal of a line booked before: booking removes that line
 ERROR = "error"
-STATUSES = (BOOK, DUPLICATE, SKIPPED, REVERSE, ERROR)
+# The centre's own direct debits coming back (fundtrack.giving.returns): a credit that pays
+# collected instalments, and a return that marks one failed.
+COLLECTED, RETURNED = returns.COLLECTED, returns.RETURNED
+STATUSES = (BOOK, DUPLICATE, SKIPPED, REVERSE, ERROR, COLLECTED, RETURNED)
 ALREADY_BOOKED = stored(_l("already booked"))
 
 _MATCH_FIELDS = ("kind", "id", "label", "by", "category", "structural", "funder_id", "donor_kind",
@@ -68,6 +72,8 @@ class PlanRow:
     errors: list = field(default_factory=list)
     target_line: int | None = None  # for REVERSE: the stored line it removes
     account: str = ""  # the other party's account as written, when it is no IBAN
+    # COLLECTED: the collection items it pays; RETURNED: the item and the reason code.
+    direct_debit: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
         """Plain data for the screen, the API and the preview file."""
@@ -105,19 +111,20 @@ class PlanRow:
             self.end_to_end,
             None if match is None else [getattr(match, name) for name in _MATCH_FIELDS],
             self.category, self.reason, [list(error) for error in self.errors], self.target_line,
-            self.account,
+            self.account, self.direct_debit,
         ]  # fmt: skip
 
     @classmethod
     def from_list(cls, values: list) -> "PlanRow":
         (row, status, day, amount, name, iban, text, reference, external_id, key, end_to_end,
-         match, category, reason, errors, target_line, *account) = values  # fmt: skip
+         match, category, reason, errors, target_line, *rest) = values  # fmt: skip
         return cls(
             row, status, date.fromisoformat(day) if day else None,
             Decimal(amount) if amount is not None else None, name, iban, text, reference,
             external_id, key, end_to_end,
             Match(*match) if match is not None else None, category, reason,
-            [tuple(error) for error in errors], target_line, account[0] if account else "",
+            [tuple(error) for error in errors], target_line, rest[0] if rest else "",
+            rest[1] if len(rest) > 1 else [],
         )  # fmt: skip
 
     def change(self, override: dict) -> None:
@@ -140,6 +147,7 @@ class Planner:
         self.fingerprints: dict[bytes, int] = {}
         self.reversals: list[PlanRow] = []
         self.overrides: dict[int, dict] = {}
+        self.direct_debits = returns.DirectDebits(session, known.centre.id, self.closed)
 
     def plan(self, entries: Iterable[Entry], progress=None) -> Iterator[PlanRow]:
         """Every entry as a plan row, in file order; `progress(done)` every thousand."""
@@ -163,7 +171,10 @@ class Planner:
             end_to_end=entry.end_to_end, account=entry.account,
         )  # fmt: skip
         undoes_income = not entry.credit and entry.reversal
-        if undoes_income and not entry.errors:
+        decision = self.direct_debits.decide(entry)
+        if decision is not None:
+            _decided(row, decision)
+        elif undoes_income and not entry.errors:
             row.status = REVERSE
             self.reversals.append(row)
         elif (not entry.income or entry.amount == 0) and not undoes_income:
@@ -300,6 +311,16 @@ class Planner:
             "target_line": target, "was": [row.status, str(row.amount), row.key],
             "shown": row.as_dict() if status == ERROR else None,
         }  # fmt: skip
+
+
+def _decided(row: PlanRow, decision: returns.Decision) -> None:
+    """A direct debit of the centre's own, as `returns.DirectDebits` decided it."""
+    row.status = decision.status
+    if decision.status == ERROR:
+        row.errors = [("Amt", stored(decision.reason))]
+    else:
+        row.reason = stored(decision.reason)
+    row.direct_debit = [list(decision.items), decision.code]
 
 
 def windows(rows: Iterable[PlanRow]) -> Iterator[list[PlanRow]]:

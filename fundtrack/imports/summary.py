@@ -8,7 +8,17 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 
 from fundtrack.errors import stored
-from fundtrack.imports.plan import BOOK, DUPLICATE, ERROR, REVERSE, SKIPPED, STATUSES, PlanRow
+from fundtrack.imports.plan import (
+    BOOK,
+    COLLECTED,
+    DUPLICATE,
+    ERROR,
+    RETURNED,
+    REVERSE,
+    SKIPPED,
+    STATUSES,
+    PlanRow,
+)
 
 SHOWN_ROWS = 300
 SHOWN_ERRORS = 1000
@@ -37,6 +47,8 @@ class Summary:
         if row.status == ERROR and self.first_error is None:
             column, message = row.errors[0] if row.errors else ("row", stored(_l("refused")))
             self.first_error = [row.row, column, message]
+        if row.status == COLLECTED:
+            self.total += row.amount
         if row.status == BOOK:
             self.total += row.amount
             if row.match.kind == "new_donor":
@@ -119,5 +131,5 @@ def count_into(record, counts: dict, rows_total: int) -> None:
     """The import's row counts as the plan gives them."""
     record.rows_total = rows_total
     record.rows_duplicate = counts[DUPLICATE]
-    record.rows_skipped = counts[SKIPPED] + counts[REVERSE]
+    record.rows_skipped = counts[SKIPPED] + counts[REVERSE] + counts[RETURNED]
     record.rows_error = counts[ERROR]

@@ -30,7 +30,9 @@ from fundtrack.imports.entries import (
 )
 from fundtrack.imports.parsers.camt_fields import EntryReader
 
-NAMESPACE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(\d\d)")
+# camt.053 statements and camt.054 debit/credit notifications (which banks send for direct-debit
+# batches and their returns): the same entries, under `Stmt` or `Ntfctn`.
+NAMESPACE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:camt\.05([34])\.001\.(\d\d)")
 SUPPORTED = {"02", "03", "04", "05", "06", "07", "08"}
 _PROLOGUE = 4096
 
@@ -74,7 +76,7 @@ def parse(stream) -> Iterator[Entry]:
     refuse_declarations(head)
     ns, reader = _root(_root_tag(head))
     stream.seek(0)
-    stmt_tag = f"{{{ns}}}Stmt"
+    stmt_tag = f"{{{ns}}}Ntfctn" if ".054." in ns else f"{{{ns}}}Stmt"
     # Only the elements we use come back to Python: a statement's balances and entries.
     events = etree.iterparse(
         stream,
@@ -125,9 +127,9 @@ def _root(tag: str) -> tuple[str, EntryReader]:
         raise ImportFileError(
             _l("this XML is not a camt.053 bank statement (its root is %(tag)s)", tag=repr(tag))
         )
-    if match.group(1) not in SUPPORTED:
+    if match.group(2) not in SUPPORTED:
         raise ImportFileError(
-            _l("camt.053 version .001.%(version)s is not supported", version=match.group(1))
+            _l("camt.053 version .001.%(version)s is not supported", version=match.group(2))
         )
     ns = match.group(0)
     return ns, EntryReader(ns)
@@ -238,4 +240,8 @@ def _entries(reader: EntryReader, element, number: int) -> Iterator[Entry]:
         elif entry.end_to_end:
             entry.external_id = entry.end_to_end
         entry.reference = clean(entry.end_to_end or own or "")[:200]
+        batch = (data.get("PaymentInformationId") or data.get("BatchPaymentInformationId")
+                 or data.get("BatchMessageId") or "")  # fmt: skip
+        entry.batch = batch.strip() if is_reference(batch) else ""
+        entry.return_reason = (data.get("ReturnReason") or "").strip().upper()[:4]
         yield entry

@@ -14,6 +14,8 @@ _TX = ("NtryDtls", "TxDtls")
 _ENTRY_FIELDS = {
     "Amt": ("Amt",), "CdtDbtInd": ("CdtDbtInd",), "RvslInd": ("RvslInd",), "Sts": ("Sts",),
     "BookgDt": ("BookgDt", "*"), "ValDt": ("ValDt", "*"), "AddtlNtryInf": ("AddtlNtryInf",),
+    # A direct-debit batch credited as one entry names the batch it pays (not read by pycamt).
+    "BtchPmtInfId": ("NtryDtls", "Btch", "PmtInfId"), "BtchMsgId": ("NtryDtls", "Btch", "MsgId"),
 }  # fmt: skip
 _TX_FIELDS = {
     "EndToEndId": ("Refs", "EndToEndId"), "Amount": ("Amt",),
@@ -22,6 +24,8 @@ _TX_FIELDS = {
     "DebtorName": ("RltdPties", "Dbtr", "Nm"),
     "DebtorIBAN": ("RltdPties", "DbtrAcct", "Id", "IBAN"),
     "Strd": ("RmtInf", "Strd"), "CreditDebitIndicator": ("CdtDbtInd",),
+    # A returned, refused or refunded direct debit says why, and which batch it was in.
+    "ReturnReason": ("RtrInf", "Rsn", "Cd"), "PaymentInformationId": ("Refs", "PmtInfId"),
 }  # fmt: skip
 # Shapes no bank writes, where pycamt's findall would list an element twice: the paths
 # above cannot say that, so such an entry is read with pycamt's own finds.
@@ -154,7 +158,7 @@ class EntryReader:
             "BookingDate": _value(found.get("BookgDt")),
             "ValueDate": _value(found.get("ValDt")),
             "AdditionalEntryInformation": _value(found.get("AddtlNtryInf")),
-        }
+        } | _batch(found.get("BtchPmtInfId"), found.get("BtchMsgId"))
 
     def _transaction(self, found: dict) -> dict:
         data = {}
@@ -190,6 +194,7 @@ _ENTRY_PATHS = {
     "Amt": ".//Amt", "CdtDbtInd": ".//CdtDbtInd", "RvslInd": ".//RvslInd", "Sts": ".//Sts",
     "StsCd": ".//Cd", "BookgDt": ".//BookgDt//*", "ValDt": ".//ValDt//*",
     "AddtlNtryInf": ".//AddtlNtryInf", "NtryDtls": ".//NtryDtls", "TxDtls": ".//TxDtls",
+    "BtchPmtInfId": ".//NtryDtls//Btch//PmtInfId", "BtchMsgId": ".//NtryDtls//Btch//MsgId",
 }  # fmt: skip
 _DETAIL_PATHS = {
     "EndToEndId": ".//Refs//EndToEndId", "Amount": ".//Amt",
@@ -198,6 +203,7 @@ _DETAIL_PATHS = {
     "RemittanceInformation": ".//RmtInf//Ustrd", "Strd": ".//RmtInf//Strd",
     "StrdRef": ".//CdtrRefInf//Ref", "StrdAddtl": ".//AddtlRmtInf",
     "CreditDebitIndicator": ".//CdtDbtInd",
+    "ReturnReason": ".//RtrInf//Rsn//Cd", "PaymentInformationId": ".//Refs//PmtInfId",
 }  # fmt: skip
 
 
@@ -228,7 +234,7 @@ class _ByFinds:
             "BookingDate": _text(element, paths["BookgDt"]),
             "ValueDate": _text(element, paths["ValDt"]),
             "AdditionalEntryInformation": _text(element, paths["AddtlNtryInf"]),
-        }
+        } | _batch(element.find(paths["BtchPmtInfId"]), element.find(paths["BtchMsgId"]))
         found = [
             common | self._transaction(tx)
             for ntry_details in element.iterfind(paths["NtryDtls"])
@@ -265,7 +271,21 @@ USED_FIELDS = {"Amount", "Currency", "CreditDebitIndicator", "ReversalIndicator"
                "RemittanceInformation", "RemittanceInformationFull",
                "AdditionalRemittanceInformation"}  # fmt: skip
 _TX_TEXTS = ("EndToEndId", "Amount", "CreditorName", "CreditorIBAN", "DebtorName", "DebtorIBAN",
-             "RemittanceInformation", "CreditDebitIndicator")  # fmt: skip
+             "RemittanceInformation", "CreditDebitIndicator", "ReturnReason",
+             "PaymentInformationId")  # fmt: skip
+
+
+# What we read beyond pycamt's fields, for direct debits (fundtrack.giving.returns): the
+# comparison with pycamt leaves these out.
+OWN_FIELDS = {"BatchPaymentInformationId", "BatchMessageId", "ReturnReason",
+              "PaymentInformationId"}  # fmt: skip
+
+
+def _batch(payment_information, message) -> dict:
+    """The batch an entry books, as far as it names one (only then: pycamt has no such key)."""
+    found = {"BatchPaymentInformationId": _value(payment_information),
+             "BatchMessageId": _value(message)}  # fmt: skip
+    return {key: value for key, value in found.items() if value is not None}
 
 
 def _text(element, path: str) -> str | None:
