@@ -1,8 +1,8 @@
 """SEPA returns: a collection item's return (date, reason code, the import that read it) and a
 mandate's flag
 
-Revision ID: 0021_sepa_returns
-Revises: 0020_sepa_direct_debit
+Revision ID: 0023_sepa_returns
+Revises: 0022_income_line_funds
 Create Date: 2026-12-07 16:00:00
 
 The bank's returns, refusals and refunds of direct debits come back on the camt.053/054
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0021_sepa_returns"
-down_revision = "0020_sepa_direct_debit"
+revision = "0023_sepa_returns"
+down_revision = "0022_income_line_funds"
 branch_labels = None
 depends_on = None
 
