@@ -162,15 +162,8 @@ def test_an_asn_statement_books_its_credits_by_name_and_a_second_import_books_no
     session, books
 ):
     record, data = _preview(session, books, ASN)
-    assert data["counts"] == {
-        "book": 3,
-        "duplicate": 0,
-        "skipped": 5,
-        "reverse": 0,
-        "error": 0,
-        "collected": 0,
-        "returned": 0,
-    }
+    assert data["counts"] == {"book": 3, "duplicate": 0, "skipped": 5, "reverse": 0,
+                              "error": 0, "collected": 0, "returned": 0}  # fmt: skip
     payer = next(p for p in data["payers"] if p["name"] == "paulissen g j l m")
     assert (payer["iban"], payer["account"], payer["rows"]) == (None, "NL56ASNB9999999999", 2)
     service.commit(session, books["user"], record, books["instance"])
@@ -184,15 +177,8 @@ def test_an_asn_statement_books_its_credits_by_name_and_a_second_import_books_no
 
 def test_a_debit_to_a_bad_account_and_a_zero_line_never_block_the_credits(session, books):
     record, data = _preview(session, books, SNS)
-    assert data["counts"] == {
-        "book": 2,
-        "duplicate": 0,
-        "skipped": 2,
-        "reverse": 0,
-        "error": 0,
-        "collected": 0,
-        "returned": 0,
-    }
+    assert data["counts"] == {"book": 2, "duplicate": 0, "skipped": 2, "reverse": 0,
+                              "error": 0, "collected": 0, "returned": 0}  # fmt: skip
     reasons = {
         row["row"]: said(row["reason"]) for row in data["rows"] if row["status"] == "skipped"
     }

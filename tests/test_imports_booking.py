@@ -54,15 +54,8 @@ def test_preview_matches_by_iban_and_agreement_and_writes_nothing(session, books
     record = receive(session, books, "camt053_v02.xml")
     data = service.preview(session, books["user"], record, books["instance"])
     assert lines(session, books["centre"]) == []
-    assert data["counts"] == {
-        "book": 2,
-        "duplicate": 0,
-        "skipped": 2,
-        "reverse": 0,
-        "error": 0,
-        "collected": 0,
-        "returned": 0,
-    }
+    assert data["counts"] == {"book": 2, "duplicate": 0, "skipped": 2, "reverse": 0,
+                              "error": 0, "collected": 0, "returned": 0}  # fmt: skip
     gift, subsidy, printer, pending = data["rows"]
     assert gift["match"] == {"kind": "donor", "id": books["donor"].id, "label": "Jan de Vries",
                              "by": "iban"}  # fmt: skip

@@ -108,15 +108,8 @@ def test_a_reversal_cancels_a_credit_of_an_earlier_window(session, books, monkey
     assert [(row["row"], row["status"]) for row in data["rows"]] == [
         (1, "book"), (2, "book"), (3, "skipped"), (4, "skipped"), (5, "book")]  # fmt: skip
     assert said(data["rows"][2]["reason"]) == "reversed by row 4"
-    assert data["counts"] == {
-        "book": 3,
-        "duplicate": 0,
-        "skipped": 2,
-        "reverse": 0,
-        "error": 0,
-        "collected": 0,
-        "returned": 0,
-    }
+    assert data["counts"] == {"book": 3, "duplicate": 0, "skipped": 2, "reverse": 0,
+                              "error": 0, "collected": 0, "returned": 0}  # fmt: skip
     assert data["total"] == "1300.00"
     service.commit(session, books["user"], record, books["instance"])
     assert sum(line.amount for line in lines(session, books["centre"])) == Decimal("1300.00")
