@@ -132,6 +132,43 @@ def test_an_interim_report_covers_its_period_only(session, example):
     ]
 
 
+def test_an_interim_report_without_a_period_covers_the_time_since_the_last_one(session, example):
+    # A funder reads an interim report as the time since the previous one, up to its due date.
+    first = parts.add_obligation(session, example.office, example.grant,
+                                 {"kind": "interim", "due_date": date(2025, 3, 31)})  # fmt: skip
+    later = parts.add_obligation(session, example.office, example.grant,
+                                 {"kind": "interim", "due_date": date(2025, 10, 31)})  # fmt: skip
+    assert _report(session, example, first)["period"] == {
+        "start": date(2025, 1, 1), "end": date(2025, 3, 31), "only": True}  # fmt: skip
+    # The example's own interim report covers January to June, due 15 August.
+    data = _report(session, example, later)
+    assert data["period"] == {"start": date(2025, 7, 1), "end": date(2025, 10, 31), "only": True}
+    assert [(s["label"], s["amount"]) for s in data["spending"]["steps"]] == [
+        ("July 2025", D("120000.25")),
+    ]
+    assert data["budget_totals"]["spent"] == data["spending"]["total"] == D("120000.25")
+
+
+def test_undated_spending_counts_once_in_the_period_that_holds_its_years_end(session, example):
+    # January to June: the undated 49,999.75 of 2025 is shown apart, not counted.
+    spending = _report(session, example, example.interim)["spending"]
+    assert (spending["later"], spending["later_year"]) == (D("49999.75"), 2025)
+    second = parts.add_obligation(session, example.office, example.grant,
+                                  {"kind": "interim", "due_date": date(2026, 1, 31)})  # fmt: skip
+    data = _report(session, example, second)
+    assert data["period"] == {"start": date(2025, 7, 1), "end": date(2025, 12, 31), "only": True}
+    assert [(s["label"], s["amount"]) for s in data["spending"]["steps"]] == [
+        ("July 2025", D("120000.25")),
+        ("No date recorded", D("49999.75")),
+    ]
+    assert data["spending"]["later"] == D("0.00")
+    assert data["budget_totals"]["spent"] == data["spending"]["total"] == D("170000.00")
+    # The two interim reports add up to the final report's spending, the ledger's.
+    assert D("430000.00") + data["spending"]["total"] == D("600000.00")
+    bergen = next(a for a in data["allocations"] if a.centre_code == "BGO")
+    assert bergen.spent == D("49999.75")
+
+
 def test_the_report_pdf_prints_every_figure_as_worked(session, example):
     pdf = grant_pdf(session, example.office, example.grant.id, example.final.id, "nb")
     keep(pdf, "grant-facts-nb.pdf")
@@ -146,6 +183,7 @@ def test_the_report_pdf_prints_every_figure_as_worked(session, example):
     keep(interim, "grant-facts-interim-nb.pdf")
     text = pdf_text(interim)
     assert "kr 430 000,00" in text and "kr 120 000,25" not in text
+    assert "kr 49 999,75" in text  # shown apart: a later report counts it
 
 
 def test_a_cost_line_is_dated_within_its_fiscal_year(session, example):

@@ -12,15 +12,15 @@ the API, exports and the PDF reports call these; none adds up lines itself.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import Select, case, func, select, true
+from sqlalchemy import Select, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session, joinedload
 
 from fundtrack.auth.access import visible
 from fundtrack.auth.models import User
-from fundtrack.centres.models import Centre
+from fundtrack.centres.models import Centre, Network
 from fundtrack.costs.models import CostCategory, CostKind, CostLine
 from fundtrack.grants.models import (
     Grant,
@@ -75,33 +75,68 @@ class GrantMoney:
 
 @dataclass(frozen=True)
 class Period:
-    """The days a report covers. `only` is true for an interim report with a period of its
-    own: then its money is the income booked and the spending dated within those days. Else
-    the report covers the whole project and its money is every line booked on the grant."""
+    """The days a report covers. `only` is true for an interim report: then its money is the
+    income booked and the spending dated within those days, and spending with no date counts
+    in the period that holds the end of its fiscal year (`undated_years`; its day is unknown,
+    so it is placed where it can be counted once; that of the year still running at its end,
+    `undated_later`, is a later report's). Else the report covers the whole project and its
+    money is every line booked on the grant."""
 
     start: date
     end: date
     only: bool = False
+    undated_years: tuple[int, ...] = ()
+    undated_later: int | None = None
 
     def income(self):
         """The condition on income lines (none for the whole project)."""
         return IncomeLine.booking_date.between(self.start, self.end) if self.only else true()
 
     def costs(self):
-        """The condition on cost lines: dated within the period (none for the whole project)."""
-        return CostLine.spent_on.between(self.start, self.end) if self.only else true()
+        """The condition on cost lines: dated within the period, or undated of a fiscal year
+        ending within it (none for the whole project)."""
+        if not self.only:
+            return true()
+        undated = and_(CostLine.spent_on.is_(None), CostLine.year.in_(self.undated_years))
+        return or_(CostLine.spent_on.between(self.start, self.end), undated)
 
 
-def report_period(grant: Grant, obligation: ReportObligation | None) -> Period:
-    """What a report covers: an interim report its own period where its duty sets one (the
-    period's missing end is the project's), else the whole project."""
+def fiscal_years_ending(network: Network, start: date, end: date) -> tuple[int, ...]:
+    """The fiscal years whose last day falls from `start` to `end`."""
+    first, last = network.fiscal_year_of(start), network.fiscal_year_of(end)
+    ends_here = network.fiscal_year_of(end + timedelta(days=1)) != last
+    return tuple(range(first, last + 1 if ends_here else last))
+
+
+def report_period(grant: Grant, obligation: ReportObligation | None, network: Network) -> Period:
+    """What a report covers. A final report (or none asked for): the whole project. An interim
+    report: its own period where its duty sets one; else what a funder expects of a report
+    since the last one, from the day after the previous interim report's period (the
+    project's start for the first) to this report's due date (never past the project's end).
+    The network's fiscal years place spending with no date (`Period.undated_years`)."""
     if obligation is None or obligation.kind != ReportKind.INTERIM:
         return Period(grant.start_date, grant.end_date)
-    if obligation.period_start is None and obligation.period_end is None:
-        return Period(grant.start_date, grant.end_date)
-    return Period(
-        obligation.period_start or grant.start_date, obligation.period_end or grant.end_date, True
-    )
+    end = obligation.period_end or min(obligation.due_date, grant.end_date)
+    start = min(obligation.period_start or _after_previous_interim(grant, obligation, network), end)
+    years = fiscal_years_ending(network, start, end)
+    running = network.fiscal_year_of(end)
+    return Period(start, end, True, years, None if running in years else running)
+
+
+def _after_previous_interim(grant: Grant, obligation: ReportObligation, network: Network) -> date:
+    """The day after the period of the interim report due before `obligation`, or the
+    project's start when there is none."""
+    earlier = [
+        o
+        for o in grant.obligations
+        if o.kind == ReportKind.INTERIM
+        and o.id != obligation.id
+        and (o.due_date, o.id or 0) < (obligation.due_date, obligation.id or 0)
+    ]
+    if not earlier:
+        return grant.start_date
+    previous = max(earlier, key=lambda o: (o.due_date, o.id or 0))
+    return report_period(grant, previous, network).end + timedelta(days=1)
 
 
 def income_by_grant(grant_ids, period: Period | None = None):

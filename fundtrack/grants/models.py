@@ -250,8 +250,9 @@ class GrantBudgetLine(db.Model):
 class ReportObligation(db.Model):
     """A report owed to the funder by a due date; sent when `sent_on` is filled in.
 
-    An interim report covers its period (`period_start`-`period_end`); a final report, or an
-    interim one without a period, the whole project (`fundtrack.grants.figures.report_period`).
+    An interim report covers its period (`period_start`-`period_end`; without them, from the
+    previous interim report's period to its due date); a final report the whole project
+    (`fundtrack.grants.figures.report_period`).
     """
 
     __tablename__ = "grant_report_obligations"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Integer, cast, extract, func, select, true
+from sqlalchemy import Integer, and_, cast, extract, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from fundtrack.centres.models import Centre
@@ -26,11 +26,13 @@ MONTHS_SHOWN_BY_MONTH = 12
 @dataclass(frozen=True)
 class SpendingStep:
     """The actual spending on the grant in one month or quarter (year, number), or of the
-    lines without a date (year and number None)."""
+    lines without a date (year and number None). `counted` is false for undated spending a
+    period report does not count (its fiscal year ends after the period): shown, not summed."""
 
     year: int | None
     number: int | None
     amount: Decimal
+    counted: bool = True
 
 
 def by_quarter(period: Period) -> bool:
@@ -41,18 +43,26 @@ def by_quarter(period: Period) -> bool:
 
 def spending_by_step(session: Session, grant: Grant, period: Period) -> list[SpendingStep]:
     """The grant's actual spending per month (per quarter for a period over a year), in date
-    order, the undated lines last: one statement. The steps add up to `grant_money`'s spent
-    of the same period to the cent; a period of its own leaves the undated lines out."""
+    order, the undated lines last: one statement. The counted steps add up to `grant_money`'s
+    spent of the same period to the cent. A period of its own counts the undated lines of the
+    fiscal years ending within it (`Period.costs`); those of the year still running at its end
+    come last, not counted (a later report counts them), so that it still shows their amount."""
     year = cast(extract("year", CostLine.spent_on), Integer)
     month = cast(extract("month", CostLine.spent_on), Integer)
     step = (month + 2) // 3 if by_quarter(period) else month
+    counted = period.costs()
+    later = CostLine.year == period.undated_later if period.undated_later else false()
     rows = session.execute(
-        select(year.label("y"), step.label("n"), func.sum(CostLine.amount))
-        .where(CostLine.grant_id == grant.id, CostLine.kind == CostKind.ACTUAL, period.costs())
-        .group_by("y", "n")
+        select(year.label("y"), step.label("n"), counted.label("c"), func.sum(CostLine.amount))
+        .where(
+            CostLine.grant_id == grant.id,
+            CostLine.kind == CostKind.ACTUAL,
+            or_(counted, and_(CostLine.spent_on.is_(None), later)),
+        )
+        .group_by("y", "n", "c")
     ).all()
-    steps = [SpendingStep(y, n, money(total)) for y, n, total in rows]
-    return sorted(steps, key=lambda s: (s.year is None, s.year or 0, s.number or 0))
+    steps = [SpendingStep(y, n, money(total), bool(c)) for y, n, c, total in rows]
+    return sorted(steps, key=lambda s: (s.year is None, s.year or 0, s.number or 0, not s.counted))
 
 
 # In-kind co-funding -----------------------------------------------------------------------

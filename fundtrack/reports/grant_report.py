@@ -195,7 +195,7 @@ def grant_report(
     obligation = report_obligation(grant, obligation_id)
     draft = draft_of(session, obligation)
     network = current_network(session)
-    period = report_period(grant, obligation)
+    period = report_period(grant, obligation, network)
     counted, described = _goals(session, grant, period)
     budget, budget_totals, money = _budget(session, grant, period)
     income = _income(session, grant, period)

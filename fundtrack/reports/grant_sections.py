@@ -28,10 +28,14 @@ def period_dict(period: Period) -> dict:
 
 def spending(session: Session, grant: Grant, period: Period, money: GrantMoney) -> dict:
     """Spending per month (per quarter over a year), the undated last; the steps add up to
-    the report's spent total."""
+    the report's spent total. `later`: undated spending of the fiscal year still running at
+    the end of an interim report's period, shown apart (a later report counts it)."""
     quarterly = by_quarter(period)
-    steps = []
+    steps, later = [], ZERO
     for step in spending_by_step(session, grant, period):
+        if not step.counted:
+            later += step.amount
+            continue
         if step.year is None:
             label = gettext("No date recorded")
         elif quarterly:
@@ -44,6 +48,8 @@ def spending(session: Session, grant: Grant, period: Period, money: GrantMoney) 
         "steps": steps,
         "total": sum((s["amount"] for s in steps), ZERO),
         "spent": money.spent,
+        "later": later,
+        "later_year": period.undated_later,
     }
 
 
