@@ -201,6 +201,7 @@ AUDIT_ENTITY_LABELS = {
     "grant_in_kind": _l("Volunteer hours given in kind"),
     "donor_national_ids": _l("National identity number"),
     "gift_report_runs": _l("Gift report to the tax office"),
+    "volunteer_hour_rates": _l("Value of a volunteer hour from a day on"),
 }
 
 # The audit trail's names of fields that the screens do not show as columns.
@@ -321,6 +322,8 @@ AUDIT_FIELD_LABELS = {
     "measured_on": _l("Measured on"),
     "given_on": _l("Month (any day of it)"),
     "hours": _l("Hours"),
+    "valid_from": _l("From"),
+    "rate": _l("Value of a volunteer hour"),
 }
 
 # Why a sign-in was refused (fundtrack.auth.views), as the audit trail shows it.

@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from fundtrack.centres.models import VolunteerHourRate
+from fundtrack.centres.network import update_network
 from fundtrack.costs.models import CostKind, CostLine
 from fundtrack.costs.operations import record_cost
 from fundtrack.errors import Conflict, ValidationError
@@ -88,6 +90,29 @@ def test_in_kind_hours_are_valued_at_the_networks_rate_apart_from_money(session,
         D("20000.00"),
         D("720000.00"),
     )
+
+
+def test_in_kind_hours_keep_the_rate_in_force_on_the_day_they_were_given(session, example):
+    session.add_all([VolunteerHourRate(valid_from=date(2025, 1, 1), rate=D("400.00")),
+                     VolunteerHourRate(valid_from=date(2025, 7, 1), rate=D("450.00"))])  # fmt: skip
+    # Raised today: hours given in 2025 keep their rates; the history gets today's row.
+    update_network(session, example.office, {"volunteer_hour_rate": D("500.00")})
+    assert session.scalars(
+        select(VolunteerHourRate.rate).order_by(VolunteerHourRate.valid_from)
+    ).all() == [D("400.00"), D("450.00"), D("500.00")]
+    in_kind = _report(session, example, example.final)["in_kind"]
+    assert [(r["place"], r["hours"], r["value"]) for r in in_kind["rows"]] == [
+        ("BGO Bergen", D("150.50"), D("67725.00")),  # September: 450.00 an hour
+        ("OSL Oslo", D("300.00"), D("120000.00")),  # March: 400.00 an hour
+    ]
+    assert (in_kind["value"], in_kind["rate"]) == (D("187725.00"), None)
+    assert [r["rate"] for r in in_kind["rates"]] == [D("400.00"), D("450.00"), D("500.00")]
+    # The interim report's hours (March) were all given at one rate.
+    interim = _report(session, example, example.interim)["in_kind"]
+    assert (interim["value"], interim["rate"]) == (D("120000.00"), D("400.00"))
+    assert interim["rates"] == []
+    pdf = grant_pdf(session, example.office, example.grant.id, example.final.id, "nb")
+    assert "kr 67 725,00" in pdf_text(pdf) and "kr 450,00" in pdf_text(pdf)
 
 
 def test_goals_show_where_and_when_118_of_160_users_were_reached(session, example):

@@ -80,6 +80,20 @@ class Network(db.Model):
         return day.year if day.month >= self.fiscal_year_start_month else day.year - 1
 
 
+class VolunteerHourRate(db.Model):
+    """The value of a volunteer hour from a day on: the history of the network's setting, so
+    that hours keep the rate in force when they were given (`fundtrack.grants.timeline`).
+    Written by the settings operation (`fundtrack.centres.network.update_network`) whenever
+    the rate changes, from the network's day of the change."""
+
+    __tablename__ = "volunteer_hour_rates"
+    __table_args__ = (CheckConstraint("rate > 0", name="rate_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    valid_from: Mapped[date] = mapped_column(unique=True)
+    rate: Mapped[Decimal]
+
+
 class Region(db.Model):
     __tablename__ = "regions"
 

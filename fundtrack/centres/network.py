@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from fundtrack.auth.access import NotAllowed, require_network_manager
 from fundtrack.auth.models import User
-from fundtrack.centres.models import Network, NetworkMissing
+from fundtrack.centres.models import Network, NetworkMissing, VolunteerHourRate
 from fundtrack.centres.orgnumbers import check_organisation_number
 from fundtrack.errors import Conflict, ValidationError
+from fundtrack.formatting import network_today
 from fundtrack.money import check_cents, is_currency
 
 NETWORK_FIELDS = (
@@ -152,6 +153,9 @@ def create_network(session: Session, user: User | None, values: dict) -> Network
     network = Network(id=1, **_checked(values, None))
     session.add(network)
     session.flush()
+    if network.volunteer_hour_rate is not None:
+        _rate_from_today(session, network.volunteer_hour_rate)
+        session.flush()
     return network
 
 
@@ -179,10 +183,26 @@ def update_network(session: Session, user: User, values: dict) -> Network:
             ),
             code="month_fixed",
         )
+    rate = checked["volunteer_hour_rate"]
+    if rate is not None and rate != network.volunteer_hour_rate:
+        _rate_from_today(session, rate)
     for attribute, value in checked.items():
         setattr(network, attribute, value)
     session.flush()
     return network
+
+
+def _rate_from_today(session: Session, rate: Decimal) -> None:
+    """Keep the volunteer-hour rate's history: `rate` from the network's today on (hours
+    given before keep the rate in force then)."""
+    today = network_today()
+    row = session.scalars(
+        select(VolunteerHourRate).where(VolunteerHourRate.valid_from == today)
+    ).one_or_none()
+    if row is None:
+        session.add(VolunteerHourRate(valid_from=today, rate=rate))
+    else:
+        row.rate = rate
 
 
 def _has_centres(session: Session) -> bool:

@@ -9,10 +9,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Integer, and_, cast, extract, false, func, or_, select, true
+from sqlalchemy import (
+    Integer,
+    Numeric,
+    and_,
+    cast,
+    extract,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 
-from fundtrack.centres.models import Centre
+from fundtrack.centres.models import Centre, VolunteerHourRate
 from fundtrack.costs.models import CostKind, CostLine
 from fundtrack.grants.figures import Period, money
 from fundtrack.grants.models import GoalMeasurement, Grant, GrantGoal, InKindContribution
@@ -71,31 +83,61 @@ def spending_by_step(session: Session, grant: Grant, period: Period) -> list[Spe
 @dataclass(frozen=True)
 class InKindRow:
     """Volunteer hours given to the project at one place (an office, or the project as a
-    whole when code is None), and what they are worth at the network's rate (None unset)."""
+    whole when code is None), what they are worth at the rate in force on the days they were
+    given (None while the network has no rate), and the lowest and highest rate applied."""
 
     centre_code: str | None
     centre_name: str | None
     hours: Decimal
     value: Decimal | None
+    rates: tuple[Decimal, Decimal] | None = None
 
 
-def in_kind_hours(session: Session, grant: Grant, period: Period, rate) -> list[InKindRow]:
+def hour_rate_on(day, current):
+    """The value of a volunteer hour on `day` (a date or a column) as an SQL expression: the
+    rate in force then (`VolunteerHourRate`), the earliest known for a day before it, the
+    network's `current` setting when no history is kept."""
+    rates = VolunteerHourRate
+    return func.coalesce(
+        select(rates.rate).where(rates.valid_from <= day)
+        .order_by(rates.valid_from.desc()).limit(1).scalar_subquery(),
+        select(rates.rate).order_by(rates.valid_from).limit(1).scalar_subquery(),
+        literal(current, Numeric(14, 2)),
+    )  # fmt: skip
+
+
+def in_kind_hours(session: Session, grant: Grant, period: Period, current) -> list[InKindRow]:
     """The volunteer hours given to the grant per place (within the period when it covers a
-    period only), valued at `rate` an hour: one statement. Never money in the books."""
+    period only), each hour valued at the rate in force on the day it was given
+    (`hour_rate_on`; nothing while `current`, the network's rate, is unset): one statement.
+    Never money in the books."""
     given = InKindContribution
     within = given.given_on.between(period.start, period.end) if period.only else true()
+    rate = hour_rate_on(given.given_on, current)
     rows = session.execute(
-        select(Centre.code, Centre.name, func.sum(given.hours))
+        select(
+            Centre.code, Centre.name, func.sum(given.hours), func.sum(given.hours * rate),
+            func.min(rate), func.max(rate),
+        )
         .select_from(given)
         .outerjoin(Centre, Centre.id == given.centre_id)
         .where(given.grant_id == grant.id, within)
         .group_by(Centre.code, Centre.name)
         .order_by(Centre.code)
-    ).all()
+    ).all()  # fmt: skip
     return [
-        InKindRow(code, name, money(hours), None if rate is None else money(money(hours) * rate))
-        for code, name, hours in rows
+        InKindRow(code, name, money(hours), None, None)
+        if current is None
+        else InKindRow(code, name, money(hours), money(value), (money(low), money(high)))
+        for code, name, hours, value, low, high in rows
     ]
+
+
+def hour_rates(session: Session) -> list[tuple[date, Decimal]]:
+    """The volunteer-hour rate's history: (from, rate), oldest first."""
+    rates = VolunteerHourRate
+    return [tuple(row) for row in session.execute(select(rates.valid_from, rates.rate)
+                                                  .order_by(rates.valid_from))]  # fmt: skip
 
 
 # Goals measured over time -----------------------------------------------------------------

@@ -16,7 +16,13 @@ from sqlalchemy.orm import Session
 from fundtrack.centres.models import Network
 from fundtrack.grants.figures import GrantMoney, Period
 from fundtrack.grants.models import Grant, ReportKind, ReportObligation
-from fundtrack.grants.timeline import by_quarter, goal_series, in_kind_hours, spending_by_step
+from fundtrack.grants.timeline import (
+    by_quarter,
+    goal_series,
+    hour_rates,
+    in_kind_hours,
+    spending_by_step,
+)
 from fundtrack.labels import UNSPENT_DECISION_LABELS, label_of
 
 ZERO = Decimal("0.00")
@@ -54,11 +60,19 @@ def spending(session: Session, grant: Grant, period: Period, money: GrantMoney) 
 
 
 def in_kind(session: Session, grant: Grant, period: Period, network: Network) -> dict:
-    """Volunteer hours per place, valued at the network's rate (apart from money)."""
-    rate = network.volunteer_hour_rate
-    rows = in_kind_hours(session, grant, period, rate)
+    """Volunteer hours per place, valued at the network's rate in force on the days they were
+    given (apart from money). `rate`: the one rate applied (the current one when no hours
+    were given); where the rate changed between them, None, and `rates` its history (from,
+    rate). Both None while the network has set no rate."""
+    current = network.volunteer_hour_rate
+    rows = in_kind_hours(session, grant, period, current)
+    applied = {rate for r in rows if r.rates for rate in r.rates}
+    several = len(applied) > 1
     return {
-        "rate": rate,
+        "rate": None if several else next(iter(applied), current),
+        "rates": [{"from": day, "rate": rate} for day, rate in hour_rates(session)]
+        if several
+        else [],
         "currency": network.currency,
         "rows": [
             {
@@ -69,7 +83,7 @@ def in_kind(session: Session, grant: Grant, period: Period, network: Network) ->
             for r in rows
         ],
         "hours": sum((r.hours for r in rows), ZERO),
-        "value": None if rate is None else sum((r.value for r in rows), ZERO),
+        "value": None if current is None else sum((r.value for r in rows), ZERO),
     }
 
 
