@@ -154,6 +154,8 @@ AUDIT_ACTION_LABELS = {
     "mfa-on": _l("turned on the second sign-in step"),
     "mfa-reset": _l("reset the second sign-in step of"),
     "sess-end": _l("signed out everywhere"),
+    "merge": _l("merged donors in"),
+    "unmerge": _l("undid a merge of donors in"),
 }
 
 # Which kind of record an audit event is about: its table (every audited table has words).
@@ -202,6 +204,7 @@ AUDIT_ENTITY_LABELS = {
     "donor_national_ids": _l("National identity number"),
     "gift_report_runs": _l("Gift report to the tax office"),
     "volunteer_hour_rates": _l("Value of a volunteer hour from a day on"),
+    "donor_merges": _l("Donors merged"),
 }
 
 # The audit trail's names of fields that the screens do not show as columns.
@@ -209,6 +212,8 @@ AUDIT_FIELD_LABELS = {
     "grant_id": _l("Grant"),
     "funder_id": _l("Funder"),
     "donor_id": _l("Donor"),
+    "merged_into_id": _l("Merged into"),
+    "merged_donor": _l("Donor merged into this one"),
     "agreement_id": _l("Agreement"),
     "earmarked_fund_id": _l("Earmarked fund"),
     "region_id": _l("Region"),
@@ -753,6 +758,7 @@ ROW_LABELS = {
 ROWS_LABELS = {
     "centres": _l("centres"),
     "income lines": _l("income lines"),
+    "merged donors": _l("donors merged into it"),
     "cost lines": _l("cost lines"),
     "funding agreements": _l("funding agreements"),
     "years with actual costs declared complete": _l("years with actual costs declared complete"),

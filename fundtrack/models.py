@@ -33,6 +33,7 @@ from fundtrack.grants.models import (
 )
 from fundtrack.imports.models import Import, ImportProfile, ImportState
 from fundtrack.imports.onboarding.models import Onboarding, OnboardingState
+from fundtrack.income.merge_models import DonorMerge
 from fundtrack.income.models import (
     Donor,
     DonorKind,
@@ -70,6 +71,7 @@ __all__ = [
     "GiftReportKind",
     "GiftReportLine",
     "GiftReportRun",
+    "DonorMerge",
     "Import",
     "ImportProfile",
     "ImportState",

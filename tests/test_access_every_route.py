@@ -113,6 +113,10 @@ def _b_world(session):
     create_mandate(session, treasurer, {"donor": debtor.id, "signed_on": date(2025, 12, 1),
                                         "reference": "LEAK-B mandate"})  # fmt: skip
     create_collection(session, treasurer, centre, date(2026, 1, 5))
+    from fundtrack.income.merge import merge_donors
+
+    merge_donors(session, treasurer, factories.donor(session, centre, name="LEAK-B survivor"),
+                 factories.donor(session, centre, name="LEAK-B merged"))  # fmt: skip
     issue_token(session, treasurer, "LEAK-B token")
     from fundtrack.auth.sessions import new_session
 

@@ -36,6 +36,7 @@ from fundtrack.income import batch_rows
 from fundtrack.income.batch import book_batch
 from fundtrack.income.donors import create_donor, create_fund, delete_donor, update_donor
 from fundtrack.income.funders import create_agreement, create_funder, update_agreement
+from fundtrack.income.merge import merge_donors, undo_merge
 from fundtrack.income.models import FunderType
 from fundtrack.income.operations import (
     book_income,
@@ -191,6 +192,46 @@ def _typed_parts(w, typed: str):
     parse_parts(typed, {"Kledingbank": 1, "Zomerkamp": 2}, Decimal("25.00"), Decimal)
 
 
+def _another_donor(w):
+    return factories.donor(w.session, w.a, name="J. de Vries")
+
+
+def _merged(w):
+    return merge_donors(w.session, w.treasurer, w.donor, _another_donor(w))
+
+
+def _undone_twice(w):
+    record = _merged(w)
+    undo_merge(w.session, w.treasurer, record)
+    undo_merge(w.session, w.treasurer, record)
+
+
+def _undone_in_closed_year(w):
+    record = _merged(w)
+    w.session.add(FiscalYearLock(year=record.fiscal_year))
+    w.session.flush()
+    undo_merge(w.session, w.treasurer, record)
+
+
+def _undone_after_merged_again(w):
+    record = _merged(w)
+    merge_donors(w.session, w.treasurer, _another_donor(w), w.donor)
+    undo_merge(w.session, w.treasurer, record)
+
+
+def _undone_after_the_line_moved(w):
+    other = _another_donor(w)
+    line = _book(w, donor=other.id)
+    record = merge_donors(w.session, w.treasurer, w.donor, other)
+    update_income(w.session, w.treasurer, line, {"donor": _another_donor(w).id})
+    undo_merge(w.session, w.treasurer, record)
+
+
+def _merged_twice(w):
+    record = _merged(w)
+    merge_donors(w.session, w.treasurer, _another_donor(w), record.merged)
+
+
 CASES = [
     # a gift split over earmarked funds
     ("parts_not_summing", lambda w: _split(w, "20.00", "4.00")),
@@ -266,6 +307,19 @@ CASES = [
         "centre": "HLM", "kind": "person", "name": "X", "email": "nobody"})),
     ("centre_fixed", lambda w: update_donor(w.session, w.national, w.donor, {"centre": "LDN"})),
     ("in_use", lambda w: (_book(w), delete_donor(w.session, w.treasurer, w.donor))),
+    ("in_use", lambda w: (_merged(w), delete_donor(w.session, w.treasurer, w.donor))),
+    # merging donors and undoing a merge
+    ("same_donor", lambda w: merge_donors(w.session, w.treasurer, w.donor, w.donor)),
+    ("other_centre", lambda w: merge_donors(w.session, w.national, w.donor, w.donor_b)),
+    ("not_a_list", lambda w: merge_donors(w.session, w.treasurer, w.donor, _another_donor(w),
+                                          "email")),
+    ("unknown_field", lambda w: merge_donors(w.session, w.treasurer, w.donor,
+                                             _another_donor(w), ["colour"])),
+    ("merged_already", _merged_twice),
+    ("undone_already", _undone_twice),
+    ("year_closed", _undone_in_closed_year),
+    ("merged_since", _undone_after_merged_again),
+    ("changed_since", _undone_after_the_line_moved),
     ("name_taken", lambda w: create_fund(w.session, w.national, {"centre": "LDN",
                                                                  "name": "Zomerkamp"})),
     ("unknown_funder_type", lambda w: create_funder(w.session, w.national,

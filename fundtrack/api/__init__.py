@@ -24,6 +24,7 @@ RESOURCES = (
     "funders",
     "agreements",
     "donors",
+    "donor_merges",
     "recurring_gifts",
     "gift_agreements",
     "mandates",

@@ -25,6 +25,8 @@ class AuditAction(enum.StrEnum):
     MFA_ON = "mfa-on"
     MFA_RESET = "mfa-reset"  # fundtrack.auth.operations
     SESSIONS_ENDED = "sess-end"
+    MERGE = "merge"  # a donor merged into another (fundtrack.income.merge)
+    UNMERGE = "unmerge"  # that merge undone
 
 
 class AuditEvent(db.Model):

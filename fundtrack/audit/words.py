@@ -49,6 +49,8 @@ _REFERENCES = {
     "national_office_funder_id": "funders",
     "recurring_gift_id": "recurring_gifts",
     "mandate_id": "mandates",
+    "merged_into_id": "donors",
+    "merged_donor": "donors",
 }
 # The day a row is about, first found first: what names a row that has no name of its own.
 _DAYS = ("due_date", "start_date", "collection_date", "signed_on", "booking_date")
@@ -267,7 +269,7 @@ def describe(session: Session, events) -> list[InWords]:
         if not record and event.entity_id.isdigit():
             record = names.get((event.entity, int(event.entity_id)), f"#{event.entity_id}")
         changes = []
-        if event.action in ("update", "reopen", "erase"):
+        if event.action in ("update", "reopen", "erase", "merge", "unmerge"):
             columns = [c for c in after if c not in _HIDDEN]
         elif event.action == "create":
             columns = [c for c in after if c not in _HIDDEN and after.get(c) not in (None, "")]

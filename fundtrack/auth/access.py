@@ -1,7 +1,7 @@
 """Who may see and change which rows: the one place every screen, API call and PDF asks."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.models import User
@@ -22,17 +22,23 @@ def centre_column(model):
 def visibility(model, user: User):
     """The WHERE clause limiting `model` to the rows `user` may see, or None for all rows.
 
+    Merged donors (`Donor.not_merged`) are left out for everybody.
+
     Rows of a model that is shared unless it names a centre (funders: a private person
     belongs to one centre) are visible while they name none.
     """
+    # A donor merged into another no longer stands for anybody: nobody sees or picks it.
+    current = model.not_merged() if hasattr(model, "not_merged") else None
     if user.sees_all_centres:
-        return None
+        return current
     column = centre_column(model)
     if column is None:
-        return None
+        return current
     if getattr(model, "shared_without_centre", False):
-        return or_(column.is_(None), column == user.centre_id)
-    return column == user.centre_id
+        clause = or_(column.is_(None), column == user.centre_id)
+    else:
+        clause = column == user.centre_id
+    return clause if current is None else and_(clause, current)
 
 
 def scoped(stmt: Select, model, user: User) -> Select:

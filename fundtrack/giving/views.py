@@ -59,7 +59,9 @@ def centre_shown() -> Centre | None:
 
 def donor_choices(centre: Centre) -> list[tuple[int, str]]:
     donors = db.session.scalars(
-        select(Donor).where(Donor.centre_id == centre.id).order_by(Donor.name, Donor.id)
+        select(Donor)
+        .where(Donor.centre_id == centre.id, Donor.not_merged())
+        .order_by(Donor.name, Donor.id)
     )
     return [(d.id, d.name) for d in donors]
 

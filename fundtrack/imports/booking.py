@@ -270,6 +270,7 @@ def undo_import(session: Session, user: User, record: Import) -> Import:
         unused = session.scalars(
             select(Donor).where(
                 Donor.id.in_(made[start : start + CHUNK]),
+                Donor.not_merged(),  # a merged donor stays: its merge can be undone
                 ~select(IncomeLine.id).where(IncomeLine.donor_id == Donor.id).exists(),
             )
         ).all()

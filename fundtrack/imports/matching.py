@@ -79,7 +79,7 @@ class Counterparties:
         for agreement in agreements:
             found.agreements[agreement.id] = agreement
         for donor in session.scalars(
-            select(Donor).where(Donor.centre_id == centre.id).order_by(Donor.id)
+            select(Donor).where(Donor.centre_id == centre.id, Donor.not_merged()).order_by(Donor.id)
         ):
             found.add_donor(donor)
         found.rules = {

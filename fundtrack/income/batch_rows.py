@@ -97,7 +97,7 @@ def counterparties(
     """
     found: dict[str, dict] = {}
     for donor in session.scalars(
-        select(Donor).where(Donor.centre_id == centre.id).order_by(Donor.name)
+        select(Donor).where(Donor.centre_id == centre.id, Donor.not_merged()).order_by(Donor.name)
     ):
         found[donor.name] = {"donor": donor.id}
     # Shared funders, and the private persons of this centre only.

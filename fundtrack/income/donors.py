@@ -130,7 +130,12 @@ def update_donor(session: Session, user: User, donor: Donor, values: dict) -> Do
 def delete_donor(session: Session, user: User, donor: Donor) -> None:
     """Delete a donor no income line refers to."""
     require_manage(user, donor.centre_id)
-    check_unused(session, "donor", (IncomeLine.donor_id, donor.id, "income lines"))
+    check_unused(
+        session,
+        "donor",
+        (IncomeLine.donor_id, donor.id, "income lines"),
+        (Donor.merged_into_id, donor.id, "merged donors"),
+    )
     session.delete(donor)
     session.flush()
 

@@ -10,7 +10,7 @@ without the erased data.
 from datetime import UTC, date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from fundtrack.audit.actor import current_actor
@@ -20,6 +20,7 @@ from fundtrack.auth.models import User
 from fundtrack.giving.national_ids import masked, of_donor
 from fundtrack.giving.tax_report import reported_by_year
 from fundtrack.income.erasure import erase_copies
+from fundtrack.income.merge_models import DonorMerge
 from fundtrack.income.models import Donor, IncomeLine
 
 PERSONAL = ("name", "email", "phone", "address", "postcode", "city", "iban")
@@ -127,5 +128,21 @@ def erase_donor(session: Session, user: User, donor: Donor) -> None:
             }
         ],
     )
+    _erase_merges(session, user, donor)
     session.flush()
     session.expire(donor)
+
+
+def _erase_merges(session: Session, user: User, donor: Donor) -> None:
+    """The donors merged into this one are the same person: erased too. The merge records
+    keep the survivor's replaced values for an undo: those are erased as well."""
+    for merged in session.scalars(select(Donor).where(Donor.merged_into_id == donor.id)).all():
+        erase_donor(session, user, merged)
+    records = session.scalars(
+        select(DonorMerge).where(
+            or_(DonorMerge.survivor_id == donor.id, DonorMerge.merged_id == donor.id)
+        )
+    )
+    for record in records:
+        record.survivor_before = _scrubbed(record.survivor_before)
+        record.survivor_after = _scrubbed(record.survivor_after)

@@ -175,8 +175,17 @@ class Donor(db.Model):
     consent_newsletter: Mapped[bool] = mapped_column(default=False)
     consent_recorded_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # The donor this one was merged into (fundtrack.income.merge): the row stays, so its id
+    # is never given to another donor and an undo finds it, but nobody picks it any more.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("donors.id"), index=True)
 
     centre: Mapped[Centre] = relationship()
+
+    @classmethod
+    def not_merged(cls):
+        """The SQL condition for the donors that exist as themselves: every list and picker
+        of donors asks it (fundtrack.auth.access hides merged donors)."""
+        return cls.merged_into_id.is_(None)
 
     @validates("iban")
     def _check_iban(self, _key, value):
