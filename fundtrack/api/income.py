@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import BadRequest
 
 from fundtrack.api.auth import api_user
@@ -33,6 +34,7 @@ from fundtrack.income.models import (
     IncomeLine,
     IncomeSource,
 )
+from fundtrack.income.splits import PARTS_MAX, parts_of
 from fundtrack.share.classification import (
     RULE_COLUMNS,
     join_classification,
@@ -41,6 +43,11 @@ from fundtrack.share.classification import (
 )
 
 blp = api_blueprint("income", "/income", "Income lines of the centres.")
+
+
+class FundPart(Strict):
+    fund_id = Id(required=True, metadata={"description": "an earmarked fund of the line's centre"})
+    amount = Money(required=True, metadata={"description": "more than 0"})
 
 
 class IncomeIn(Strict):
@@ -53,6 +60,18 @@ class IncomeIn(Strict):
     donor = Id(allow_none=True)
     agreement = Id(allow_none=True, metadata={"description": "makes the line structural or not"})
     fund = Id(allow_none=True, metadata={"description": "earmarked fund the money is for"})
+    funds = ma.fields.List(
+        ma.fields.Nested(FundPart),
+        allow_none=True,
+        validate=ma.validate.Length(max=PARTS_MAX),
+        metadata={
+            "description": "the money split over earmarked funds: parts adding up to `amount`"
+            " exactly, each fund once (give this or `fund`). A list of one part is that fund;"
+            " an empty list takes the line out of every fund. A line answers its parts here,"
+            " or all of it for its one fund. Changing the amount of a split line needs its"
+            " parts again."
+        },
+    )
     grant = Id(allow_none=True, metadata={"description": "the grant it disburses or co-funds"})
     reference = Text(200)
     description = Text(10_000)
@@ -80,6 +99,7 @@ class IncomeSchema(IncomeIn):
     donor = ma.fields.Integer(attribute="donor_id", allow_none=True)
     agreement = ma.fields.Integer(attribute="agreement_id", allow_none=True)
     fund = ma.fields.Integer(attribute="earmarked_fund_id", allow_none=True)
+    funds = ma.fields.List(ma.fields.Nested(FundPart), attribute="fund_split")
     grant = ma.fields.Integer(attribute="grant_id", allow_none=True)
     fiscal_year = ma.fields.Integer(dump_only=True)
     source = Choice(IncomeSource, dump_only=True)
@@ -105,7 +125,8 @@ class IncomeQuery(PageArgs):
 
 
 def with_classification(lines: list[IncomeLine]) -> list[IncomeLine]:
-    """Attach `structural` and `structural_reason` to the lines, in one query."""
+    """Attach `structural` and `structural_reason` to the lines, in one query, and where
+    their money goes (`fund_split`, from parts the caller loaded with the lines)."""
     if not lines:
         return lines
     rows = db.session.execute(
@@ -119,11 +140,12 @@ def with_classification(lines: list[IncomeLine]) -> list[IncomeLine]:
     for line in lines:
         line.structural = verdicts[line.id].structural
         line.structural_reason = verdicts[line.id].words
+        line.fund_split = parts_of(line)
     return lines
 
 
 def _filtered(args: dict):
-    stmt = visible(IncomeLine, api_user())
+    stmt = visible(IncomeLine, api_user()).options(selectinload(IncomeLine.fund_parts))
     if args.get("centre"):
         stmt = stmt.join(Centre, Centre.id == IncomeLine.centre_id).where(
             Centre.code == args["centre"]

@@ -43,6 +43,8 @@ from fundtrack.money import check_cents
 from fundtrack.operations import referenced
 
 FIELD = "funds"
+# Parts a request may carry (the API's bound); a centre has a handful of funds.
+PARTS_MAX = 100
 
 
 def check_parts(
@@ -194,6 +196,7 @@ def parse_parts(
 
 __all__ = [
     "FIELD",
+    "PARTS_MAX",
     "check_parts",
     "parse_parts",
     "parts_of",
