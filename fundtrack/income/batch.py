@@ -18,10 +18,11 @@ from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre
 from fundtrack.errors import DomainError, ValidationError
 from fundtrack.income.agreements import IncidentalUnconfirmed, structural_agreements
-from fundtrack.income.batch_rows import Row, counterparties, lookup, parse_day
+from fundtrack.income.batch_rows import Row, counterparties, fund_names, lookup, parse_day
 from fundtrack.income.donors import create_donor
 from fundtrack.income.models import IncomeLine, IncomeSource
 from fundtrack.income.operations import book_income, counterparty_name
+from fundtrack.income.splits import parse_parts
 from fundtrack.money import parse_amount
 
 # Where an operation's field shows on a row.
@@ -38,6 +39,8 @@ _ON_ROW = {
     "description": "description",
     "reference": "description",
     "confirm_duplicate": "confirm_duplicate",
+    "fund": "funds",
+    "funds": "funds",
 }
 
 
@@ -98,6 +101,7 @@ def book_batch(
         return result
     require_manage(user, centre.id)
     known = counterparties(session, centre)
+    funds = fund_names(session, centre)
     batch = session.begin_nested()
     booked: list[tuple[Row, IncomeLine]] = []
     for row in rows:
@@ -106,6 +110,8 @@ def book_batch(
             result.total += amount
         result.count += 1
         values = _values(session, user, centre, row, known, amount, today, result)
+        if values is not None:
+            values = _with_funds(values, row, funds, amount, locale, result)
         if values is None:
             continue
         try:
@@ -156,6 +162,18 @@ def _typed_amount(row: Row, locale: str, result: BatchResult) -> Decimal | None:
     except ValidationError as error:
         result.refuse(row.number, "amount", error.message)
         return None
+
+
+def _with_funds(values: dict, row: Row, funds: dict, amount, locale: str, result) -> dict | None:
+    """The row's typed funds (one fund's name, or parts) as the operation's `funds`."""
+    try:
+        parts = parse_parts(
+            row.funds, funds, amount, lambda typed: parse_amount(typed, locale, "funds")
+        )
+    except ValidationError as error:
+        result.refuse(row.number, "funds", error.message)
+        return None
+    return values if parts is None else values | {"funds": parts}
 
 
 def _unknown_name(name: str):

@@ -20,10 +20,10 @@ from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre
 from fundtrack.errors import ValidationError
 from fundtrack.income.agreements import CentreAgreements
-from fundtrack.income.models import Donor, Funder, IncomeLine
+from fundtrack.income.models import Donor, EarmarkedFund, Funder, IncomeLine
 from fundtrack.income.operations import BATCH_MAX
 
-ROW_FIELDS = ("date", "counterparty", "category", "amount", "description")
+ROW_FIELDS = ("date", "counterparty", "category", "amount", "funds", "description")
 
 
 @dataclass
@@ -36,6 +36,8 @@ class Row:
     category: str = ""
     amount: str = ""
     description: str = ""
+    # An earmarked fund's name, or the gift split: "Kledingbank 60; Zomerkamp 40" (splits)
+    funds: str = ""
     new_donor: bool = False
     confirm_duplicate: bool = False
     confirm_incidental: bool = False
@@ -107,6 +109,17 @@ def counterparties(
     for agreement in (agreements or CentreAgreements.load(session, centre.id)).all:
         found[agreement.label] = {"agreement": agreement.id}
     return found
+
+
+def fund_names(session: Session, centre: Centre) -> dict[str, int]:
+    """The centre's earmarked funds by name: what a row's funds may name."""
+    return dict(
+        session.execute(
+            select(EarmarkedFund.name, EarmarkedFund.id)
+            .where(EarmarkedFund.centre_id == centre.id)
+            .order_by(EarmarkedFund.name)
+        ).all()
+    )
 
 
 def offered(session: Session, centre: Centre, day: date) -> list[tuple[str, str]]:

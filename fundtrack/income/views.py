@@ -120,6 +120,13 @@ def _batch_messages(result: batch.BatchResult) -> list[str]:
     return words
 
 
+def _funds_example(names: list[str]) -> str:
+    """A split as typed, with the centre's own funds' names: "Kledingbank 60; Zomerkamp 40"."""
+    if len(names) < 2:
+        return names[0] if names else ""
+    return f"{names[0]} 60; {names[1]} 40"
+
+
 def _row_errors(result: batch.BatchResult) -> dict:
     return {
         number: {name: [str(m) for m in messages] for name, messages in fields.items()}
@@ -138,6 +145,7 @@ def _page(centre: Centre, rows: list[batch_rows.Row], status: int = 200, **conte
     ).all()
     network = db.session.get(Network, 1)
     today = date.today()
+    fund_names = list(batch_rows.fund_names(db.session, centre))
     return (
         render_template(
             template,
@@ -148,6 +156,8 @@ def _page(centre: Centre, rows: list[batch_rows.Row], status: int = 200, **conte
             known=batch_rows.offered(db.session, centre, default_day),
             kinds={"donor": _("donor"), "funder": _("funder"), "agreement": _("agreement")},
             categories=[(c.value, CATEGORY_LABELS[c.value]) for c in IncomeCategory],
+            fund_names=fund_names,
+            funds_example=_funds_example(fund_names),
             default_day=default_day.isoformat(),
             copy_from=request.values.get("from") or f"{_previous_month(today):%Y-%m}",
             copy_to=request.values.get("to") or f"{today:%Y-%m}",
