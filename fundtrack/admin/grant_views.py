@@ -118,6 +118,11 @@ INLINE_ROW_WORDS = {
         "add": _l("Add a report owed"),
         "new": _l("New report owed"),
     },
+    "fund_parts": {
+        "row": _l("Part for a fund"),
+        "add": _l("Split over another fund"),
+        "new": _l("New part for a fund"),
+    },
     "in_kind": {
         "row": _l("Volunteer hours"),
         "add": _l("Add volunteer hours"),
@@ -308,7 +313,8 @@ def _plain(value):
     return getattr(value, "value", value)
 
 
-def _inline(model, columns, money=(), **extra) -> tuple:
+def inline_options(model, columns, money=(), **extra) -> tuple:
+    """An inline list's (model, options): its columns, money typed as the user writes it."""
     options = {
         "form_columns": ["id", *columns],
         "form_overrides": {name: MoneyField for name in money},
@@ -359,15 +365,15 @@ class GrantView(ListFeatures, GrantOperations):
 
     inline_model_form_converter = OperationsInlineConverter
     inline_models = [
-        _inline(GrantGoal, GOAL_FIELDS, money=("baseline", "target", "achieved")),
-        _inline(GrantBudgetLine, BUDGET_FIELDS, money=("amount",)),
-        _inline(
+        inline_options(GrantGoal, GOAL_FIELDS, money=("baseline", "target", "achieved")),
+        inline_options(GrantBudgetLine, BUDGET_FIELDS, money=("amount",)),
+        inline_options(
             GrantAllocation, ("centre", "amount"), money=("amount",),
             form_args={"centre": {"query_factory": lambda: scoped_centres().all()}},
             column_labels={"centre": _l("Centre")},  # the centre it goes to, not the applicant
         ),
-        _inline(ReportObligation, OBLIGATION_FIELDS),
-        _inline(
+        inline_options(ReportObligation, OBLIGATION_FIELDS),
+        inline_options(
             InKindContribution, IN_KIND_FIELDS, money=("hours",),
             form_args={"centre": {"query_factory": lambda: scoped_centres().all(),
                                   "allow_blank": True,

@@ -18,7 +18,12 @@ from fundtrack.admin.base import (
     scoped_centres,
     scoped_rows,
 )
-from fundtrack.admin.grant_views import GRANT_PICKER, GrantLineForm
+from fundtrack.admin.grant_views import (
+    GRANT_PICKER,
+    GrantLineForm,
+    OperationsInlineConverter,
+    inline_options,
+)
 from fundtrack.admin.lists import (
     ListFeatures,
     MonthFilter,
@@ -53,6 +58,7 @@ from fundtrack.income.models import (
     Funder,
     FundingAgreement,
     IncomeLine,
+    IncomeLineFund,
 )
 from fundtrack.income.views import last_booking_date
 from fundtrack.labels import NONE
@@ -104,7 +110,10 @@ class IncomeLineView(GrantLineForm, IncomeOperations, CentreLineView):
         "reference",
         "source",
     ]
-    column_labels = CentreLineView.column_labels | {"structural": _l("Structural or incidental")}
+    column_labels = CentreLineView.column_labels | {
+        "structural": _l("Structural or incidental"),
+        "fund_parts": _l("Split over earmarked funds"),
+    }
     column_formatters = CentreLineView.column_formatters | {"structural": _structural_column}
     column_default_sort = ("booking_date", True)
     column_filters = [
@@ -170,6 +179,7 @@ class IncomeLineView(GrantLineForm, IncomeOperations, CentreLineView):
         "new_donor",
         "agreement",
         "earmarked_fund",
+        "fund_parts",
         "grant",
         "reference",
         "description",
@@ -177,6 +187,18 @@ class IncomeLineView(GrantLineForm, IncomeOperations, CentreLineView):
         "confirm_duplicate",
         "confirm_incidental",
     ]
+    # A gift split over funds: a row per fund and its part (income.splits), added with the
+    # inline list's button; saved by IncomeOperations through the operations, never directly.
+    inline_model_form_converter = OperationsInlineConverter
+    inline_models = [
+        inline_options(
+            IncomeLineFund, ("earmarked_fund", "amount"), money=("amount",),
+            form_args={"earmarked_fund": {
+                "query_factory": scoped_rows(EarmarkedFund), "validators": [DataRequired()],
+            }},
+            column_labels={"earmarked_fund": _l("Earmarked fund"), "amount": _l("Amount")},
+        )
+    ]  # fmt: skip
     form_overrides = {"amount": MoneyField}
     form_args = {
         "amount": MONEY,

@@ -133,6 +133,9 @@ class IncomeOperations(OperationsView):
     def values(self, form) -> dict:
         values = super().values(form)
         values["category"] = values.get("category") or None
+        parts = _fund_parts(form)
+        if parts or (parts is not None and request.endpoint.endswith("edit_view")):
+            values["funds"] = parts  # on a change, no rows left means no split
         g.fundtrack_confirm_duplicate = bool(form.confirm_duplicate.data)
         g.fundtrack_confirm_incidental = bool(form.confirm_incidental.data)
         name = (form.new_donor.data or "").strip()
@@ -182,6 +185,22 @@ class IncomeOperations(OperationsView):
             _l("Deleted: %(line)s."),
         )
         return response
+
+
+def _fund_parts(form) -> list[dict] | None:
+    """The form's rows of a gift split over funds as the operations' `funds` (rows ticked to
+    delete and blank new rows left out); None when the form has no such rows."""
+    field = getattr(form, "fund_parts", None)
+    if field is None:
+        return None
+    parts = []
+    for entry in field.entries:
+        row = entry.form
+        if field.should_delete(entry) or (row.earmarked_fund.data, row.amount.data) == (None,) * 2:
+            continue
+        fund = row.earmarked_fund.data
+        parts.append({"fund_id": fund.id if fund is not None else None, "amount": row.amount.data})
+    return parts
 
 
 def line_in_words(line) -> str:
