@@ -41,7 +41,8 @@ def test_a_mandate_through_the_api_and_a_collection_on_screen(client, session, n
     assert response.status_code == 302, response.get_data(as_text=True)
     page = client.get("/giving/collections").get_data(as_text=True)
     collection_id = int(page.split('data-collection="')[1].split('"')[0])
-    assert "HLM-M00001" in page and "NL** **** 4300" in page and "NL91ABNA" not in page
+    listed = client.get("/giving/mandates").get_data(as_text=True)
+    assert "HLM-M00001" in listed and "NL** **** 4300" in listed and "NL91ABNA" not in listed
     again = client.post("/giving/collections", data={"collection_date": day})
     assert again.status_code == 200 and 'class="error"' in again.get_data(as_text=True)
 

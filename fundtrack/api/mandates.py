@@ -5,11 +5,11 @@ from flask.views import MethodView
 
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import PageArgs, api_blueprint, page_of, paginate, saved
-from fundtrack.api.schemas import Id, IsoDate, Strict, Text
+from fundtrack.api.schemas import Flag, Id, IsoDate, Strict, Text
 from fundtrack.auth.access import load_visible, visible
 from fundtrack.centres.models import Centre
 from fundtrack.extensions import db
-from fundtrack.giving import sepa
+from fundtrack.giving import returns, sepa
 from fundtrack.giving.sepa_models import Mandate
 
 blp = api_blueprint("mandates", "/mandates", "Donors' SEPA direct-debit mandates.")
@@ -26,6 +26,9 @@ class MandatePatch(Strict):
     iban = Text(40, metadata={"description": "a new account: the next collection is FRST"})
     amended_on = IsoDate(metadata={"description": "with iban: the day the account changed"})
     revoked_on = IsoDate(metadata={"description": "nothing is collected from this day on"})
+    clear_flag = Flag(
+        metadata={"description": "true: collect under a mandate the bank's returns flagged again"}
+    )
 
 
 class MandateSchema(ma.Schema):
@@ -37,6 +40,10 @@ class MandateSchema(ma.Schema):
     iban = ma.fields.String()
     amended_on = IsoDate(allow_none=True)
     revoked_on = IsoDate(allow_none=True)
+    flagged_on = IsoDate(
+        allow_none=True, metadata={"description": "flagged after the bank's returns: not collected"}
+    )
+    flag_reason = ma.fields.String(metadata={"description": "the return's ISO reason code"})
 
 
 class MandateQuery(PageArgs):
@@ -73,7 +80,7 @@ class MandateById(MethodView):
     @blp.arguments(MandatePatch)
     @blp.response(200, MandateSchema)
     def patch(self, values, mandate_id):
-        """Amend the account (with the day it changed) or revoke the mandate."""
+        """Amend the account (with the day it changed), revoke the mandate, or clear its flag."""
         mandate = load_visible(db.session, Mandate, mandate_id, api_user())
 
         def change():
@@ -83,6 +90,8 @@ class MandateById(MethodView):
                 )
             if values.get("revoked_on"):
                 sepa.revoke_mandate(db.session, api_user(), mandate, values["revoked_on"])
+            if values.get("clear_flag"):
+                returns.clear_flag(db.session, api_user(), mandate)
             return mandate
 
         return saved(change)

@@ -1,5 +1,6 @@
-"""Direct debit on screen: a centre's mandates and collections, a collection made for a
-date, its pain.008 file and the pre-notification letters, and the bank's credit booked."""
+"""Direct debit on screen: a centre's collections, a collection made for a date, its pain.008
+file and the pre-notification letters, and the bank's credit booked (the mandates have their
+own pages: fundtrack.giving.mandate_views)."""
 
 from datetime import date
 
@@ -19,7 +20,6 @@ from fundtrack.forms import DayField
 from fundtrack.giving.sepa import book_collection, create_collection, pain_008
 from fundtrack.giving.sepa_models import Collection, CollectionItem, Mandate
 from fundtrack.giving.views import bp, centre_shown
-from fundtrack.income.models import Donor
 from fundtrack.reports.render import in_language, render_pdf
 
 
@@ -61,7 +61,7 @@ def session_rows(stmt) -> list:
 @bp.route("/collections", methods=["GET", "POST"])
 @login_required
 def collections():
-    """A centre's mandates and collections, and the form that makes a collection."""
+    """A centre's collections, and the form that makes a collection."""
     centre = centre_shown()
     if centre is None:
         return render_template("giving/collections.html", centre=None, form=None)
@@ -86,16 +86,15 @@ def collections():
                 flash(gettext("The collection is ready: download its file for the bank."),
                       "success")  # fmt: skip
                 return redirect(url_for("giving.collections", centre=centre.code, made=made.id))
-    mandates = db.session.execute(
-        select(Mandate, Donor.name)
-        .join(Donor, Donor.id == Mandate.donor_id)
-        .where(Mandate.centre_id == centre.id)
-        .order_by(Mandate.reference)
-        .limit(500)
-    ).all()
+    flagged = db.session.scalar(
+        select(func.count(Mandate.id)).where(
+            Mandate.centre_id == centre.id, Mandate.flagged_on.is_not(None),
+            Mandate.revoked_on.is_(None),
+        )
+    )  # fmt: skip
     return render_template(
-        "giving/collections.html", centre=centre, form=form, mandates=mandates,
-        collections=_collections(centre.id), masked=masked, book_form=BookForm(),
+        "giving/collections.html", centre=centre, form=form, flagged=flagged,
+        collections=_collections(centre.id), book_form=BookForm(),
         may_collect=may_collect,
     )  # fmt: skip
 

@@ -134,6 +134,6 @@ def recurring():
 
 
 def init_app(app: Flask) -> None:
-    from fundtrack.giving import agreement_views, sepa_views  # noqa: F401  (routes join bp)
+    from fundtrack.giving import agreement_views, mandate_views, sepa_views  # noqa: F401
 
     app.register_blueprint(bp)
