@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from fundtrack.auth.access import require_manage
 from fundtrack.auth.models import User
@@ -209,6 +209,8 @@ def _remove_reversed(session: Session, user: User, line_id: int) -> dict:
         "donor": line.donor_id,
         "agreement": line.agreement_id,
         "fund": line.earmarked_fund_id,
+        # A split line is put back split (income.splits).
+        "funds": [[p.earmarked_fund_id, str(p.amount)] for p in line.fund_parts],
         "reference": line.reference,
         "description": line.description,
         "external_id": line.external_id,
@@ -252,8 +254,12 @@ def undo_import(session: Session, user: User, record: Import) -> Import:
                state=Label("IMPORT_STATE_LABELS", record.state)),
             code="wrong_state",
         )  # fmt: skip
+    # The parts of split lines are loaded with them, so each is deleted (and logged) too.
     lines = session.scalars(
-        select(IncomeLine).where(IncomeLine.import_id == record.id).order_by(IncomeLine.id)
+        select(IncomeLine)
+        .where(IncomeLine.import_id == record.id)
+        .options(selectinload(IncomeLine.fund_parts))
+        .order_by(IncomeLine.id)
     )
     for count, line in enumerate(lines, start=1):
         session.delete(line)
@@ -281,6 +287,8 @@ def undo_import(session: Session, user: User, record: Import) -> Import:
         values["date"] = datetime.fromisoformat(kept["date"]).date()
         values["amount"] = Decimal(kept["amount"])
         values["centre"] = record.centre.code
+        if kept.get("funds"):
+            values["funds"] = [{"fund_id": f, "amount": Decimal(a)} for f, a in kept["funds"]]
         # Put back as it was: a line kept without an agreement stays without one.
         line = book_income(
             session, user, values, IncomeSource(kept["source"]), confirm_duplicate=True,

@@ -73,6 +73,10 @@ class Entry:
     # Spreadsheet rows may say more than a bank does.
     category: str = ""
     counterparty: str = ""
+    # A funds column (fundtrack.imports.fund_parts): one fund, or "Kledingbank 60; Zomerkamp
+    # 40", its amounts written with the file's decimal mark.
+    funds: str = ""
+    decimal: str = ""
     errors: list[tuple[str, object]] = field(default_factory=list)  # column, lazy message
     # A direct debit the bank reports on (fundtrack.giving.returns): the batch a credit pays
     # (its payment information id, else message id) and a return's ISO reason code.

@@ -23,6 +23,7 @@ from fundtrack.audit.listeners import _shown
 from fundtrack.audit.models import AuditEvent
 from fundtrack.centres.locks import YearLocked, current_network, locked_years
 from fundtrack.errors import Conflict, ValidationError
+from fundtrack.imports.fund_parts import insert_parts, own_fund
 from fundtrack.imports.models import Import
 from fundtrack.imports.plan import CHUNK, PlanRow
 from fundtrack.income.models import IncomeCategory, IncomeLine, IncomeSource
@@ -33,8 +34,8 @@ _RETURNED = ("id", "created_at")
 
 # What changes from line to line; the other columns are the same for a whole import.
 _VARYING = ("id", "created_at", "booking_date", "fiscal_year", "amount", "category",
-            "funder_id", "donor_id", "agreement_id", "reference", "description",
-            "external_id")  # fmt: skip
+            "funder_id", "donor_id", "agreement_id", "earmarked_fund_id", "reference",
+            "description", "external_id")  # fmt: skip
 
 
 def _columns() -> list[str]:
@@ -78,7 +79,7 @@ class LineWriter:
                 "funder_id": match.funder_id if match.kind in ("funder", "agreement") else None,
                 "donor_id": match.id if match.kind == "donor" else new_donors.get(row.key),
                 "agreement_id": match.id if match.kind == "agreement" else None,
-                "earmarked_fund_id": None,
+                "earmarked_fund_id": own_fund(row.funds),
                 "grant_id": None,
                 "reference": row.reference[:200],
                 "description": row.text,
@@ -87,14 +88,19 @@ class LineWriter:
                 "import_id": self.record.id,
             })  # fmt: skip
         connection = self.session.connection()
+        if not values:
+            return 0
         if connection.dialect.name == "postgresql":
-            return self._copy(connection, values) if values else 0
-        booked = 0
-        for start in range(0, len(values), CHUNK):
-            booked += self._insert(connection, values[start : start + CHUNK])
-        return booked
+            ids = self._copy(connection, values)
+        else:
+            ids = []
+            for start in range(0, len(values), CHUNK):
+                ids += self._insert(connection, values[start : start + CHUNK])
+        split = [(line_id, row.funds, centre.id) for line_id, row in zip(ids, rows, strict=True)]
+        insert_parts(connection, split, self.actor)
+        return len(ids)
 
-    def _insert(self, connection, chunk: list[dict]) -> int:
+    def _insert(self, connection, chunk: list[dict]) -> list[int]:
         """SQLite: one multi-row INSERT returning the ids, then the audit rows."""
         with _refusing_a_second_external_id():
             returned = connection.execute(self.statement, chunk).all()
@@ -106,9 +112,9 @@ class LineWriter:
             for values, (line_id, created_at) in zip(chunk, returned, strict=True)
         ]  # fmt: skip
         connection.execute(insert(AuditEvent), events)
-        return len(chunk)
+        return [line_id for line_id, _created_at in returned]
 
-    def _copy(self, connection, chunk: list[dict]) -> int:
+    def _copy(self, connection, chunk: list[dict]) -> list[int]:
         """PostgreSQL: the same rows through COPY, in the session's transaction.
 
         The ids are taken from the table's sequence first (as the INSERT would), and the
@@ -145,7 +151,7 @@ class LineWriter:
             with cursor.copy(f"COPY audit_events ({event_columns}) FROM STDIN") as copy:
                 for event in events:
                     copy.write_row(event)
-        return len(chunk)
+        return ids
 
 
 @contextmanager
@@ -183,8 +189,8 @@ def _after(same: dict, values: dict, line_id: int, created_at) -> dict:
     after["fiscal_year"] = values["fiscal_year"]
     after["amount"] = str(values["amount"])
     after["category"] = values["category"]
-    for name in ("funder_id", "donor_id", "agreement_id", "reference", "description",
-                 "external_id"):  # fmt: skip
+    for name in ("funder_id", "donor_id", "agreement_id", "earmarked_fund_id", "reference",
+                 "description", "external_id"):  # fmt: skip
         after[name] = values[name]
     return after
 

@@ -20,7 +20,7 @@ from fundtrack.money import CENT, MAX_AMOUNT
 
 FIELDS = (
     "date", "amount", "amount_in", "amount_out", "direction", "name", "iban",
-    "description", "reference", "external_id", "category",
+    "description", "reference", "external_id", "category", "funds",
 )  # fmt: skip
 # Header words per field, in the three languages; compared lower-case, without punctuation.
 _HEADERS = {
@@ -41,6 +41,8 @@ _HEADERS = {
     "external_id": ["volgnr", "transactie-id", "transactie id", "arkivref", "arkivreferanse",
                     "transaction id", "id", "external id"],
     "category": ["categorie", "kategori", "category"],
+    "funds": ["bestemmingsfonds", "bestemmingsfondsen", "fonds", "fondsen", "øremerket fond",
+              "øremerking", "earmarked fund", "earmarked funds", "fund", "funds"],
 }  # fmt: skip
 _CREDIT_WORDS = {"bij", "c", "cr", "credit", "crdt", "inn", "+"}
 _DEBIT_WORDS = {"af", "d", "db", "dr", "debit", "dbit", "debet", "ut", "-"}
@@ -232,4 +234,5 @@ def entry_from_row(number: int, cells: list, mapping: dict) -> Entry:
     external = clean(cell("external_id"))
     entry.external_id = f"id:{external}"[:200] if external else None
     entry.category = clean(cell("category"))
+    entry.funds, entry.decimal = clean(cell("funds")), decimal
     return entry

@@ -28,6 +28,7 @@ from fundtrack.centres.locks import current_network, locked_years
 from fundtrack.errors import DomainError, YearLocked, stored
 from fundtrack.giving import returns
 from fundtrack.imports.entries import Entry, row_fingerprint
+from fundtrack.imports.fund_parts import FundColumn
 from fundtrack.imports.matching import Counterparties, Match, counterparty_key
 from fundtrack.income.models import IncomeLine
 from fundtrack.income.operations import check_category, check_money
@@ -74,6 +75,8 @@ class PlanRow:
     account: str = ""  # the other party's account as written, when it is no IBAN
     # COLLECTED: the collection items it pays; RETURNED: the item and the reason code.
     direct_debit: list = field(default_factory=list)
+    # The funds column read (imports.fund_parts): [[fund id, "amount"], ...]
+    funds: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
         """Plain data for the screen, the API and the preview file."""
@@ -98,6 +101,7 @@ class PlanRow:
             "reason": self.reason,
             "errors": [list(error) for error in self.errors],
             "target_line": self.target_line,
+            "funds": self.funds,
         }  # fmt: skip
 
     def as_list(self) -> list:
@@ -111,7 +115,7 @@ class PlanRow:
             self.end_to_end,
             None if match is None else [getattr(match, name) for name in _MATCH_FIELDS],
             self.category, self.reason, [list(error) for error in self.errors], self.target_line,
-            self.account, self.direct_debit,
+            self.account, self.direct_debit, self.funds,
         ]  # fmt: skip
 
     @classmethod
@@ -124,7 +128,7 @@ class PlanRow:
             external_id, key, end_to_end,
             Match(*match) if match is not None else None, category, reason,
             [tuple(error) for error in errors], target_line, rest[0] if rest else "",
-            rest[1] if len(rest) > 1 else [],
+            rest[1] if len(rest) > 1 else [], rest[2] if len(rest) > 2 else [],
         )  # fmt: skip
 
     def change(self, override: dict) -> None:
@@ -148,6 +152,7 @@ class Planner:
         self.reversals: list[PlanRow] = []
         self.overrides: dict[int, dict] = {}
         self.direct_debits = returns.DirectDebits(session, known.centre.id, self.closed)
+        self.fund_column: FundColumn | None = None
 
     def plan(self, entries: Iterable[Entry], progress=None) -> Iterator[PlanRow]:
         """Every entry as a plan row, in file order; `progress(done)` every thousand."""
@@ -239,8 +244,19 @@ class Planner:
                 errors.append(("category", stored(error.message)))
             if match.question:
                 errors.append(("name", match.question))
+        if entry.funds:
+            self._funds(row, entry)
         if errors:
             row.status = ERROR
+
+    def _funds(self, row: PlanRow, entry: Entry) -> None:
+        """The row's funds column, checked as book_income checks a split."""
+        if self.fund_column is None:
+            self.fund_column = FundColumn(self.session, self.known.centre.id)
+        try:
+            row.funds = self.fund_column.parts(entry)
+        except DomainError as error:
+            row.errors.append(("funds", stored(error.message)))
 
     def settle_reversals(self, read_back: Callable[[], Iterable[PlanRow]]) -> dict[int, dict]:
         """What the file's reversals change: the credit each cancels in this file (read
