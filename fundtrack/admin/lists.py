@@ -356,6 +356,9 @@ class ListFeatures:
     # Searchable columns matched whole rather than by substring (ids from a bank or a file).
     search_exact: tuple[str, ...] = ()
     year_column: str | None = None
+    # Loader options for rows further than one relationship away, e.g.
+    # joinedload(Line.agreement).joinedload(Agreement.funder): one statement, not one a row.
+    list_loads: tuple = ()
 
     # ---- filters: dropdowns made per request ---------------------------------------------
 
@@ -392,8 +395,7 @@ class ListFeatures:
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
         query, joins = self.filtered_query(search, filters)
         count = self._count_and_totals(query)
-        for join in self._auto_joins:
-            query = query.options(joinedload(join))
+        query = self._with_loads(query)
         query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
         size = page_size or self.page_size
         too_deep = bool(page and size and page * size >= PAGE_DEPTH_CAP)
@@ -403,6 +405,13 @@ class ListFeatures:
             query = [] if too_deep else query.all()
             self._note_locked(query)
         return count, query
+
+    def _with_loads(self, query):
+        """The rows' related rows in the same statement: `column_select_related_list`, and
+        `list_loads` for those a column reaches further in (an agreement's funder)."""
+        for join in self._auto_joins:
+            query = query.options(joinedload(join))
+        return query.options(*self.list_loads)
 
     def pages_offered(self, num_pages: int, page_size: int | None) -> int:
         """The pager's last page: the last one that starts within PAGE_DEPTH_CAP rows."""
@@ -507,8 +516,7 @@ class ListFeatures:
         if sort_column is not None:
             sort_column = sort_column[0]
         query, joins = self.filtered_query(view_args.search, view_args.filters)
-        for join in self._auto_joins:
-            query = query.options(joinedload(join))
+        query = self._with_loads(query)
         query, joins = self._apply_sorting(query, joins, sort_column, view_args.sort_desc)
         rows = query.limit(EXPORT_CAP).all()
         table = exports.Table(

@@ -8,7 +8,7 @@ from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 from wtforms.validators import DataRequired, InputRequired
 
 from fundtrack.admin.base import (
@@ -169,6 +169,8 @@ class IncomeLineView(GrantLineForm, IncomeOperations, CentreLineView):
         IncomeLine.agreement,
         IncomeLine.earmarked_fund,
     ]
+    # An agreement is shown with its funder's name.
+    list_loads = (joinedload(IncomeLine.agreement).joinedload(FundingAgreement.funder),)
     form_columns = [
         "centre",
         "booking_date",
