@@ -190,3 +190,56 @@ def test_searching_an_imported_lines_id_finds_it_whole(client, session, login_as
     assert 'id="list-count">0 lines' in client.get(
         "/admin/income-lines/?search=NTRY-2025"
     ).get_data(as_text=True)
+
+
+def _summary(page: str) -> str:
+    return re.search(r'id="list-summary">(.*?)</div>', page, re.S).group(1).strip()
+
+
+def test_the_summary_counts_and_sums_what_the_lines_do(
+    app, client, session, login_as, books, count_queries, monkeypatch
+):
+    # Filtered by centre, fiscal year, category or agreement alone (or not at all), the list
+    # counts and sums income_summary's rows, not the lines: it must say what the lines say.
+    from fundtrack.admin.money_views import IncomeLineView
+
+    own, other = books
+    agreement = factories.agreement(session, own, factories.funder(session))
+    factories.income(session, own, "10.01", booking_date=date(2024, 5, 1), agreement=agreement)
+    factories.income(session, own, "0.99", agreement=agreement)
+    krone = factories.centre(session, code="NOK", name="Kirkens senter", currency="NOK")
+    factories.income(session, krone, "250.00", category=IncomeCategory.COMPANIES)
+    national = login_as("national")
+    arg = {
+        name: _arg(app, national, "admin_income_lines", name)
+        for name in ("Centre", "Fiscal year", "Category", "Agreement")
+    }
+    cases = [
+        {},
+        {"Centre": own.id},
+        {"Fiscal year": 2025},
+        {"Category": "companies"},
+        {"Agreement": agreement.id},
+        {"Centre": own.id, "Fiscal year": 2024},
+        {"Centre": other.id, "Category": "companies"},  # none
+    ]
+
+    def said(case: dict) -> str:
+        query = {f"flt{i}_{arg[name]}": value for i, (name, value) in enumerate(case.items())}
+        return _summary(client.get("/admin/income-lines/", query_string=query).get_data(True))
+
+    for case in cases:
+        with count_queries() as statements:
+            summed = said(case)
+        assert any("income_summary" in statement for statement in statements), case
+        with monkeypatch.context() as lines_only:
+            lines_only.setattr(IncomeLineView, "summary_columns", {})
+            assert summed == said(case), case
+    assert "€" in said({}) and "NOK" in said({})
+    # A treasurer's count is her own centre's, from the summary as from the lines.
+    login_as("treasurer", centre=own)
+    summed = said({})
+    with monkeypatch.context() as lines_only:
+        lines_only.setattr(IncomeLineView, "summary_columns", {})
+        assert summed == said({})
+    assert 'id="list-count">6 lines' in summed

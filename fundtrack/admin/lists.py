@@ -356,6 +356,9 @@ class ListFeatures:
     # Searchable columns matched whole rather than by substring (ids from a bank or a file).
     search_exact: tuple[str, ...] = ()
     year_column: str | None = None
+    # A summary table's key columns by the list's columns they equal: the count and totals
+    # of a list filtered by these alone come from `summary_totals`, not the lines.
+    summary_columns: dict[str, str] = {}
     # Loader options for rows further than one relationship away, e.g.
     # joinedload(Line.agreement).joinedload(Agreement.funder): one statement, not one a row.
     list_loads: tuple = ()
@@ -394,7 +397,7 @@ class ListFeatures:
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
         query, joins = self.filtered_query(search, filters)
-        count = self._count_and_totals(query)
+        count = self._count_and_totals(query, self._summary_totals(search, filters))
         query = self._with_loads(query)
         query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
         size = page_size or self.page_size
@@ -418,9 +421,34 @@ class ListFeatures:
         size = page_size or self.page_size
         return min(num_pages, -(-PAGE_DEPTH_CAP // size)) if size else num_pages
 
-    def _count_and_totals(self, query) -> int:
-        """One statement over at most COUNT_CAP + 1 filtered rows: their number and, per
-        currency, their sum. Stored on the request for the template."""
+    def _summary_totals(self, search, filters) -> list | None:
+        """Rows (currency, lines, total) from the view's summary table when it can answer:
+        no search, and every filter an equality on a column `summary_columns` maps. None
+        otherwise (the lines are counted)."""
+        if search or not self.summary_columns:
+            return None
+        equal = []
+        for index, _name, value in filters or ():
+            flt = self._filters[index]
+            column = type(flt) in (_Equals, _YearEquals) and self.summary_columns.get(
+                flt.column.key
+            )
+            if not column:
+                return None
+            value = flt.clean(value)  # as _apply_filters does: the list's values are text
+            equal.append((column, getattr(value, "value", value)))
+        return self.summary_totals(equal)
+
+    def summary_totals(self, equal: list[tuple[str, object]]) -> list:
+        """A view with `summary_columns` answers (currency, lines, total) rows for these
+        (summary column, value) equalities."""
+        raise NotImplementedError
+
+    def _count_and_totals(self, query, summed: list | None = None) -> int:
+        """The number of filtered rows and, per currency, their sum: from `summed` (a
+        summary table's rows) when given, else one statement over at most COUNT_CAP + 1
+        filtered rows. Either way the count stops at COUNT_CAP, as the screen says. Stored
+        on the request for the template."""
         model = self.model
         money = getattr(model, self.total_column) if self.total_column else None
         currency = getattr(model, "currency", None)
@@ -430,7 +458,10 @@ class ListFeatures:
         capped = (
             query.with_entities(*columns).order_by(None).limit(COUNT_CAP + 1).subquery("capped")
         )
-        if money is None:
+        if summed is not None:
+            count = sum(lines for _currency, lines, _total in summed)
+            totals = summed
+        elif money is None:
             count = db.session.scalar(select(func.count()).select_from(capped))
             totals = []
         else:

@@ -62,6 +62,7 @@ from fundtrack.income.models import (
 )
 from fundtrack.income.views import last_booking_date
 from fundtrack.labels import NONE
+from fundtrack.share.queries import summary_line_totals
 
 # A money field is required; whether it may be 0 is the operation's rule (its words too).
 MONEY = {"validators": [InputRequired()]}
@@ -171,6 +172,14 @@ class IncomeLineView(GrantLineForm, IncomeOperations, CentreLineView):
     ]
     # An agreement is shown with its funder's name.
     list_loads = (joinedload(IncomeLine.agreement).joinedload(FundingAgreement.funder),)
+    # Filtered by these alone (or not at all), the list is counted and summed from
+    # income_summary: a few rows per centre and year, however long the ledger.
+    summary_columns = {
+        "centre_id": "centre_id",
+        "fiscal_year": "fiscal_year",
+        "category": "category",
+        "agreement_id": "agreement_key",
+    }
     form_columns = [
         "centre",
         "booking_date",
@@ -211,6 +220,9 @@ class IncomeLineView(GrantLineForm, IncomeOperations, CentreLineView):
         "earmarked_fund": {"query_factory": scoped_rows(EarmarkedFund), "blank_text": NONE},
         "grant": GRANT_PICKER,
     }
+
+    def summary_totals(self, equal):
+        return summary_line_totals(db.session, current_user, equal)
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, **kwargs):
         count, rows = super().get_list(

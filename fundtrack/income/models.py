@@ -18,6 +18,7 @@ from sqlalchemy import (
     false,
     func,
     inspect,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, validates
 
@@ -240,6 +241,13 @@ class IncomeLine(db.Model):
         Index("ix_income_lines_centre_booking", "centre_id", "booking_date", "id"),
         # An import's "already booked by bank reference" lookup (0008_reference).
         Index("ix_income_lines_centre_reference", "centre_id", "reference"),
+        # The list's search for an imported line's id, matched whole (0026_external_id_search).
+        Index(
+            "ix_income_lines_external_id",
+            "external_id",
+            postgresql_where=text("external_id IS NOT NULL"),
+            sqlite_where=text("external_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row, case, func, select, true
 from sqlalchemy.orm import Session
 
-from fundtrack.auth.access import visible
+from fundtrack.auth.access import scoped, visible
 from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre, Network, Region
 from fundtrack.costs.basis import line_declared
@@ -115,6 +115,29 @@ def income_totals(
         )
         for row in session.execute(stmt)
     ]
+
+
+def summary_line_totals(session: Session, user: User, equal: Sequence[tuple[str, object]]) -> list:
+    """Rows (currency, lines, total) of the income lines the user may see whose
+    `income_summary` key columns equal the values in `equal` ((column name, value) pairs:
+    centre_id, fiscal_year, category, agreement_key), per currency, oldest code first.
+
+    What the admin income list counts and sums when its filters are of these columns only:
+    the summary's rows (a few per centre, year and agreement) instead of the lines. A
+    centre keeps one currency once it has lines (`centres.operations`), so the summary's
+    centre gives the lines' currency.
+    """
+    lines = func.sum(IncomeSummary.lines)
+    stmt = (
+        select(Centre.currency, lines, func.sum(IncomeSummary.cents))
+        .join(Centre, Centre.id == IncomeSummary.centre_id)
+        .where(*(getattr(IncomeSummary, name) == value for name, value in equal))
+        .group_by(Centre.currency)
+        .having(lines > 0)
+        .order_by(Centre.currency)
+    )
+    stmt = scoped(stmt, IncomeSummary, user)
+    return [(currency, int(n), _from_cents(cents)) for currency, n, cents in session.execute(stmt)]
 
 
 class IncomeTotal(NamedTuple):
