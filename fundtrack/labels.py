@@ -589,11 +589,20 @@ GIFT_REPORT_REASON_LABELS = {
     "erased": _l("erased"),
 }
 
+# Why two donors are likely one person (fundtrack.income.duplicates).
+DUPLICATE_REASON_LABELS = {
+    "iban": _l("same IBAN"),
+    "email": _l("same e-mail address"),
+    "address": _l("same postcode and house number"),
+    "name": _l("same name"),
+}
+
 # ---- every table by its kind -----------------------------------------------------------------
 
 # Kind -> table. An enum column's kind is its type's name (`enum_column(Enum, name)`); the
 # other kinds are codes of a fixed set that are not enums (audit actions, row kinds).
 TABLES = {
+    "duplicate_reason": DUPLICATE_REASON_LABELS,
     "income_category": CATEGORY_LABELS,
     "income_source": INCOME_SOURCE_LABELS,
     "funder_type": FUNDER_TYPE_LABELS,

@@ -18,6 +18,7 @@ from fundtrack.admin.base import (
     scoped_centres,
     scoped_rows,
 )
+from fundtrack.admin.donor_merge_views import DonorMergeScreens
 from fundtrack.admin.grant_views import (
     GRANT_PICKER,
     GrantLineForm,
@@ -330,7 +331,8 @@ class FundingAgreementView(AgreementOperations, CentreLineView):
     }
 
 
-class DonorView(DonorOperations, ListFeatures, SecureModelView):
+class DonorView(DonorMergeScreens, DonorOperations, ListFeatures, SecureModelView):
+    list_template = "admin/donor_list.html"
     column_list = ["name", "kind", "centre.code", "city", "email", "consent_contact"]
     column_formatters = {"kind": label_column}
     column_searchable_list = ["name", "email", "city"]

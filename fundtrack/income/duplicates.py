@@ -49,16 +49,18 @@ def _fold_pairs() -> list[tuple[str, str]]:
     return pairs + [(char, "") for char in _DROPPED]
 
 
-def _staged(rows, columns: tuple[str, ...], pairs, name: str):
-    """`rows` (a select of id, centre_id and `columns`) with `pairs` replaced in each column,
-    in common table expressions of a few replacements each (a hundred nested calls, or as
-    many nested subqueries, are more than SQLite's parser takes)."""
+def _staged(rows, columns: tuple[str, ...], pairs, name: str, carried: tuple[str, ...] = ()):
+    """`rows` (a select of id, centre_id, `columns` and `carried`) with `pairs` replaced in
+    each of `columns`, in common table expressions of a few replacements each, one reading
+    the other (a hundred nested calls, or as many nested subqueries, are more than SQLite's
+    parser takes; a join between them would be evaluated row by row)."""
     current = rows.cte(f"{name}_0")
     for step, start in enumerate(range(0, len(pairs), STAGE), start=1):
         chunk = pairs[start : start + STAGE]
         current = select(
             current.c.id,
             current.c.centre_id,
+            *[current.c[c] for c in carried],
             *[literal_column(_replaced(f"{current.name}.{c}", chunk)).label(c) for c in columns],
         ).cte(f"{name}_{step}")
     return current
@@ -77,7 +79,11 @@ def _keys(reason: str, user: User, centre_id: int | None):
         "iban": [Donor.iban.label("key")],
         "email": [func.lower(Donor.email).label("key")],
         "name": [Donor.name.label("key")],
-        "address": [Donor.postcode.label("postcode"), Donor.address.label("address")],
+        # A postcode has no diacritics: without spaces, in lower case ("2011 AB", "2011ab").
+        "address": [
+            func.lower(func.replace(Donor.postcode, " ", "")).label("postcode"),
+            Donor.address.label("address"),
+        ],
     }[reason]
     rows = scoped(select(Donor.id, Donor.centre_id, *raw).where(*present), Donor, user)
     if centre_id is not None:
@@ -87,53 +93,40 @@ def _keys(reason: str, user: User, centre_id: int | None):
     if reason == "name":
         folded = _staged(rows, ("key",), _fold_pairs(), reason)
         return select(folded.c.id, folded.c.centre_id, func.lower(folded.c.key).label("key"))
-    folded = _staged(rows, ("postcode", "address"), _fold_pairs(), reason)
-    # The house number: the digits of the address ("Dorpsstraat 12a" and "Dorpsstr. 12").
+    folded = _staged(rows, ("address",), _fold_pairs(), reason, carried=("postcode",))
     lowered = select(
         folded.c.id,
         folded.c.centre_id,
-        func.lower(folded.c.postcode).label("postcode"),
+        folded.c.postcode,
         func.lower(folded.c.address).label("address"),
-    ).cte("address_lower")
-    number = _staged(select(lowered), ("address",), [(c, "") for c in _LETTERS], "number")
-    return (
-        select(
-            number.c.id,
-            number.c.centre_id,
-            (lowered.c.postcode + literal("#") + number.c.address).label("key"),
-        )
-        .join(lowered, lowered.c.id == number.c.id)
-        .where(number.c.address != "")
     )
+    # The house number: the digits of the address ("Dorpsstraat 12a" and "Dorpsstr. 12").
+    number = _staged(
+        lowered, ("address",), [(c, "") for c in _LETTERS], "number", carried=("postcode",)
+    )
+    return select(
+        number.c.id,
+        number.c.centre_id,
+        (number.c.postcode + literal("#") + number.c.address).label("key"),
+    ).where(number.c.address != "")
 
 
 def _pairs(reason: str, user: User, centre_id: int | None):
-    """The pairs of donors sharing this reason's key, as (first, second, weight, reason)."""
-    keys = _keys(reason, user, centre_id)
-    # Computed once per donor (not once per comparison), then joined on the stored key.
-    keys = keys.cte(f"{reason}_keys").prefix_with("MATERIALIZED")
-    shared = (
-        select(keys.c.centre_id, keys.c.key)
-        .group_by(keys.c.centre_id, keys.c.key)
-        .having(func.count() > 1)
-        .cte(f"{reason}_shared")
-    )
-    members = (
-        select(keys.c.id, keys.c.centre_id, keys.c.key)
-        .join(shared, (shared.c.centre_id == keys.c.centre_id) & (shared.c.key == keys.c.key))
-        .cte(f"{reason}_members")
-    )
-    first, second = members.alias(f"{reason}_a"), members.alias(f"{reason}_b")
+    """The donors sharing this reason's key with an older donor of their centre, paired with
+    the oldest of them, as (first, second, weight, reason): a window over the keys, no join
+    (three donors with one e-mail address are two pairs, each with the oldest)."""
+    keys = _keys(reason, user, centre_id).cte(f"{reason}_keys").prefix_with("MATERIALIZED")
+    group = (keys.c.centre_id, keys.c.key)
+    grouped = select(
+        keys.c.id,
+        func.min(keys.c.id).over(partition_by=group).label("first"),
+    ).subquery(f"{reason}_grouped")
     return select(
-        first.c.id.label("first"),
-        second.c.id.label("second"),
+        grouped.c.first,
+        grouped.c.id.label("second"),
         literal(REASONS[reason]).label("weight"),
         literal(reason).label("reason"),
-    ).where(
-        first.c.centre_id == second.c.centre_id,
-        first.c.key == second.c.key,
-        first.c.id < second.c.id,
-    )
+    ).where(grouped.c.id != grouped.c.first)
 
 
 @dataclass
@@ -148,7 +141,8 @@ def likely_duplicates(
     session: Session, user: User, centre_id: int | None = None, limit: int = LIMIT
 ) -> list[LikelyDuplicate]:
     """Pairs of donors (of one centre, each visible to `user`, none merged) that are likely
-    the same person, the most likely first; the older donor of a pair comes first."""
+    the same person, the most likely first; the older donor of a pair comes first. Donors
+    sharing a key with several others are paired with the oldest of them."""
     parts = [_pairs(reason, user, centre_id) for reason in REASONS]
     found = parts[0].union_all(*parts[1:]).subquery("pairs")
     flags = [
