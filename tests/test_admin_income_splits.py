@@ -70,3 +70,32 @@ def test_editing_a_split_line_keeps_changes_and_unsplits(client, session, login_
     client.post(f"/admin/income-lines/edit/?id={line.id}", data=unsplit)
     session.expire_all()
     assert (line.earmarked_fund_id, line.fund_parts) == (camp.id, [])
+
+
+def test_the_list_shows_a_split_and_its_funds_filter_finds_it(
+    app, client, session, login_as, books
+):
+    from flask_login import login_user
+
+    from tests.test_lists_filters import _list_views
+
+    own, clothes, camp = books
+    user = login_as("treasurer", centre=own, locale="en")
+    client.post(
+        "/admin/income-lines/new/", data=_form(own, clothes, camp, "60.00", "40.00", "100.00")
+    )
+    factories.income(session, own, "7.00", earmarked_fund=clothes, description="own-fund")
+    factories.income(session, own, "9.00", description="no-fund")
+    with app.test_request_context():
+        login_user(user)
+        view = next(v for v in _list_views(app) if v.endpoint == "admin_income_lines")
+        groups = view._get_filter_groups()
+    fund = next(iter(groups["Earmarked fund"]))
+    page = client.get("/admin/income-lines/").get_data(as_text=True)
+    # Money as the network writes it (a Dutch network here).
+    assert "Kledingbank € 60,00; Zomerkamp € 40,00" in page.replace("\xa0", " ")
+    for chosen, shown in ((camp, {"collecte"}), (clothes, {"collecte", "own-fund"})):
+        found = client.get("/admin/income-lines/", query_string={f"flt0_{fund['arg']}": chosen.id})
+        text = found.get_data(as_text=True)
+        assert f'id="list-count">{len(shown)} line' in text
+        assert "no-fund" not in text

@@ -67,9 +67,11 @@ class _Filter(sqla_filters.BaseSQLAFilter):
 class _Equals(_Filter):
     """column = value, the value checked (and converted) by `coerce` before it is used."""
 
-    def __init__(self, column, name, options=None, coerce=str, **kwargs):
+    def __init__(self, column, name, options=None, coerce=str, matches=None, **kwargs):
         super().__init__(column, name, options=options, **kwargs)
         self.coerce = coerce
+        # A row matching a value otherwise than by its column alone (a function value -> SQL).
+        self.matches = matches
 
     def clean(self, value):
         try:
@@ -78,6 +80,8 @@ class _Equals(_Filter):
             raise ValueError(_l("%(typed)s is not one of the choices", typed=repr(value))) from None
 
     def apply(self, query, value, alias=None):
+        if self.matches is not None:
+            return query.filter(self.matches(value))
         return query.filter(self.get_column(alias) == value)
 
     def operation(self):
@@ -95,10 +99,13 @@ def enum_filter(column, name):
     return _Equals(column, name, options=options, coerce=enum_class)
 
 
-def row_filter(column, name, model, label=str, scoped=True, order_by=None, load=(), where=None):
+def row_filter(
+    column, name, model, label=str, scoped=True, order_by=None, load=(), where=None, matches=None
+):
     """A foreign key's filter: the rows of `model` the user may see, by id.
 
-    `where`, a function of no arguments, narrows the options further (None: no narrowing).
+    `where`, a function of no arguments, narrows the options further (None: no narrowing);
+    `matches(value)` is the SQL a row meets instead of `column = value`.
     """
 
     def options():
@@ -113,7 +120,7 @@ def row_filter(column, name, model, label=str, scoped=True, order_by=None, load=
         rows = db.session.scalars(query.limit(OPTIONS_CAP))
         return [(str(row.id), label(row)) for row in rows]
 
-    return _Equals(column, name, options=options, coerce=int)
+    return _Equals(column, name, options=options, coerce=int, matches=matches)
 
 
 def centre_filter(column, name=None):

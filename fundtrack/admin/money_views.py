@@ -50,7 +50,7 @@ from fundtrack.downloads import download
 from fundtrack.extensions import db
 from fundtrack.forms import MoneyField
 from fundtrack.grants.models import Grant
-from fundtrack.income import funds, gdpr
+from fundtrack.income import funds, gdpr, splits
 from fundtrack.income.agreements import running_first, structural_agreements
 from fundtrack.income.donors import DONOR_FIELDS
 from fundtrack.income.models import (
@@ -86,6 +86,12 @@ def _structural_column(_view, _context, model, _name) -> str:
     return gettext("structural") if structural else gettext("incidental")
 
 
+def _fund_column(_view, _context, model, _name) -> str:
+    """The line's fund, or its split: "Kledingbank € 60,00; Zomerkamp € 40,00"."""
+    split = g.get("fundtrack_split", {}).get(model.id)
+    return split or (model.earmarked_fund.name if model.earmarked_fund else "")
+
+
 class CentreLineView(ListFeatures, SecureModelView):
     """Rows that belong to a centre; the operations give them the centre's currency."""
 
@@ -116,7 +122,10 @@ class IncomeLineView(GrantLineForm, IncomeOperations, CentreLineView):
         "structural": _l("Structural or incidental"),
         "fund_parts": _l("Split over earmarked funds"),
     }
-    column_formatters = CentreLineView.column_formatters | {"structural": _structural_column}
+    column_formatters = CentreLineView.column_formatters | {
+        "structural": _structural_column,
+        "earmarked_fund": _fund_column,
+    }
     column_default_sort = ("booking_date", True)
     column_filters = [
         centre_filter(IncomeLine.centre_id),
@@ -132,7 +141,7 @@ class IncomeLineView(GrantLineForm, IncomeOperations, CentreLineView):
         row_filter(IncomeLine.grant_id, _l("Grant"), Grant, order_by=Grant.project_name),
         row_filter(
             IncomeLine.earmarked_fund_id, _l("Earmarked fund"), EarmarkedFund,
-            order_by=EarmarkedFund.name,
+            order_by=EarmarkedFund.name, matches=splits.of_fund,
         ),
         StructuralFilter(IncomeLine.agreement_id),
         enum_filter(IncomeLine.source, _l("Source")),
@@ -234,6 +243,7 @@ class IncomeLineView(GrantLineForm, IncomeOperations, CentreLineView):
             g.fundtrack_structural = structural_agreements(
                 db.session, (line.agreement_id for line in rows)
             )
+            g.fundtrack_split = splits.parts_in_words(db.session, [line.id for line in rows])
         return count, rows
 
 

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from fundtrack.auth.models import User
@@ -144,6 +144,32 @@ def parts_of(line: IncomeLine) -> list[dict]:
     return []
 
 
+def of_fund(fund_id: int):
+    """SQL: the line's money goes (wholly or in part) to this fund."""
+    parts = select(IncomeLineFund.income_line_id).where(IncomeLineFund.earmarked_fund_id == fund_id)
+    return (IncomeLine.earmarked_fund_id == fund_id) | IncomeLine.id.in_(parts)
+
+
+def parts_in_words(session: Session, line_ids: list[int]) -> dict[int, str]:
+    """The split lines among `line_ids` with their parts as a list shows them, one query:
+    {line id: "Kledingbank € 60,00; Zomerkamp € 40,00"}."""
+    if not line_ids:
+        return {}
+    rows = session.execute(
+        select(IncomeLineFund.income_line_id, EarmarkedFund.name, IncomeLineFund.amount,
+               IncomeLine.currency)
+        .join(EarmarkedFund, EarmarkedFund.id == IncomeLineFund.earmarked_fund_id)
+        .join(IncomeLine, IncomeLine.id == IncomeLineFund.income_line_id)
+        .where(IncomeLineFund.income_line_id.in_(line_ids))
+        .order_by(IncomeLineFund.income_line_id, IncomeLineFund.id)
+    )  # fmt: skip
+    fmt = network_format()
+    shown: dict[int, list[str]] = {}
+    for line_id, name, amount, currency in rows:
+        shown.setdefault(line_id, []).append(f"{name} {fmt.money(amount, currency)}")
+    return {line_id: "; ".join(parts) for line_id, parts in shown.items()}
+
+
 def _name_and_amount(piece: str, names: dict[str, int]) -> tuple[int, str] | None:
     """The fund a typed part starts with (the longest name that fits) and the rest."""
     typed = piece.strip()
@@ -198,6 +224,8 @@ __all__ = [
     "FIELD",
     "PARTS_MAX",
     "check_parts",
+    "of_fund",
+    "parts_in_words",
     "parse_parts",
     "parts_of",
     "referenced_fund",
