@@ -13,6 +13,7 @@ from fundtrack.giving.models import (
     RecurringGift,
 )
 from fundtrack.giving.sepa_models import Collection, CollectionItem, Mandate, Sequence
+from fundtrack.giving.statement_models import GivingStatement, GivingStatementLine
 from fundtrack.giving.tax_models import (
     DonorNationalId,
     GiftReportKind,
@@ -85,6 +86,8 @@ __all__ = [
     "FunderType",
     "FundingAgreement",
     "GiftAgreement",
+    "GivingStatement",
+    "GivingStatementLine",
     "GoalKind",
     "Grant",
     "GrantAllocation",

@@ -160,7 +160,10 @@ class Donor(db.Model):
     """A person or organisation giving to one centre; personal data under the GDPR."""
 
     __tablename__ = "donors"
-    __table_args__ = (CheckConstraint("length(name) > 0", name="name_not_empty"),)
+    __table_args__ = (
+        CheckConstraint("length(name) > 0", name="name_not_empty"),
+        CheckConstraint("language IS NULL OR language IN ('nl', 'nb', 'en')", name="language"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
@@ -172,6 +175,9 @@ class Donor(db.Model):
     postcode: Mapped[str | None] = mapped_column(String(20))
     city: Mapped[str | None] = mapped_column(String(100))
     iban: Mapped[str | None] = mapped_column(String(34))
+    # What the donor reads: nl, nb or en; NULL follows the network's language
+    # (fundtrack.giving.statement_data.donor_language).
+    language: Mapped[str | None] = mapped_column(String(5))
     consent_contact: Mapped[bool] = mapped_column(default=False)
     consent_newsletter: Mapped[bool] = mapped_column(default=False)
     consent_recorded_at: Mapped[datetime | None]
