@@ -205,6 +205,8 @@ AUDIT_ENTITY_LABELS = {
     "gift_report_runs": _l("Gift report to the tax office"),
     "volunteer_hour_rates": _l("Value of a volunteer hour from a day on"),
     "donor_merges": _l("Donors merged"),
+    "giving_statements": _l("Yearly giving statement"),
+    "giving_statement_lines": _l("Gift on a giving statement"),
 }
 
 # The audit trail's names of fields that the screens do not show as columns.
@@ -242,6 +244,17 @@ AUDIT_FIELD_LABELS = {
     "awaiting_confirmation": _l("Awaiting confirmation"),
     "filename": _l("File"),
     "sha256": _l("SHA-256"),
+    # a yearly giving statement (fundtrack.giving.statement_models)
+    "total": _l("Total"),
+    "periodic_total": _l("Of which periodic gifts"),
+    "issued_at": _l("Issued at"),
+    "issued_by_id": _l("Issued by"),
+    "live": _l("Stands (not void)"),
+    "voided_at": _l("Void since"),
+    "voided_by_id": _l("Voided by"),
+    "void_reason": _l("Why void"),
+    "replaces_id": _l("Replaces statement"),
+    "statement_id": _l("Statement"),
     "size": _l("Size (bytes)"),
     "rows_total": _l("Rows"),
     "rows_booked": _l("Rows booked"),
@@ -484,6 +497,7 @@ FILE_NAME_LABELS = {
     "pain008": _l("direct debit collection"),
     "direct-debit-notices": _l("direct debit notices"),
     "gift-report": _l("gift report"),
+    "giving-statement": _l("giving statement"),
 }
 
 # A picker left empty.
@@ -652,6 +666,8 @@ CODE_COLUMNS = {
     ("api_tokens", "scope"): "scope",
     ("report_drafts", "language"): "language",
     ("sent_reports", "language"): "language",
+    ("giving_statements", "language"): "language",
+    ("donors", "language"): "language",
     ("users", "reason"): "sign_in_refusal",  # a refused sign-in's event (fundtrack.auth.views)
     ("imports", "kind"): "import_file_kind",
     ("security_notices", "kind"): "security_notice",

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from fundtrack.centres import closing
 from fundtrack.centres.models import FiscalYearLock
@@ -29,6 +30,8 @@ from fundtrack.centres.orgnumbers import (
 from fundtrack.costs.basis import declare_actuals_complete, withdraw_actuals_declaration
 from fundtrack.costs.operations import record_cost
 from fundtrack.errors import DomainError, from_stored
+from fundtrack.giving.statement_models import GivingStatementLine
+from fundtrack.giving.statements import issue_statement, void_statement
 from fundtrack.imports import files, service
 from fundtrack.imports.booking import undo_import
 from fundtrack.imports.entries import ImportFileError
@@ -95,6 +98,13 @@ def _book(w, user=None, **values):
 def _closed_year(w):
     w.session.add(FiscalYearLock(year=2025))
     w.session.flush()
+
+
+def _stated(w):
+    """The donor's statement of 2025, issued at the first call (the gift booked with it)."""
+    if not w.session.scalar(select(GivingStatementLine.id).limit(1)):
+        w.stated_line = _book(w)
+    return issue_statement(w.session, w.treasurer, w.donor, 2025, today=date(2026, 2, 1))
 
 
 def _possible_duplicate(w):
@@ -414,6 +424,18 @@ CASES = [
     ("out_of_range", lambda w: trace._page(10, -1)),
     ("unknown_centre", lambda w: funding_share(w.session, w.national, 2025, None, "NOPE")),
     ("unknown_region", lambda w: funding_share(w.session, w.national, 2025, "NOPE", None)),
+    ("unknown_language", lambda w: update_donor(w.session, w.treasurer, w.donor,
+                                                {"language": "de"})),
+    # yearly giving statements (fundtrack.giving.statements)
+    ("no_gifts", lambda w: issue_statement(w.session, w.treasurer, w.donor, 2025,
+                                           today=date(2026, 2, 1))),
+    ("year_not_ended", lambda w: issue_statement(w.session, w.treasurer, w.donor, 2026,
+                                                 today=date(2026, 2, 1))),
+    ("statement_exists", lambda w: [_stated(w), _stated(w)]),
+    ("already_void", lambda w: [void_statement(w.session, w.treasurer, s, "twice")
+                                for s in [_stated(w)] * 2]),
+    ("reason_required", lambda w: void_statement(w.session, w.treasurer, _stated(w), " ")),
+    ("in_use", lambda w: (_stated(w), delete_income(w.session, w.treasurer, w.stated_line))),
 ]  # fmt: skip
 # Raised, but only when the books change between a preview and its commit (or a database
 # refuses a twin in the same instant): the commit-path tests make them happen.

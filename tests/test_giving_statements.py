@@ -57,8 +57,10 @@ def _text(statement) -> str:
 
 
 def _live_lines(session, line_id) -> int:
-    return len(session.scalars(select(GivingStatementLine).where(
-        GivingStatementLine.income_line_id == line_id, GivingStatementLine.live.is_(True))).all())  # fmt: skip
+    rows = select(GivingStatementLine).where(
+        GivingStatementLine.income_line_id == line_id, GivingStatementLine.live.is_(True)
+    )
+    return len(session.scalars(rows).all())
 
 
 def test_a_statement_lists_the_years_gifts_and_the_periodic_gift_apart(session, dutch):
@@ -102,9 +104,10 @@ def test_a_gift_is_never_on_two_live_statements(session, dutch):
         issue_statement(session, treasurer, donor, 2026, today=TODAY)
     assert refused.value.code == "statement_exists" and refused.value.existing_id == first.id
     # Even written by hand, the database refuses a second live row for the gift.
-    other = GivingStatement(centre_id=donor.centre_id, donor_id=donor.id, year=2026,
-                            language="nl", currency="EUR", total=Decimal("25.00"),
-                            periodic_total=Decimal("0"), sha256="0" * 64, size=1, pdf=b"x")  # fmt: skip
+    other = GivingStatement(
+        centre_id=donor.centre_id, donor_id=donor.id, year=2026, language="nl", currency="EUR",
+        total=Decimal("25.00"), periodic_total=Decimal("0"), sha256="0" * 64, size=1, pdf=b"x",
+    )  # fmt: skip
     session.add(other)
     session.flush()
     with pytest.raises(IntegrityError), session.begin_nested():

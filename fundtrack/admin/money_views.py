@@ -9,6 +9,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager, joinedload
+from wtforms import SelectField
 from wtforms.validators import DataRequired, InputRequired
 
 from fundtrack.admin.base import (
@@ -62,7 +63,8 @@ from fundtrack.income.models import (
     IncomeLineFund,
 )
 from fundtrack.income.views import last_booking_date
-from fundtrack.labels import NONE
+from fundtrack.labels import LANGUAGE_LABELS, NONE, label_of
+from fundtrack.reports.render import LANGUAGES
 from fundtrack.share.queries import summary_line_totals
 
 # A money field is required; whether it may be 0 is the operation's rule (its words too).
@@ -369,6 +371,12 @@ class DonorView(DonorMergeScreens, DonorOperations, ListFeatures, SecureModelVie
         actions.append(
             EndpointLinkRowAction("fa fa-download", ".gdpr_export", title=gettext("Their data"))
         )
+        actions.append(
+            EndpointLinkRowAction(
+                "fa fa-file-text", "giving.donor_statements", id_arg="donor_id",
+                title=gettext("Giving statements"),
+            )
+        )  # fmt: skip
         if self._writes:
             actions.append(
                 EndpointLinkRowAction("fa fa-eraser", ".gdpr_erase", title=gettext("Erase"))
@@ -404,6 +412,19 @@ class DonorView(DonorMergeScreens, DonorOperations, ListFeatures, SecureModelVie
     column_select_related_list = [Donor.centre]
     form_columns = list(DONOR_FIELDS)
     form_args = {"centre": {"query_factory": scoped_centres, "validators": [DataRequired()]}}
+    form_overrides = {"language": SelectField}
+
+    def _language_choices(self, form):
+        form.language.choices = [("", gettext("the network's language"))] + [
+            (code, label_of(LANGUAGE_LABELS, code)) for code in LANGUAGES
+        ]
+        return form
+
+    def create_form(self, obj=None):
+        return self._language_choices(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return self._language_choices(super().edit_form(obj))
 
 
 def _fund_money(_view, _context, model, name) -> str:

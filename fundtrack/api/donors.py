@@ -11,6 +11,7 @@ from fundtrack.centres.models import Centre
 from fundtrack.extensions import db
 from fundtrack.income import donors as operations
 from fundtrack.income.models import Donor, DonorKind
+from fundtrack.reports.render import LANGUAGES
 
 blp = api_blueprint("donors", "/donors", "Donors of a centre.")
 
@@ -27,6 +28,12 @@ class DonorIn(Strict):
     iban = Text(34, allow_none=True)
     consent_contact = Flag()
     consent_newsletter = Flag()
+    language = ma.fields.String(
+        allow_none=True,
+        validate=ma.validate.OneOf(LANGUAGES),
+        metadata={"description": "what the donor reads (statements): nl, nb or en; "
+                  "null: the network's language"},
+    )  # fmt: skip
 
 
 class DonorSchema(DonorIn):

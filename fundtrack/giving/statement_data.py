@@ -11,7 +11,9 @@ from decimal import Decimal
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
+from fundtrack.auth.access import scoped
 from fundtrack.auth.models import User
+from fundtrack.centres.models import Centre
 from fundtrack.giving.models import AgreementKind, GiftAgreement, Instalment, RecurringGift
 from fundtrack.giving.statement_models import GivingStatement, GivingStatementLine
 from fundtrack.income.models import Donor, EarmarkedFund, IncomeLine
@@ -188,3 +190,55 @@ def statement_data(
         },  # fmt: skip
         "replaces_issued_at": replaces.issued_at if replaces is not None else None,
     }
+
+
+def statement_rows(
+    session: Session,
+    user: User,
+    *,
+    centre_id: int | None = None,
+    donor_id: int | None = None,
+    year: int | None = None,
+    limit: int = 500,
+) -> list:
+    """The statements the user may see, newest first, with their donor, issuer and the
+    number of gifts each covers."""
+    gifts = (
+        select(GivingStatementLine.statement_id, func.count().label("gifts"))
+        .group_by(GivingStatementLine.statement_id)
+        .subquery("gifts")
+    )
+    stmt = (
+        select(
+            GivingStatement.id,
+            Centre.code.label("centre_code"),
+            Donor.id.label("donor_id"),
+            Donor.name.label("donor_name"),
+            GivingStatement.year,
+            GivingStatement.language,
+            GivingStatement.total,
+            GivingStatement.periodic_total,
+            GivingStatement.currency,
+            GivingStatement.issued_at,
+            func.coalesce(func.nullif(User.name, ""), User.email).label("issued_by"),
+            GivingStatement.live,
+            GivingStatement.voided_at,
+            GivingStatement.void_reason,
+            GivingStatement.replaces_id,
+            func.coalesce(gifts.c.gifts, 0).label("gifts"),
+        )  # fmt: skip
+        .join(Centre, Centre.id == GivingStatement.centre_id)
+        .join(Donor, Donor.id == GivingStatement.donor_id)
+        .outerjoin(User, User.id == GivingStatement.issued_by_id)
+        .outerjoin(gifts, gifts.c.statement_id == GivingStatement.id)
+    )
+    stmt = scoped(stmt, GivingStatement, user)
+    for column, value in (
+        (GivingStatement.centre_id, centre_id),
+        (GivingStatement.donor_id, donor_id),
+        (GivingStatement.year, year),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    order = (GivingStatement.issued_at.desc(), GivingStatement.id.desc())
+    return list(session.execute(stmt.order_by(*order).limit(limit)))

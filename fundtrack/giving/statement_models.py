@@ -74,9 +74,7 @@ class GivingStatement(db.Model):
     voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     void_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
     # The statement this one corrects (voided when this one was issued).
-    replaces_id: Mapped[int | None] = mapped_column(
-        ForeignKey("giving_statements.id"), unique=True
-    )
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("giving_statements.id"), unique=True)
 
     centre: Mapped[Centre] = relationship()
     donor: Mapped[Donor] = relationship()

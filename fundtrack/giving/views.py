@@ -134,6 +134,11 @@ def recurring():
 
 
 def init_app(app: Flask) -> None:
-    from fundtrack.giving import agreement_views, mandate_views, sepa_views  # noqa: F401
+    from fundtrack.giving import (  # noqa: F401  (routes join bp)
+        agreement_views,
+        mandate_views,
+        sepa_views,
+        statement_views,
+    )
 
     app.register_blueprint(bp)

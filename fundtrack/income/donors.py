@@ -13,10 +13,11 @@ from fundtrack.emails import normalise_email
 from fundtrack.errors import Conflict, Label, ValidationError
 from fundtrack.income.models import Donor, DonorKind, EarmarkedFund, IncomeLine, IncomeLineFund
 from fundtrack.operations import centre_by_code, check_unused, check_year, refuse_unknown, require
+from fundtrack.reports.render import LANGUAGES
 
 DONOR_FIELDS = (
     "centre", "kind", "name", "email", "phone", "address", "postcode", "city", "iban",
-    "consent_contact", "consent_newsletter",
+    "consent_contact", "consent_newsletter", "language",
 )  # fmt: skip
 FUND_FIELDS = ("centre", "name", "purpose", "end")
 
@@ -62,6 +63,13 @@ def _donor_values(session, user, values: dict, donor: Donor | None, centres=None
         result["email"] = normalise_email(result["email"])
     result |= {"centre": centre, "kind": kind, "name": merged["name"].strip()}
     result["iban"] = merged.get("iban") or None
+    result["language"] = merged.get("language") or None
+    if result["language"] not in (None, *LANGUAGES):  # none: the network's language
+        raise ValidationError(
+            "language",
+            _l("one of %(languages)s, or none for the network's", languages=", ".join(LANGUAGES)),
+            code="unknown_language",
+        )
     for consent in ("consent_contact", "consent_newsletter"):
         result[consent] = bool(merged.get(consent))
     newly_given = any(

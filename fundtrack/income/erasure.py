@@ -22,6 +22,7 @@ from fundtrack.audit.models import AuditEvent
 from fundtrack.giving.models import RecurringGift
 from fundtrack.giving.national_ids import erase_national_id
 from fundtrack.giving.sepa_models import Mandate
+from fundtrack.giving.statement_models import GivingStatement
 from fundtrack.imports.matching import MATCH_PREFIX, counterparty_key
 from fundtrack.imports.models import Import, ImportProfile
 from fundtrack.imports.onboarding.models import Onboarding
@@ -95,6 +96,23 @@ def erase_copies(session: Session, donor: Donor) -> None:
               "mandates": _mandates(session, donor),
               "donor_national_ids": erase_national_id(session, donor.id)}  # fmt: skip
     _audit_events(session, donor, pattern, own, profiles, own_pattern, wholly)
+    _statements(session, donor, pattern)
+
+
+def _statements(session: Session, donor: Donor, pattern) -> None:
+    """The giving statements' PDFs carry the donor's name and address: they go; the hash,
+    the amounts and the gifts covered stay, and so does a void statement's reason, scrubbed."""
+    rows = session.execute(
+        select(GivingStatement.id, GivingStatement.void_reason).where(
+            GivingStatement.donor_id == donor.id
+        )
+    )
+    for statement_id, reason in rows.all():
+        session.execute(
+            update(GivingStatement)
+            .where(GivingStatement.id == statement_id)
+            .values(pdf=None, void_reason=scrub(reason, pattern))
+        )
 
 
 def _income_lines(session: Session, donor: Donor, pattern, own: set[int], own_pattern) -> None:

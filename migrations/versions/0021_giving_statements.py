@@ -9,6 +9,7 @@ Each issued statement keeps its PDF, hash and issuer; its lines copy the stateme
 UNIQUE (income_line_id, live) keeps a gift on one live statement only
 (fundtrack.giving.statement_models). Donors get the language they read (NULL: the network's).
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -36,8 +37,12 @@ def upgrade():
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("total", sa.Numeric(precision=14, scale=2), nullable=False),
         sa.Column("periodic_total", sa.Numeric(precision=14, scale=2), nullable=False),
-        sa.Column("issued_at", sa.DateTime(timezone=True),
-                  server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
+        sa.Column(
+            "issued_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
         sa.Column("issued_by_id", sa.Integer(), nullable=True),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("size", sa.Integer(), nullable=False),
@@ -48,24 +53,33 @@ def upgrade():
         sa.Column("void_reason", sa.String(length=500), nullable=False, server_default=""),
         sa.Column("replaces_id", sa.Integer(), nullable=True),
         sa.CheckConstraint("live", name=op.f("ck_giving_statements_live_or_null")),
-        sa.CheckConstraint("(live IS NULL) = (voided_at IS NOT NULL)",
-                           name=op.f("ck_giving_statements_voided_when_not_live")),
-        sa.CheckConstraint("language IN ('nl', 'nb', 'en')",
-                           name=op.f("ck_giving_statements_language")),
+        sa.CheckConstraint(
+            "(live IS NULL) = (voided_at IS NOT NULL)",
+            name=op.f("ck_giving_statements_voided_when_not_live"),
+        ),
+        sa.CheckConstraint(
+            "language IN ('nl', 'nb', 'en')", name=op.f("ck_giving_statements_language")
+        ),
         sa.CheckConstraint("length(sha256) = 64", name=op.f("ck_giving_statements_sha256_hex")),
-        sa.CheckConstraint("length(currency) = 3",
-                           name=op.f("ck_giving_statements_currency_code")),
+        sa.CheckConstraint("length(currency) = 3", name=op.f("ck_giving_statements_currency_code")),
         sa.CheckConstraint("total > 0", name=op.f("ck_giving_statements_total_positive")),
-        sa.ForeignKeyConstraint(["centre_id"], ["centres.id"],
-                                name=op.f("fk_giving_statements_centre_id_centres")),
-        sa.ForeignKeyConstraint(["donor_id"], ["donors.id"],
-                                name=op.f("fk_giving_statements_donor_id_donors")),
-        sa.ForeignKeyConstraint(["issued_by_id"], ["users.id"],
-                                name=op.f("fk_giving_statements_issued_by_id_users")),
-        sa.ForeignKeyConstraint(["voided_by_id"], ["users.id"],
-                                name=op.f("fk_giving_statements_voided_by_id_users")),
-        sa.ForeignKeyConstraint(["replaces_id"], ["giving_statements.id"],
-                                name=op.f("fk_giving_statements_replaces_id_giving_statements")),
+        sa.ForeignKeyConstraint(
+            ["centre_id"], ["centres.id"], name=op.f("fk_giving_statements_centre_id_centres")
+        ),
+        sa.ForeignKeyConstraint(
+            ["donor_id"], ["donors.id"], name=op.f("fk_giving_statements_donor_id_donors")
+        ),
+        sa.ForeignKeyConstraint(
+            ["issued_by_id"], ["users.id"], name=op.f("fk_giving_statements_issued_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["voided_by_id"], ["users.id"], name=op.f("fk_giving_statements_voided_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["replaces_id"],
+            ["giving_statements.id"],
+            name=op.f("fk_giving_statements_replaces_id_giving_statements"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_giving_statements")),
         sa.UniqueConstraint("id", "live", name=op.f("uq_giving_statements_id_live")),
         sa.UniqueConstraint("replaces_id", name=op.f("uq_giving_statements_replaces_id")),
@@ -83,18 +97,25 @@ def upgrade():
         sa.CheckConstraint("live", name=op.f("ck_giving_statement_lines_live_or_null")),
         sa.CheckConstraint("amount > 0", name=op.f("ck_giving_statement_lines_amount_positive")),
         sa.ForeignKeyConstraint(
-            ["statement_id", "live"], ["giving_statements.id", "giving_statements.live"],
-            onupdate="CASCADE", name="fk_giving_statement_lines_statement_live",
+            ["statement_id", "live"],
+            ["giving_statements.id", "giving_statements.live"],
+            onupdate="CASCADE",
+            name="fk_giving_statement_lines_statement_live",
         ),
         sa.ForeignKeyConstraint(
-            ["statement_id"], ["giving_statements.id"],
+            ["statement_id"],
+            ["giving_statements.id"],
             name=op.f("fk_giving_statement_lines_statement_id_giving_statements"),
         ),
-        sa.ForeignKeyConstraint(["income_line_id"], ["income_lines.id"],
-                                name=op.f("fk_giving_statement_lines_income_line_id_income_lines")),
+        sa.ForeignKeyConstraint(
+            ["income_line_id"],
+            ["income_lines.id"],
+            name=op.f("fk_giving_statement_lines_income_line_id_income_lines"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_giving_statement_lines")),
-        sa.UniqueConstraint("income_line_id", "live",
-                            name=op.f("uq_giving_statement_lines_income_line_id_live")),
+        sa.UniqueConstraint(
+            "income_line_id", "live", name=op.f("uq_giving_statement_lines_income_line_id_live")
+        ),
     )
     with op.batch_alter_table("giving_statement_lines", schema=None) as batch_op:
         batch_op.create_index(
