@@ -117,6 +117,9 @@ def _b_world(session):
 
     merge_donors(session, treasurer, factories.donor(session, centre, name="LEAK-B survivor"),
                  factories.donor(session, centre, name="LEAK-B merged"))  # fmt: skip
+    from fundtrack.giving.statements import issue_statement
+
+    issue_statement(session, treasurer, donor, 2025, today=date(2026, 2, 1))
     issue_token(session, treasurer, "LEAK-B token")
     from fundtrack.auth.sessions import new_session
 
