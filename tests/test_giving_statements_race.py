@@ -13,7 +13,6 @@ import tempfile
 import threading
 import time
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from flask_migrate import upgrade
