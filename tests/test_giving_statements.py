@@ -74,8 +74,12 @@ def test_a_statement_lists_the_years_gifts_and_the_periodic_gift_apart(session, 
     _gift(session, treasurer, donor, date(2026, 3, 2), "25.00", fund=fund.id)
     _gift(session, treasurer, donor, date(2026, 11, 30), "12.50")
     _gift(session, treasurer, donor, date(2025, 12, 31), "99.00")  # another year
+    camp = factories.fund(session, centre, name="Zomerkamp")
+    _gift(session, treasurer, donor, date(2026, 7, 1), "10.00", funds=[
+        {"fund_id": fund.id, "amount": Decimal("4.00")},
+        {"fund_id": camp.id, "amount": Decimal("6.00")}])  # fmt: skip
     statement = issue_statement(session, treasurer, donor, 2026, today=TODAY)
-    assert (statement.total, statement.periodic_total) == (Decimal("337.50"), Decimal("300.00"))
+    assert (statement.total, statement.periodic_total) == (Decimal("347.50"), Decimal("300.00"))
     assert statement.sha256 == hashlib.sha256(statement.pdf).hexdigest()
     assert statement.language == "nl" and statement.issued_by_id == treasurer.id
     text = " ".join(_text(statement).split())
@@ -83,7 +87,8 @@ def test_a_statement_lists_the_years_gifts_and_the_periodic_gift_apart(session, 
     assert "Lotgenotencontact" in text and "Els de Boer" in text
     assert agreement.transaction_number in text and "002425695" in text
     assert _said("nl", PERIODIC_WORDS)[:40] in text
-    assert "€ 37,50" in text and "€ 337,50" in text and "99,00" not in text
+    assert "€ 47,50" in text and "€ 347,50" in text and "99,00" not in text
+    assert "Zomerkamp" in text  # a split gift names its funds
 
 
 def test_the_donors_language_decides_the_statements(session, dutch):

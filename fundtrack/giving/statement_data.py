@@ -16,7 +16,7 @@ from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre
 from fundtrack.giving.models import AgreementKind, GiftAgreement, Instalment, RecurringGift
 from fundtrack.giving.statement_models import GivingStatement, GivingStatementLine
-from fundtrack.income.models import Donor, EarmarkedFund, IncomeLine
+from fundtrack.income.models import Donor, EarmarkedFund, IncomeLine, IncomeLineFund
 from fundtrack.labels import ROLE_LABELS, label_of
 from fundtrack.reports.render import network_language, report_language
 
@@ -64,12 +64,19 @@ def unstated_gifts(session: Session, donor: Donor, year: int) -> list:
     """The donor's gifts of `year` not on a live statement, in date order: id, date, amount,
     fund, and the periodic-gift agreement's transaction number (None for other gifts)."""
     periodic = _periodic()
+    # A gift split over funds names them all (fundtrack.income.splits).
+    parts = (
+        select(func.aggregate_strings(EarmarkedFund.name, ", "))
+        .join(IncomeLineFund, IncomeLineFund.earmarked_fund_id == EarmarkedFund.id)
+        .where(IncomeLineFund.income_line_id == IncomeLine.id)
+        .scalar_subquery()
+    )
     stmt = (
         select(
             IncomeLine.id,
             IncomeLine.booking_date,
             IncomeLine.amount,
-            EarmarkedFund.name.label("fund"),
+            func.coalesce(EarmarkedFund.name, parts).label("fund"),
             periodic.c.transaction_number,
         )
         .outerjoin(EarmarkedFund, EarmarkedFund.id == IncomeLine.earmarked_fund_id)
