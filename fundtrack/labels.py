@@ -786,7 +786,6 @@ ROWS_LABELS = {
     "merged donors": _l("donors merged into it"),
     "cost lines": _l("cost lines"),
     "funding agreements": _l("funding agreements"),
-    "giving statements": _l("giving statements"),
     "years with actual costs declared complete": _l("years with actual costs declared complete"),
 }
 # An import's state, what a payer was matched to, and how (moved from imports/wording.py).

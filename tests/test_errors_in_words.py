@@ -435,7 +435,8 @@ CASES = [
     ("already_void", lambda w: [void_statement(w.session, w.treasurer, s, "twice")
                                 for s in [_stated(w)] * 2]),
     ("reason_required", lambda w: void_statement(w.session, w.treasurer, _stated(w), " ")),
-    ("in_use", lambda w: (_stated(w), delete_income(w.session, w.treasurer, w.stated_line))),
+    ("on_statement", lambda w: (_stated(w), delete_income(w.session, w.treasurer,
+                                                          w.stated_line))),
 ]  # fmt: skip
 # Raised, but only when the books change between a preview and its commit (or a database
 # refuses a twin in the same instant): the commit-path tests make them happen.

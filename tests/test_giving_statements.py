@@ -20,6 +20,8 @@ from fundtrack.giving.statement_data import donors_to_state
 from fundtrack.giving.statement_jobs import issue_for_centre
 from fundtrack.giving.statement_models import GivingStatement, GivingStatementLine
 from fundtrack.giving.statements import issue_statement, reissue_statement, void_statement
+from fundtrack.imports.booking import undo_import
+from fundtrack.imports.models import Import, ImportState
 from fundtrack.income.operations import book_income, delete_income
 from tests import factories
 
@@ -170,7 +172,7 @@ def test_a_stated_gift_cannot_be_deleted(session, dutch):
     issue_statement(session, treasurer, donor, 2026, today=TODAY)
     with pytest.raises(Conflict) as refused:
         delete_income(session, treasurer, line)
-    assert refused.value.code == "in_use"
+    assert refused.value.code == "on_statement"
 
 
 def test_treasurers_issue_for_their_own_centre_and_the_office_for_all(session, dutch):
@@ -195,3 +197,17 @@ def test_the_batch_states_every_donor_with_unstated_gifts_once(session, dutch):
     issued, skipped = issue_for_centre(session, treasurer, centre, 2026, today=TODAY)
     assert (len(issued), skipped) == (3, 0)
     assert issue_for_centre(session, treasurer, centre, 2026, today=TODAY) == ([], 0)
+
+
+def test_an_import_whose_gifts_are_stated_cannot_be_undone(session, dutch):
+    centre, treasurer, donor = dutch
+    record = Import(centre_id=centre.id, user_id=treasurer.id, filename="giften.csv", kind="csv",
+                    sha256="1" * 64, size=10, state=ImportState.BOOKED)  # fmt: skip
+    session.add(record)
+    session.flush()
+    factories.income(session, centre, "25.00", booking_date=date(2026, 5, 1), donor=donor,
+                     import_id=record.id)  # fmt: skip
+    issue_statement(session, treasurer, donor, 2026, today=TODAY)
+    with pytest.raises(Conflict) as refused:
+        undo_import(session, treasurer, record)
+    assert refused.value.code == "on_statement"

@@ -11,7 +11,7 @@ import hashlib
 from datetime import UTC, date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,11 +27,28 @@ from fundtrack.giving.statement_data import (
     unstated_gifts,
 )
 from fundtrack.giving.statement_models import GivingStatement, GivingStatementLine
-from fundtrack.income.models import Donor
+from fundtrack.income.models import Donor, IncomeLine
 from fundtrack.operations import check_year
 from fundtrack.reports.render import in_language, render_pdf
 
 MAX_REASON = 500
+
+
+def refuse_stated(session: Session, lines) -> None:
+    """Refuse to remove the income lines `lines` (a condition on IncomeLine) selects when a
+    giving statement names any of them, void or not: what a donor was told stays traceable."""
+    statements = session.scalar(
+        select(func.count(func.distinct(GivingStatementLine.statement_id)))
+        .join(IncomeLine, IncomeLine.id == GivingStatementLine.income_line_id)
+        .where(lines)
+    )
+    if statements:
+        raise Conflict(
+            "id",
+            _l("%(count)s giving statements name these gifts; a gift on a statement stays",
+               count=statements),
+            code="on_statement",
+        )  # fmt: skip
 
 
 def ended_year(year, today: date | None = None) -> int:

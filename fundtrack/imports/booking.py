@@ -22,6 +22,7 @@ from fundtrack.errors import Conflict, DomainError, Field, Label, ValidationErro
 from fundtrack.giving.returns import record_return, undo_returns
 from fundtrack.giving.sepa import book_item
 from fundtrack.giving.sepa_models import CollectionItem
+from fundtrack.giving.statements import refuse_stated
 from fundtrack.imports.lines import LineWriter
 from fundtrack.imports.matching import MATCH_PREFIX, Counterparties
 from fundtrack.imports.models import Import, ImportProfile, ImportState
@@ -254,6 +255,7 @@ def undo_import(session: Session, user: User, record: Import) -> Import:
                state=Label("IMPORT_STATE_LABELS", record.state)),
             code="wrong_state",
         )  # fmt: skip
+    refuse_stated(session, IncomeLine.import_id == record.id)
     # The parts of split lines are loaded with them, so each is deleted (and logged) too.
     lines = session.scalars(
         select(IncomeLine)

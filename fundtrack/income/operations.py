@@ -21,7 +21,7 @@ from fundtrack.centres.models import Centre
 from fundtrack.errors import Conflict, Day, DomainError, Label, ValidationError
 from fundtrack.formatting import network_format
 from fundtrack.giving.operations import match_line, rematch_line
-from fundtrack.giving.statement_models import GivingStatementLine
+from fundtrack.giving.statements import refuse_stated
 from fundtrack.grants.ledger import grant_for_line
 from fundtrack.income.agreements import agreement_for_funder
 from fundtrack.income.models import (
@@ -39,7 +39,6 @@ from fundtrack.income.splits import check_parts, referenced_fund, write_parts
 from fundtrack.money import check_cents, is_currency
 from fundtrack.operations import (
     centre_by_code,
-    check_unused,
     check_year,
     referenced,
     refuse_unknown,
@@ -501,8 +500,7 @@ def delete_income(session: Session, user: User, line: IncomeLine) -> None:
     """Delete a line (and its parts over funds, each audited), unless its year is closed or a
     giving statement names it."""
     require_manage(user, line.centre_id)
-    check_unused(session, "income line", (GivingStatementLine.income_line_id, line.id,
-                                          "giving statements"))  # fmt: skip
+    refuse_stated(session, IncomeLine.id == line.id)
     line.fund_parts  # noqa: B018 -- loaded, so the parts are deleted (and logged) one by one
     session.delete(line)
     with refusing_closed_years("date"):
