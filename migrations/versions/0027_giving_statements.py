@@ -1,7 +1,7 @@
 """giving statements: a yearly statement per donor and the gifts it covers; donors' language
 
-Revision ID: 0026_giving_statements
-Revises: 0025_donor_merges
+Revision ID: 0027_giving_statements
+Revises: 0026_external_id_search
 Create Date: 2026-12-07 16:00:00
 
 Each issued statement keeps its PDF, hash and issuer; its lines copy the statement's `live`
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0026_giving_statements"
-down_revision = "0025_donor_merges"
+revision = "0027_giving_statements"
+down_revision = "0026_external_id_search"
 branch_labels = None
 depends_on = None
 
