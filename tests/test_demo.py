@@ -13,7 +13,7 @@ from fundtrack.audit.models import AuditEvent
 from fundtrack.auth.models import Role, User
 from fundtrack.centres.models import Centre, Network, Region
 from fundtrack.costs.models import CostKind, CostLine
-from fundtrack.demo import DemoRefused, build_demo
+from fundtrack.demo import DemoRefused, build_demo, giving
 from fundtrack.income.models import (
     Donor,
     EarmarkedFund,
@@ -132,7 +132,7 @@ def test_demo_command_prints_one_working_login_per_role(app, session):
     assert treasurer.centre.code == "HLM"
     # Donors are personal data done right: valid IBANs and recorded consent.
     donors = session.scalars(select(Donor)).all()
-    assert len(donors) == 14 * 12
+    assert len(donors) == 14 * 12 + len(giving.DUTCH)  # the treasurer's recurring donors
     assert all(IBAN(donor.iban).country_code == "NL" for donor in donors)
     assert {donor.consent_contact for donor in donors} == {True, False}
     assert all(d.consent_recorded_at for d in donors if d.consent_contact)
@@ -335,3 +335,34 @@ def test_norwegian_demo_has_the_companion_service_application(session):
     counted = [g for g in companion.goals if g.kind == GoalKind.QUANTITATIVE]
     assert Decimal("160.00") in {g.target for g in counted}
     assert len([g for g in companion.goals if g.kind == GoalKind.QUALITATIVE]) == 2
+
+
+def test_the_treasurers_centre_has_recurring_donors_late_lapsed_and_a_return_read_back(session):
+    from fundtrack.giving.queries import state_counts
+    from fundtrack.giving.sepa_models import CollectionItem, Mandate
+    from fundtrack.imports.models import Import
+
+    _load(session)
+    treasurer = session.scalars(select(User).where(User.role == Role.TREASURER)).one()
+    counts = state_counts(session, treasurer, today=date(2026, 11, 24), centre_code="HLM")
+    assert counts == {"running": 4, "late": 1, "lapsed": 1, "ended": 0}
+    flagged = session.scalars(select(Mandate).where(Mandate.flagged_on.is_not(None))).one()
+    assert (flagged.donor.name, flagged.flag_reason) == ("Fatima el Amrani", "AC04")
+    november = session.scalars(
+        select(CollectionItem).where(CollectionItem.return_import_id.is_not(None))
+    ).one()
+    assert (november.mandate.donor.name, november.return_reason) == ("Anna de Vries", "AM04")
+    read_back = session.get(Import, november.return_import_id)
+    # Four instalments credited in the run; Anna's line went again with her return.
+    assert (read_back.kind, read_back.rows_booked) == ("camt053", 4)
+    kept = select(func.count()).where(IncomeLine.import_id == read_back.id)
+    assert session.scalar(kept) == 3
+
+
+def test_the_norwegian_demo_has_monthly_givers_by_bank_transfer_one_late_one_lapsed(session):
+    from fundtrack.giving.queries import state_counts
+
+    _load(session, "no")
+    treasurer = session.scalars(select(User).where(User.role == Role.TREASURER)).one()
+    counts = state_counts(session, treasurer, today=date(2026, 11, 24))
+    assert counts == {"running": 3, "late": 1, "lapsed": 1, "ended": 0}

@@ -21,6 +21,7 @@ from fundtrack.costs.models import CostKind
 from fundtrack.demo import incidental, netherlands, norway
 from fundtrack.demo.agreements import book_agreement
 from fundtrack.demo.costs import book_costs, cost_totals
+from fundtrack.demo.giving import build_giving
 from fundtrack.demo.grants import build_grants
 from fundtrack.demo.ledger import IncomeBook
 from fundtrack.errors import ValidationError
@@ -156,6 +157,8 @@ def build_demo(session: Session, country: str = "nl", today: date = DEMO_TODAY) 
     session.flush()
     national = session.scalars(select(User).where(User.role == Role.NATIONAL)).one()
     grants = build_grants(session, data, book, centres, funders, national)
+    treasurer = session.scalars(select(User).where(User.role == Role.TREASURER)).one()
+    build_giving(session, treasurer, today)
     if data.NATIONAL_OFFICE is not None:
         # The society's central office pays the offices a yearly contribution: eliminated
         # when the offices are consolidated (fundtrack.yearend.eliminations).

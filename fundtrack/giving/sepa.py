@@ -252,7 +252,9 @@ def book_item(
     line = book_income(session, user, {
         "centre": item.collection.centre.code, "date": booking_date, "amount": item.amount,
         "donor": item.mandate.donor_id, "external_id": item.end_to_end_id,
-        "reference": item.mandate.reference, "fund": instalment.gift.earmarked_fund_id,
+        # The collected payment's own reference; the mandate's is the same every month.
+        "reference": item.end_to_end_id, "description": item.mandate.reference,
+        "fund": instalment.gift.earmarked_fund_id,
     }, source)  # fmt: skip
     # book_income paid the donor's earliest open instalment; this line pays this one.
     other = session.scalar(select(Instalment).where(Instalment.income_line_id == line.id))
