@@ -61,8 +61,9 @@ def build_giving(session: Session, treasurer: User, today: date) -> int:
 
 def _donor(session: Session, centre: Centre, name: str, email: str, iban: str) -> Donor:
     # A donor who signs up to give every month agrees to be contacted about it.
+    signed = datetime(2025, 12, 10, 12, 0)
     donor = Donor(centre=centre, kind=DonorKind.PERSON, name=name, email=email, iban=iban,
-                  consent_contact=True, consent_recorded_at=datetime(2025, 12, 10, 12, 0))  # fmt: skip
+                  consent_contact=True, consent_recorded_at=signed)  # fmt: skip
     session.add(donor)
     session.flush()
     return donor
