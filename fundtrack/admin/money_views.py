@@ -50,6 +50,7 @@ from fundtrack.costs.models import CostLine
 from fundtrack.downloads import download
 from fundtrack.extensions import db
 from fundtrack.forms import MoneyField
+from fundtrack.giving.national_id_views import national_id_page
 from fundtrack.grants.models import Grant
 from fundtrack.income import funds, gdpr, splits
 from fundtrack.income.agreements import running_first, structural_agreements
@@ -377,6 +378,11 @@ class DonorView(DonorMergeScreens, DonorOperations, ListFeatures, SecureModelVie
                 title=gettext("Giving statements"),
             )
         )  # fmt: skip
+        actions.append(
+            EndpointLinkRowAction(
+                "fa fa-id-card", ".national_id", title=gettext("National identity number")
+            )
+        )
         if self._writes:
             actions.append(
                 EndpointLinkRowAction("fa fa-eraser", ".gdpr_erase", title=gettext("Erase"))
@@ -391,6 +397,12 @@ class DonorView(DonorMergeScreens, DonorOperations, ListFeatures, SecureModelVie
             gdpr.access_export(db.session, current_user, donor), ensure_ascii=False, indent=2
         )
         return download(body, "donor", donor.id, kind="json")
+
+    @expose("/national-id/", methods=("GET", "POST"))
+    def national_id(self):
+        """The donor's national identity number and request to be reported to the tax office."""
+        donor = load_visible(db.session, Donor, request.values.get("id"), current_user)
+        return national_id_page(self, donor)
 
     @expose("/gdpr/erase/", methods=("GET", "POST"))
     def gdpr_erase(self):

@@ -139,6 +139,7 @@ def init_app(app: Flask) -> None:
         mandate_views,
         sepa_views,
         statement_views,
+        tax_views,
     )
 
     app.register_blueprint(bp)
