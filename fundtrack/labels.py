@@ -600,7 +600,6 @@ GIFT_REPORT_REASON_LABELS = {
     "not_norwegian": _l("no Norwegian number"),
     "no_consent": _l("did not ask to be reported"),
     "under_minimum": _l("under the minimum of NOK 500"),
-    "erased": _l("erased"),
 }
 
 # Why two donors are likely one person (fundtrack.income.duplicates).

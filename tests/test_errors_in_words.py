@@ -30,6 +30,7 @@ from fundtrack.centres.orgnumbers import (
 from fundtrack.costs.basis import declare_actuals_complete, withdraw_actuals_declaration
 from fundtrack.costs.operations import record_cost
 from fundtrack.errors import DomainError, from_stored
+from fundtrack.giving import national_ids, tax_report
 from fundtrack.giving.statement_models import GivingStatementLine
 from fundtrack.giving.statements import issue_statement, void_statement
 from fundtrack.imports import files, service
@@ -57,7 +58,8 @@ from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent / "fundtrack"
 # Where the refusals of this table are raised (onboarding's own are another table's).
-AREAS = ["income", "imports", "costs", "centres", "share", "money.py", "operations.py"]
+AREAS = ["income", "imports", "costs", "centres", "share", "money.py", "operations.py",
+         "giving/national_ids.py", "giving/tax_report.py"]  # fmt: skip
 SNAKE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
 LIMIT = 1024 * 1024
 
@@ -242,6 +244,21 @@ def _merged_twice(w):
     merge_donors(w.session, w.treasurer, _another_donor(w), record.merged)
 
 
+def _national_id(w, **values):
+    values = {"kind": "fodselsnummer", "number": "15108695088"} | values
+    return national_ids.set_national_id(w.session, w.treasurer, w.donor, values)
+
+
+def _gift_report(w, centre=None, year=2025, **contact):
+    contact = {"contact_name": "Kari", "contact_phone": "800", "contact_email": "k@x.no"} | contact
+    return tax_report.produce(w.session, w.national, centre or w.a, year, contact)
+
+
+def _norwegian(w):
+    w.a.currency = "NOK"
+    return _gift_report(w)
+
+
 CASES = [
     # a gift split over earmarked funds
     ("parts_not_summing", lambda w: _split(w, "20.00", "4.00")),
@@ -255,6 +272,14 @@ CASES = [
     ("split_amount_changed", _split_then_new_amount),
     ("unknown_fund", lambda w: _typed_parts(w, "Speeltuin 5")),
     ("parts_without_amount", lambda w: _typed_parts(w, "Kledingbank; Zomerkamp")),
+    # national identity numbers and the Norwegian gift report (fundtrack.giving)
+    ("unknown_national_id_kind", lambda w: _national_id(w, kind="passport")),
+    ("invalid_national_id", lambda w: _national_id(w, number="15108695077")),
+    ("national_id_not_allowed", lambda w: national_ids.clear_national_id(w.session, w.admin,
+                                                                        w.donor)),
+    ("not_norwegian_centre", lambda w: _gift_report(w)),
+    ("no_reporter_number", _norwegian),
+    ("future_year", lambda w: _gift_report(w, year=date.today().year + 1)),
     # money
     ("unknown_currency", lambda w: check_currency("eur")),
     ("unknown_locale", lambda w: check_locale("xx")),
