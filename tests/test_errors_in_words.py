@@ -18,7 +18,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from fundtrack.centres import closing
-from fundtrack.centres.models import FiscalYearLock
+from fundtrack.centres.models import FiscalYearLock, Network
 from fundtrack.centres.network import create_network, parse_target, update_network
 from fundtrack.centres.operations import create_centre, create_region, delete_region
 from fundtrack.centres.orgnumbers import (
@@ -259,6 +259,15 @@ def _norwegian(w):
     return _gift_report(w)
 
 
+def _reported_twice(w):
+    w.a.currency = "NOK"
+    w.a.organisation_number = "988077917"
+    w.session.get(Network, 1).organisation_number = "923609016"
+    tax_report.produce(w.session, w.national, None, 2025, {
+        "contact_name": "Kari", "contact_phone": "800", "contact_email": "k@x.no"})  # fmt: skip
+    _gift_report(w)
+
+
 CASES = [
     # a gift split over earmarked funds
     ("parts_not_summing", lambda w: _split(w, "20.00", "4.00")),
@@ -280,6 +289,7 @@ CASES = [
     ("not_norwegian_centre", lambda w: _gift_report(w)),
     ("no_reporter_number", _norwegian),
     ("future_year", lambda w: _gift_report(w, year=date.today().year + 1)),
+    ("reported_by_other", _reported_twice),
     # money
     ("unknown_currency", lambda w: check_currency("eur")),
     ("unknown_locale", lambda w: check_locale("xx")),

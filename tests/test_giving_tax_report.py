@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from fundtrack.centres.models import Network
-from fundtrack.errors import NotAllowed, ValidationError
+from fundtrack.errors import Conflict, NotAllowed, ValidationError
 from fundtrack.giving import national_ids, tax_report
 from fundtrack.giving.tax_models import GiftReportKind
 from tests import factories
@@ -153,6 +153,10 @@ def test_the_network_reports_a_person_once_for_gifts_to_several_centres(w):
     assert chosen.organisation_number == DONOR_ORG
     with pytest.raises(NotAllowed):
         tax_report.selection(w["session"], w["treasurer"], None, YEAR)
+    tax_report.produce(w["session"], w["national"], None, YEAR, CONTACT)
+    with pytest.raises(Conflict) as twice:
+        tax_report.produce(w["session"], w["treasurer"], w["centre"], YEAR, CONTACT)
+    assert (twice.value.field, twice.value.code) == ("year", "reported_by_other")
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from fundtrack.auth import sealed
 from fundtrack.auth.models import User
 from fundtrack.centres.models import Centre, Network
-from fundtrack.errors import ValidationError
+from fundtrack.errors import Conflict, ValidationError
 from fundtrack.giving.national_ids import UNREADABLE, masked, require_reporter
 from fundtrack.giving.tax_models import (
     DonorNationalId,
@@ -287,6 +287,22 @@ def report_xml(chosen: Selection, contact: dict, reference: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
+def _refuse_the_other_scope(session: Session, centre: Centre | None, year: int) -> None:
+    """A year is reported by each centre or by the network for them, never both: a donor
+    would be reported twice, under two organisation numbers."""
+    other = (
+        GiftReportRun.centre_id.is_(None) if centre is not None
+        else GiftReportRun.centre_id.is_not(None)
+    )  # fmt: skip
+    if session.scalar(select(GiftReportRun.id).where(other, GiftReportRun.year == year).limit(1)):
+        message = (
+            _l("%(year)s was reported by the network for its centres", year=year)
+            if centre is not None
+            else _l("%(year)s was reported by centres themselves", year=year)
+        )
+        raise Conflict("year", message, code="reported_by_other")
+
+
 def produce(
     session: Session, user: User, centre: Centre | None, year: int, values: dict
 ) -> tuple[GiftReportRun, bytes]:
@@ -294,6 +310,7 @@ def produce(
     run with what it reported; the file itself is not kept, only its SHA-256."""
     contact = check_contact(values)
     chosen = selection(session, user, centre, year)
+    _refuse_the_other_scope(session, centre, year)
     reference = f"fundtrack-{chosen.organisation_number}-{year}-{len(chosen.runs) + 1}"
     body = report_xml(chosen, contact, reference)
     run = GiftReportRun(
