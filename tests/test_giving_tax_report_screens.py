@@ -61,3 +61,25 @@ def test_others_see_the_number_masked_or_not_at_all(client, session, network, lo
     login_as("treasurer", factories.centre(session, code="BRG", currency="NOK"))
     assert client.get(f"/admin/donors/national-id/?id={donor.id}").status_code == 404
     assert client.get("/giving/tax-report?centre=OSL").status_code == 404
+
+
+def test_no_export_but_the_tax_offices_file_carries_the_number(client, session, network, login_as):
+    centre = factories.centre(session, code="OSL", currency="NOK", organisation_number=ORGNR)
+    donor = factories.donor(session, centre, name="Kari Nordmann")
+    factories.income(session, centre, "750.00", donor=donor, booking_date=date(2025, 5, 1))
+    login_as("treasurer", centre)
+    values = {"id": donor.id, "kind": "fodselsnummer", "number": FNR, "consent_to_report": "y"}
+    saved = client.post(f"/admin/donors/national-id/?id={donor.id}", data=values)
+    assert saved.status_code == 302
+    exports = ""
+    for url in (
+        "/admin/donors/download/csv/",
+        "/admin/income-lines/download/csv/",
+        "/admin/audit-events/download/csv/",
+        f"/admin/donors/gdpr/export/?id={donor.id}",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        exports += response.get_data(as_text=True)
+    assert FNR not in exports and "Kari Nordmann" in exports
+    assert "********" + FNR[-3:] in exports  # the donor's own export, masked
