@@ -210,3 +210,15 @@ def test_nothing_is_collected_twice_rerun_same_day_or_after_a_return(session, wo
         create_collection(session, world["user"], world["centre"], date(2026, 1, 20))
     collected = session.scalars(select(CollectionItem.instalment_id)).all()
     assert len(collected) == len(set(collected)) == 2
+
+
+def test_the_api_shows_a_returned_instalment_with_its_reason(client, session, world):
+    from tests.api_helpers import ApiCaller
+
+    jansen, _m = _debtor(session, world, "Joke Jansen", "25.00")
+    january = create_collection(session, world["user"], world["centre"], date(2026, 1, 5))
+    _return(session, world, january.items[0], "MD06", date(2026, 2, 20))
+    caller = ApiCaller(client, session).as_("treasurer", world["centre"])
+    items = caller.get(f"/recurring-gifts/{jansen.id}/instalments").get_json()["items"]
+    assert (items[0]["returned_on"], items[0]["return_reason"]) == ("2026-02-20", "MD06")
+    assert (items[1]["returned_on"], items[1]["return_reason"]) == (None, "")

@@ -8,7 +8,7 @@ under /recurring-gifts/ID/instalments with the income line that paid each.
 import marshmallow as ma
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from fundtrack.api.auth import api_user
 from fundtrack.api.common import PageArgs, api_blueprint, page_answer, page_of, page_window, saved
@@ -19,6 +19,7 @@ from fundtrack.extensions import db
 from fundtrack.giving import operations
 from fundtrack.giving.models import Frequency, Instalment, PaymentMethod, RecurringGift
 from fundtrack.giving.queries import GRACE_DAYS, STATES, gift_state, recurring_gifts, state_counts
+from fundtrack.giving.sepa_models import CollectionItem
 
 blp = api_blueprint(
     "recurring_gifts", "/recurring-gifts", "Donors' recurring gifts and their instalments."
@@ -76,6 +77,12 @@ class InstalmentSchema(ma.Schema):
     due_date = IsoDate()
     amount = Money()
     income_line = ma.fields.Integer(attribute="income_line_id", allow_none=True)
+    returned_on = IsoDate(
+        allow_none=True, metadata={"description": "its direct debit came back: it failed"}
+    )
+    return_reason = ma.fields.String(
+        metadata={"description": "the bank's ISO reason code (AM04, AC04, MD06...)"}
+    )
 
 
 class InstalmentListSchema(ma.Schema):
@@ -139,11 +146,20 @@ class RecurringGiftById(MethodView):
 class GiftInstalments(MethodView):
     @blp.response(200, InstalmentListSchema)
     def get(self, gift_id):
-        """The gift's instalments in due order, each with the income line that paid it."""
+        """The gift's instalments in due order, each with the income line that paid it, or
+        the bank's return of its direct debit."""
         gift = load_visible(db.session, RecurringGift, gift_id, api_user())
-        items = db.session.scalars(
-            select(Instalment)
+        rows = db.session.execute(
+            select(
+                Instalment.id,
+                Instalment.due_date,
+                Instalment.amount,
+                Instalment.income_line_id,
+                CollectionItem.returned_on,
+                func.coalesce(CollectionItem.return_reason, "").label("return_reason"),
+            )  # fmt: skip
+            .outerjoin(CollectionItem, CollectionItem.instalment_id == Instalment.id)
             .where(Instalment.recurring_gift_id == gift.id)
             .order_by(Instalment.due_date)
         )
-        return {"items": list(items)}
+        return {"items": [row._asdict() for row in rows]}
