@@ -11,7 +11,7 @@ from werkzeug.exceptions import NotFound as PageNotFound
 
 from fundtrack.config import load_config
 from fundtrack.errors import NotFound
-from fundtrack.extensions import babel, csrf, db, login_manager, migrate
+from fundtrack.extensions import READ_ONLY, babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,7 +79,9 @@ def _sqlite_begin(connection) -> None:
     if connection.dialect.name == "sqlite":
         # IMMEDIATE takes the write lock up front: a transaction that reads and then writes
         # would otherwise fail at once ("database is locked") when another one wrote first.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A reader needs no lock: in WAL mode it reads its snapshot beside any writer.
+        read_only = connection.get_execution_options().get(READ_ONLY)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def _not_found(_error: NotFound) -> PageNotFound:

@@ -12,6 +12,10 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import DateTime, MetaData, Numeric
 from sqlalchemy.orm import DeclarativeBase, registry
 
+# An engine made with this execution option only reads (a report batch's worker processes):
+# on SQLite its transactions take no write lock, so workers do not queue for each other.
+READ_ONLY = "fundtrack_read_only"
+
 # Stable constraint names keep Alembic's autogenerate and SQLite batch migrations honest.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -1,8 +1,8 @@
 """Every centre's funding report written to a folder, in parallel worker processes.
 
-Each worker process builds its own app (on the same database as the caller) and keeps one
-WeasyPrint `cache` for its whole share of the batch. A failing centre does not stop the
-others: `build_batch` returns what failed and why.
+Each worker process builds its own app (on the same database as the caller, through an engine
+that only reads) and keeps one WeasyPrint `cache` for its whole share of the batch. A failing
+centre does not stop the others: `build_batch` returns what failed and why.
 """
 
 import os
@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from fundtrack.auth.models import Role, User
 from fundtrack.centres.models import Centre
-from fundtrack.extensions import db
+from fundtrack.extensions import READ_ONLY, db
 from fundtrack.reports.centre_report import TEMPLATE, centre_report
 from fundtrack.reports.render import html_to_pdf, in_language, render_html, report_language
 
@@ -47,8 +47,8 @@ def write_centre_report(code: str, year: int, language: str, out: str, cache=Non
     with in_language(language):
         data = centre_report(db.session, reader(), code, year)
         html = render_html(TEMPLATE, lang=report_language(language), **data)
-    # End the read transaction before the slow part: on SQLite every transaction holds the
-    # write lock (BEGIN IMMEDIATE), and the other workers are waiting for it.
+    # End the read transaction before the slow part: on SQLite every transaction of the app
+    # holds the write lock (BEGIN IMMEDIATE; the workers' read-only engine takes none).
     db.session.rollback()
     pdf = html_to_pdf(html, cache=cache)
     path = Path(out) / _filename(code, year)
@@ -102,7 +102,12 @@ def build_batch(
             if done:
                 done(code)
         return result
-    config = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
+    # The workers only read: their transactions need not take SQLite's write lock in turn.
+    engine_options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+    config = {
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options | {"execution_options": {READ_ONLY: True}},
+    }
     with app.app_context():
         db.engine.dispose()  # no connection of ours crosses into a worker
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(config,)) as pool:
