@@ -113,15 +113,19 @@ def in_kind_hours(session: Session, grant: Grant, period: Period, current) -> li
     Never money in the books."""
     given = InKindContribution
     within = given.given_on.between(period.start, period.end) if period.only else true()
-    rate = hour_rate_on(given.given_on, current)
+    valued = (
+        select(given.centre_id, given.hours, hour_rate_on(given.given_on, current).label("rate"))
+        .where(given.grant_id == grant.id, within)
+        .subquery("valued")
+    )
     rows = session.execute(
         select(
-            Centre.code, Centre.name, func.sum(given.hours), func.sum(given.hours * rate),
-            func.min(rate), func.max(rate),
+            Centre.code, Centre.name, func.sum(valued.c.hours),
+            func.sum(valued.c.hours * valued.c.rate), func.min(valued.c.rate),
+            func.max(valued.c.rate),
         )
-        .select_from(given)
-        .outerjoin(Centre, Centre.id == given.centre_id)
-        .where(given.grant_id == grant.id, within)
+        .select_from(valued)
+        .outerjoin(Centre, Centre.id == valued.c.centre_id)
         .group_by(Centre.code, Centre.name)
         .order_by(Centre.code)
     ).all()  # fmt: skip

@@ -193,7 +193,16 @@ def grant_report(
     """
     grant = load_visible(session, Grant, grant_id, user)
     obligation = report_obligation(grant, obligation_id)
-    draft = draft_of(session, obligation)
+    return _report(session, user, grant, obligation, draft_of(session, obligation))
+
+
+def _report(
+    session: Session,
+    user: User,
+    grant: Grant,
+    obligation: ReportObligation | None,
+    draft: ReportDraft | None,
+) -> dict:
     network = current_network(session)
     period = report_period(grant, obligation, network)
     counted, described = _goals(session, grant, period)
@@ -272,8 +281,9 @@ def grant_pdf(
     PDF/A-3b when `archival` (what a sent report is kept as)."""
     grant = load_visible(session, Grant, grant_id, user)
     obligation = report_obligation(grant, obligation_id)
-    language = report_language(language or default_language(session, draft_of(session, obligation)))
+    draft = draft_of(session, obligation)
+    language = report_language(language or default_language(session, draft))
     with in_language(language):
-        data = grant_report(session, user, grant_id, obligation.id if obligation else None)
+        data = _report(session, user, grant, obligation, draft)
         data["language"] = language
         return render_pdf(TEMPLATE, lang=language, archival=archival, **data)
