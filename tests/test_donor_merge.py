@@ -298,3 +298,26 @@ def test_erasing_a_donor_erases_the_donors_merged_into_it_and_the_merges_copies(
     assert merged.name.startswith("[erased]") and merged.email is None
     assert record.survivor_before == {"email": "[erased]"}
     assert record.survivor_after == {"email": "[erased]"}
+
+
+def test_national_identity_numbers_are_one_per_donor_the_survivors_stays(session, hlm):
+    from fundtrack.giving import national_ids
+    from fundtrack.giving.tax_models import DonorNationalId
+    from tests.test_giving_national_ids import BSN, FNR
+
+    centre, treasurer = hlm
+    survivor, merged, lone = (factories.donor(session, centre) for _ in range(3))
+    for donor, number, kind in ((survivor, BSN, "bsn"), (merged, FNR, "fodselsnummer")):
+        national_ids.set_national_id(session, treasurer, donor, {"kind": kind, "number": number})
+    owner = {row.id: row.donor_id for row in session.scalars(select(DonorNationalId))}
+    record = merge_donors(session, treasurer, survivor, merged)
+    assert [e["table"] for e in record.kept] == ["donor_national_ids"]
+    assert national_ids.of_donor(session, survivor.id).kind.value == "bsn"
+    assert national_ids.of_donor(session, merged.id).kind.value == "fodselsnummer"
+    undo_merge(session, treasurer, record)
+    # A donor without a number of its own takes the merged donor's.
+    record = merge_donors(session, treasurer, lone, merged)
+    assert national_ids.of_donor(session, lone.id).kind.value == "fodselsnummer"
+    undo_merge(session, treasurer, record)
+    after = {row.id: row.donor_id for row in session.scalars(select(DonorNationalId))}
+    assert after == owner
