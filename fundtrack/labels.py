@@ -360,6 +360,7 @@ IMPORT_FIELD_LABELS = {
     "amount_out": _l("Amount out"), "direction": _l("In or out"), "name": _l("Name"),
     "iban": _l("IBAN of the payer"), "description": _l("Description"), "reference": _l("Reference"),
     "external_id": _l("Bank's id of the row"), "category": _l("Category"),
+    "funds": _l("Earmarked fund(s)"),
 }  # fmt: skip
 
 # The kinds of file an import reads (fundtrack.imports.files.KINDS).

@@ -52,6 +52,7 @@ def test_a_funds_column_books_one_fund_or_a_split(session, books):
     )  # fmt: skip
     assert data["counts"]["error"] == 0, data["rows"]
     assert data["rows"][0]["funds"] == [[clothes.id, "600.50"], [camp.id, "399.50"]]
+    assert data["rows"][1]["funds"] == [[camp.id, "25.00"]]
     service.commit(session, treasurer, record, instance)
     split, single, none = session.scalars(select(IncomeLine).order_by(IncomeLine.id)).all()
     assert [(p.earmarked_fund_id, p.amount) for p in split.fund_parts] == [
@@ -74,6 +75,17 @@ def test_a_funds_column_books_one_fund_or_a_split(session, books):
                                    AuditEvent.action == "delete")
     )  # fmt: skip
     assert deleted == 2
+
+
+def test_the_preview_screen_names_the_parts(client, session, login_as, books, monkeypatch):
+    centre, _treasurer, _clothes, _camp, instance = books
+    monkeypatch.setattr(client.application, "instance_path", instance)
+    record, _data = _preview(
+        session, books, '01-03-2025;Jan de Vries;100,00;"Kledingbank 60; Zomerkamp 40"\n'
+    )
+    login_as("treasurer", centre=centre, locale="en")
+    page = client.get(f"/imports/{record.id}").get_data(as_text=True).replace("\xa0", " ")
+    assert "Earmarked fund(s): Kledingbank € 60,00; Zomerkamp € 40,00" in page
 
 
 def test_a_split_that_does_not_add_up_is_the_rows_error(session, books):

@@ -18,6 +18,7 @@ from fundtrack.imports.entries import ImportFileError
 from fundtrack.imports.mapping import FIELDS
 from fundtrack.imports.matching import Counterparties
 from fundtrack.imports.models import Import, ImportState
+from fundtrack.income.batch_rows import fund_names
 from fundtrack.labels import (
     CATEGORY_LABELS,
     IMPORT_FIELD_LABELS,
@@ -198,6 +199,8 @@ def show(import_id: int):
         progress=jobs.progress_of(record.id) if busy else {},
         choices=(record.options or {}).get("choices", {}), known=known, offers=offers,
         categories=CATEGORY_LABELS, kinds=MATCH_KIND_LABELS, matched_by=MATCHED_BY_LABELS,
+        # A funds column's parts by the funds' names (imports.fund_parts).
+        fund_names={v: k for k, v in fund_names(db.session, record.centre).items()} if data else {},
     )  # fmt: skip
 
 
