@@ -13,6 +13,7 @@ statements each page ran.
 """
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -23,6 +24,8 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# A development configuration, as bench/imports.py: the app needs no SECRET_KEY then.
+os.environ.setdefault("FUNDTRACK_ENV", "development")
 
 from share import FIRST_YEAR, _plain_url, _sqlalchemy_url, create_database, fill  # noqa: E402
 
