@@ -99,3 +99,15 @@ def test_the_list_shows_a_split_and_its_funds_filter_finds_it(
         text = found.get_data(as_text=True)
         assert f'id="list-count">{len(shown)} line' in text
         assert "no-fund" not in text
+
+
+def test_the_download_names_a_split_lines_parts_as_the_list_does(client, session, login_as, books):
+    own, clothes, camp = books
+    login_as("treasurer", centre=own, locale="nl")
+    client.post("/admin/income-lines/new/", data=_form(own, clothes, camp, "60,50", "39,50"))
+    factories.income(session, own, "5.00", earmarked_fund_id=camp.id, reference="los")
+    listed = client.get("/admin/income-lines/").get_data(as_text=True)
+    download = client.get("/admin/income-lines/download/csv/").get_data(as_text=True)
+    for words in ("Kledingbank € 60,50; Zomerkamp € 39,50", "Zomerkamp"):
+        assert words in listed.replace("\xa0", " ")
+        assert words in download.replace("\xa0", " ")
