@@ -419,6 +419,7 @@ COLUMN_LABELS = {
     "municipality": _l("Municipality"),
     "active": _l("Active"),
     "locale": _l("Language"),
+    "language": _l("Language"),
     "target": _l("Target"),
     "role": _l("Role"),
     "created_at": _l("Created"),
