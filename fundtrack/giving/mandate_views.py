@@ -12,11 +12,11 @@ from sqlalchemy import select
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
-from fundtrack.auth.access import NotAllowed, load_visible
-from fundtrack.errors import DomainError
+from fundtrack.auth.access import load_visible
 from fundtrack.extensions import db
 from fundtrack.forms import DayField
 from fundtrack.giving.returns import clear_flag
+from fundtrack.giving.saving import saved
 from fundtrack.giving.sepa import amend_mandate, create_mandate, revoke_mandate
 from fundtrack.giving.sepa_models import Collection, CollectionItem, Mandate
 from fundtrack.giving.sepa_views import masked
@@ -44,30 +44,6 @@ class RevokeForm(FlaskForm):
     revoked_on = DayField(_l("Revoked on"), validators=[InputRequired()])
 
 
-def _refused(form: FlaskForm, error: DomainError) -> None:
-    """A refusal under the field it names, else as a message at the top."""
-    field = getattr(form, error.field, None)
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [str(error.message)]
-    else:
-        flash(str(error.message), "error")
-
-
-def _saved(change, form: FlaskForm) -> bool:
-    """Run an operation and commit; False (the form carries why) when it was refused."""
-    try:
-        change()
-        db.session.commit()
-    except NotAllowed:
-        db.session.rollback()
-        abort(403)
-    except DomainError as error:
-        db.session.rollback()
-        _refused(form, error)
-        return False
-    return True
-
-
 @bp.route("/mandates", methods=["GET", "POST"])
 @login_required
 def mandates():
@@ -87,7 +63,7 @@ def mandates():
                       "iban": (form.iban.data or "").strip(),
                       "reference": (form.reference.data or "").strip()}  # fmt: skip
             made = []
-            if _saved(lambda: made.append(create_mandate(db.session, current_user, values)),
+            if saved(lambda: made.append(create_mandate(db.session, current_user, values)),
                       form):  # fmt: skip
                 flash(gettext("The mandate is registered."), "success")
                 return redirect(url_for("giving.mandate", mandate_id=made[0].id))
@@ -144,7 +120,7 @@ def mandate_amend(mandate_id: int):
     form = AmendForm(prefix="amend")
     if form.validate_on_submit():
         iban, day = form.iban.data.strip(), form.amended_on.data
-        if _saved(lambda: amend_mandate(db.session, current_user, mandate, iban, day), form):
+        if saved(lambda: amend_mandate(db.session, current_user, mandate, iban, day), form):
             return _changed(mandate, gettext("The new account is recorded."))
     return _page(mandate, amend=form), 400
 
@@ -157,7 +133,7 @@ def mandate_revoke(mandate_id: int):
     form = RevokeForm(prefix="revoke")
     if form.validate_on_submit():
         day = form.revoked_on.data
-        if _saved(lambda: revoke_mandate(db.session, current_user, mandate, day), form):
+        if saved(lambda: revoke_mandate(db.session, current_user, mandate, day), form):
             return _changed(mandate, gettext("The mandate is revoked."))
     return _page(mandate, revoke=form), 400
 
@@ -168,7 +144,7 @@ def mandate_clear(mandate_id: int):
     """The treasurer spoke to the donor: the mandate is collected under again."""
     mandate = _mandate(mandate_id)
     form = FlaskForm()
-    if form.validate_on_submit() and _saved(
+    if form.validate_on_submit() and saved(
         lambda: clear_flag(db.session, current_user, mandate), form
     ):
         return _changed(mandate, gettext("The flag is cleared: the next collection takes it."))

@@ -11,11 +11,11 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
-from fundtrack.auth.access import NotAllowed, load_visible
+from fundtrack.auth.access import load_visible
 from fundtrack.downloads import download
-from fundtrack.errors import DomainError
 from fundtrack.extensions import db
 from fundtrack.formatting import network_today
+from fundtrack.giving.saving import saved
 from fundtrack.giving.statement_data import donor_language, statement_rows
 from fundtrack.giving.statement_jobs import progress_key, start_statements
 from fundtrack.giving.statement_models import GivingStatement
@@ -48,15 +48,7 @@ def _year_asked() -> int:
 
 def _changed(action, success: str) -> bool:
     """Run a change and commit it; a refusal is flashed in the user's words."""
-    try:
-        action()
-        db.session.commit()
-    except NotAllowed:
-        db.session.rollback()
-        abort(403)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+    if not saved(action):
         return False
     flash(success, "success")
     return True
